@@ -1,0 +1,221 @@
+//! The indicators of domain.md §8 as pure functions over cases, a period and an "as of" day.
+//!
+//! These functions are the reference definition; the store computes the same numbers in SQL for
+//! speed, and a test holds the two equal. Exact definitions where domain.md leaves room:
+//! - scope: cases received in the period (the caller applies the region scope);
+//!   litigation-related cases (涉法涉诉) are left out of 1–4;
+//! - 1 timely acceptance: accepted within 15 calendar days of receipt ÷ cases that were accepted
+//!   or whose 15 days have run out (declined and diverted cases left the route and are not counted);
+//! - 2 on-time completion: a case counts once accepted; "concluded" for the handling clock is the
+//!   written reply (Art 34's 办结), compared with the handling deadline including any extension;
+//! - 3 participation: a reply's evaluation window is `Rules::evaluation_window_days`;
+//! - 7 average handling days: reply day − receipt day, over replied cases;
+//! - 8 backlog clearance: every backlog case received up to the period's end, cleared as of the
+//!   "as of" day.
+
+use super::calendar::{add_days, days_between};
+use super::case::{Case, CaseId};
+use super::codes::{Channel, Satisfaction};
+use super::deadline::handling_due;
+use super::rules::{self, Rules};
+use super::state::State;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// A period of days, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// True when `day` falls inside the period.
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.from <= day && day <= self.to
+    }
+}
+
+/// A count over a count; the rate is undefined when the denominator is zero.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ratio {
+    pub num: u64,
+    pub den: u64,
+}
+
+impl Ratio {
+    /// The rate in 0..=1, or `None` for 0/0.
+    pub fn rate(&self) -> Option<f64> {
+        (self.den > 0).then(|| self.num as f64 / self.den as f64)
+    }
+}
+
+/// The on-time completion breakdown (KPI 2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Completion {
+    pub on_time: u64,
+    pub late: u64,
+    pub open_overdue: u64,
+    pub open_not_due: u64,
+}
+
+impl Completion {
+    /// on time ÷ (on time + late + open overdue + open not yet due).
+    pub fn ratio(&self) -> Ratio {
+        Ratio {
+            num: self.on_time,
+            den: self.on_time + self.late + self.open_overdue + self.open_not_due,
+        }
+    }
+}
+
+/// All indicators of domain.md §8 for one scope and period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Kpis {
+    /// Cases received in the period.
+    pub cases: u64,
+    pub timely_acceptance: Ratio,
+    pub completion: Completion,
+    pub participation: Ratio,
+    pub satisfaction: Ratio,
+    pub repeat_rate: Ratio,
+    pub online_share: Ratio,
+    /// Sum and count of handling days, for the average.
+    pub handling_days_total: u64,
+    pub handled: u64,
+    pub backlog_clearance: Ratio,
+    pub collective_batches: u64,
+    pub collective_persons: u64,
+}
+
+impl Kpis {
+    /// Mean handling days (KPI 7), or `None` when nothing was replied.
+    pub fn average_handling_days(&self) -> Option<f64> {
+        (self.handled > 0).then(|| self.handling_days_total as f64 / self.handled as f64)
+    }
+}
+
+/// Computes every indicator for `period`, seen on `as_of`, over `cases` (already in scope).
+pub fn compute(cases: &[Case], period: Period, as_of: NaiveDate, rules: &Rules) -> Kpis {
+    let mut k = Kpis::default();
+    let eval_cutoff = as_of - chrono::Days::new(u64::from(rules.evaluation_window_days));
+    for case in cases
+        .iter()
+        .filter(|c| period.contains(c.intake.received_on))
+    {
+        k.cases += 1;
+        let received = case.intake.received_on;
+        if case.repeat_of.is_some() {
+            k.repeat_rate.num += 1;
+        }
+        if case.intake.channel == Channel::Online {
+            k.online_share.num += 1;
+        }
+        if case.collective {
+            k.collective_batches += 1;
+            k.collective_persons += u64::from(case.intake.persons);
+        }
+        if let Some(replied) = case.dates.replied_on {
+            k.handled += 1;
+            k.handling_days_total += days_between(received, replied).max(0) as u64;
+        }
+        if case.is_litigation() {
+            continue;
+        }
+        // 1. timely acceptance
+        let accept_by = add_days(received, rules::DISPOSE_DAYS);
+        match case.dates.accepted_on {
+            Some(accepted) => {
+                k.timely_acceptance.den += 1;
+                if accepted <= accept_by {
+                    k.timely_acceptance.num += 1;
+                }
+            }
+            None if !matches!(case.state, State::Declined | State::Diverted)
+                && accept_by < as_of =>
+            {
+                k.timely_acceptance.den += 1;
+            }
+            None => {}
+        }
+        // 2. on-time completion
+        if let Some(due) = handling_due(case, rules) {
+            match case.dates.replied_on {
+                Some(replied) if replied <= due => k.completion.on_time += 1,
+                Some(_) => k.completion.late += 1,
+                None if case.state == State::Diverted => {}
+                None if due < as_of => k.completion.open_overdue += 1,
+                None => k.completion.open_not_due += 1,
+            }
+        }
+        // 3 and 4. evaluation
+        if let Some(replied) = case.dates.replied_on {
+            match case.satisfaction {
+                Some(rating) => {
+                    k.participation.num += 1;
+                    k.participation.den += 1;
+                    k.satisfaction.den += 1;
+                    if rating != Satisfaction::Unsatisfied {
+                        k.satisfaction.num += 1;
+                    }
+                }
+                None if replied < eval_cutoff => k.participation.den += 1,
+                None => {}
+            }
+        }
+    }
+    k.repeat_rate.den = k.cases;
+    k.online_share.den = k.cases;
+    k.backlog_clearance = backlog_clearance(cases, period.to, as_of, rules);
+    k
+}
+
+/// KPI 8: cleared ÷ backlog cases received up to `up_to`, as of `as_of`.
+pub fn backlog_clearance(
+    cases: &[Case],
+    up_to: NaiveDate,
+    as_of: NaiveDate,
+    rules: &Rules,
+) -> Ratio {
+    let mut latest_repeat: HashMap<CaseId, NaiveDate> = HashMap::new();
+    for case in cases {
+        if let Some(of) = case.repeat_of
+            && case.intake.received_on <= as_of
+        {
+            let entry = latest_repeat.entry(of).or_insert(case.intake.received_on);
+            *entry = (*entry).max(case.intake.received_on);
+        }
+    }
+    let mut ratio = Ratio::default();
+    for case in cases
+        .iter()
+        .filter(|c| c.backlog && c.intake.received_on <= up_to)
+    {
+        ratio.den += 1;
+        if is_cleared(case, latest_repeat.get(&case.id).copied(), as_of, rules) {
+            ratio.num += 1;
+        }
+    }
+    ratio
+}
+
+/// A backlog case is cleared when concluded or final and either a 息诉罢访 agreement is recorded,
+/// or `cleared_quiet_days` have passed since closing with no new petition on it (domain.md §6).
+pub fn is_cleared(
+    case: &Case,
+    latest_repeat_on: Option<NaiveDate>,
+    as_of: NaiveDate,
+    rules: &Rules,
+) -> bool {
+    if !matches!(case.state, State::Concluded | State::Final) {
+        return false;
+    }
+    if case.agreement_on.is_some_and(|d| d <= as_of) {
+        return true;
+    }
+    let Some(closed) = case.dates.closed_on else {
+        return false;
+    };
+    let quiet_until = add_days(closed, rules.cleared_quiet_days);
+    quiet_until <= as_of && latest_repeat_on.is_none_or(|r| r <= closed)
+}

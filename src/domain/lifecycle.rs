@@ -1,0 +1,413 @@
+//! The case state machine: which step is allowed when, and what it changes.
+//!
+//! `check` explains why a step is refused (and until when) without changing anything; `apply`
+//! checks and then changes the case. Every refusal names the rule it enforces. Pure.
+
+use super::case::{Case, DutyRecord, Package};
+use super::codes::Satisfaction;
+use super::deadline::{handling_due, objection_window};
+use super::rules::{self, Rules};
+use super::state::State;
+use super::step::Step;
+use chrono::{NaiveDate, NaiveDateTime};
+use thiserror::Error;
+
+/// Why a step cannot be applied to a case now.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RuleError {
+    #[error("cannot {step} a case that is {state}")]
+    NotAllowed { step: &'static str, state: State },
+    #[error("registration happens once, when the case is created")]
+    AlreadyRegistered,
+    #[error("a case can be extended only once (Art 34)")]
+    AlreadyExtended,
+    #[error("an extension is 1 to 30 days (Art 34), not {days}")]
+    ExtensionLength { days: u32 },
+    #[error(
+        "the handling deadline passed on {due}; an extension must be granted before it (Art 34)"
+    )]
+    ExtensionTooLate { due: NaiveDate },
+    #[error("the unit's objection window (5 working days) closed on {closed_on} (Art 23)")]
+    ObjectionWindowClosed { closed_on: NaiveDate },
+    #[error("the review window closed on {closed_on} (Art 35)")]
+    ReviewWindowClosed { closed_on: NaiveDate },
+    #[error("the re-review window closed on {closed_on} (Art 36)")]
+    ReReviewWindowClosed { closed_on: NaiveDate },
+    #[error(
+        "the petitioner may still appeal until {until}; conclude after that, or once they are satisfied"
+    )]
+    AppealWindowOpen { until: NaiveDate },
+    #[error("the latest reply has already been evaluated")]
+    AlreadyEvaluated,
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("a reply needs its text")]
+    TextRequired,
+    #[error("a hearing lasts at least one day")]
+    HearingLength,
+    #[error("a case cannot be a repeat of itself")]
+    RepeatOfItself,
+    #[error("the case is not packaged to a leader")]
+    NotPackaged,
+    #[error("the case is already packaged to a leader")]
+    AlreadyPackaged,
+    #[error("the case is closed ({state}); only notes and flags can be added")]
+    Closed { state: State },
+    #[error("the step is dated {at}, before the case's last step on {last}")]
+    OutOfOrder { at: NaiveDate, last: NaiveDate },
+}
+
+/// Explains whether `step` may be applied to `case` at `at`; `Ok` when it may.
+pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Result<(), RuleError> {
+    let today = at.date();
+    if let Some(last) = last_step_on(case)
+        && today < last
+    {
+        return Err(RuleError::OutOfOrder { at: today, last });
+    }
+    let state = case.state;
+    let not_allowed = || RuleError::NotAllowed {
+        step: step.name(),
+        state,
+    };
+    let require = |ok: bool| if ok { Ok(()) } else { Err(not_allowed()) };
+    let reason = |text: &str| {
+        if text.trim().is_empty() {
+            Err(RuleError::ReasonRequired)
+        } else {
+            Ok(())
+        }
+    };
+    match step {
+        Step::Register => Err(RuleError::AlreadyRegistered),
+        Step::Forward { .. } => require(state == State::Registered),
+        Step::Object { reason: why } => {
+            require(state == State::Forwarded)?;
+            reason(why)?;
+            if let Some(window) = objection_window(case, rules)
+                && today > window.due_on
+            {
+                return Err(RuleError::ObjectionWindowClosed {
+                    closed_on: window.due_on,
+                });
+            }
+            Ok(())
+        }
+        Step::Accept { .. } => require(state == State::Forwarded),
+        Step::StartHandling => require(state == State::Accepted),
+        Step::Decline { reason: why } => {
+            require(matches!(state, State::Registered | State::Forwarded))?;
+            reason(why)
+        }
+        Step::Divert { reason: why, .. } => {
+            require(matches!(
+                state,
+                State::Registered | State::Accepted | State::InHandling
+            ))?;
+            reason(why)
+        }
+        Step::Extend { days, reason: why } => {
+            require(state.is_handling())?;
+            if case.extension_days > 0 {
+                return Err(RuleError::AlreadyExtended);
+            }
+            if *days == 0 || *days > rules::MAX_EXTENSION_DAYS {
+                return Err(RuleError::ExtensionLength { days: *days });
+            }
+            reason(why)?;
+            match handling_due(case, rules) {
+                Some(due) if today > due => Err(RuleError::ExtensionTooLate { due }),
+                _ => Ok(()),
+            }
+        }
+        Step::Reply { text, .. } => {
+            require(state.is_handling())?;
+            non_empty(text)
+        }
+        Step::Evaluate { .. } => {
+            require(matches!(state, State::Replied | State::ReviewReplied))?;
+            let latest_reply = match state {
+                State::ReviewReplied => case.dates.review_replied_on,
+                _ => case.dates.replied_on,
+            };
+            match (case.dates.evaluated_on, latest_reply) {
+                (Some(evaluated), Some(reply)) if evaluated >= reply => {
+                    Err(RuleError::AlreadyEvaluated)
+                }
+                _ => Ok(()),
+            }
+        }
+        Step::RequestReview => {
+            require(state == State::Replied)?;
+            let closes = window_end(case.dates.replied_on, rules::REVIEW_REQUEST_DAYS, rules);
+            match closes {
+                Some(closed_on) if today > closed_on => {
+                    Err(RuleError::ReviewWindowClosed { closed_on })
+                }
+                _ => Ok(()),
+            }
+        }
+        Step::ReplyReview { text, .. } => {
+            require(state == State::InReview)?;
+            non_empty(text)
+        }
+        Step::RequestReReview => {
+            require(state == State::ReviewReplied)?;
+            let closes = window_end(
+                case.dates.review_replied_on,
+                rules::RE_REVIEW_REQUEST_DAYS,
+                rules,
+            );
+            match closes {
+                Some(closed_on) if today > closed_on => {
+                    Err(RuleError::ReReviewWindowClosed { closed_on })
+                }
+                _ => Ok(()),
+            }
+        }
+        Step::RecordHearing { days } => {
+            require(state == State::InReReview)?;
+            if *days == 0 {
+                Err(RuleError::HearingLength)
+            } else {
+                Ok(())
+            }
+        }
+        Step::Finalise { text, .. } => {
+            require(state == State::InReReview)?;
+            non_empty(text)
+        }
+        Step::Conclude => {
+            require(matches!(state, State::Replied | State::ReviewReplied))?;
+            let satisfied = matches!(
+                case.satisfaction,
+                Some(Satisfaction::Satisfied | Satisfaction::BasicallySatisfied)
+            ) && case.dates.evaluated_on >= latest_reply_on(case);
+            let (start, days) = match state {
+                State::ReviewReplied => {
+                    (case.dates.review_replied_on, rules::RE_REVIEW_REQUEST_DAYS)
+                }
+                _ => (case.dates.replied_on, rules::REVIEW_REQUEST_DAYS),
+            };
+            match window_end(start, days, rules) {
+                Some(until) if !satisfied && today <= until => {
+                    Err(RuleError::AppealWindowOpen { until })
+                }
+                _ => Ok(()),
+            }
+        }
+        Step::Supervise { .. } | Step::AssignOwner { .. } | Step::Classify { .. } => open(case),
+        Step::PackageToLeader { .. } => {
+            open(case)?;
+            if case.package.is_some() {
+                Err(RuleError::AlreadyPackaged)
+            } else {
+                Ok(())
+            }
+        }
+        Step::TickDuty { .. } => {
+            if case.package.is_none() {
+                Err(RuleError::NotPackaged)
+            } else {
+                Ok(())
+            }
+        }
+        Step::LinkRepeat { of } => {
+            if *of == case.id {
+                Err(RuleError::RepeatOfItself)
+            } else {
+                Ok(())
+            }
+        }
+        Step::FlagBacklog { .. } | Step::FlagCollective { .. } | Step::SignAgreement => Ok(()),
+        Step::Note { text } => non_empty(text),
+    }
+}
+
+/// Applies `step` at `at` if the rules allow it; on error the case is unchanged.
+pub fn apply(
+    case: &mut Case,
+    step: &Step,
+    at: NaiveDateTime,
+    rules: &Rules,
+) -> Result<(), RuleError> {
+    check(case, step, at, rules)?;
+    let today = at.date();
+    let dates = &mut case.dates;
+    match step {
+        Step::Register => {}
+        Step::Forward { unit, assign } => {
+            case.unit = Some(*unit);
+            case.assigned = *assign;
+            dates.forwarded_on = Some(today);
+            case.state = State::Forwarded;
+        }
+        Step::Object { .. } => {
+            case.unit = None;
+            case.assigned = false;
+            dates.forwarded_on = None;
+            dates.registered_on = Some(today);
+            case.state = State::Registered;
+        }
+        Step::Accept { class } => {
+            case.class = Some(*class);
+            dates.accepted_on = Some(today);
+            case.state = State::Accepted;
+        }
+        Step::StartHandling => case.state = State::InHandling,
+        Step::Decline { .. } => {
+            dates.closed_on = Some(today);
+            case.state = State::Declined;
+        }
+        Step::Divert { route, .. } => {
+            case.route = Some(*route);
+            dates.closed_on = Some(today);
+            case.state = State::Diverted;
+        }
+        Step::Extend { days, .. } => case.extension_days = *days,
+        Step::Reply { outcome, .. } => {
+            case.outcome = Some(*outcome);
+            dates.replied_on = Some(today);
+            case.state = State::Replied;
+        }
+        Step::Evaluate { rating } => {
+            case.satisfaction = Some(*rating);
+            dates.evaluated_on = Some(today);
+        }
+        Step::RequestReview => {
+            dates.review_requested_on = Some(today);
+            case.state = State::InReview;
+        }
+        Step::ReplyReview { outcome, .. } => {
+            case.outcome = Some(*outcome);
+            dates.review_replied_on = Some(today);
+            case.state = State::ReviewReplied;
+        }
+        Step::RequestReReview => {
+            dates.re_review_requested_on = Some(today);
+            case.state = State::InReReview;
+        }
+        Step::RecordHearing { days } => case.hearing_days += *days,
+        Step::Finalise { outcome, .. } => {
+            case.outcome = Some(*outcome);
+            dates.closed_on = Some(today);
+            case.state = State::Final;
+        }
+        Step::Conclude => {
+            dates.closed_on = Some(today);
+            case.state = State::Concluded;
+        }
+        Step::Supervise { on } => case.supervised = *on,
+        Step::FlagBacklog { on } => case.backlog = *on,
+        Step::FlagCollective { on } => case.collective = *on,
+        Step::LinkRepeat { of } => case.repeat_of = Some(*of),
+        Step::Classify { class, category } => {
+            case.class = *class;
+            case.intake.category = Some(*category);
+        }
+        Step::PackageToLeader { leader } => {
+            case.package = Some(Package {
+                leader: *leader,
+                packaged_on: today,
+                duties: Default::default(),
+            });
+        }
+        Step::TickDuty { duty, note } => {
+            if let Some(package) = case.package.as_mut() {
+                package.duties[duty.index()] = Some(DutyRecord {
+                    done_on: today,
+                    note: note.clone(),
+                });
+            }
+        }
+        Step::SignAgreement => case.agreement_on = Some(today),
+        Step::AssignOwner { owner } => case.owner = owner.clone(),
+        Step::Note { .. } => {}
+    }
+    case.version += 1;
+    Ok(())
+}
+
+/// Rebuilds a case from its intake and events, checking every step against the rules. The first
+/// event must be `Register`, dated on the day of receipt.
+pub fn replay(
+    id: super::case::CaseId,
+    number: String,
+    intake: super::case::Intake,
+    events: &[super::step::Event],
+    rules: &Rules,
+) -> Result<Case, ReplayError> {
+    let received = intake.received_on;
+    let mut case = Case::registered(id, number, intake);
+    let mut steps = events.iter().enumerate();
+    match steps.next() {
+        Some((_, first)) if first.step == Step::Register && first.at.date() == received => {}
+        _ => return Err(ReplayError::NoRegistration),
+    }
+    for (index, event) in steps {
+        apply(&mut case, &event.step, event.at, rules).map_err(|error| ReplayError::Refused {
+            index,
+            step: event.step.name(),
+            error,
+        })?;
+    }
+    Ok(case)
+}
+
+/// Why an event history does not make a valid case.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ReplayError {
+    #[error("the history does not start with registration on the day of receipt")]
+    NoRegistration,
+    #[error("event {index} ({step}) breaks the rules: {error}")]
+    Refused {
+        index: usize,
+        step: &'static str,
+        error: RuleError,
+    },
+}
+
+/// The latest day any milestone was reached; steps may not be dated before it.
+pub fn last_step_on(case: &Case) -> Option<NaiveDate> {
+    let d = &case.dates;
+    [
+        d.registered_on,
+        d.forwarded_on,
+        d.accepted_on,
+        d.replied_on,
+        d.evaluated_on,
+        d.review_requested_on,
+        d.review_replied_on,
+        d.re_review_requested_on,
+        d.closed_on,
+        case.agreement_on,
+        case.package.as_ref().map(|p| p.packaged_on),
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+}
+
+fn latest_reply_on(case: &Case) -> Option<NaiveDate> {
+    case.dates.review_replied_on.or(case.dates.replied_on)
+}
+
+fn window_end(start: Option<NaiveDate>, days: u32, rules: &Rules) -> Option<NaiveDate> {
+    start.map(|s| rules.calendar.deadline(s, days, rules.roll_over))
+}
+
+fn open(case: &Case) -> Result<(), RuleError> {
+    if case.state.is_open() {
+        Ok(())
+    } else {
+        Err(RuleError::Closed { state: case.state })
+    }
+}
+
+fn non_empty(text: &str) -> Result<(), RuleError> {
+    if text.trim().is_empty() {
+        Err(RuleError::TextRequired)
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,112 @@
+//! Steps: everything that can happen to a case, and the event that records it.
+//!
+//! A `Step` is what a user (or an import) asks for; an `Event` is a step that was applied, with who
+//! and when. Events serialise to JSON for the events table. Pure.
+
+use super::case::{CaseId, LeaderId, UnitId};
+use super::codes::{Category, Class, DivertRoute, Duty, Outcome, Satisfaction};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+/// One thing that can happen to a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Step {
+    /// The petition was received and registered (登记). Always the first event.
+    Register,
+    /// Forwarded (转送) or assigned (交办, `assign`) to a responsible unit.
+    Forward { unit: UnitId, assign: bool },
+    /// The unit objected that the matter is not its remit; the case returns to the bureau.
+    Object { reason: String },
+    /// The unit accepted (受理) the case, classifying it by law.
+    Accept { class: Class },
+    /// Handling started (办理).
+    StartHandling,
+    /// Declined (不予受理) with a reason.
+    Decline { reason: String },
+    /// Left the petition route (导出) for another channel.
+    Divert { route: DivertRoute, reason: String },
+    /// The one extension of the handling deadline (延期, Art 34).
+    Extend { days: u32, reason: String },
+    /// Written reply (答复) with its outcome (Art 32).
+    Reply { outcome: Outcome, text: String },
+    /// The petitioner evaluated the latest reply (满意度评价).
+    Evaluate { rating: Satisfaction },
+    /// The petitioner asked for review (复查, Art 35).
+    RequestReview,
+    /// The review opinion.
+    ReplyReview { outcome: Outcome, text: String },
+    /// The petitioner asked for re-review (复核, Art 36).
+    RequestReReview,
+    /// A hearing (听证) held during re-review; its days are not counted (Art 36).
+    RecordHearing { days: u32 },
+    /// The re-review opinion, which ends the case for good (终结).
+    Finalise { outcome: Outcome, text: String },
+    /// The case is concluded (办结): no appeal came in time, or the petitioner was satisfied.
+    Conclude,
+    /// Supervision (督办) switched on or off.
+    Supervise { on: bool },
+    /// Backlog (积案) flag switched on or off.
+    FlagBacklog { on: bool },
+    /// Collective-visit (集体访) flag switched on or off.
+    FlagCollective { on: bool },
+    /// Marked as a repeat of an earlier case (重复信访).
+    LinkRepeat { of: CaseId },
+    /// Class and subject category set or changed.
+    Classify {
+        class: Option<Class>,
+        category: Category,
+    },
+    /// Packaged to a leader (领导包案).
+    PackageToLeader { leader: LeaderId },
+    /// One of the five duties ticked.
+    TickDuty { duty: Duty, note: String },
+    /// A signed agreement to stop petitioning (息诉罢访) was recorded.
+    SignAgreement,
+    /// Owner in the console set or cleared.
+    AssignOwner { owner: Option<String> },
+    /// A free-text note.
+    Note { text: String },
+}
+
+impl Step {
+    /// Kebab-case name of the step, as stored in the events table.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Step::Register => "register",
+            Step::Forward { .. } => "forward",
+            Step::Object { .. } => "object",
+            Step::Accept { .. } => "accept",
+            Step::StartHandling => "start-handling",
+            Step::Decline { .. } => "decline",
+            Step::Divert { .. } => "divert",
+            Step::Extend { .. } => "extend",
+            Step::Reply { .. } => "reply",
+            Step::Evaluate { .. } => "evaluate",
+            Step::RequestReview => "request-review",
+            Step::ReplyReview { .. } => "reply-review",
+            Step::RequestReReview => "request-re-review",
+            Step::RecordHearing { .. } => "record-hearing",
+            Step::Finalise { .. } => "finalise",
+            Step::Conclude => "conclude",
+            Step::Supervise { .. } => "supervise",
+            Step::FlagBacklog { .. } => "flag-backlog",
+            Step::FlagCollective { .. } => "flag-collective",
+            Step::LinkRepeat { .. } => "link-repeat",
+            Step::Classify { .. } => "classify",
+            Step::PackageToLeader { .. } => "package",
+            Step::TickDuty { .. } => "tick-duty",
+            Step::SignAgreement => "sign-agreement",
+            Step::AssignOwner { .. } => "assign-owner",
+            Step::Note { .. } => "note",
+        }
+    }
+}
+
+/// A step that was applied: who, when (China local time) and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub at: NaiveDateTime,
+    pub actor: String,
+    pub step: Step,
+}

@@ -1,0 +1,7 @@
+//! xinfang: a full-screen terminal operations console for petition (信访) case work.
+//!
+//! Layers point downward only: `domain` (pure rules) ← `store` (persistence) ← `demo`.
+//! The binary in `main.rs` parses the command line and is the only place that uses `anyhow`.
+
+pub mod domain;
+pub mod text;

@@ -3,5 +3,8 @@
 //! Layers point downward only: `domain` (pure rules) ← `store` (persistence) ← `demo`.
 //! The binary in `main.rs` parses the command line and is the only place that uses `anyhow`.
 
+pub mod config;
+pub mod demo;
 pub mod domain;
+pub mod store;
 pub mod text;

@@ -29,6 +29,12 @@ pub fn sanitise(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// `text` padded with spaces to `width` terminal columns (Chinese characters take two).
+pub fn pad(text: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +45,13 @@ mod tests {
         let clean = sanitise(hostile);
         assert!(!clean.chars().any(|c| c.is_control()), "{clean:?}");
         assert_eq!(clean, "工资␛[2J␛]52;c;ZXZpbA==␇拖欠␍␊");
+    }
+
+    #[test]
+    fn padding_counts_display_columns() {
+        assert_eq!(pad("已登记", 8), "已登记  ");
+        assert_eq!(pad("ab", 4), "ab  ");
+        assert_eq!(pad("toolong", 3), "toolong");
     }
 
     #[test]

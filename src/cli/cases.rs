@@ -1,0 +1,175 @@
+//! `xinfang cases`: a queue listed without the console, as TSV or JSON.
+//!
+//! Output never carries personal data, and every text field is neutralised (control characters,
+//! tabs and newlines become visible stand-ins) so that a listing is safe in a terminal and
+//! parses as TSV.
+
+use super::Context;
+use anyhow::{Result, bail};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use std::io::Write;
+use std::process::ExitCode;
+use xinfang::demo::DEMO_USER;
+use xinfang::domain::deadline::{Urgency, classify};
+use xinfang::domain::region;
+use xinfang::store::{Builtin, CaseRow, OpenMode, Scope};
+use xinfang::text::sanitise;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Tsv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CasesArgs {
+    /// Queue to list (to-register, to-forward, awaiting-acceptance, in-handling, due-soon,
+    /// overdue, review, supervised, packaged, backlog, collective, repeat, mine, all)
+    #[arg(long, default_value = "all")]
+    pub queue: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Tsv)]
+    pub format: Format,
+    /// List at most this many cases
+    #[arg(long)]
+    pub limit: Option<u64>,
+    /// Only cases in this region (admin-code prefix: 6401 = Yinchuan, 640106 = Jinfeng)
+    #[arg(long, default_value = "64")]
+    pub region: String,
+    /// Whose `mine` queue to list
+    #[arg(long, default_value = DEMO_USER)]
+    pub owner: String,
+}
+
+/// One output line.
+#[derive(Serialize)]
+struct Line<'a> {
+    number: &'a str,
+    received: String,
+    channel: &'a str,
+    county: String,
+    category: &'a str,
+    class: &'a str,
+    state: &'a str,
+    due: Option<String>,
+    days_left: Option<i64>,
+    title: String,
+}
+
+const PAGE: usize = 5000;
+
+pub fn run(context: &Context, args: &CasesArgs) -> Result<ExitCode> {
+    let Some(queue) = Builtin::from_name(&args.queue) else {
+        let known: Vec<&str> = Builtin::ALL.iter().map(|q| q.name()).collect();
+        bail!(
+            "unknown queue `{}` (known: {})",
+            sanitise(&args.queue),
+            known.join(", ")
+        );
+    };
+    if !valid_region(&args.region) {
+        bail!(
+            "--region `{}` is not a Ningxia admin-code prefix (64, a city like 6401, a county like 640106)",
+            sanitise(&args.region)
+        );
+    }
+    let store = context.open(OpenMode::ReadOnly)?;
+    let rules = &context.config.rules;
+    let scope = Scope {
+        region: args.region.clone(),
+        user: args.owner.clone(),
+        today: context.now.date(),
+    };
+    let (filter, sort) = queue.query(scope.today, rules.due_soon_days, &scope.user);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let limit = args.limit.unwrap_or(u64::MAX);
+    let mut written = 0u64;
+    let mut cursor = None;
+    if args.format == Format::Tsv {
+        writeln!(
+            out,
+            "number\treceived\tchannel\tcounty\tcategory\tclass\tstate\tdue\tdays_left\ttitle"
+        )?;
+    } else {
+        write!(out, "[")?;
+    }
+    'pages: loop {
+        let want = PAGE.min((limit - written) as usize);
+        if want == 0 {
+            break;
+        }
+        let page = store.page(&filter, sort, &scope, cursor.as_ref(), want)?;
+        for row in &page.rows {
+            let line = line(row, scope.today, rules.due_soon_days);
+            match args.format {
+                Format::Tsv => writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    line.number,
+                    line.received,
+                    line.channel,
+                    line.county,
+                    line.category,
+                    line.class,
+                    line.state,
+                    line.due.as_deref().unwrap_or(""),
+                    line.days_left.map_or(String::new(), |d| d.to_string()),
+                    line.title
+                )?,
+                Format::Json => {
+                    if written > 0 {
+                        write!(out, ",")?;
+                    }
+                    writeln!(out)?;
+                    serde_json::to_writer(&mut out, &line)?;
+                }
+            }
+            written += 1;
+            if written >= limit {
+                break 'pages;
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    if args.format == Format::Json {
+        writeln!(out, "\n]")?;
+    }
+    match out.flush() {
+        // A closed pipe (`| head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn valid_region(region: &str) -> bool {
+    matches!(region.len(), 2 | 4 | 6 | 9)
+        && region.starts_with(region::PROVINCE_CODE)
+        && region.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn line(row: &CaseRow, today: chrono::NaiveDate, due_soon_days: u32) -> Line<'_> {
+    let days_left = row
+        .due_on
+        .map(|due| match classify(due, today, due_soon_days) {
+            Urgency::Overdue { days } => -days,
+            Urgency::DueSoon { left } | Urgency::OnTime { left } => left,
+            Urgency::NoClock => 0,
+        });
+    Line {
+        number: &row.number,
+        received: row.received_on.to_string(),
+        channel: row.channel.code(),
+        county: region::name_of(&row.county).unwrap_or_else(|| row.county.clone()),
+        category: row.category.map_or("", |c| c.code()),
+        class: row.class.map_or("", |c| c.code()),
+        state: row.state.code(),
+        due: row.due_on.map(|d| d.to_string()),
+        days_left,
+        title: sanitise(&row.title).into_owned(),
+    }
+}

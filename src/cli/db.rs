@@ -1,0 +1,54 @@
+//! `xinfang db`: check a database's integrity and schema, or create and upgrade one.
+
+use super::Context;
+use anyhow::Result;
+use clap::Subcommand;
+use std::process::ExitCode;
+use xinfang::store::OpenMode;
+
+#[derive(Debug, Subcommand)]
+pub enum DbAction {
+    /// Verify integrity, schema version and the audit chain (exit 1 if anything is wrong)
+    Check,
+    /// Create the database if missing and bring its schema up to date
+    Migrate,
+}
+
+pub fn run(context: &Context, action: &DbAction) -> Result<ExitCode> {
+    match action {
+        DbAction::Check => {
+            let store = context.open(OpenMode::ReadOnly)?;
+            let report = store.check()?;
+            println!(
+                "{}: schema version {}, {} cases, {} events",
+                store.location(),
+                report.schema_version,
+                report.cases,
+                report.events
+            );
+            if report.problems.is_empty() {
+                println!("ok");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for problem in &report.problems {
+                    println!("problem: {problem}");
+                }
+                eprintln!(
+                    "xinfang: {} problem(s) found in {}",
+                    report.problems.len(),
+                    store.location()
+                );
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        DbAction::Migrate => {
+            if let Some(parent) = context.db.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", parent.display()))?;
+            }
+            let store = context.open(OpenMode::Create)?;
+            println!("{}: schema is current", store.location());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! The Store API: everything the console, reports and command line read and write, and the
+//! backends behind it (SQLite now; the API keeps dialect details inside each backend).
+//!
+//! Must not import `ui` or `app`. Every write is one transaction that also appends an event to the
+//! audit chain; reads never write.
+
+pub mod audit;
+mod error;
+pub mod queue;
+pub mod sqlite;
+
+pub use error::StoreError;
+pub use queue::{Builtin, CaseRow, Cursor, Filter, Page, Scope, Sort, SortKey};
+
+use crate::domain::kpi::{Kpis, Period};
+use crate::domain::{Case, CaseId, Intake, LeaderId, LeaderLevel, Role, State, Step, UnitId};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+/// A responsible unit (责任单位).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub id: UnitId,
+    pub name: String,
+    /// Region code the unit belongs to (`64` for province-level departments).
+    pub region: String,
+}
+
+/// A leader who may package cases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Leader {
+    pub id: LeaderId,
+    pub name: String,
+    pub level: LeaderLevel,
+    pub title: String,
+    pub region: String,
+}
+
+/// A console user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub name: String,
+    pub role: Role,
+    /// Admin-code prefix of the region the user works in.
+    pub scope: String,
+}
+
+/// A backlog clearance campaign (专项工作 / 攻坚行动).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Campaign {
+    pub id: i64,
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    /// Target clearance rate in 0..=1.
+    pub target: f64,
+    pub cases: u64,
+}
+
+/// One stored event of a case's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub at: NaiveDateTime,
+    pub actor: String,
+    pub step: Step,
+    pub from_state: Option<State>,
+    pub to_state: Option<State>,
+}
+
+/// A case with everything the detail pane shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseDetail {
+    pub case: Case,
+    pub events: Vec<StoredEvent>,
+    pub unit: Option<Unit>,
+    pub leader: Option<Leader>,
+}
+
+/// What `db check` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    pub schema_version: u32,
+    pub cases: u64,
+    pub events: u64,
+    /// Problems found; empty when the database is sound.
+    pub problems: Vec<String>,
+}
+
+/// How to open a database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// An existing database, read and write; upgraded to the current schema if older.
+    ReadWrite,
+    /// An existing database, never written (wall boards, listings).
+    ReadOnly,
+    /// Create the database if missing, then as `ReadWrite`.
+    Create,
+}
+
+/// The storage API shared by all backends.
+pub trait Store: Send + Sync {
+    /// Where the data lives, for the status bar: a path or host, never a password.
+    fn location(&self) -> String;
+
+    /// Verifies integrity, schema version and the audit chain.
+    fn check(&self) -> Result<CheckReport, StoreError>;
+
+    /// How many cases each filter matches within the scope.
+    fn counts(&self, filters: &[Filter], scope: &Scope) -> Result<Vec<u64>, StoreError>;
+
+    /// Cases per state within the scope.
+    fn state_counts(&self, scope: &Scope) -> Result<Vec<(State, u64)>, StoreError>;
+
+    /// One page of the cases matching `filter`, in `sort` order, after `cursor`.
+    fn page(
+        &self,
+        filter: &Filter,
+        sort: Sort,
+        scope: &Scope,
+        cursor: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page, StoreError>;
+
+    /// A case with its history, unit and packaging leader.
+    fn case(&self, id: CaseId) -> Result<Option<CaseDetail>, StoreError>;
+
+    /// The id of the case with this number (e.g. `NX-2026-000123`).
+    fn find(&self, number: &str) -> Result<Option<CaseId>, StoreError>;
+
+    /// Registers a new case; returns it with its id and number.
+    fn register(&self, intake: &Intake, actor: &str, at: NaiveDateTime)
+    -> Result<Case, StoreError>;
+
+    /// Applies `step` to the case if it still has `expected_version`; one transaction with its
+    /// audit event. A stale version is a `Conflict`; a refused step is a `Rule` error.
+    fn apply(
+        &self,
+        id: CaseId,
+        expected_version: i64,
+        step: &Step,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<Case, StoreError>;
+
+    fn units(&self) -> Result<Vec<Unit>, StoreError>;
+    fn leaders(&self) -> Result<Vec<Leader>, StoreError>;
+    fn users(&self) -> Result<Vec<User>, StoreError>;
+    fn campaigns(&self) -> Result<Vec<Campaign>, StoreError>;
+
+    /// The indicators of domain.md §8 for cases received in `period` within the scope's region,
+    /// seen on `as_of`.
+    fn kpis(&self, period: Period, scope: &Scope, as_of: NaiveDate) -> Result<Kpis, StoreError>;
+}
+
+/// Opens a store from a location: a file path for SQLite. (Other backends are chosen by URL.)
+pub fn open(
+    location: &str,
+    rules: crate::domain::Rules,
+    mode: OpenMode,
+) -> Result<Box<dyn Store>, StoreError> {
+    Ok(Box::new(sqlite::SqliteStore::open(
+        std::path::Path::new(location),
+        rules,
+        mode,
+    )?))
+}

@@ -1,0 +1,329 @@
+//! Fast all-or-nothing loading of a new SQLite database (demo data, and later imports).
+//!
+//! Cases are first *encoded* (column values, event JSON, audit hashes) by `encode_case`, which
+//! can run on another thread than the loader; the loader then only binds and inserts with
+//! statements prepared once. Everything goes into a side file with syncing off, which is switched
+//! to WAL and renamed into place only when complete: a failure leaves the target as it was.
+
+use super::rows::{self, case_values};
+use super::schema;
+use super::write::insert_case_sql;
+use crate::domain::{Case, Rules};
+use crate::store::audit::{Chain, ChainedEvent};
+use crate::store::{Leader, StoreError, StoredEvent, Unit, User};
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{Connection, Statement, params, params_from_iter};
+use std::path::{Path, PathBuf};
+
+/// One event ready to insert.
+#[derive(Debug, Clone)]
+pub struct EncodedEvent {
+    seq: i64,
+    at: String,
+    actor: String,
+    kind: &'static str,
+    from_state: Option<&'static str>,
+    to_state: Option<&'static str>,
+    payload: String,
+    hash: [u8; 32],
+}
+
+/// A case with its duties and events, ready to insert.
+#[derive(Debug, Clone)]
+pub struct EncodedCase {
+    id: i64,
+    values: Vec<Value>,
+    duties: Vec<(i64, String, String)>,
+    events: Vec<EncodedEvent>,
+}
+
+/// Encodes a case and its events, extending the audit `chain` (events are numbered in call
+/// order, so cases must be encoded in the order they will be loaded).
+pub fn encode_case(
+    case: &Case,
+    events: &[StoredEvent],
+    rules: &Rules,
+    chain: &mut Chain,
+) -> Result<EncodedCase, StoreError> {
+    let (updated_at, updated_by) = match events.last() {
+        Some(e) => (e.at, e.actor.as_str()),
+        None => (
+            case.intake
+                .received_on
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or_default(),
+            "import",
+        ),
+    };
+    let duties = case
+        .package
+        .iter()
+        .flat_map(|p| p.duties.iter().enumerate())
+        .filter_map(|(i, d)| {
+            d.as_ref()
+                .map(|d| (i as i64, rows::date(d.done_on), d.note.clone()))
+        })
+        .collect();
+    let mut encoded_events = Vec::with_capacity(events.len());
+    for event in events {
+        let at = rows::timestamp(event.at);
+        let payload =
+            serde_json::to_string(&event.step).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let kind = event.step.name();
+        let from_state = event.from_state.map(|s| s.code());
+        let to_state = event.to_state.map(|s| s.code());
+        let seq = chain.next_seq();
+        let hash = chain.append(&ChainedEvent {
+            seq,
+            case_id: Some(case.id),
+            at: &at,
+            actor: &event.actor,
+            kind,
+            from_state,
+            to_state,
+            payload: &payload,
+        });
+        encoded_events.push(EncodedEvent {
+            seq,
+            at,
+            actor: event.actor.clone(),
+            kind,
+            from_state,
+            to_state,
+            payload,
+            hash,
+        });
+    }
+    Ok(EncodedCase {
+        id: case.id,
+        values: case_values(case, rules, updated_at, updated_by),
+        duties,
+        events: encoded_events,
+    })
+}
+
+/// Inserts reference data and encoded cases inside one transaction.
+pub struct BulkLoader<'c> {
+    conn: &'c Connection,
+    insert_case: Statement<'c>,
+    insert_event: Statement<'c>,
+    insert_duty: Statement<'c>,
+    path: String,
+}
+
+const EVENT_COLUMNS: &str = "seq, case_id, at, actor, kind, from_state, to_state, payload, hash";
+
+fn sql_error(path: &str, e: rusqlite::Error) -> StoreError {
+    StoreError::Backend {
+        path: path.to_string(),
+        detail: e.to_string(),
+    }
+}
+
+impl BulkLoader<'_> {
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        sql_error(&self.path, e)
+    }
+
+    fn run(&self, sql: &str, values: &[&dyn rusqlite::ToSql]) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut s| s.execute(values))
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn add_unit(&mut self, unit: &Unit) -> Result<(), StoreError> {
+        self.run(
+            "INSERT INTO units (id, name, region) VALUES (?, ?, ?)",
+            params![unit.id, unit.name, unit.region],
+        )
+    }
+
+    pub fn add_leader(&mut self, leader: &Leader) -> Result<(), StoreError> {
+        self.run(
+            "INSERT INTO leaders (id, name, level, title, region) VALUES (?, ?, ?, ?, ?)",
+            params![
+                leader.id,
+                leader.name,
+                leader.level.code(),
+                leader.title,
+                leader.region
+            ],
+        )
+    }
+
+    pub fn add_user(&mut self, user: &User, created_at: &str) -> Result<(), StoreError> {
+        self.run(
+            "INSERT INTO users (name, role, scope, created_at) VALUES (?, ?, ?, ?)",
+            params![user.name, user.role.code(), user.scope, created_at],
+        )
+    }
+
+    /// Adds a campaign over the given cases.
+    pub fn add_campaign(
+        &mut self,
+        id: i64,
+        name: &str,
+        starts_on: NaiveDate,
+        ends_on: NaiveDate,
+        target: f64,
+        cases: &[i64],
+    ) -> Result<(), StoreError> {
+        self.run(
+            "INSERT INTO campaigns (id, name, starts_on, ends_on, target) VALUES (?, ?, ?, ?, ?)",
+            params![id, name, rows::date(starts_on), rows::date(ends_on), target],
+        )?;
+        for case in cases {
+            self.run(
+                "INSERT INTO campaign_cases (campaign_id, case_id) VALUES (?, ?)",
+                params![id, case],
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.run(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            params![key, value],
+        )
+    }
+
+    /// Inserts an encoded case with its duties and events.
+    pub fn add(&mut self, case: &EncodedCase) -> Result<(), StoreError> {
+        let path = &self.path;
+        self.insert_case
+            .execute(params_from_iter(case.values.iter()))
+            .map_err(|e| sql_error(path, e))?;
+        for (duty, done_on, note) in &case.duties {
+            self.insert_duty
+                .execute(params![case.id, duty, done_on, note])
+                .map_err(|e| sql_error(path, e))?;
+        }
+        for e in &case.events {
+            self.insert_event
+                .execute(params![
+                    e.seq,
+                    case.id,
+                    e.at,
+                    e.actor,
+                    e.kind,
+                    e.from_state,
+                    e.to_state,
+                    e.payload,
+                    &e.hash[..]
+                ])
+                .map_err(|e| sql_error(path, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether `load` verifies every reference after loading (needed for data from outside;
+/// skipped for data the program built through the domain model, which saves a full scan).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum References {
+    Verify,
+    Trusted,
+}
+
+/// Creates a new database at `target` filled by `fill`, all or nothing. An existing file at
+/// `target` is replaced only after the new one is complete.
+pub fn load<T>(
+    target: &Path,
+    references: References,
+    fill: impl FnOnce(&mut BulkLoader<'_>) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let partial = side_path(target, ".partial");
+    let shown = partial.display().to_string();
+    let io = |e: std::io::Error| StoreError::Io {
+        path: shown.clone(),
+        detail: e.to_string(),
+    };
+    for stale in [
+        partial.clone(),
+        side_path(&partial, "-wal"),
+        side_path(&partial, "-shm"),
+    ] {
+        remove_if_present(&stale).map_err(io)?;
+    }
+    let result = (|| {
+        let mut conn = Connection::open(&partial).map_err(|e| sql_error(&shown, e))?;
+        conn.execute_batch(
+            "PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;
+             PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF;",
+        )
+        .map_err(|e| sql_error(&shown, e))?;
+        schema::migrate(&mut conn, 0).map_err(|e| sql_error(&shown, e))?;
+        let tx = conn.transaction().map_err(|e| sql_error(&shown, e))?;
+        let value = {
+            let prepare = |sql: &str| tx.prepare(sql).map_err(|e| sql_error(&shown, e));
+            let mut loader = BulkLoader {
+                conn: &tx,
+                insert_case: prepare(&insert_case_sql())?,
+                insert_event: prepare(&format!(
+                    "INSERT INTO events ({EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ))?,
+
+                insert_duty: prepare(
+                    "INSERT INTO package_duties (case_id, duty, done_on, note) VALUES (?, ?, ?, ?)",
+                )?,
+                path: shown.clone(),
+            };
+            fill(&mut loader)?
+        };
+        tx.commit().map_err(|e| sql_error(&shown, e))?;
+        conn.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")
+            .map_err(|e| sql_error(&shown, e))?;
+        let broken: Option<String> = match references {
+            References::Verify => conn
+                .query_row(
+                    "SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .ok(),
+            References::Trusted => None,
+        };
+        if let Some(table) = broken {
+            return Err(StoreError::Invalid(format!(
+                "loaded data breaks a reference in {table}"
+            )));
+        }
+        conn.execute_batch("PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL;")
+            .map_err(|e| sql_error(&shown, e))?;
+        drop(conn);
+        Ok(value)
+    })();
+    match result {
+        Ok(value) => {
+            // The old file's log must not be replayed onto the new file; the rename itself
+            // replaces the old file in one step.
+            for sidecar in [side_path(target, "-wal"), side_path(target, "-shm")] {
+                remove_if_present(&sidecar).map_err(io)?;
+            }
+            std::fs::rename(&partial, target).map_err(io)?;
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = remove_if_present(&partial);
+            Err(e)
+        }
+    }
+}
+
+/// `path` with `suffix` appended to its file name.
+fn side_path(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}

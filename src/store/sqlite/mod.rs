@@ -1,0 +1,302 @@
+//! The SQLite backend: one file in WAL mode shared by several consoles on one host.
+//!
+//! Opening checks the file header before SQLite sees the file, so a random, truncated, foreign or
+//! newer file is refused without a single byte written. Reads use a small pool of connections;
+//! writes go through one writer connection in `BEGIN IMMEDIATE` transactions.
+
+mod bulk;
+mod check;
+mod kpi;
+mod read;
+mod rows;
+pub mod schema;
+mod write;
+
+pub use bulk::{BulkLoader, EncodedCase, References, encode_case, load};
+pub use rows::timestamp as timestamp_text;
+
+use crate::domain::kpi::{Kpis, Period};
+use crate::domain::{Case, CaseId, Intake, Rules, State, Step};
+use crate::store::{
+    Campaign, CaseDetail, CheckReport, Cursor, Filter, Leader, OpenMode, Page, Scope, Sort, Store,
+    StoreError, Unit, User,
+};
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// How long a statement waits for another writer before reporting the database as locked.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Idle read connections kept open.
+const POOL_SIZE: usize = 4;
+
+/// A xinfang database in one SQLite file.
+pub struct SqliteStore {
+    path: PathBuf,
+    rules: Rules,
+    read_only: bool,
+    readers: Mutex<Vec<Connection>>,
+    writer: Mutex<Option<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (or, with `OpenMode::Create`, creates) the database at `path`.
+    pub fn open(path: &Path, rules: Rules, mode: OpenMode) -> Result<SqliteStore, StoreError> {
+        let exists = path.exists();
+        if !exists && mode != OpenMode::Create {
+            return Err(StoreError::Missing {
+                path: path.display().to_string(),
+            });
+        }
+        let header = if exists {
+            schema::check_header(path)?
+        } else {
+            None
+        };
+        if header.is_none() && mode != OpenMode::Create {
+            // An empty file: nothing to read, and not ours to initialise without being asked.
+            return Err(StoreError::NotXinfang {
+                path: path.display().to_string(),
+            });
+        }
+        let store = SqliteStore {
+            path: path.to_path_buf(),
+            rules,
+            read_only: mode == OpenMode::ReadOnly,
+            readers: Mutex::new(Vec::new()),
+            writer: Mutex::new(None),
+        };
+        let mut conn = store.connect(mode != OpenMode::ReadOnly)?;
+        // The header may lag behind a write-ahead log; ask SQLite too, still without writing.
+        let found = schema::Header {
+            application_id: pragma_u32(&conn, "application_id").map_err(|e| store.error(e))?,
+            user_version: pragma_u32(&conn, "user_version").map_err(|e| store.error(e))?,
+        };
+        if header.is_some() {
+            schema::check_identity(path, found)?;
+        }
+        if mode != OpenMode::ReadOnly {
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .map_err(|e| store.error(e))?;
+            if found.user_version < schema::current_version() {
+                schema::migrate(&mut conn, found.user_version).map_err(|e| store.error(e))?;
+            }
+        } else if found.user_version < schema::current_version() {
+            return Err(StoreError::ReadOnly {
+                path: path.display().to_string(),
+                detail: "its schema needs upgrading; open it once without read-only mode".into(),
+            });
+        }
+        store.give_back(conn);
+        Ok(store)
+    }
+
+    /// A value from the `meta` table (e.g. `demo_seed`).
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        self.read(|conn| {
+            conn.query_row("SELECT value FROM meta WHERE key = ?", [key], |r| r.get(0))
+                .optional()
+                .map_err(|e| self.error(e))
+        })
+    }
+
+    /// The rules deadlines are computed with.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    fn connect(&self, write: bool) -> Result<Connection, StoreError> {
+        let mut flags = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        flags |= if write {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        };
+        let conn = Connection::open_with_flags(&self.path, flags).map_err(|e| self.error(e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.error(e))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| self.error(e))?;
+        if write {
+            conn.pragma_update(None, "synchronous", "FULL")
+                .map_err(|e| self.error(e))?;
+        }
+        Ok(conn)
+    }
+
+    /// Runs `f` on a pooled read connection.
+    fn read<R>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let conn = match self.lock_readers().pop() {
+            Some(conn) => conn,
+            None => self.connect(false)?,
+        };
+        let result = f(&conn);
+        self.give_back(conn);
+        result
+    }
+
+    /// Runs `f` on the writer connection.
+    fn write<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.path.display().to_string(),
+                detail: "opened read-only".into(),
+            });
+        }
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(self.connect(true)?);
+        }
+        match guard.as_mut() {
+            Some(conn) => f(conn),
+            None => Err(self.backend("no writer connection")),
+        }
+    }
+
+    fn lock_readers(&self) -> MutexGuard<'_, Vec<Connection>> {
+        self.readers.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn give_back(&self, conn: Connection) {
+        let mut pool = self.lock_readers();
+        if pool.len() < POOL_SIZE {
+            pool.push(conn);
+        }
+    }
+
+    /// Translates a SQLite error into a message for the user.
+    fn error(&self, e: rusqlite::Error) -> StoreError {
+        let path = self.path.display().to_string();
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotSqlite {
+                path,
+                detail: e.to_string(),
+            },
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+                path,
+                detail: e.to_string(),
+            },
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                StoreError::Locked { path }
+            }
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly {
+                path,
+                detail: e.to_string(),
+            },
+            Some(
+                ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::SystemIoFailure,
+            ) => StoreError::Io {
+                path,
+                detail: e.to_string(),
+            },
+            _ => StoreError::Backend {
+                path,
+                detail: e.to_string(),
+            },
+        }
+    }
+
+    fn backend(&self, detail: impl Into<String>) -> StoreError {
+        StoreError::Backend {
+            path: self.path.display().to_string(),
+            detail: detail.into(),
+        }
+    }
+
+    fn corrupt(&self, bad: rows::BadValue) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.display().to_string(),
+            detail: bad.0,
+        }
+    }
+}
+
+fn pragma_u32(conn: &Connection, name: &str) -> rusqlite::Result<u32> {
+    conn.pragma_query_value(None, name, |row| row.get::<_, i64>(0))
+        .map(|v| v as u32)
+}
+
+impl Store for SqliteStore {
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn check(&self) -> Result<CheckReport, StoreError> {
+        self.read(|conn| check::check(self, conn))
+    }
+
+    fn counts(&self, filters: &[Filter], scope: &Scope) -> Result<Vec<u64>, StoreError> {
+        self.read(|conn| read::counts(self, conn, filters, scope))
+    }
+
+    fn state_counts(&self, scope: &Scope) -> Result<Vec<(State, u64)>, StoreError> {
+        self.read(|conn| read::state_counts(self, conn, scope))
+    }
+
+    fn page(
+        &self,
+        filter: &Filter,
+        sort: Sort,
+        scope: &Scope,
+        cursor: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page, StoreError> {
+        self.read(|conn| read::page(self, conn, filter, sort, scope, cursor, limit))
+    }
+
+    fn case(&self, id: CaseId) -> Result<Option<CaseDetail>, StoreError> {
+        self.read(|conn| read::detail(self, conn, id))
+    }
+
+    fn find(&self, number: &str) -> Result<Option<CaseId>, StoreError> {
+        self.read(|conn| read::find(self, conn, number))
+    }
+
+    fn register(
+        &self,
+        intake: &Intake,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<Case, StoreError> {
+        self.write(|conn| write::register(self, conn, intake, actor, at))
+    }
+
+    fn apply(
+        &self,
+        id: CaseId,
+        expected_version: i64,
+        step: &Step,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<Case, StoreError> {
+        self.write(|conn| write::apply(self, conn, id, expected_version, step, actor, at))
+    }
+
+    fn units(&self) -> Result<Vec<Unit>, StoreError> {
+        self.read(|conn| read::units(self, conn))
+    }
+
+    fn leaders(&self) -> Result<Vec<Leader>, StoreError> {
+        self.read(|conn| read::leaders(self, conn))
+    }
+
+    fn users(&self) -> Result<Vec<User>, StoreError> {
+        self.read(|conn| read::users(self, conn))
+    }
+
+    fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
+        self.read(|conn| read::campaigns(self, conn))
+    }
+
+    fn kpis(&self, period: Period, scope: &Scope, as_of: NaiveDate) -> Result<Kpis, StoreError> {
+        self.read(|conn| kpi::kpis(self, conn, period, scope, as_of))
+    }
+}

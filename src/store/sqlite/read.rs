@@ -1,0 +1,466 @@
+//! Read queries for SQLite: queue counts and keyset pages, case detail, reference lists.
+//!
+//! Filters become WHERE clauses with bound parameters only; each built-in queue has an index
+//! chosen from its query plan (see `schema.rs`).
+
+use super::SqliteStore;
+use super::rows::{self, CASE_COLUMNS, ROW_COLUMNS};
+use crate::domain::region::PROVINCE_CODE;
+use crate::domain::{CaseId, LeaderLevel, Role, State, Step};
+use crate::store::{
+    Campaign, CaseDetail, Cursor, Filter, Leader, Page, Scope, Sort, SortKey, StoreError,
+    StoredEvent, Unit, User,
+};
+use chrono::NaiveDateTime;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+
+/// Appends the SQL condition for `filter` to `sql`, pushing its parameters.
+pub fn condition(filter: &Filter, sql: &mut String, params: &mut Vec<Value>) {
+    match filter {
+        Filter::All => sql.push('1'),
+        Filter::StateIn(states) => {
+            sql.push_str("state IN (");
+            for (i, state) in states.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('?');
+                params.push(Value::Text(state.code().to_string()));
+            }
+            if states.is_empty() {
+                sql.push_str("NULL");
+            }
+            sql.push(')');
+            // Implied for open states; stated so that the partial index on open cases applies.
+            if !states.is_empty() && states.iter().all(|s| s.is_open()) {
+                sql.push_str(" AND closed_on IS NULL");
+            }
+        }
+        Filter::HasCategory(true) => sql.push_str("category IS NOT NULL"),
+        Filter::HasCategory(false) => sql.push_str("category IS NULL"),
+        Filter::DueBefore(day) => {
+            sql.push_str("due_on IS NOT NULL AND due_on < ?");
+            params.push(Value::Text(rows::date(*day)));
+        }
+        Filter::DueBetween(from, to) => {
+            sql.push_str("due_on IS NOT NULL AND due_on >= ? AND due_on <= ?");
+            params.push(Value::Text(rows::date(*from)));
+            params.push(Value::Text(rows::date(*to)));
+        }
+        Filter::Open => sql.push_str("closed_on IS NULL"),
+        Filter::Supervised => sql.push_str("supervised = 1"),
+        Filter::Packaged => sql.push_str("leader_id IS NOT NULL"),
+        Filter::Backlog => sql.push_str("backlog = 1"),
+        Filter::Collective => sql.push_str("collective = 1"),
+        Filter::Repeat => sql.push_str("repeat_of IS NOT NULL"),
+        Filter::Owner(user) => {
+            sql.push_str("owner IS NOT NULL AND owner = ?");
+            params.push(Value::Text(user.clone()));
+        }
+        Filter::And(parts) => {
+            if parts.is_empty() {
+                sql.push('1');
+            }
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(" AND ");
+                }
+                sql.push('(');
+                condition(part, sql, params);
+                sql.push(')');
+            }
+        }
+    }
+}
+
+/// Appends the region-scope condition (an admin-code prefix as a range, so indexes still apply).
+pub fn region_condition(region: &str, sql: &mut String, params: &mut Vec<Value>) {
+    if region.is_empty() || region == PROVINCE_CODE {
+        return;
+    }
+    sql.push_str(" AND county >= ? AND county < ?");
+    params.push(Value::Text(region.to_string()));
+    params.push(Value::Text(prefix_end(region)));
+}
+
+/// The smallest string greater than every string starting with `prefix`.
+fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = char::from_u32(last as u32 + 1) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    "\u{10FFFF}".to_string()
+}
+
+fn where_clause(filter: &Filter, scope: &Scope) -> (String, Vec<Value>) {
+    let mut sql = String::from(" WHERE (");
+    let mut params = Vec::new();
+    condition(filter, &mut sql, &mut params);
+    sql.push(')');
+    region_condition(&scope.region, &mut sql, &mut params);
+    (sql, params)
+}
+
+pub fn counts(
+    store: &SqliteStore,
+    conn: &Connection,
+    filters: &[Filter],
+    scope: &Scope,
+) -> Result<Vec<u64>, StoreError> {
+    filters
+        .iter()
+        .map(|filter| {
+            let (clause, params) = where_clause(filter, scope);
+            let sql = format!("SELECT count(*) FROM cases{clause}");
+            let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;
+            stmt.query_row(params_from_iter(params), |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(|e| store.error(e))
+        })
+        .collect()
+}
+
+pub fn state_counts(
+    store: &SqliteStore,
+    conn: &Connection,
+    scope: &Scope,
+) -> Result<Vec<(State, u64)>, StoreError> {
+    let (clause, params) = where_clause(&Filter::All, scope);
+    let sql = format!("SELECT state, count(*) FROM cases{clause} GROUP BY state");
+    let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;
+    let rows = stmt
+        .query_map(params_from_iter(params), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })
+        .map_err(|e| store.error(e))?;
+    let mut out: Vec<(State, u64)> = State::ALL.iter().map(|s| (*s, 0)).collect();
+    for row in rows {
+        let (code, n) = row.map_err(|e| store.error(e))?;
+        let state = State::from_code(&code).ok_or_else(|| {
+            store.corrupt(rows::BadValue(format!(
+                "cases.state: unknown code `{code}`"
+            )))
+        })?;
+        if let Some(slot) = out.iter_mut().find(|(s, _)| *s == state) {
+            slot.1 = n as u64;
+        }
+    }
+    Ok(out)
+}
+
+pub fn page(
+    store: &SqliteStore,
+    conn: &Connection,
+    filter: &Filter,
+    sort: Sort,
+    scope: &Scope,
+    cursor: Option<&Cursor>,
+    limit: usize,
+) -> Result<Page, StoreError> {
+    let (mut clause, mut params) = where_clause(filter, scope);
+    let column = match sort.key {
+        SortKey::Received => "received_on",
+        SortKey::Due => "due_on",
+    };
+    let (cmp, dir) = if sort.descending {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    if let Some(cursor) = cursor {
+        match cursor.key {
+            Some(key) => {
+                clause.push_str(&format!(" AND ({column}, id) {cmp} (?, ?)"));
+                params.push(Value::Text(rows::date(key)));
+            }
+            None => clause.push_str(&format!(" AND id {cmp} ?")),
+        }
+        params.push(Value::Integer(cursor.id));
+    }
+    if sort.key == SortKey::Due {
+        clause.push_str(" AND due_on IS NOT NULL");
+    }
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM cases{clause} ORDER BY {column} {dir}, id {dir} LIMIT ?"
+    );
+    params.push(Value::Integer(limit as i64 + 1));
+    let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;
+    let mut rows_out = Vec::with_capacity(limit + 1);
+    let mut result = stmt
+        .query(params_from_iter(params))
+        .map_err(|e| store.error(e))?;
+    while let Some(row) = result.next().map_err(|e| store.error(e))? {
+        rows_out.push(rows::read_row(row).map_err(|b| store.corrupt(b))?);
+    }
+    let next = if rows_out.len() > limit {
+        rows_out.truncate(limit);
+        rows_out.last().map(|row| Cursor::after(row, sort))
+    } else {
+        None
+    };
+    Ok(Page {
+        rows: rows_out,
+        next,
+    })
+}
+
+/// Loads one case (with its five duties) by id.
+pub fn load_case(
+    store: &SqliteStore,
+    conn: &Connection,
+    id: CaseId,
+) -> Result<Option<crate::domain::Case>, StoreError> {
+    let sql = format!("SELECT {} FROM cases WHERE id = ?", CASE_COLUMNS.join(", "));
+    let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;
+    let row = stmt
+        .query_row([id], |row| Ok(rows::read_case(row)))
+        .optional()
+        .map_err(|e| store.error(e))?;
+    let Some(case) = row else { return Ok(None) };
+    let mut case = case.map_err(|b| store.corrupt(b))?;
+    if case.package.is_some() {
+        let mut stmt = conn
+            .prepare_cached("SELECT duty, done_on, note FROM package_duties WHERE case_id = ?")
+            .map_err(|e| store.error(e))?;
+        let duties = stmt
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(|e| store.error(e))?;
+        for duty in duties {
+            let (index, done_on, note) = duty.map_err(|e| store.error(e))?;
+            let day = chrono::NaiveDate::parse_from_str(&done_on, rows::DATE).map_err(|_| {
+                store.corrupt(rows::BadValue(format!(
+                    "package_duties.done_on: `{done_on}`"
+                )))
+            })?;
+            rows::add_duty(&mut case, index as usize, day, note);
+        }
+    }
+    Ok(Some(case))
+}
+
+/// A case's events in order.
+pub fn events(
+    store: &SqliteStore,
+    conn: &Connection,
+    id: CaseId,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT seq, at, actor, payload, from_state, to_state FROM events WHERE case_id = ? ORDER BY seq",
+        )
+        .map_err(|e| store.error(e))?;
+    let found = stmt
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })
+        .map_err(|e| store.error(e))?;
+    let mut out = Vec::new();
+    for row in found {
+        let (seq, at, actor, payload, from, to) = row.map_err(|e| store.error(e))?;
+        let bad = |what: String| store.corrupt(rows::BadValue(format!("events {seq}: {what}")));
+        let at = NaiveDateTime::parse_from_str(&at, rows::TIMESTAMP)
+            .map_err(|_| bad(format!("`{at}` is not a time")))?;
+        let step: Step = serde_json::from_str(&payload).map_err(|e| bad(e.to_string()))?;
+        let state = |code: Option<String>| -> Result<Option<State>, StoreError> {
+            match code {
+                None => Ok(None),
+                Some(c) => State::from_code(&c)
+                    .map(Some)
+                    .ok_or_else(|| bad(format!("unknown state `{c}`"))),
+            }
+        };
+        out.push(StoredEvent {
+            seq,
+            at,
+            actor,
+            step,
+            from_state: state(from)?,
+            to_state: state(to)?,
+        });
+    }
+    Ok(out)
+}
+
+pub fn detail(
+    store: &SqliteStore,
+    conn: &Connection,
+    id: CaseId,
+) -> Result<Option<CaseDetail>, StoreError> {
+    let Some(case) = load_case(store, conn, id)? else {
+        return Ok(None);
+    };
+    let events = events(store, conn, id)?;
+    let unit = match case.unit {
+        Some(unit_id) => units_where(store, conn, "WHERE id = ?", params![unit_id])?.pop(),
+        None => None,
+    };
+    let leader = match &case.package {
+        Some(p) => leaders_where(store, conn, "WHERE id = ?", params![p.leader])?.pop(),
+        None => None,
+    };
+    Ok(Some(CaseDetail {
+        case,
+        events,
+        unit,
+        leader,
+    }))
+}
+
+pub fn find(
+    store: &SqliteStore,
+    conn: &Connection,
+    number: &str,
+) -> Result<Option<CaseId>, StoreError> {
+    conn.prepare_cached("SELECT id FROM cases WHERE number = ?")
+        .and_then(|mut s| s.query_row([number], |r| r.get(0)).optional())
+        .map_err(|e| store.error(e))
+}
+
+fn units_where(
+    store: &SqliteStore,
+    conn: &Connection,
+    clause: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<Unit>, StoreError> {
+    let sql = format!("SELECT id, name, region FROM units {clause} ORDER BY id");
+    let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;
+    let rows = stmt
+        .query_map(params, |r| {
+            Ok(Unit {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                region: r.get(2)?,
+            })
+        })
+        .map_err(|e| store.error(e))?;
+    rows.collect::<Result<_, _>>().map_err(|e| store.error(e))
+}
+
+pub fn units(store: &SqliteStore, conn: &Connection) -> Result<Vec<Unit>, StoreError> {
+    units_where(store, conn, "", params![])
+}
+
+fn leaders_where(
+    store: &SqliteStore,
+    conn: &Connection,
+    clause: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<Leader>, StoreError> {
+    let sql = format!("SELECT id, name, level, title, region FROM leaders {clause} ORDER BY id");
+    let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;
+    let rows = stmt
+        .query_map(params, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })
+        .map_err(|e| store.error(e))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, name, level, title, region) = row.map_err(|e| store.error(e))?;
+        let level = LeaderLevel::from_code(&level).ok_or_else(|| {
+            store.corrupt(rows::BadValue(format!(
+                "leaders.level: unknown code `{level}`"
+            )))
+        })?;
+        out.push(Leader {
+            id,
+            name,
+            level,
+            title,
+            region,
+        });
+    }
+    Ok(out)
+}
+
+pub fn leaders(store: &SqliteStore, conn: &Connection) -> Result<Vec<Leader>, StoreError> {
+    leaders_where(store, conn, "", params![])
+}
+
+pub fn users(store: &SqliteStore, conn: &Connection) -> Result<Vec<User>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT name, role, scope FROM users ORDER BY name")
+        .map_err(|e| store.error(e))?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .map_err(|e| store.error(e))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (name, role, scope) = row.map_err(|e| store.error(e))?;
+        let role = Role::from_code(&role).ok_or_else(|| {
+            store.corrupt(rows::BadValue(format!("users.role: unknown code `{role}`")))
+        })?;
+        out.push(User { name, role, scope });
+    }
+    Ok(out)
+}
+
+pub fn campaigns(store: &SqliteStore, conn: &Connection) -> Result<Vec<Campaign>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT c.id, c.name, c.starts_on, c.ends_on, c.target, \
+             (SELECT count(*) FROM campaign_cases cc WHERE cc.campaign_id = c.id) \
+             FROM campaigns c ORDER BY c.starts_on",
+        )
+        .map_err(|e| store.error(e))?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, f64>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })
+        .map_err(|e| store.error(e))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, name, starts, ends, target, cases) = row.map_err(|e| store.error(e))?;
+        let day = |s: &str| {
+            chrono::NaiveDate::parse_from_str(s, rows::DATE).map_err(|_| {
+                store.corrupt(rows::BadValue(format!(
+                    "campaigns {id}: `{s}` is not a date"
+                )))
+            })
+        };
+        out.push(Campaign {
+            id,
+            name,
+            starts_on: day(&starts)?,
+            ends_on: day(&ends)?,
+            target,
+            cases: cases as u64,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,211 @@
+//! SQLite schema: numbered, append-only migrations and the file-header checks that run before
+//! SQLite is allowed to touch a file.
+//!
+//! Never edit a migration that has shipped; append a new one. `PRAGMA user_version` holds the
+//! number of migrations applied and `PRAGMA application_id` marks the file as xinfang's.
+
+use crate::store::StoreError;
+use std::io::Read;
+use std::path::Path;
+
+/// `application_id` of every xinfang database: "XINF".
+pub const APPLICATION_ID: u32 = 0x5849_4E46;
+
+/// The migrations, in order; migration `n` (1-based) brings the schema to version `n`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the initial schema.
+    r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE units (id INTEGER PRIMARY KEY, name TEXT NOT NULL, region TEXT NOT NULL);
+CREATE TABLE leaders (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL,
+    title TEXT NOT NULL, region TEXT NOT NULL
+);
+CREATE TABLE users (
+    name TEXT PRIMARY KEY, role TEXT NOT NULL, scope TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE cases (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    category TEXT,
+    county TEXT NOT NULL,
+    township TEXT NOT NULL,
+    pet_name TEXT NOT NULL,
+    pet_id_number TEXT NOT NULL,
+    pet_phone TEXT NOT NULL,
+    pet_address TEXT NOT NULL,
+    persons INTEGER NOT NULL,
+    involved INTEGER NOT NULL,
+    threat INTEGER NOT NULL,
+    urgent INTEGER NOT NULL,
+    received_on TEXT NOT NULL,
+    state TEXT NOT NULL,
+    class TEXT,
+    unit_id INTEGER REFERENCES units(id),
+    assigned INTEGER NOT NULL,
+    registered_on TEXT,
+    forwarded_on TEXT,
+    accepted_on TEXT,
+    replied_on TEXT,
+    evaluated_on TEXT,
+    review_requested_on TEXT,
+    review_replied_on TEXT,
+    re_review_requested_on TEXT,
+    closed_on TEXT,
+    extension_days INTEGER NOT NULL,
+    hearing_days INTEGER NOT NULL,
+    outcome TEXT,
+    satisfaction TEXT,
+    route TEXT,
+    supervised INTEGER NOT NULL,
+    backlog INTEGER NOT NULL,
+    collective INTEGER NOT NULL,
+    repeat_of INTEGER REFERENCES cases(id),
+    agreement_on TEXT,
+    owner TEXT,
+    leader_id INTEGER REFERENCES leaders(id),
+    packaged_on TEXT,
+    due_on TEXT,
+    handling_due_on TEXT,
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+);
+CREATE TABLE package_duties (
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    duty INTEGER NOT NULL,
+    done_on TEXT NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (case_id, duty)
+) WITHOUT ROWID;
+CREATE TABLE campaigns (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, starts_on TEXT NOT NULL,
+    ends_on TEXT NOT NULL, target REAL NOT NULL
+);
+CREATE TABLE campaign_cases (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    PRIMARY KEY (campaign_id, case_id)
+) WITHOUT ROWID;
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    case_id INTEGER REFERENCES cases(id),
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT,
+    payload TEXT NOT NULL,
+    hash BLOB NOT NULL
+);
+CREATE INDEX cases_state ON cases(state);
+CREATE INDEX cases_open_state ON cases(state, received_on) WHERE closed_on IS NULL;
+CREATE INDEX cases_received ON cases(received_on);
+CREATE INDEX cases_due ON cases(due_on) WHERE due_on IS NOT NULL;
+CREATE INDEX cases_supervised ON cases(received_on) WHERE supervised = 1 AND closed_on IS NULL;
+CREATE INDEX cases_packaged ON cases(received_on) WHERE leader_id IS NOT NULL;
+CREATE INDEX cases_backlog ON cases(received_on) WHERE backlog = 1;
+CREATE INDEX cases_collective ON cases(received_on) WHERE collective = 1;
+CREATE INDEX cases_repeat ON cases(received_on) WHERE repeat_of IS NOT NULL;
+CREATE INDEX cases_repeat_of ON cases(repeat_of) WHERE repeat_of IS NOT NULL;
+CREATE INDEX cases_owner ON cases(owner, received_on) WHERE owner IS NOT NULL AND closed_on IS NULL;
+CREATE INDEX cases_leader ON cases(leader_id) WHERE leader_id IS NOT NULL;
+CREATE INDEX events_case ON events(case_id, seq);
+CREATE INDEX campaign_cases_case ON campaign_cases(case_id);
+"#,
+];
+
+/// The schema version this build writes.
+pub fn current_version() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+/// What the file header says, read without SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    pub application_id: u32,
+    pub user_version: u32,
+}
+
+/// Reads and checks the 100-byte SQLite header of an existing, non-empty file: the magic string,
+/// the page count against the file length, the application id and the schema version. Returns
+/// `None` for an empty file. Reads only; never writes.
+pub fn check_header(path: &Path) -> Result<Option<Header>, StoreError> {
+    let shown = path.display().to_string();
+    let io = |e: std::io::Error| StoreError::Io {
+        path: shown.clone(),
+        detail: e.to_string(),
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let length = file.metadata().map_err(io)?.len();
+    if length == 0 {
+        return Ok(None);
+    }
+    let mut header = [0u8; 100];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]).map_err(io)? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    if read < header.len() || &header[..16] != b"SQLite format 3\0" {
+        return Err(StoreError::NotSqlite {
+            path: shown,
+            detail: "no SQLite header".into(),
+        });
+    }
+    let be32 = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65536u64,
+        n => u64::from(n),
+    };
+    let page_count = u64::from(be32(28));
+    let size_valid = be32(24) == be32(92) && page_count > 0;
+    if size_valid && length < page_size * page_count {
+        return Err(StoreError::Truncated {
+            path: shown,
+            expected: page_size * page_count,
+            found: length,
+        });
+    }
+    let found = Header {
+        application_id: be32(68),
+        user_version: be32(60),
+    };
+    check_identity(path, found)?;
+    Ok(Some(found))
+}
+
+/// Refuses a database that is not xinfang's or that a newer xinfang wrote.
+pub fn check_identity(path: &Path, header: Header) -> Result<(), StoreError> {
+    if header.application_id != APPLICATION_ID {
+        return Err(StoreError::NotXinfang {
+            path: path.display().to_string(),
+        });
+    }
+    if header.user_version > current_version() {
+        return Err(StoreError::TooNew {
+            path: path.display().to_string(),
+            found: header.user_version,
+            known: current_version(),
+        });
+    }
+    Ok(())
+}
+
+/// Applies the migrations after `from` in one transaction.
+pub fn migrate(conn: &mut rusqlite::Connection, from: u32) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as u32 + 1)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit()
+}

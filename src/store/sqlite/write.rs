@@ -1,0 +1,186 @@
+//! Writes for SQLite: registering cases and applying steps, each in one `BEGIN IMMEDIATE`
+//! transaction together with its audit event. No code here updates or deletes an event.
+
+use super::SqliteStore;
+use super::read::load_case;
+use super::rows::{self, CASE_COLUMNS};
+use crate::domain::lifecycle;
+use crate::domain::{Case, CaseId, Intake, State, Step};
+use crate::store::StoreError;
+use crate::store::audit::{self, ChainedEvent};
+use chrono::{Datelike, NaiveDateTime};
+use rusqlite::{
+    Connection, OptionalExtension, Transaction, TransactionBehavior, params, params_from_iter,
+};
+
+/// Appends one event to the audit chain and moves the chain head; returns its sequence number.
+pub fn append_event(
+    tx: &Connection,
+    case_id: Option<CaseId>,
+    at: NaiveDateTime,
+    actor: &str,
+    step: &Step,
+    from: Option<State>,
+    to: Option<State>,
+) -> rusqlite::Result<i64> {
+    let (last_seq, last_hash): (i64, Vec<u8>) = tx
+        .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, audit::GENESIS.to_vec()));
+    let previous: [u8; 32] = last_hash.try_into().unwrap_or(audit::GENESIS);
+    let seq = last_seq + 1;
+    let at = rows::timestamp(at);
+    let payload = serde_json::to_string(step)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    let event = ChainedEvent {
+        seq,
+        case_id,
+        at: &at,
+        actor,
+        kind: step.name(),
+        from_state: from.map(|s| s.code()),
+        to_state: to.map(|s| s.code()),
+        payload: &payload,
+    };
+    let hash = audit::chain(&previous, &event);
+    tx.prepare_cached(
+        "INSERT INTO events (seq, case_id, at, actor, kind, from_state, to_state, payload, hash) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        seq,
+        case_id,
+        at,
+        actor,
+        event.kind,
+        event.from_state,
+        event.to_state,
+        payload,
+        hash.to_vec()
+    ])?;
+    Ok(seq)
+}
+
+/// `INSERT INTO cases (…) VALUES (?, …)` over every column.
+pub fn insert_case_sql() -> String {
+    format!(
+        "INSERT INTO cases ({}) VALUES ({})",
+        CASE_COLUMNS.join(", "),
+        vec!["?"; CASE_COLUMNS.len()].join(", ")
+    )
+}
+
+fn update_case_sql() -> String {
+    let sets: Vec<String> = CASE_COLUMNS[1..]
+        .iter()
+        .map(|c| format!("{c} = ?"))
+        .collect();
+    format!("UPDATE cases SET {} WHERE id = ?", sets.join(", "))
+}
+
+pub fn register(
+    store: &SqliteStore,
+    conn: &mut Connection,
+    intake: &Intake,
+    actor: &str,
+    at: NaiveDateTime,
+) -> Result<Case, StoreError> {
+    let tx = begin(store, conn)?;
+    let year = intake.received_on.year();
+    let prefix = format!("NX-{year}-");
+    let last: Option<String> = tx
+        .query_row(
+            "SELECT max(number) FROM cases WHERE number >= ? AND number < ?",
+            params![prefix, format!("NX-{year}.")],
+            |r| r.get(0),
+        )
+        .map_err(|e| store.error(e))?;
+    let next = last
+        .and_then(|n| n.get(prefix.len()..).and_then(|s| s.parse::<u64>().ok()))
+        .unwrap_or(0)
+        + 1;
+    let id: i64 = tx
+        .query_row("SELECT coalesce(max(id), 0) + 1 FROM cases", [], |r| {
+            r.get(0)
+        })
+        .map_err(|e| store.error(e))?;
+    let case = Case::registered(id, format!("{prefix}{next:06}"), intake.clone());
+    tx.prepare_cached(&insert_case_sql())
+        .and_then(|mut s| {
+            s.execute(params_from_iter(rows::case_values(
+                &case,
+                store.rules(),
+                at,
+                actor,
+            )))
+        })
+        .map_err(|e| store.error(e))?;
+    append_event(
+        &tx,
+        Some(id),
+        at,
+        actor,
+        &Step::Register,
+        None,
+        Some(State::Registered),
+    )
+    .map_err(|e| store.error(e))?;
+    tx.commit().map_err(|e| store.error(e))?;
+    Ok(case)
+}
+
+pub fn apply(
+    store: &SqliteStore,
+    conn: &mut Connection,
+    id: CaseId,
+    expected_version: i64,
+    step: &Step,
+    actor: &str,
+    at: NaiveDateTime,
+) -> Result<Case, StoreError> {
+    let tx = begin(store, conn)?;
+    let mut case =
+        load_case(store, &tx, id)?.ok_or_else(|| StoreError::NoSuchCase(id.to_string()))?;
+    if case.version != expected_version {
+        let (by, when): (String, String) = tx
+            .query_row(
+                "SELECT updated_by, updated_at FROM cases WHERE id = ?",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| store.error(e))?;
+        return Err(StoreError::Conflict {
+            number: case.number,
+            by,
+            at: when,
+        });
+    }
+    let from = case.state;
+    lifecycle::apply(&mut case, step, at, store.rules()).map_err(|error| StoreError::Rule {
+        number: case.number.clone(),
+        error,
+    })?;
+    let mut values = rows::case_values(&case, store.rules(), at, actor);
+    let id_value = values.remove(0);
+    values.push(id_value);
+    tx.prepare_cached(&update_case_sql())
+        .and_then(|mut s| s.execute(params_from_iter(values)))
+        .map_err(|e| store.error(e))?;
+    if let Step::TickDuty { duty, note } = step {
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO package_duties (case_id, duty, done_on, note) VALUES (?, ?, ?, ?)",
+        )
+        .and_then(|mut s| s.execute(params![id, duty.index() as i64, rows::date(at.date()), note]))
+        .map_err(|e| store.error(e))?;
+    }
+    append_event(&tx, Some(id), at, actor, step, Some(from), Some(case.state))
+        .map_err(|e| store.error(e))?;
+    tx.commit().map_err(|e| store.error(e))?;
+    Ok(case)
+}
+
+fn begin<'c>(store: &SqliteStore, conn: &'c mut Connection) -> Result<Transaction<'c>, StoreError> {
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| store.error(e))
+}

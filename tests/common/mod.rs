@@ -1,0 +1,70 @@
+//! Helpers shared by the integration tests: demo databases in temporary directories, file
+//! fingerprints, and running the real binary.
+
+#![allow(dead_code)]
+
+use chrono::{NaiveDate, NaiveDateTime};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use tempfile::TempDir;
+use xinfang::demo::{self, Options};
+use xinfang::domain::Rules;
+
+/// The fixed "today" every test uses, so results do not depend on the calendar.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).expect("valid date")
+}
+
+/// The moment demo data ends at: 18:00 on `today()` (the CLI's `--today` uses the same).
+pub fn now() -> NaiveDateTime {
+    today().and_hms_opt(18, 0, 0).expect("valid time")
+}
+
+/// A fresh demo database of `cases` cases in a temporary directory.
+pub fn demo_db(cases: u64, seed: u64) -> (TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("demo.db");
+    let options = Options {
+        cases,
+        seed,
+        now: now(),
+    };
+    demo::generate(&path, &options, Rules::default(), &|_| {}).expect("demo generation");
+    (dir, path)
+}
+
+/// SHA-256 of a file and of its `-wal` log (an absent or empty log — which a reader may leave —
+/// holds nothing), to prove that nothing was written.
+pub fn fingerprint(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let log = std::fs::read(PathBuf::from(wal)).unwrap_or_default();
+    let main = std::fs::read(path).expect("read file");
+    format!(
+        "{} {}",
+        hex::encode(Sha256::digest(&main)),
+        hex::encode(Sha256::digest(&log))
+    )
+}
+
+/// Runs the `xinfang` binary with `args`, a fixed today, and no user settings file.
+pub fn xinfang(args: &[&str]) -> Output {
+    let empty_config = std::env::temp_dir().join("xinfang-tests-no-config");
+    Command::new(env!("CARGO_BIN_EXE_xinfang"))
+        .args(["--today", "2026-11-24"])
+        .args(args)
+        .env_remove("XINFANG_DB")
+        .env_remove("XINFANG_CONFIG")
+        .env("XDG_CONFIG_HOME", &empty_config)
+        .output()
+        .expect("run xinfang")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}

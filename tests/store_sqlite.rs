@@ -1,0 +1,610 @@
+//! Store tests on real SQLite files: writes with their audit events, conflicts, queues and
+//! keyset pages, KPI aggregates against the pure formulas, the audit chain, and the demo data's
+//! consistency with the state machine.
+
+mod common;
+
+use common::{demo_db, now, today};
+use rusqlite::Connection;
+use std::collections::HashSet;
+use xinfang::domain::kpi::{self, Period};
+use xinfang::domain::lifecycle::replay;
+use xinfang::domain::{
+    Case, Category, Channel, Class, Event, Intake, Outcome, Petitioner, Rules, State, Step,
+};
+use xinfang::store::{Builtin, Filter, OpenMode, Scope, Store, StoreError, open};
+
+fn scope() -> Scope {
+    Scope {
+        region: "64".into(),
+        user: "zhao.lei".into(),
+        today: today(),
+    }
+}
+
+fn intake() -> Intake {
+    Intake {
+        title: "拖欠农民工工资".into(),
+        summary: "工地拖欠工资\u{1b}[2J三个月".into(),
+        channel: Channel::Visit,
+        category: Some(Category::UnpaidWages),
+        county: "640106".into(),
+        township: "640106001".into(),
+        petitioner: Petitioner {
+            name: "张伟".into(),
+            id_number: "640106199001011234".into(),
+            phone: "13812345678".into(),
+            address: "金凤区".into(),
+        },
+        persons: 1,
+        involved: 3,
+        threat: false,
+        urgent: false,
+        received_on: today(),
+    }
+}
+
+fn every_case(store: &dyn Store) -> Vec<Case> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    let (filter, sort) = Builtin::All.query(today(), 3, "x");
+    loop {
+        let page = store
+            .page(&filter, sort, &scope(), cursor.as_ref(), 500)
+            .expect("page");
+        for row in &page.rows {
+            out.push(store.case(row.id).expect("detail").expect("exists").case);
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return out,
+        }
+    }
+}
+
+#[test]
+fn register_and_apply_write_the_case_and_one_event_each_atomically() {
+    let (_dir, path) = demo_db(50, 1);
+    let store = open(
+        path.to_str().expect("utf-8 path"),
+        Rules::default(),
+        OpenMode::ReadWrite,
+    )
+    .expect("open");
+    let at = now();
+    let case = store.register(&intake(), "li.na", at).expect("register");
+    assert!(case.number.starts_with("NX-2026-"), "{}", case.number);
+    let forwarded = store
+        .apply(
+            case.id,
+            case.version,
+            &Step::Forward {
+                unit: 3,
+                assign: true,
+            },
+            "li.na",
+            at,
+        )
+        .expect("forward");
+    assert_eq!((forwarded.state, forwarded.version), (State::Forwarded, 2));
+    let detail = store.case(case.id).expect("read").expect("exists");
+    assert_eq!(detail.case, forwarded, "what was written is what is read");
+    assert_eq!(detail.unit.map(|u| u.id), Some(3));
+    let kinds: Vec<&str> = detail.events.iter().map(|e| e.step.name()).collect();
+    assert_eq!(kinds, ["register", "forward"]);
+    assert_eq!(detail.events[1].from_state, Some(State::Registered));
+    assert_eq!(detail.events[1].to_state, Some(State::Forwarded));
+    assert_eq!(store.find(&case.number).expect("find"), Some(case.id));
+    assert!(store.check().expect("check").problems.is_empty());
+}
+
+#[test]
+fn a_stale_version_is_a_conflict_naming_who_changed_it_and_nothing_is_overwritten() {
+    let (_dir, path) = demo_db(50, 1);
+    let location = path.to_str().expect("utf-8 path");
+    let first = open(location, Rules::default(), OpenMode::ReadWrite).expect("open");
+    let second = open(location, Rules::default(), OpenMode::ReadWrite).expect("open again");
+    let case = first.register(&intake(), "li.na", now()).expect("register");
+    first
+        .apply(
+            case.id,
+            1,
+            &Step::Note {
+                text: "先到".into(),
+            },
+            "li.na",
+            now(),
+        )
+        .expect("first console wins");
+    let err = second
+        .apply(
+            case.id,
+            1,
+            &Step::Note {
+                text: "后到".into(),
+            },
+            "wang.qiang",
+            now(),
+        )
+        .expect_err("second console must conflict");
+    let message = err.to_string();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    assert!(
+        message.contains("changed by li.na at 2026-11-24 18:00:00"),
+        "{message}"
+    );
+    let detail = second.case(case.id).expect("read").expect("exists");
+    assert_eq!(detail.case.version, 2);
+    assert_eq!(detail.events.len(), 2, "the losing write left no event");
+}
+
+#[test]
+fn a_refused_step_explains_why_and_changes_nothing() {
+    let (_dir, path) = demo_db(50, 1);
+    let store = open(
+        path.to_str().expect("utf-8 path"),
+        Rules::default(),
+        OpenMode::ReadWrite,
+    )
+    .expect("open");
+    let case = store.register(&intake(), "li.na", now()).expect("register");
+    let err = store
+        .apply(
+            case.id,
+            1,
+            &Step::Accept {
+                class: Class::Demand,
+            },
+            "li.na",
+            now(),
+        )
+        .expect_err("cannot accept before forwarding");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "case {}: cannot accept a case that is registered",
+            case.number
+        )
+    );
+    let detail = store.case(case.id).expect("read").expect("exists");
+    assert_eq!((detail.case.version, detail.events.len()), (1, 1));
+}
+
+#[test]
+fn keyset_pages_walk_each_queue_exactly_once_in_order_and_match_the_counts() {
+    let (_dir, path) = demo_db(6000, 2);
+    let store = open(
+        path.to_str().expect("utf-8 path"),
+        Rules::default(),
+        OpenMode::ReadOnly,
+    )
+    .expect("open");
+    let queries: Vec<_> = Builtin::ALL
+        .iter()
+        .map(|q| q.query(today(), 3, "zhao.lei"))
+        .collect();
+    let filters: Vec<Filter> = queries.iter().map(|q| q.0.clone()).collect();
+    let counts = store.counts(&filters, &scope()).expect("counts");
+    for ((queue, (filter, sort)), count) in Builtin::ALL.iter().zip(&queries).zip(counts) {
+        assert!(count > 0, "demo data populates the {} queue", queue.name());
+        let mut seen = HashSet::new();
+        let mut previous: Option<(Option<chrono::NaiveDate>, i64)> = None;
+        let mut cursor = None;
+        loop {
+            let page = store
+                .page(filter, *sort, &scope(), cursor.as_ref(), 97)
+                .expect("page");
+            for row in &page.rows {
+                assert!(
+                    seen.insert(row.id),
+                    "{}: case {} listed twice",
+                    queue.name(),
+                    row.id
+                );
+                let key = match sort.key {
+                    xinfang::store::SortKey::Received => Some(row.received_on),
+                    xinfang::store::SortKey::Due => row.due_on,
+                };
+                if let Some(prev) = previous {
+                    let ordered = if sort.descending {
+                        (key, row.id) < prev
+                    } else {
+                        (key, row.id) > prev
+                    };
+                    assert!(ordered, "{}: out of order at case {}", queue.name(), row.id);
+                }
+                previous = Some((key, row.id));
+            }
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(
+            seen.len() as u64,
+            count,
+            "{}: pages and count agree",
+            queue.name()
+        );
+    }
+}
+
+#[test]
+fn queue_membership_follows_the_rules_for_due_soon_and_overdue() {
+    let (_dir, path) = demo_db(6000, 4);
+    let store = open(
+        path.to_str().expect("utf-8 path"),
+        Rules::default(),
+        OpenMode::ReadOnly,
+    )
+    .expect("open");
+    let rules = Rules::default();
+    let cases = every_case(store.as_ref());
+    let expect = |queue: Builtin| -> HashSet<i64> {
+        cases
+            .iter()
+            .filter(|c| {
+                let urgency = xinfang::domain::deadline::urgency(c, today(), &rules);
+                match queue {
+                    Builtin::Overdue => {
+                        matches!(urgency, xinfang::domain::deadline::Urgency::Overdue { .. })
+                    }
+                    _ => matches!(urgency, xinfang::domain::deadline::Urgency::DueSoon { .. }),
+                }
+            })
+            .map(|c| c.id)
+            .collect()
+    };
+    for queue in [Builtin::Overdue, Builtin::DueSoon] {
+        let (filter, sort) = queue.query(today(), 3, "x");
+        let page = store
+            .page(&filter, sort, &scope(), None, 100_000)
+            .expect("page");
+        let listed: HashSet<i64> = page.rows.iter().map(|r| r.id).collect();
+        assert_eq!(listed, expect(queue), "{}", queue.name());
+    }
+}
+
+#[test]
+fn region_scope_limits_every_query_by_admin_code_prefix() {
+    let (_dir, path) = demo_db(3000, 5);
+    let store = open(
+        path.to_str().expect("utf-8 path"),
+        Rules::default(),
+        OpenMode::ReadOnly,
+    )
+    .expect("open");
+    let yinchuan = Scope {
+        region: "6401".into(),
+        ..scope()
+    };
+    let all = store.counts(&[Filter::All], &scope()).expect("count")[0];
+    let scoped = store.counts(&[Filter::All], &yinchuan).expect("count")[0];
+    assert!(scoped > 0 && scoped < all, "{scoped} of {all}");
+    let page = store
+        .page(
+            &Filter::All,
+            Builtin::All.query(today(), 3, "x").1,
+            &yinchuan,
+            None,
+            10_000,
+        )
+        .expect("page");
+    assert_eq!(page.rows.len() as u64, scoped);
+    assert!(page.rows.iter().all(|r| r.county.starts_with("6401")));
+}
+
+#[test]
+fn kpi_aggregates_in_sql_equal_the_pure_formulas() {
+    let (_dir, path) = demo_db(4000, 6);
+    let store = open(
+        path.to_str().expect("utf-8 path"),
+        Rules::default(),
+        OpenMode::ReadOnly,
+    )
+    .expect("open");
+    let cases = every_case(store.as_ref());
+    let rules = Rules::default();
+    for (from, to) in [
+        ("2026-01-01", "2026-11-24"),
+        ("2025-06-01", "2025-12-31"),
+        ("2026-11-01", "2026-11-24"),
+    ] {
+        let period = Period {
+            from: from.parse().expect("date"),
+            to: to.parse().expect("date"),
+        };
+        let sql = store.kpis(period, &scope(), today()).expect("kpis");
+        let pure = kpi::compute(&cases, period, today(), &rules);
+        assert_eq!(sql, pure, "period {from}..{to}");
+        assert!(sql.cases > 0);
+    }
+}
+
+#[test]
+fn demo_histories_replay_through_the_state_machine_to_the_stored_cases() {
+    let (_dir, path) = demo_db(3000, 7);
+    let store = open(
+        path.to_str().expect("utf-8 path"),
+        Rules::default(),
+        OpenMode::ReadOnly,
+    )
+    .expect("open");
+    let (filter, sort) = Builtin::All.query(today(), 3, "x");
+    let page = store
+        .page(&filter, sort, &scope(), None, 10_000)
+        .expect("page");
+    assert_eq!(page.rows.len(), 3000);
+    for row in &page.rows {
+        let detail = store.case(row.id).expect("read").expect("exists");
+        let events: Vec<Event> = detail
+            .events
+            .iter()
+            .map(|e| Event {
+                at: e.at,
+                actor: e.actor.clone(),
+                step: e.step.clone(),
+            })
+            .collect();
+        assert!(
+            events.windows(2).all(|w| w[0].at <= w[1].at),
+            "{}: events in time order",
+            row.number
+        );
+        assert!(
+            events.iter().all(|e| e.at <= now()),
+            "{}: nothing after now",
+            row.number
+        );
+        let stored = detail.case;
+        let rebuilt = replay(
+            stored.id,
+            stored.number.clone(),
+            stored.intake.clone(),
+            &events,
+            &Rules::default(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", row.number));
+        assert_eq!(rebuilt, stored, "{}", row.number);
+    }
+    assert!(store.check().expect("check").problems.is_empty());
+}
+
+#[test]
+fn demo_data_is_deterministic_for_a_seed_and_differs_between_seeds() {
+    let digest = |path: &std::path::Path| -> String {
+        let conn = Connection::open(path).expect("open");
+        conn.query_row(
+            "SELECT count(*) || ':' || (SELECT hex(hash) FROM events ORDER BY seq DESC LIMIT 1) FROM events",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .expect("digest")
+    };
+    let (_a, first) = demo_db(1500, 11);
+    let (_b, again) = demo_db(1500, 11);
+    let (_c, other) = demo_db(1500, 12);
+    // The chain's last hash covers every event, so equal heads mean equal histories.
+    assert_eq!(digest(&first), digest(&again));
+    assert_ne!(digest(&first), digest(&other));
+}
+
+#[test]
+fn demo_data_looks_like_ningxia_petition_work() {
+    let (_dir, path) = demo_db(20_000, 1);
+    let conn = Connection::open(&path).expect("open");
+    let share = |sql: &str| -> f64 {
+        conn.query_row(
+            &format!("SELECT avg(CASE WHEN {sql} THEN 1.0 ELSE 0.0 END) FROM cases"),
+            [],
+            |r| r.get(0),
+        )
+        .expect("share")
+    };
+    let online = share("channel = 'online'");
+    assert!(
+        (0.60..0.72).contains(&online),
+        "about two thirds online: {online}"
+    );
+    let accusation = share("class = 'accusation' OR category = 'discipline'");
+    assert!(
+        (0.06..0.14).contains(&accusation),
+        "accusations about 10%: {accusation}"
+    );
+    let backlog = share("backlog = 1");
+    assert!(
+        (0.01..0.06).contains(&backlog),
+        "a backlog of a few percent: {backlog}"
+    );
+    let collective: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM cases WHERE collective = 1 AND persons >= 5",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert!(
+        (5..400).contains(&collective),
+        "a handful of collective visits: {collective}"
+    );
+    let repeats: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM cases r JOIN cases e ON e.id = r.repeat_of \
+             WHERE e.received_on < r.received_on AND e.pet_id_number = r.pet_id_number",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    let all_repeats: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM cases WHERE repeat_of IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert!(
+        all_repeats > 0 && repeats == all_repeats,
+        "repeats link to an earlier case of the same petitioner"
+    );
+    let packaged_leaders: i64 = conn
+        .query_row("SELECT count(DISTINCT leader_id) FROM cases", [], |r| {
+            r.get(0)
+        })
+        .expect("count");
+    assert!(
+        packaged_leaders >= 30,
+        "about fifty leaders package cases: {packaged_leaders}"
+    );
+    let concluded_within_30: f64 = conn
+        .query_row(
+            "SELECT avg(CASE WHEN julianday(replied_on) - julianday(received_on) <= 30 THEN 1.0 ELSE 0.0 END) \
+             FROM cases WHERE replied_on IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("share");
+    assert!(
+        concluded_within_30 > 0.8,
+        "most cases concluded within 30 days: {concluded_within_30}"
+    );
+    let kpis = open(
+        path.to_str().expect("utf-8 path"),
+        Rules::default(),
+        OpenMode::ReadOnly,
+    )
+    .expect("open")
+    .kpis(
+        Period {
+            from: "2025-06-01".parse().expect("date"),
+            to: today(),
+        },
+        &scope(),
+        today(),
+    )
+    .expect("kpis");
+    for (name, ratio) in [
+        ("timely acceptance", kpis.timely_acceptance),
+        ("on-time completion", kpis.completion.ratio()),
+        ("satisfaction", kpis.satisfaction),
+        ("participation", kpis.participation),
+    ] {
+        let rate = ratio.rate().unwrap_or(0.0);
+        assert!(rate > 0.9, "{name} is high, as the seed reports: {rate}");
+    }
+    let clearance = kpis.backlog_clearance.rate().unwrap_or(0.0);
+    assert!(clearance > 0.85, "backlog mostly cleared: {clearance}");
+    let hostile: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM cases WHERE instr(summary, char(27)) > 0",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert!(
+        hostile >= 1,
+        "some petition text carries escape sequences, to keep every output honest"
+    );
+}
+
+#[test]
+fn the_audit_chain_detects_a_changed_a_removed_and_a_reordered_event() {
+    let (_dir, path) = demo_db(200, 8);
+    let check = |path: &std::path::Path| {
+        open(
+            path.to_str().expect("utf-8 path"),
+            Rules::default(),
+            OpenMode::ReadOnly,
+        )
+        .expect("open")
+        .check()
+        .expect("check")
+        .problems
+    };
+    assert!(check(&path).is_empty());
+    let tamper = |sql: &str| {
+        let dir = tempfile::tempdir().expect("dir");
+        let copy = dir.path().join("copy.db");
+        std::fs::copy(&path, &copy).expect("copy");
+        Connection::open(&copy)
+            .expect("open")
+            .execute_batch(sql)
+            .expect("tamper");
+        let problems = check(&copy);
+        drop(dir);
+        problems
+    };
+    let changed = tamper("UPDATE events SET actor = 'mallory' WHERE seq = 40");
+    assert!(
+        changed
+            .iter()
+            .any(|p| p.contains("audit chain broken at event 40")),
+        "{changed:?}"
+    );
+    let removed = tamper("DELETE FROM events WHERE seq = 41");
+    assert!(
+        removed
+            .iter()
+            .any(|p| p.contains("audit chain broken at event 42")),
+        "{removed:?}"
+    );
+    assert!(
+        removed
+            .iter()
+            .any(|p| p.contains("events (an event was removed")),
+        "{removed:?}"
+    );
+    let reordered = tamper(
+        "UPDATE events SET seq = -1 WHERE seq = 10; UPDATE events SET seq = 10 WHERE seq = 11; UPDATE events SET seq = 11 WHERE seq = -1;",
+    );
+    assert!(
+        reordered
+            .iter()
+            .any(|p| p.contains("audit chain broken at event 10")),
+        "{reordered:?}"
+    );
+}
+
+#[test]
+fn supervision_and_rule_outcomes_are_visible_in_queues_after_a_write() {
+    let (_dir, path) = demo_db(300, 9);
+    let store = open(
+        path.to_str().expect("utf-8 path"),
+        Rules::default(),
+        OpenMode::ReadWrite,
+    )
+    .expect("open");
+    let (filter, _) = Builtin::Supervised.query(today(), 3, "x");
+    let before = store
+        .counts(std::slice::from_ref(&filter), &scope())
+        .expect("count")[0];
+    let case = store.register(&intake(), "li.na", now()).expect("register");
+    store
+        .apply(case.id, 1, &Step::Supervise { on: true }, "zhao.lei", now())
+        .expect("supervise");
+    let after = store
+        .counts(std::slice::from_ref(&filter), &scope())
+        .expect("count")[0];
+    assert_eq!(after, before + 1);
+    let replied = store.apply(
+        case.id,
+        2,
+        &Step::Forward {
+            unit: 1,
+            assign: false,
+        },
+        "li.na",
+        now(),
+    );
+    assert!(replied.is_ok());
+    let outcome = store.apply(
+        case.id,
+        3,
+        &Step::Reply {
+            outcome: Outcome::Supported,
+            text: "x".into(),
+        },
+        "u",
+        now(),
+    );
+    assert!(matches!(outcome, Err(StoreError::Rule { .. })));
+}

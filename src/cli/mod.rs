@@ -2,6 +2,7 @@
 //!
 //! Every failure returns an error that `main` prints as one line; nothing here panics on input.
 
+mod bench;
 mod cases;
 mod db;
 mod demo;
@@ -39,6 +40,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// List the cases of a queue without the console
     Cases(cases::CasesArgs),
+    /// Measure the store budgets on a generated database (prints a Markdown table)
+    Bench(bench::BenchArgs),
     /// Database maintenance
     Db {
         #[command(subcommand)]
@@ -88,6 +91,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(Command::Demo(demo)) => demo::run(&context, &demo),
         Some(Command::Cases(cases)) => cases::run(&context, &cases),
         Some(Command::Db { action }) => db::run(&context, &action),
+        Some(Command::Bench(bench)) => bench::run(&context, &bench),
         None => {
             let store = context.open(OpenMode::ReadOnly)?;
             summary::print(store.as_ref(), &context)?;

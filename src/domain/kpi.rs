@@ -95,6 +95,143 @@ impl Kpis {
     }
 }
 
+/// The part of a case's contribution to the indicators that does not depend on "as of": what a
+/// store can keep in a summary table per day of receipt and county, updated with each change.
+/// The remainder (cases still waiting for acceptance, open handling clocks, recent unevaluated
+/// replies, backlog clearance) concerns few cases and is computed live.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub cases: i64,
+    pub repeats: i64,
+    pub online: i64,
+    pub collective: i64,
+    pub collective_persons: i64,
+    /// Replied cases and the sum of their handling days (KPI 7).
+    pub handled: i64,
+    pub handling_days: i64,
+    /// The following count non-litigation cases only (KPIs 1–4).
+    pub accepted: i64,
+    pub accepted_in_time: i64,
+    pub on_time: i64,
+    pub late: i64,
+    /// Replied but not evaluated (yet).
+    pub unevaluated: i64,
+    pub evaluated: i64,
+    pub satisfied: i64,
+}
+
+impl Tally {
+    /// The counters in a fixed order (for storage).
+    pub fn to_array(&self) -> [i64; 14] {
+        [
+            self.cases,
+            self.repeats,
+            self.online,
+            self.collective,
+            self.collective_persons,
+            self.handled,
+            self.handling_days,
+            self.accepted,
+            self.accepted_in_time,
+            self.on_time,
+            self.late,
+            self.unevaluated,
+            self.evaluated,
+            self.satisfied,
+        ]
+    }
+
+    /// The inverse of `to_array`.
+    pub fn from_array(a: [i64; 14]) -> Tally {
+        Tally {
+            cases: a[0],
+            repeats: a[1],
+            online: a[2],
+            collective: a[3],
+            collective_persons: a[4],
+            handled: a[5],
+            handling_days: a[6],
+            accepted: a[7],
+            accepted_in_time: a[8],
+            on_time: a[9],
+            late: a[10],
+            unevaluated: a[11],
+            evaluated: a[12],
+            satisfied: a[13],
+        }
+    }
+
+    /// Counter-wise `self + sign * other`.
+    pub fn add(&mut self, other: &Tally, sign: i64) {
+        let mut a = self.to_array();
+        for (x, y) in a.iter_mut().zip(other.to_array()) {
+            *x += sign * y;
+        }
+        *self = Tally::from_array(a);
+    }
+}
+
+/// Names of the `Tally` counters, in `to_array` order (the summary table's columns).
+pub const TALLY_COLUMNS: [&str; 14] = [
+    "cases",
+    "repeats",
+    "online",
+    "collective",
+    "collective_persons",
+    "handled",
+    "handling_days",
+    "accepted",
+    "accepted_in_time",
+    "on_time",
+    "late",
+    "unevaluated",
+    "evaluated",
+    "satisfied",
+];
+
+/// The time-independent contribution of one case.
+pub fn tally(case: &Case, rules: &Rules) -> Tally {
+    let mut t = Tally {
+        cases: 1,
+        ..Tally::default()
+    };
+    let received = case.intake.received_on;
+    t.repeats = i64::from(case.repeat_of.is_some());
+    t.online = i64::from(case.intake.channel == Channel::Online);
+    if case.collective {
+        t.collective = 1;
+        t.collective_persons = i64::from(case.intake.persons);
+    }
+    if let Some(replied) = case.dates.replied_on {
+        t.handled = 1;
+        t.handling_days = days_between(received, replied).max(0);
+    }
+    if case.is_litigation() {
+        return t;
+    }
+    if let Some(accepted) = case.dates.accepted_on {
+        t.accepted = 1;
+        t.accepted_in_time = i64::from(accepted <= add_days(received, rules::DISPOSE_DAYS));
+    }
+    if let (Some(due), Some(replied)) = (handling_due(case, rules), case.dates.replied_on) {
+        if replied <= due {
+            t.on_time = 1;
+        } else {
+            t.late = 1;
+        }
+    }
+    if case.dates.replied_on.is_some() {
+        match case.satisfaction {
+            Some(rating) => {
+                t.evaluated = 1;
+                t.satisfied = i64::from(rating != Satisfaction::Unsatisfied);
+            }
+            None => t.unevaluated = 1,
+        }
+    }
+    t
+}
+
 /// Computes every indicator for `period`, seen on `as_of`, over `cases` (already in scope).
 pub fn compute(cases: &[Case], period: Period, as_of: NaiveDate, rules: &Rules) -> Kpis {
     let mut k = Kpis::default();

@@ -8,12 +8,14 @@
 use super::rows::{self, case_values};
 use super::schema;
 use super::write::insert_case_sql;
+use crate::domain::kpi::Tally;
 use crate::domain::{Case, Rules};
 use crate::store::audit::{Chain, ChainedEvent};
 use crate::store::{Leader, StoreError, StoredEvent, Unit, User};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Statement, params, params_from_iter};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One event ready to insert.
@@ -33,6 +35,9 @@ pub struct EncodedEvent {
 #[derive(Debug, Clone)]
 pub struct EncodedCase {
     id: i64,
+    received_on: NaiveDate,
+    county: String,
+    tally: Tally,
     values: Vec<Value>,
     duties: Vec<(i64, String, String)>,
     events: Vec<EncodedEvent>,
@@ -97,6 +102,9 @@ pub fn encode_case(
     }
     Ok(EncodedCase {
         id: case.id,
+        received_on: case.intake.received_on,
+        county: case.intake.county.clone(),
+        tally: crate::domain::kpi::tally(case, rules),
         values: case_values(case, rules, updated_at, updated_by),
         duties,
         events: encoded_events,
@@ -109,6 +117,8 @@ pub struct BulkLoader<'c> {
     insert_case: Statement<'c>,
     insert_event: Statement<'c>,
     insert_duty: Statement<'c>,
+    /// KPI summary rows, written when loading ends.
+    summary: BTreeMap<(NaiveDate, String), Tally>,
     path: String,
 }
 
@@ -193,6 +203,10 @@ impl BulkLoader<'_> {
 
     /// Inserts an encoded case with its duties and events.
     pub fn add(&mut self, case: &EncodedCase) -> Result<(), StoreError> {
+        self.summary
+            .entry((case.received_on, case.county.clone()))
+            .or_default()
+            .add(&case.tally, 1);
         let path = &self.path;
         self.insert_case
             .execute(params_from_iter(case.values.iter()))
@@ -270,9 +284,15 @@ pub fn load<T>(
                 insert_duty: prepare(
                     "INSERT INTO package_duties (case_id, duty, done_on, note) VALUES (?, ?, ?, ?)",
                 )?,
+                summary: BTreeMap::new(),
                 path: shown.clone(),
             };
-            fill(&mut loader)?
+            let value = fill(&mut loader)?;
+            for ((day, county), tally) in &loader.summary {
+                super::kpi::add_tally(&tx, *day, county, tally, 1)
+                    .map_err(|e| sql_error(&shown, e))?;
+            }
+            value
         };
         tx.commit().map_err(|e| sql_error(&shown, e))?;
         conn.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE;")

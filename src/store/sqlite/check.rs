@@ -80,6 +80,12 @@ pub fn check(store: &SqliteStore, conn: &Connection) -> Result<CheckReport, Stor
             ));
         }
     }
+    let mismatched = super::kpi::recount_mismatches(store, conn)?;
+    if mismatched > 0 {
+        problems.push(format!(
+            "kpi summary: {mismatched} day-and-county rows differ from a recount of the cases"
+        ));
+    }
     Ok(CheckReport {
         schema_version,
         cases: cases as u64,

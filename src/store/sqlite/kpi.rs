@@ -1,21 +1,84 @@
 //! KPI aggregates of domain.md §8 in SQLite, equal by test to `domain::kpi::compute`.
 //!
-//! Date thresholds that depend on "as of" are computed in Rust and bound; per-row date arithmetic
-//! uses SQLite's `date()` and `julianday()`.
+//! The time-independent counters (`domain::kpi::Tally`) live in `kpi_day`, one row per day of
+//! receipt and county, changed in the same transaction as every case. What depends on "as of" —
+//! cases still waiting for acceptance, open handling clocks, recent unevaluated replies, backlog
+//! clearance — concerns few cases and is counted live from small covering partial indexes.
 
 use super::SqliteStore;
 use super::read::region_condition;
 use super::rows;
-use crate::domain::kpi::{Completion, Kpis, Period, Ratio};
+use crate::domain::kpi::{Completion, Kpis, Period, Ratio, TALLY_COLUMNS, Tally};
 use crate::store::{Scope, StoreError};
 use chrono::NaiveDate;
-use rusqlite::Connection;
-use rusqlite::params_from_iter;
 use rusqlite::types::Value;
+use rusqlite::{Connection, params_from_iter};
 
 /// Not litigation-related (涉法涉诉 is left out of KPIs 1–4).
 const NOT_LITIGATION: &str =
     "NOT (coalesce(category, '') = 'litigation' OR coalesce(route, '') = 'litigation')";
+
+/// Adds `sign` × `tally` to the summary row of (`received_on`, `county`).
+pub fn add_tally(
+    conn: &Connection,
+    received_on: NaiveDate,
+    county: &str,
+    tally: &Tally,
+    sign: i64,
+) -> rusqlite::Result<()> {
+    let columns = TALLY_COLUMNS.join(", ");
+    let updates: Vec<String> = TALLY_COLUMNS
+        .iter()
+        .map(|c| format!("{c} = {c} + excluded.{c}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO kpi_day (received_on, county, {columns}) VALUES (?, ?{}) \
+         ON CONFLICT (received_on, county) DO UPDATE SET {}",
+        ", ?".repeat(TALLY_COLUMNS.len()),
+        updates.join(", ")
+    );
+    let mut values = vec![
+        Value::Text(rows::date(received_on)),
+        Value::Text(county.to_string()),
+    ];
+    values.extend(tally.to_array().iter().map(|v| Value::Integer(v * sign)));
+    conn.prepare_cached(&sql)?
+        .execute(params_from_iter(values))
+        .map(drop)
+}
+
+fn count(
+    store: &SqliteStore,
+    conn: &Connection,
+    sql: &str,
+    params: Vec<Value>,
+) -> Result<Vec<i64>, StoreError> {
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| {
+            let columns = stmt.column_count();
+            stmt.query_row(params_from_iter(params), |r| {
+                (0..columns)
+                    .map(|i| r.get::<_, Option<i64>>(i).map(|v| v.unwrap_or(0)))
+                    .collect()
+            })
+        })
+        .map_err(|e| store.error(e))
+}
+
+/// `WHERE`-clause parameters for a period and region, appended to `sql`.
+fn scoped(
+    sql: &str,
+    period: Period,
+    scope: &Scope,
+    mut params: Vec<Value>,
+) -> (String, Vec<Value>) {
+    let mut sql = sql.to_string();
+    sql.push_str(" AND received_on >= ? AND received_on <= ?");
+    params.push(Value::Text(rows::date(period.from)));
+    params.push(Value::Text(rows::date(period.to)));
+    region_condition(&scope.region, &mut sql, &mut params);
+    (sql, params)
+}
 
 pub fn kpis(
     store: &SqliteStore,
@@ -25,86 +88,87 @@ pub fn kpis(
     as_of: NaiveDate,
 ) -> Result<Kpis, StoreError> {
     let rules = store.rules();
-    let as_of_text = rows::date(as_of);
+    let sums: Vec<String> = TALLY_COLUMNS.iter().map(|c| format!("sum({c})")).collect();
+    let (sql, params) = scoped(
+        &format!("SELECT {} FROM kpi_day WHERE 1", sums.join(", ")),
+        period,
+        scope,
+        vec![],
+    );
+    let values = count(store, conn, &sql, params)?;
+    let mut array = [0i64; 14];
+    for (slot, v) in array.iter_mut().zip(values) {
+        *slot = v;
+    }
+    let t = Tally::from_array(array);
+    // Waiting for acceptance although 15 days have passed (KPI 1's denominator).
+    let accept_cutoff =
+        rows::date(as_of - chrono::Days::new(u64::from(crate::domain::rules::DISPOSE_DAYS)));
+    let (sql, params) = scoped(
+        "SELECT count(*) FROM cases WHERE accepted_on IS NULL AND closed_on IS NULL \
+         AND coalesce(category, '') <> 'litigation' AND received_on < ?",
+        period,
+        scope,
+        vec![Value::Text(accept_cutoff)],
+    );
+    let unaccepted_late = count(store, conn, &sql, params)?[0];
+    // Open handling clocks, overdue or not (KPI 2).
+    let as_of_text = Value::Text(rows::date(as_of));
+    let (sql, params) = scoped(
+        "SELECT sum(handling_due_on < ?1), sum(handling_due_on >= ?1) FROM cases \
+         WHERE accepted_on IS NOT NULL AND replied_on IS NULL AND closed_on IS NULL \
+         AND coalesce(category, '') <> 'litigation'",
+        period,
+        scope,
+        vec![as_of_text.clone()],
+    );
+    let open = count(store, conn, &sql, params)?;
+    // Replies still inside their evaluation window (KPI 3: not yet expired).
     let eval_cutoff =
         rows::date(as_of - chrono::Days::new(u64::from(rules.evaluation_window_days)));
-    let nl = NOT_LITIGATION;
-    let sql = format!(
-        "SELECT count(*),
-            coalesce(sum(repeat_of IS NOT NULL), 0),
-            coalesce(sum(channel = 'online'), 0),
-            coalesce(sum(collective), 0),
-            coalesce(sum(CASE WHEN collective = 1 THEN persons ELSE 0 END), 0),
-            coalesce(sum(replied_on IS NOT NULL), 0),
-            coalesce(sum(CASE WHEN replied_on IS NOT NULL
-                THEN max(0, CAST(julianday(replied_on) - julianday(received_on) AS INTEGER)) ELSE 0 END), 0),
-            coalesce(sum({nl} AND accepted_on IS NOT NULL), 0),
-            coalesce(sum({nl} AND accepted_on IS NOT NULL AND accepted_on <= date(received_on, '+15 days')), 0),
-            coalesce(sum({nl} AND accepted_on IS NULL AND state NOT IN ('declined', 'diverted')
-                AND date(received_on, '+15 days') < ?1), 0),
-            coalesce(sum({nl} AND handling_due_on IS NOT NULL AND replied_on IS NOT NULL AND replied_on <= handling_due_on), 0),
-            coalesce(sum({nl} AND handling_due_on IS NOT NULL AND replied_on IS NOT NULL AND replied_on > handling_due_on), 0),
-            coalesce(sum({nl} AND handling_due_on IS NOT NULL AND replied_on IS NULL AND state <> 'diverted'
-                AND handling_due_on < ?1), 0),
-            coalesce(sum({nl} AND handling_due_on IS NOT NULL AND replied_on IS NULL AND state <> 'diverted'
-                AND handling_due_on >= ?1), 0),
-            coalesce(sum({nl} AND replied_on IS NOT NULL AND satisfaction IS NOT NULL), 0),
-            coalesce(sum({nl} AND replied_on IS NOT NULL AND satisfaction IS NULL AND replied_on < ?2), 0),
-            coalesce(sum({nl} AND replied_on IS NOT NULL AND satisfaction IN ('satisfied', 'basically-satisfied')), 0)
-         FROM cases WHERE received_on >= ?3 AND received_on <= ?4"
+    let (sql, params) = scoped(
+        &format!(
+            "SELECT count(*) FROM cases WHERE replied_on IS NOT NULL AND satisfaction IS NULL AND replied_on >= ? AND {NOT_LITIGATION}"
+        ),
+        period,
+        scope,
+        vec![Value::Text(eval_cutoff)],
     );
-    let mut sql = sql;
-    let mut params = vec![
-        Value::Text(as_of_text.clone()),
-        Value::Text(eval_cutoff),
-        Value::Text(rows::date(period.from)),
-        Value::Text(rows::date(period.to)),
-    ];
-    region_condition(&scope.region, &mut sql, &mut params);
-    let n: Vec<u64> = conn
-        .prepare_cached(&sql)
-        .and_then(|mut stmt| {
-            stmt.query_row(params_from_iter(params), |r| {
-                (0..17)
-                    .map(|i| r.get::<_, i64>(i).map(|v| v.max(0) as u64))
-                    .collect()
-            })
-        })
-        .map_err(|e| store.error(e))?;
-    let evaluated = n[14];
+    let unevaluated_recent = count(store, conn, &sql, params)?[0];
+    let u = |v: i64| v.max(0) as u64;
     Ok(Kpis {
-        cases: n[0],
-        repeat_rate: Ratio {
-            num: n[1],
-            den: n[0],
-        },
-        online_share: Ratio {
-            num: n[2],
-            den: n[0],
-        },
-        collective_batches: n[3],
-        collective_persons: n[4],
-        handled: n[5],
-        handling_days_total: n[6],
+        cases: u(t.cases),
         timely_acceptance: Ratio {
-            num: n[8],
-            den: n[7] + n[9],
+            num: u(t.accepted_in_time),
+            den: u(t.accepted + unaccepted_late),
         },
         completion: Completion {
-            on_time: n[10],
-            late: n[11],
-            open_overdue: n[12],
-            open_not_due: n[13],
+            on_time: u(t.on_time),
+            late: u(t.late),
+            open_overdue: u(open[0]),
+            open_not_due: u(open[1]),
         },
         participation: Ratio {
-            num: evaluated,
-            den: evaluated + n[15],
+            num: u(t.evaluated),
+            den: u(t.evaluated + t.unevaluated - unevaluated_recent),
         },
         satisfaction: Ratio {
-            num: n[16],
-            den: evaluated,
+            num: u(t.satisfied),
+            den: u(t.evaluated),
         },
+        repeat_rate: Ratio {
+            num: u(t.repeats),
+            den: u(t.cases),
+        },
+        online_share: Ratio {
+            num: u(t.online),
+            den: u(t.cases),
+        },
+        handling_days_total: u(t.handling_days),
+        handled: u(t.handled),
         backlog_clearance: backlog(store, conn, period.to, scope, as_of)?,
+        collective_batches: u(t.collective),
+        collective_persons: u(t.collective_persons),
     })
 }
 
@@ -117,12 +181,12 @@ fn backlog(
 ) -> Result<Ratio, StoreError> {
     let quiet = format!("+{} days", store.rules().cleared_quiet_days);
     let mut sql = String::from(
-        "SELECT count(*), coalesce(sum(CASE WHEN state IN ('concluded', 'final') AND (
+        "SELECT count(*), sum(CASE WHEN state IN ('concluded', 'final') AND (
              (agreement_on IS NOT NULL AND agreement_on <= ?1)
              OR (closed_on IS NOT NULL AND date(closed_on, ?2) <= ?1 AND NOT EXISTS (
                  SELECT 1 FROM cases r WHERE r.repeat_of = c.id
                  AND r.received_on > c.closed_on AND r.received_on <= ?1))
-         ) THEN 1 ELSE 0 END), 0)
+         ) THEN 1 ELSE 0 END)
          FROM cases c WHERE backlog = 1 AND received_on <= ?3",
     );
     let mut params = vec![
@@ -131,14 +195,37 @@ fn backlog(
         Value::Text(rows::date(up_to)),
     ];
     region_condition(&scope.region, &mut sql, &mut params);
-    conn.prepare_cached(&sql)
-        .and_then(|mut stmt| {
-            stmt.query_row(params_from_iter(params), |r| {
-                Ok(Ratio {
-                    den: r.get::<_, i64>(0)?.max(0) as u64,
-                    num: r.get::<_, i64>(1)?.max(0) as u64,
-                })
-            })
-        })
+    let n = count(store, conn, &sql, params)?;
+    Ok(Ratio {
+        den: n[0].max(0) as u64,
+        num: n[1].max(0) as u64,
+    })
+}
+
+/// The summary recomputed from the cases table with the same definitions as `Tally`, for
+/// `db check`: returns how many (day, county) rows disagree with `kpi_day`.
+pub fn recount_mismatches(store: &SqliteStore, conn: &Connection) -> Result<i64, StoreError> {
+    let nl = NOT_LITIGATION;
+    let recount = format!(
+        "SELECT received_on, county, count(*), sum(repeat_of IS NOT NULL), sum(channel = 'online'),
+            sum(collective), sum(CASE WHEN collective = 1 THEN persons ELSE 0 END),
+            sum(replied_on IS NOT NULL),
+            sum(CASE WHEN replied_on IS NOT NULL
+                THEN max(0, CAST(julianday(replied_on) - julianday(received_on) AS INTEGER)) ELSE 0 END),
+            sum({nl} AND accepted_on IS NOT NULL),
+            sum({nl} AND accepted_on IS NOT NULL AND accepted_on <= date(received_on, '+15 days')),
+            sum({nl} AND replied_on IS NOT NULL AND handling_due_on IS NOT NULL AND replied_on <= handling_due_on),
+            sum({nl} AND replied_on IS NOT NULL AND handling_due_on IS NOT NULL AND replied_on > handling_due_on),
+            sum({nl} AND replied_on IS NOT NULL AND satisfaction IS NULL),
+            sum({nl} AND replied_on IS NOT NULL AND satisfaction IS NOT NULL),
+            sum({nl} AND replied_on IS NOT NULL AND coalesce(satisfaction, '') IN ('satisfied', 'basically-satisfied'))
+         FROM cases GROUP BY received_on, county"
+    );
+    let stored = "SELECT * FROM kpi_day WHERE cases <> 0";
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT received_on, county FROM ({recount} EXCEPT {stored}) \
+         UNION SELECT received_on, county FROM ({stored} EXCEPT {recount}))"
+    );
+    conn.query_row(&sql, [], |r| r.get(0))
         .map_err(|e| store.error(e))
 }

@@ -32,10 +32,6 @@ pub fn condition(filter: &Filter, sql: &mut String, params: &mut Vec<Value>) {
                 sql.push_str("NULL");
             }
             sql.push(')');
-            // Implied for open states; stated so that the partial index on open cases applies.
-            if !states.is_empty() && states.iter().all(|s| s.is_open()) {
-                sql.push_str(" AND closed_on IS NULL");
-            }
         }
         Filter::HasCategory(true) => sql.push_str("category IS NOT NULL"),
         Filter::HasCategory(false) => sql.push_str("category IS NULL"),
@@ -184,8 +180,12 @@ pub fn page(
     if sort.key == SortKey::Due {
         clause.push_str(" AND due_on IS NOT NULL");
     }
+    // Ids first, from the covering index alone; only the page's rows are then read. (Sorting
+    // whole rows would read every candidate row of a multi-state queue.)
     let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM cases{clause} ORDER BY {column} {dir}, id {dir} LIMIT ?"
+        "SELECT {ROW_COLUMNS} FROM cases WHERE id IN \
+         (SELECT id FROM cases{clause} ORDER BY {column} {dir}, id {dir} LIMIT ?) \
+         ORDER BY {column} {dir}, id {dir}"
     );
     params.push(Value::Integer(limit as i64 + 1));
     let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;

@@ -101,19 +101,43 @@ CREATE TABLE events (
     payload TEXT NOT NULL,
     hash BLOB NOT NULL
 );
-CREATE INDEX cases_state ON cases(state);
-CREATE INDEX cases_open_state ON cases(state, received_on) WHERE closed_on IS NULL;
+CREATE INDEX cases_state ON cases(state, received_on);
 CREATE INDEX cases_received ON cases(received_on);
 CREATE INDEX cases_due ON cases(due_on) WHERE due_on IS NOT NULL;
 CREATE INDEX cases_supervised ON cases(received_on) WHERE supervised = 1 AND closed_on IS NULL;
 CREATE INDEX cases_packaged ON cases(received_on) WHERE leader_id IS NOT NULL;
-CREATE INDEX cases_backlog ON cases(received_on) WHERE backlog = 1;
+CREATE INDEX cases_backlog ON cases(received_on, county, state, agreement_on, closed_on) WHERE backlog = 1;
 CREATE INDEX cases_collective ON cases(received_on) WHERE collective = 1;
 CREATE INDEX cases_repeat ON cases(received_on) WHERE repeat_of IS NOT NULL;
 CREATE INDEX cases_repeat_of ON cases(repeat_of) WHERE repeat_of IS NOT NULL;
 CREATE INDEX cases_owner ON cases(owner, received_on) WHERE owner IS NOT NULL AND closed_on IS NULL;
 CREATE INDEX cases_leader ON cases(leader_id) WHERE leader_id IS NOT NULL;
+CREATE INDEX cases_unaccepted ON cases(received_on, county, category)
+    WHERE accepted_on IS NULL AND closed_on IS NULL;
+CREATE INDEX cases_unreplied ON cases(received_on, county, category, handling_due_on)
+    WHERE accepted_on IS NOT NULL AND replied_on IS NULL AND closed_on IS NULL;
+CREATE INDEX cases_unevaluated ON cases(replied_on, received_on, county, category, route)
+    WHERE replied_on IS NOT NULL AND satisfaction IS NULL;
 CREATE INDEX events_case ON events(case_id, seq);
+CREATE TABLE kpi_day (
+    received_on TEXT NOT NULL,
+    county TEXT NOT NULL,
+    cases INTEGER NOT NULL,
+    repeats INTEGER NOT NULL,
+    online INTEGER NOT NULL,
+    collective INTEGER NOT NULL,
+    collective_persons INTEGER NOT NULL,
+    handled INTEGER NOT NULL,
+    handling_days INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    accepted_in_time INTEGER NOT NULL,
+    on_time INTEGER NOT NULL,
+    late INTEGER NOT NULL,
+    unevaluated INTEGER NOT NULL,
+    evaluated INTEGER NOT NULL,
+    satisfied INTEGER NOT NULL,
+    PRIMARY KEY (received_on, county)
+) WITHOUT ROWID;
 CREATE INDEX campaign_cases_case ON campaign_cases(case_id);
 "#,
 ];

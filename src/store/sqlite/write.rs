@@ -116,6 +116,9 @@ pub fn register(
             )))
         })
         .map_err(|e| store.error(e))?;
+    let tally = crate::domain::kpi::tally(&case, store.rules());
+    super::kpi::add_tally(&tx, case.intake.received_on, &case.intake.county, &tally, 1)
+        .map_err(|e| store.error(e))?;
     append_event(
         &tx,
         Some(id),
@@ -157,10 +160,12 @@ pub fn apply(
         });
     }
     let from = case.state;
+    let before = case.clone();
     lifecycle::apply(&mut case, step, at, store.rules()).map_err(|error| StoreError::Rule {
         number: case.number.clone(),
         error,
     })?;
+    update_summary(&tx, &before, &case, store.rules()).map_err(|e| store.error(e))?;
     let mut values = rows::case_values(&case, store.rules(), at, actor);
     let id_value = values.remove(0);
     values.push(id_value);
@@ -178,6 +183,36 @@ pub fn apply(
         .map_err(|e| store.error(e))?;
     tx.commit().map_err(|e| store.error(e))?;
     Ok(case)
+}
+
+/// Moves the case's KPI contribution from its old value to its new one.
+fn update_summary(
+    conn: &Connection,
+    before: &Case,
+    after: &Case,
+    rules: &crate::domain::Rules,
+) -> rusqlite::Result<()> {
+    use crate::domain::kpi::tally;
+    let (old, new) = (tally(before, rules), tally(after, rules));
+    let same_key = before.intake.received_on == after.intake.received_on
+        && before.intake.county == after.intake.county;
+    if same_key && old == new {
+        return Ok(());
+    }
+    super::kpi::add_tally(
+        conn,
+        before.intake.received_on,
+        &before.intake.county,
+        &old,
+        -1,
+    )?;
+    super::kpi::add_tally(
+        conn,
+        after.intake.received_on,
+        &after.intake.county,
+        &new,
+        1,
+    )
 }
 
 fn begin<'c>(store: &SqliteStore, conn: &'c mut Connection) -> Result<Transaction<'c>, StoreError> {

@@ -28,7 +28,8 @@ fn closed_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
-/// mimalloc: the demo and import pipelines allocate on one thread and free on another, which
-/// glibc's allocator handles poorly (a quarter of the load time was spent in malloc and free).
+/// mimalloc, also standing in for the C allocator (SQLite's): the demo and import pipelines
+/// allocate on one thread and free on another, which glibc's allocator handles poorly (a quarter
+/// of the load time was spent in malloc and free).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -17,6 +17,15 @@ pub struct Config {
     pub db: Option<String>,
     /// The configurable petition rules.
     pub rules: Rules,
+    /// Keymap preset name (`default`, `vim`, `emacs`) or a keymap file path.
+    pub keymap: Option<String>,
+    /// Display language (`zh` or `en`); default from `LANG`.
+    pub lang: Option<String>,
+    /// Colour theme (`dark`, `light`, `mono`).
+    pub theme: Option<String>,
+    /// User-defined queues.
+    #[serde(rename = "queue")]
+    pub queues: Vec<crate::app::queues::QueueConfig>,
 }
 
 /// A settings file that cannot be used.

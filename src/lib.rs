@@ -5,6 +5,11 @@
 
 pub mod config;
 pub mod demo;
+#[macro_use]
 pub mod domain;
+pub mod app;
+pub mod i18n;
+pub mod keymap;
 pub mod store;
 pub mod text;
+pub mod ui;

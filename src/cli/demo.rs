@@ -50,13 +50,9 @@ pub fn run(context: &Context, args: &DemoArgs) -> Result<ExitCode> {
         summary.elapsed.as_secs_f64(),
         summary.rate()
     );
-    let store = context.open(OpenMode::ReadOnly)?;
-    summary::print(store.as_ref(), context)?;
-    if !args.no_open {
-        eprintln!(
-            "xinfang: the full-screen console is not part of this build yet; \
-             use `xinfang cases --queue NAME` to list a queue"
-        );
+    if args.no_open {
+        let store = context.open(OpenMode::ReadOnly)?;
+        summary::print(store.as_ref(), context)?;
     }
     Ok(ExitCode::SUCCESS)
 }

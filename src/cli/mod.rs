@@ -4,6 +4,7 @@
 
 mod bench;
 mod cases;
+mod console;
 mod db;
 mod demo;
 mod summary;
@@ -30,6 +31,18 @@ pub struct Args {
     /// Evaluate deadlines as if today were this day (China time), for reproducible output
     #[arg(long, global = true, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
+    /// Who is working [default: the OS login; `demo` opens as its supervisor zhao.lei]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+    /// Keymap preset (default, vim, emacs) or keymap file [default: `keymap` setting, else default]
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub keymap: Option<String>,
+    /// Display language [default: `lang` setting, else from LANG]
+    #[arg(long, global = true, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
+    /// Colour theme [default: `theme` setting, else dark; mono when NO_COLOR is set]
+    #[arg(long, global = true, value_parser = ["dark", "light", "mono"])]
+    pub theme: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -52,13 +65,21 @@ pub enum Command {
 /// What every subcommand needs: settings, the database location and the clock.
 pub struct Context {
     pub config: Config,
+    /// A settings problem the console shows on screen (other commands fail on it instead).
+    pub config_problem: Option<String>,
     pub db: PathBuf,
     pub now: NaiveDateTime,
 }
 
 impl Context {
     fn new(args: &Args) -> Result<Context> {
-        let config = config::load(args.config.as_deref())?;
+        // The console shows a settings problem and continues with defaults; everything else stops.
+        let console = matches!(args.command, None | Some(Command::Demo(_)));
+        let (config, config_problem) = match config::load(args.config.as_deref()) {
+            Ok(config) => (config, None),
+            Err(e) if console => (Config::default(), Some(e.to_string())),
+            Err(e) => return Err(e.into()),
+        };
         let db = match (&args.db, &config.db) {
             (Some(path), _) => path.clone(),
             (None, Some(path)) => PathBuf::from(path),
@@ -69,13 +90,33 @@ impl Context {
             Some(day) => day.and_hms_opt(18, 0, 0).unwrap_or_default(),
             None => domain::china_now(),
         };
-        Ok(Context { config, db, now })
+        Ok(Context {
+            config,
+            config_problem,
+            db,
+            now,
+        })
     }
 
     /// Opens the configured database.
     pub fn open(&self, mode: OpenMode) -> Result<Box<dyn Store>> {
         let location = self.db.to_string_lossy();
         Ok(store::open(&location, self.config.rules.clone(), mode)?)
+    }
+}
+
+fn console_args<'a>(args: &'a Args, user: Option<&'a str>) -> console::ConsoleArgs<'a> {
+    console::ConsoleArgs {
+        user,
+        keymap: args.keymap.as_deref(),
+        lang: args
+            .lang
+            .as_deref()
+            .and_then(xinfang::i18n::Lang::from_code),
+        theme: args
+            .theme
+            .as_deref()
+            .and_then(xinfang::app::state::ThemeName::from_name),
     }
 }
 
@@ -87,19 +128,18 @@ fn default_db() -> Option<PathBuf> {
 /// Runs the parsed command line.
 pub fn run(args: Args) -> Result<ExitCode> {
     let context = Context::new(&args)?;
-    match args.command {
-        Some(Command::Demo(demo)) => demo::run(&context, &demo),
-        Some(Command::Cases(cases)) => cases::run(&context, &cases),
-        Some(Command::Db { action }) => db::run(&context, &action),
-        Some(Command::Bench(bench)) => bench::run(&context, &bench),
-        None => {
-            let store = context.open(OpenMode::ReadOnly)?;
-            summary::print(store.as_ref(), &context)?;
-            eprintln!(
-                "xinfang: the full-screen console is not part of this build yet; \
-                 use `xinfang cases --queue NAME` to list a queue"
-            );
-            Ok(ExitCode::SUCCESS)
+    match &args.command {
+        Some(Command::Demo(demo)) => {
+            demo::run(&context, demo)?;
+            if demo.no_open {
+                return Ok(ExitCode::SUCCESS);
+            }
+            let user = args.user.as_deref().or(Some(xinfang::demo::DEMO_USER));
+            console::run(&context, &console_args(&args, user))
         }
+        Some(Command::Cases(cases)) => cases::run(&context, cases),
+        Some(Command::Db { action }) => db::run(&context, action),
+        Some(Command::Bench(bench)) => bench::run(&context, bench),
+        None => console::run(&context, &console_args(&args, args.user.as_deref())),
     }
 }

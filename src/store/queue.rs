@@ -29,6 +29,10 @@ pub enum Filter {
     Repeat,
     /// Owned by this user.
     Owner(String),
+    /// In a region: an admin-code prefix of the county (`6401`).
+    Region(String),
+    /// Of a subject category.
+    Category(Category),
     /// All of these.
     And(Vec<Filter>),
 }

@@ -50,6 +50,15 @@ pub fn condition(filter: &Filter, sql: &mut String, params: &mut Vec<Value>) {
         Filter::Backlog => sql.push_str("backlog = 1"),
         Filter::Collective => sql.push_str("collective = 1"),
         Filter::Repeat => sql.push_str("repeat_of IS NOT NULL"),
+        Filter::Region(prefix) => {
+            sql.push_str("county >= ? AND county < ?");
+            params.push(Value::Text(prefix.clone()));
+            params.push(Value::Text(prefix_end(prefix)));
+        }
+        Filter::Category(category) => {
+            sql.push_str("category = ?");
+            params.push(Value::Text(category.code().to_string()));
+        }
         Filter::Owner(user) => {
             sql.push_str("owner IS NOT NULL AND owner = ?");
             params.push(Value::Text(user.clone()));

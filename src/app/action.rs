@@ -1,0 +1,96 @@
+//! Every user action of the console: one variant each, with a kebab-case name (used in keymap
+//! files and the command palette) and a one-line description in English and Chinese. The help
+//! screen, the palette and keymap validation all come from this one list. Pure data.
+
+macro_rules! actions {
+    ($( $(#[$m:meta])* $variant:ident = ($name:literal, $en:literal, $zh:literal) ),+ $(,)?) => {
+        /// A user action.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action { $( $(#[$m])* $variant ),+ }
+
+        impl Action {
+            /// Every action, in help order.
+            pub const ALL: &'static [Action] = &[ $( Action::$variant ),+ ];
+
+            /// Kebab-case name.
+            pub fn name(self) -> &'static str {
+                match self { $( Action::$variant => $name ),+ }
+            }
+
+            /// One-line description in English.
+            pub fn describe_en(self) -> &'static str {
+                match self { $( Action::$variant => $en ),+ }
+            }
+
+            /// One-line description in Chinese.
+            pub fn describe_zh(self) -> &'static str {
+                match self { $( Action::$variant => $zh ),+ }
+            }
+
+            /// Parses a kebab-case name.
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name { $( $name => Some(Action::$variant), )+ _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit = ("quit", "Quit xinfang", "退出"),
+    ToggleHelp = ("toggle-help", "Show or hide the key help", "显示或隐藏按键帮助"),
+    OpenPalette = ("open-palette", "Open the command palette", "打开命令面板"),
+    CloseOverlay = ("close-overlay", "Close help or the palette", "关闭帮助或命令面板"),
+    FocusNext = ("focus-next", "Move focus to the next pane", "焦点移到下一窗格"),
+    FocusPrevious = ("focus-previous", "Move focus to the previous pane", "焦点移到上一窗格"),
+    FocusQueues = ("focus-queues", "Focus the queue list", "聚焦队列列表"),
+    FocusTable = ("focus-table", "Focus the case table", "聚焦信访件列表"),
+    FocusDetail = ("focus-detail", "Focus the case detail", "聚焦详情"),
+    SelectNext = ("select-next", "Move down one line", "下移一行"),
+    SelectPrevious = ("select-previous", "Move up one line", "上移一行"),
+    SelectFirst = ("select-first", "Go to the first line", "跳到第一行"),
+    SelectLast = ("select-last", "Go to the last line", "跳到最后一行"),
+    PageDown = ("page-down", "Move down one page", "下翻一页"),
+    PageUp = ("page-up", "Move up one page", "上翻一页"),
+    OpenSelected = ("open-selected", "Open the selected queue or case", "打开所选队列或信访件"),
+    ToggleDetail = ("toggle-detail", "Show the detail instead of the table (narrow terminals)", "窄屏时在列表与详情间切换"),
+    Refresh = ("refresh", "Reload counts, the queue and the detail", "刷新计数、队列和详情"),
+    CopyCaseNumber = ("copy-case-number", "Copy the case number to the clipboard", "复制信访件编号"),
+    CopyCaseSummary = ("copy-case-summary", "Copy a one-line summary of the case", "复制信访件一行摘要"),
+    SwitchLanguage = ("switch-language", "Switch between Chinese and English", "切换中文/英文"),
+    CycleTheme = ("cycle-theme", "Switch to the next colour theme", "切换配色主题"),
+    PaletteNext = ("palette-next", "Select the next palette entry", "命令面板下一项"),
+    PalettePrevious = ("palette-previous", "Select the previous palette entry", "命令面板上一项"),
+    PaletteRun = ("palette-run", "Run the selected palette entry", "执行所选命令"),
+    PaletteHistoryPrevious = ("palette-history-previous", "Recall the previous command", "上一条历史命令"),
+    PaletteHistoryNext = ("palette-history-next", "Recall the next command", "下一条历史命令"),
+}
+
+impl Action {
+    /// Description in the given language.
+    pub fn describe(self, lang: crate::i18n::Lang) -> &'static str {
+        match lang {
+            crate::i18n::Lang::Zh => self.describe_zh(),
+            crate::i18n::Lang::En => self.describe_en(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_kebab_case_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for action in Action::ALL {
+            let name = action.name();
+            assert!(seen.insert(name), "duplicate {name}");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{name}"
+            );
+            assert_eq!(Action::from_name(name), Some(*action));
+            assert!(!action.describe_en().is_empty() && !action.describe_zh().is_empty());
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The console's event loop and state: terminal events, store results and timers become
+//! messages; `update` changes the state and asks for effects; effects run on blocking tasks and
+//! come back as messages tagged with request ids (the newest wins). May import `store`,
+//! `domain`, `keymap`, `ui`, `i18n`; the store never imports this.
+
+pub mod action;
+pub mod console;
+pub mod palette;
+pub mod queues;
+pub mod run;
+pub mod state;
+pub mod terminal;
+pub mod update;

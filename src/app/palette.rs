@@ -1,0 +1,170 @@
+//! The command palette's entries: every action by name and description, fuzzy-matched
+//! (fuzzy-matcher's SkimMatcherV2), and commands with arguments (`queue overdue`,
+//! `case NX-2026-000123`, `lang en`, `theme mono`, `quit`). Pure.
+
+use super::action::Action;
+use super::state::{QueueDef, ThemeName};
+use crate::i18n::Lang;
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+/// A command typed in the palette.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Run(Action),
+    Queue(String),
+    Case(String),
+    Lang(Lang),
+    Theme(ThemeName),
+}
+
+/// One line of the palette list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub command: Command,
+    /// What the line shows on the left (`quit`, `queue overdue`).
+    pub label: String,
+    pub description: String,
+}
+
+/// Parses a typed command with an argument, if the input is one.
+pub fn parse(input: &str, queues: &[QueueDef]) -> Option<Result<Command, String>> {
+    let input = input.trim();
+    let (word, rest) = input.split_once(char::is_whitespace).unwrap_or((input, ""));
+    let rest = rest.trim();
+    match word {
+        "queue" | "q" if !rest.is_empty() => Some(if queues.iter().any(|q| q.name == rest) {
+            Ok(Command::Queue(rest.to_string()))
+        } else {
+            Err(rest.to_string())
+        }),
+        "case" if !rest.is_empty() => Some(Ok(Command::Case(rest.to_string()))),
+        "lang" if !rest.is_empty() => Some(
+            Lang::from_code(rest)
+                .map(Command::Lang)
+                .ok_or_else(|| rest.to_string()),
+        ),
+        "theme" if !rest.is_empty() => Some(
+            ThemeName::from_name(rest)
+                .map(Command::Theme)
+                .ok_or_else(|| rest.to_string()),
+        ),
+        _ => None,
+    }
+}
+
+/// The entries matching `input`, best first.
+pub fn entries(input: &str, queues: &[QueueDef], lang: Lang) -> Vec<Entry> {
+    let matcher = SkimMatcherV2::default();
+    let input = input.trim();
+    let mut scored: Vec<(i64, Entry)> = Vec::new();
+    let mut push = |score: Option<i64>, entry: Entry| {
+        if let Some(score) = score {
+            scored.push((score, entry));
+        }
+    };
+    let queue_prefix = input.strip_prefix("queue").map(str::trim);
+    for queue in queues {
+        let label = format!("queue {}", queue.name);
+        let score = match queue_prefix {
+            Some(q) if !q.is_empty() => matcher.fuzzy_match(&queue.name, q),
+            _ if input.is_empty() => None,
+            _ => matcher.fuzzy_match(&label, input),
+        };
+        push(
+            score,
+            Entry {
+                command: Command::Queue(queue.name.clone()),
+                label,
+                description: queue.label(lang).to_string(),
+            },
+        );
+    }
+    if queue_prefix.is_none_or(str::is_empty) {
+        for action in Action::ALL {
+            let haystack = format!("{} {}", action.name(), action.describe(lang));
+            let score = if input.is_empty() {
+                Some(0)
+            } else {
+                matcher.fuzzy_match(&haystack, input)
+            };
+            push(
+                score,
+                Entry {
+                    command: Command::Run(*action),
+                    label: action.name().to_string(),
+                    description: action.describe(lang).to_string(),
+                },
+            );
+        }
+    }
+    if let Some(Ok(command)) = parse(input, queues)
+        && !matches!(command, Command::Queue(_))
+    {
+        push(
+            Some(i64::MAX),
+            Entry {
+                command,
+                label: input.to_string(),
+                description: String::new(),
+            },
+        );
+    }
+    // Stable: equal scores keep the list order (actions in help order).
+    scored.sort_by_key(|entry| std::cmp::Reverse(entry.0));
+    scored.into_iter().map(|(_, e)| e).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Builtin;
+
+    fn queues() -> Vec<QueueDef> {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+        Builtin::ALL
+            .iter()
+            .map(|q| QueueDef::builtin(*q, today, 3, "u"))
+            .collect()
+    }
+
+    #[test]
+    fn fuzzy_matches_actions_by_name_and_description() {
+        let list = entries("hlp", &queues(), Lang::En);
+        assert_eq!(
+            list.first().map(|e| &e.command),
+            Some(&Command::Run(Action::ToggleHelp))
+        );
+        let list = entries("退出", &queues(), Lang::Zh);
+        assert_eq!(
+            list.first().map(|e| &e.command),
+            Some(&Command::Run(Action::Quit))
+        );
+        assert_eq!(entries("", &queues(), Lang::En).len(), Action::ALL.len());
+    }
+
+    #[test]
+    fn commands_with_arguments_parse_and_suggest() {
+        let q = queues();
+        assert_eq!(
+            parse("queue overdue", &q),
+            Some(Ok(Command::Queue("overdue".into())))
+        );
+        assert_eq!(parse("queue nope", &q), Some(Err("nope".into())));
+        assert_eq!(
+            parse("case NX-2026-000123", &q),
+            Some(Ok(Command::Case("NX-2026-000123".into())))
+        );
+        assert_eq!(parse("lang en", &q), Some(Ok(Command::Lang(Lang::En))));
+        assert_eq!(
+            parse("theme mono", &q),
+            Some(Ok(Command::Theme(ThemeName::Mono)))
+        );
+        assert_eq!(parse("quit", &q), None);
+        let list = entries("queue ovd", &q, Lang::En);
+        assert_eq!(
+            list.first().map(|e| &e.command),
+            Some(&Command::Queue("overdue".into()))
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! The event loop: terminal input, store results and a once-a-minute tick become messages;
+//! `update` changes the state; effects run on blocking tasks and come back as messages; the
+//! screen is drawn once per batch of messages and only when something arrived. The loop never
+//! awaits the store, and an idle console wakes only for the minute tick.
+
+use super::state::{Effect, Msg, State};
+use super::update::{start, update};
+use crate::store::Store;
+use crate::ui;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Where input comes from.
+pub enum Inputs {
+    /// A real terminal (events, signals) feeding a channel.
+    Channel(mpsc::UnboundedReceiver<Msg>),
+    /// A script for tests: the next message is delivered only when no effect is in flight, and
+    /// the loop ends when the script is exhausted and the console is idle.
+    Script(VecDeque<Msg>),
+}
+
+/// Writes clipboard text to the terminal (OSC 52); tests record it instead.
+pub trait Clipboard {
+    fn copy(&mut self, text: &str);
+}
+
+/// The current wall-clock time in China as HH:MM and the current day.
+fn clock() -> (chrono::NaiveDate, String) {
+    let now = crate::domain::china_now();
+    (now.date(), now.format("%H:%M").to_string())
+}
+
+/// Runs an effect off the UI task; its result comes back on `results`.
+fn spawn(effect: Effect, store: &Arc<dyn Store>, results: &mpsc::UnboundedSender<Msg>) {
+    let store = Arc::clone(store);
+    let results = results.clone();
+    tokio::task::spawn_blocking(move || {
+        let failed = |request, e: crate::store::StoreError| Msg::LoadFailed {
+            request,
+            error: e.to_string(),
+            clock: clock().1,
+        };
+        let msg = match effect {
+            Effect::LoadCounts {
+                request,
+                filters,
+                scope,
+            } => match store.counts(&filters, &scope) {
+                Ok(counts) => Msg::CountsLoaded {
+                    request,
+                    counts,
+                    clock: clock().1,
+                },
+                Err(e) => failed(request, e),
+            },
+            Effect::LoadPage {
+                request,
+                filter,
+                sort,
+                scope,
+                cursor,
+                limit,
+                append,
+                keep,
+            } => match store.page(&filter, sort, &scope, cursor.as_ref(), limit) {
+                Ok(page) => Msg::PageLoaded {
+                    request,
+                    page,
+                    append,
+                    keep,
+                    clock: clock().1,
+                },
+                Err(e) => failed(request, e),
+            },
+            Effect::LoadDetail { request, id } => match store.case(id) {
+                Ok(detail) => Msg::DetailLoaded {
+                    request,
+                    detail: detail.map(Box::new),
+                },
+                Err(e) => failed(request, e),
+            },
+            Effect::FindCase { request, number } => match store.find(&number) {
+                Ok(id) => Msg::CaseFound {
+                    request,
+                    id,
+                    number,
+                },
+                Err(e) => failed(request, e),
+            },
+            Effect::Copy(_) => return,
+        };
+        let _ = results.send(msg);
+    });
+}
+
+/// Runs the console until the user quits, a shutdown signal arrives, or (scripted) the script
+/// ends with nothing in flight. Returns the final state.
+pub async fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    store: Arc<dyn Store>,
+    mut state: State,
+    mut inputs: Inputs,
+    clipboard: &mut dyn Clipboard,
+) -> Result<State, B::Error> {
+    let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
+    let mut in_flight = 0usize;
+    let dispatch = |effects: Vec<Effect>, in_flight: &mut usize, clipboard: &mut dyn Clipboard| {
+        for effect in effects {
+            if let Effect::Copy(text) = &effect {
+                clipboard.copy(text);
+                continue;
+            }
+            *in_flight += 1;
+            spawn(effect, &store, &results_tx);
+        }
+    };
+    dispatch(start(&mut state), &mut in_flight, clipboard);
+    terminal.draw(|frame| ui::draw(frame, &state))?;
+    let mut minute = tokio::time::interval(Duration::from_secs(60));
+    minute.tick().await;
+    loop {
+        if state.quit {
+            break;
+        }
+        let first = match &mut inputs {
+            Inputs::Channel(rx) => tokio::select! {
+                Some(msg) = rx.recv() => msg,
+                Some(msg) = results.recv() => { in_flight = in_flight.saturating_sub(1); msg }
+                _ = minute.tick() => { let (today, clock) = clock(); Msg::Tick { today, clock } }
+                else => break,
+            },
+            Inputs::Script(script) => {
+                if in_flight > 0 {
+                    match results.recv().await {
+                        Some(msg) => {
+                            in_flight -= 1;
+                            msg
+                        }
+                        None => break,
+                    }
+                } else {
+                    match script.pop_front() {
+                        Some(msg) => msg,
+                        None => break,
+                    }
+                }
+            }
+        };
+        dispatch(update(&mut state, first), &mut in_flight, clipboard);
+        // Drain whatever else is waiting, then draw once.
+        loop {
+            let next = match &mut inputs {
+                Inputs::Channel(rx) => rx.try_recv().ok(),
+                Inputs::Script(_) => None,
+            };
+            let msg = match next {
+                Some(msg) => msg,
+                None => match results.try_recv() {
+                    Ok(msg) => {
+                        in_flight = in_flight.saturating_sub(1);
+                        msg
+                    }
+                    Err(_) => break,
+                },
+            };
+            dispatch(update(&mut state, msg), &mut in_flight, clipboard);
+        }
+        if state.quit {
+            break;
+        }
+        terminal.draw(|frame| ui::draw(frame, &state))?;
+    }
+    Ok(state)
+}

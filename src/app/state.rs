@@ -1,0 +1,295 @@
+//! Pure UI state of the console, the messages that change it and the effects it asks for.
+//!
+//! No I/O, no ratatui: `update` changes a `State` from a `Msg` and returns `Effect`s; the loop
+//! runs the effects elsewhere and feeds their results back as messages tagged with request ids.
+
+use crate::domain::{CaseId, Role, State as CaseState};
+use crate::i18n::Lang;
+use crate::keymap::{Key, Keymap};
+use crate::store::{Builtin, CaseDetail, CaseRow, Cursor, Filter, Page, Scope, Sort};
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+
+/// A queue of the queue list: built-in, or defined in `config.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueDef {
+    /// Kebab-case name (`overdue`, or the user's own).
+    pub name: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub filter: Filter,
+    pub sort: Sort,
+    /// Columns to show, in order; empty = the default set.
+    pub columns: Vec<Column>,
+}
+
+impl QueueDef {
+    /// The built-in queue for a day and user.
+    pub fn builtin(queue: Builtin, today: NaiveDate, due_soon_days: u32, user: &str) -> QueueDef {
+        let (filter, sort) = queue.query(today, due_soon_days, user);
+        QueueDef {
+            name: queue.name().to_string(),
+            label_zh: queue.zh().to_string(),
+            label_en: queue.en().to_string(),
+            filter,
+            sort,
+            columns: Vec::new(),
+        }
+    }
+
+    pub fn label(&self, lang: Lang) -> &str {
+        lang.pick(&self.label_zh, &self.label_en)
+    }
+}
+
+code_enum! {
+    /// A column of the case table.
+    Column {
+        Number = ("number", "编号", "Number"),
+        Received = ("received", "收件", "Received"),
+        Channel = ("channel", "渠道", "Channel"),
+        County = ("county", "县区", "County"),
+        Category = ("category", "类别", "Category"),
+        Title = ("title", "标题", "Title"),
+        State = ("state", "状态", "State"),
+        Due = ("due", "时限", "Due"),
+    }
+}
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Queues,
+    Table,
+    Detail,
+}
+
+/// The command palette's input and selection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Palette {
+    pub input: String,
+    pub selected: usize,
+    /// Position while recalling history (`None` = editing a new line).
+    pub recall: Option<usize>,
+}
+
+/// What covers the main screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help { scroll: u16 },
+    Palette(Palette),
+}
+
+/// Whether the numbers on screen are current.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    Loading,
+    Live,
+    /// The last load failed; the numbers are from `since` (HH:MM).
+    Stale {
+        since: String,
+    },
+}
+
+/// Colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeName {
+    Dark,
+    Light,
+    Mono,
+}
+
+impl ThemeName {
+    pub const ALL: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::Mono];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+            ThemeName::Mono => "mono",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ThemeName> {
+        ThemeName::ALL
+            .into_iter()
+            .find(|t| t.name() == name || (name == "monochrome" && *t == ThemeName::Mono))
+    }
+
+    pub fn next(self) -> ThemeName {
+        match self {
+            ThemeName::Dark => ThemeName::Light,
+            ThemeName::Light => ThemeName::Mono,
+            ThemeName::Mono => ThemeName::Dark,
+        }
+    }
+}
+
+/// The loaded rows of the current queue and the selection in them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    pub rows: Vec<CaseRow>,
+    pub selected: usize,
+    /// First visible row.
+    pub offset: usize,
+    /// Where the next page starts (`None` = everything is loaded).
+    pub next: Option<Cursor>,
+    pub loading: bool,
+}
+
+impl Table {
+    pub fn selected_row(&self) -> Option<&CaseRow> {
+        self.rows.get(self.selected)
+    }
+}
+
+/// Latest request id per kind; results with an older id are dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Requests {
+    pub last: u64,
+    pub counts: u64,
+    pub page: u64,
+    pub detail: u64,
+    pub find: u64,
+}
+
+impl Requests {
+    pub fn issue(&mut self) -> u64 {
+        self.last += 1;
+        self.last
+    }
+}
+
+/// Everything the screen shows.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub lang: Lang,
+    pub theme: ThemeName,
+    pub user: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub due_soon_days: u32,
+    /// Where the data lives (a path or host, never a password).
+    pub db_label: String,
+    pub link: Link,
+    pub keymap: Keymap,
+    pub queues: Vec<QueueDef>,
+    pub counts: Vec<Option<u64>>,
+    pub queue_index: usize,
+    pub table: Table,
+    pub detail: Option<CaseDetail>,
+    pub detail_scroll: u16,
+    pub focus: Focus,
+    pub overlay: Overlay,
+    /// On narrow terminals: the detail replaces the table.
+    pub compact_detail: bool,
+    pub status: Option<String>,
+    /// Lasting notices (keymap or config problems, read-only banner).
+    pub notices: Vec<String>,
+    pub pending_keys: Vec<Key>,
+    pub palette_history: Vec<String>,
+    pub width: u16,
+    pub height: u16,
+    pub requests: Requests,
+    /// The last text sent to the clipboard (shown in tests and the status bar).
+    pub copied: Option<String>,
+    /// Wall-clock HH:MM of the last successful load.
+    pub loaded_at: String,
+    pub quit: bool,
+}
+
+/// Anything that can change the state.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// The once-a-minute tick (deadline countdowns) with the current day and HH:MM.
+    Tick {
+        today: NaiveDate,
+        clock: String,
+    },
+    CountsLoaded {
+        request: u64,
+        counts: Vec<u64>,
+        clock: String,
+    },
+    PageLoaded {
+        request: u64,
+        page: Page,
+        append: bool,
+        keep: Option<CaseId>,
+        clock: String,
+    },
+    DetailLoaded {
+        request: u64,
+        detail: Option<Box<CaseDetail>>,
+    },
+    CaseFound {
+        request: u64,
+        id: Option<CaseId>,
+        number: String,
+    },
+    LoadFailed {
+        request: u64,
+        error: String,
+        clock: String,
+    },
+    /// SIGTERM or SIGHUP: leave now.
+    Shutdown,
+}
+
+/// Work the loop must do outside `update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadCounts {
+        request: u64,
+        filters: Vec<Filter>,
+        scope: Scope,
+    },
+    LoadPage {
+        request: u64,
+        filter: Filter,
+        sort: Sort,
+        scope: Scope,
+        cursor: Option<Cursor>,
+        limit: usize,
+        append: bool,
+        keep: Option<CaseId>,
+    },
+    LoadDetail {
+        request: u64,
+        id: CaseId,
+    },
+    FindCase {
+        request: u64,
+        number: String,
+    },
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+}
+
+/// Rows fetched per page load.
+pub const PAGE_ROWS: usize = 200;
+
+impl State {
+    /// The queue shown in the table.
+    pub fn queue(&self) -> Option<&QueueDef> {
+        self.queues.get(self.queue_index)
+    }
+
+    /// True when the panes sit side by side.
+    pub fn wide(&self) -> bool {
+        self.width >= 120
+    }
+
+    /// Rows of the case table that fit on screen (header and borders excluded).
+    pub fn visible_rows(&self) -> usize {
+        usize::from(self.height.saturating_sub(5)).max(1)
+    }
+
+    /// The selected case's state, if any.
+    pub fn selected_state(&self) -> Option<CaseState> {
+        self.table.selected_row().map(|r| r.state)
+    }
+}

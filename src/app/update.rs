@@ -1,0 +1,564 @@
+//! `update(state, msg) -> effects`: every change of the console's state, pure and unit-tested.
+//!
+//! Keys are resolved through the keymap (focused context first, then global; multi-key
+//! sequences wait). Results carry request ids and only the newest of each kind is applied. A
+//! reload keeps the selection on the same case id; if that case left the queue, the selection
+//! moves to its neighbour and the status bar says why.
+
+use super::action::Action;
+use super::palette::{self, Command};
+use super::state::{Effect, Focus, Link, Msg, Overlay, PAGE_ROWS, Palette, State};
+use crate::i18n::Text;
+use crate::keymap::{Context, Key, Lookup};
+use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+
+/// Applies `msg` to `state` and returns the effects to run.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(event) => {
+            if event.kind == KeyEventKind::Release {
+                return Vec::new();
+            }
+            on_key(state, event)
+        }
+        Msg::Resize(width, height) => {
+            state.width = width;
+            state.height = height;
+            clamp_offset(state);
+            Vec::new()
+        }
+        Msg::Tick { today, clock } => {
+            if today != state.scope.today {
+                // A new day moves deadlines between queues: rebuild and reload.
+                state.scope.today = today;
+                let names: Vec<String> = state.queues.iter().map(|q| q.name.clone()).collect();
+                for (queue, name) in state.queues.iter_mut().zip(names) {
+                    if let Some(builtin) = crate::store::Builtin::from_name(&name) {
+                        *queue = super::state::QueueDef::builtin(
+                            builtin,
+                            today,
+                            state.due_soon_days,
+                            &state.user,
+                        );
+                    }
+                }
+                return reload(state, true);
+            }
+            state.loaded_at = clock;
+            Vec::new()
+        }
+        Msg::CountsLoaded {
+            request,
+            counts,
+            clock,
+        } => {
+            if request == state.requests.counts {
+                state.counts = counts.into_iter().map(Some).collect();
+                mark_live(state, clock);
+            }
+            Vec::new()
+        }
+        Msg::PageLoaded {
+            request,
+            page,
+            append,
+            keep,
+            clock,
+        } => {
+            if request != state.requests.page {
+                return Vec::new();
+            }
+            mark_live(state, clock);
+            state.table.loading = false;
+            state.table.next = page.next;
+            if append {
+                state.table.rows.extend(page.rows);
+                return Vec::new();
+            }
+            let previous_index = state.table.selected;
+            state.table.rows = page.rows;
+            match keep {
+                Some(id) => match state.table.rows.iter().position(|r| r.id == id) {
+                    Some(index) => state.table.selected = index,
+                    None => {
+                        state.table.selected =
+                            previous_index.min(state.table.rows.len().saturating_sub(1));
+                        state.status = Some(Text::CaseLeftQueue.get(state.lang).to_string());
+                    }
+                },
+                None => {
+                    state.table.selected = 0;
+                    state.table.offset = 0;
+                }
+            }
+            clamp_offset(state);
+            load_selected_detail(state)
+        }
+        Msg::DetailLoaded { request, detail } => {
+            if request == state.requests.detail {
+                state.detail = detail.map(|d| *d);
+            }
+            Vec::new()
+        }
+        Msg::CaseFound {
+            request,
+            id,
+            number,
+        } => {
+            if request != state.requests.find {
+                return Vec::new();
+            }
+            match id {
+                Some(id) => {
+                    state.focus = Focus::Detail;
+                    state.compact_detail = true;
+                    state.detail_scroll = 0;
+                    let request = state.requests.issue();
+                    state.requests.detail = request;
+                    vec![Effect::LoadDetail { request, id }]
+                }
+                None => {
+                    state.status = Some(format!(
+                        "{}: {}",
+                        Text::CaseNotFound.get(state.lang),
+                        number
+                    ));
+                    Vec::new()
+                }
+            }
+        }
+        Msg::LoadFailed {
+            request,
+            error,
+            clock,
+        } => {
+            if request == state.requests.page {
+                state.table.loading = false;
+            }
+            if !matches!(state.link, Link::Stale { .. }) {
+                state.link = Link::Stale { since: clock };
+            }
+            state.status = Some(format!("{}: {}", Text::LoadFailed.get(state.lang), error));
+            Vec::new()
+        }
+        Msg::Shutdown => {
+            state.quit = true;
+            Vec::new()
+        }
+    }
+}
+
+/// The first effects after start: counts, the first page, and nothing selected yet.
+pub fn start(state: &mut State) -> Vec<Effect> {
+    reload(state, false)
+}
+
+fn mark_live(state: &mut State, clock: String) {
+    state.link = Link::Live;
+    state.loaded_at = clock;
+}
+
+/// The contexts keys are looked up in, most specific first.
+fn contexts(state: &State) -> Vec<Context> {
+    match &state.overlay {
+        Overlay::Palette(_) => vec![Context::Palette],
+        Overlay::Help { .. } => vec![Context::Table, Context::Global],
+        Overlay::None => {
+            let focused = match state.focus {
+                Focus::Queues => Context::Queues,
+                Focus::Table => Context::Table,
+                Focus::Detail => Context::Detail,
+            };
+            vec![focused, Context::Global]
+        }
+    }
+}
+
+fn on_key(state: &mut State, event: crossterm::event::KeyEvent) -> Vec<Effect> {
+    let Some(key) = Key::from_event(&event) else {
+        return Vec::new();
+    };
+    state.status = None;
+    let mut keys = std::mem::take(&mut state.pending_keys);
+    keys.push(key);
+    match state.keymap.lookup(&contexts(state), &keys) {
+        Lookup::Matched(action) => apply(state, action),
+        Lookup::Pending => {
+            state.pending_keys = keys;
+            Vec::new()
+        }
+        Lookup::NotFound => {
+            if let Overlay::Palette(palette) = &mut state.overlay {
+                edit_palette(palette, &event);
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn edit_palette(palette: &mut Palette, event: &crossterm::event::KeyEvent) {
+    let plain = !event
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match event.code {
+        KeyCode::Char(c) if plain && !c.is_control() => {
+            palette.input.push(c);
+            palette.selected = 0;
+            palette.recall = None;
+        }
+        KeyCode::Backspace => {
+            palette.input.pop();
+            palette.selected = 0;
+        }
+        _ => {}
+    }
+}
+
+/// Applies one action.
+pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            Vec::new()
+        }
+        Action::ToggleHelp => {
+            state.overlay = match state.overlay {
+                Overlay::Help { .. } => Overlay::None,
+                _ => Overlay::Help { scroll: 0 },
+            };
+            Vec::new()
+        }
+        Action::OpenPalette => {
+            state.overlay = Overlay::Palette(Palette::default());
+            Vec::new()
+        }
+        Action::CloseOverlay => {
+            if state.overlay == Overlay::None && !state.wide() {
+                state.compact_detail = false;
+                state.focus = Focus::Table;
+            }
+            state.overlay = Overlay::None;
+            Vec::new()
+        }
+        Action::FocusNext | Action::FocusPrevious => {
+            let order = [Focus::Queues, Focus::Table, Focus::Detail];
+            let at = order.iter().position(|f| *f == state.focus).unwrap_or(1);
+            let step = if action == Action::FocusNext { 1 } else { 2 };
+            focus(state, order[(at + step) % 3]);
+            Vec::new()
+        }
+        Action::FocusQueues => focus_and_none(state, Focus::Queues),
+        Action::FocusTable => focus_and_none(state, Focus::Table),
+        Action::FocusDetail => focus_and_none(state, Focus::Detail),
+        Action::SelectNext => move_selection(state, 1),
+        Action::SelectPrevious => move_selection(state, -1),
+        Action::PageDown => move_selection(state, state.visible_rows() as i64),
+        Action::PageUp => move_selection(state, -(state.visible_rows() as i64)),
+        Action::SelectFirst => move_selection(state, i64::MIN / 2),
+        Action::SelectLast => move_selection(state, i64::MAX / 2),
+        Action::OpenSelected => match state.focus {
+            Focus::Queues => focus_and_none(state, Focus::Table),
+            Focus::Table => focus_and_none(state, Focus::Detail),
+            Focus::Detail => Vec::new(),
+        },
+        Action::ToggleDetail => {
+            state.compact_detail = !state.compact_detail;
+            state.focus = if state.compact_detail {
+                Focus::Detail
+            } else {
+                Focus::Table
+            };
+            Vec::new()
+        }
+        Action::Refresh => reload(state, true),
+        Action::CopyCaseNumber | Action::CopyCaseSummary => {
+            let Some(row) = state.table.selected_row() else {
+                return Vec::new();
+            };
+            let text = if action == Action::CopyCaseNumber {
+                row.number.clone()
+            } else {
+                let county = crate::domain::region::name_of(&row.county).unwrap_or_default();
+                let line = format!(
+                    "{} {} {} {} {}",
+                    row.number,
+                    row.received_on,
+                    county,
+                    row.state.zh(),
+                    row.title
+                );
+                crate::text::sanitise(&line).into_owned()
+            };
+            state.status = Some(format!("{} {}", text, Text::Copied.get(state.lang)));
+            state.copied = Some(text.clone());
+            vec![Effect::Copy(text)]
+        }
+        Action::SwitchLanguage => {
+            state.lang = state.lang.other();
+            Vec::new()
+        }
+        Action::CycleTheme => {
+            state.theme = state.theme.next();
+            Vec::new()
+        }
+        Action::PaletteNext | Action::PalettePrevious => {
+            let count = palette_entries(state).len();
+            if let Overlay::Palette(p) = &mut state.overlay
+                && count > 0
+            {
+                p.selected = if action == Action::PaletteNext {
+                    (p.selected + 1) % count
+                } else {
+                    (p.selected + count - 1) % count
+                };
+            }
+            Vec::new()
+        }
+        Action::PaletteHistoryPrevious | Action::PaletteHistoryNext => {
+            let history = state.palette_history.clone();
+            if let Overlay::Palette(p) = &mut state.overlay
+                && !history.is_empty()
+            {
+                let at = match (p.recall, action) {
+                    (None, Action::PaletteHistoryPrevious) => Some(history.len() - 1),
+                    (None, _) => None,
+                    (Some(i), Action::PaletteHistoryPrevious) => Some(i.saturating_sub(1)),
+                    (Some(i), _) if i + 1 < history.len() => Some(i + 1),
+                    (Some(_), _) => None,
+                };
+                p.recall = at;
+                p.input = at.map(|i| history[i].clone()).unwrap_or_default();
+                p.selected = 0;
+            }
+            Vec::new()
+        }
+        Action::PaletteRun => run_palette(state),
+    }
+}
+
+fn palette_entries(state: &State) -> Vec<palette::Entry> {
+    match &state.overlay {
+        Overlay::Palette(p) => palette::entries(&p.input, &state.queues, state.lang),
+        _ => Vec::new(),
+    }
+}
+
+fn run_palette(state: &mut State) -> Vec<Effect> {
+    let Overlay::Palette(p) = state.overlay.clone() else {
+        return Vec::new();
+    };
+    let input = p.input.trim().to_string();
+    let command = match palette::parse(&input, &state.queues) {
+        Some(Ok(command)) => Some(command),
+        Some(Err(bad)) => {
+            let what = if input.starts_with("queue") {
+                Text::UnknownQueue
+            } else {
+                Text::UnknownCommand
+            };
+            state.status = Some(format!(
+                "{}: {}",
+                what.get(state.lang),
+                crate::text::sanitise(&bad)
+            ));
+            None
+        }
+        None => palette_entries(state)
+            .into_iter()
+            .nth(p.selected)
+            .map(|e| e.command),
+    };
+    let Some(command) = command else {
+        if state.status.is_none() {
+            state.status = Some(format!(
+                "{}: {}",
+                Text::UnknownCommand.get(state.lang),
+                crate::text::sanitise(&input)
+            ));
+        }
+        return Vec::new();
+    };
+    if !input.is_empty() {
+        state.palette_history.retain(|h| *h != input);
+        state.palette_history.push(input);
+    }
+    state.overlay = Overlay::None;
+    match command {
+        Command::Run(action) => apply(state, action),
+        Command::Queue(name) => match state.queues.iter().position(|q| q.name == name) {
+            Some(index) => {
+                state.queue_index = index;
+                state.focus = Focus::Table;
+                load_queue(state, None)
+            }
+            None => Vec::new(),
+        },
+        Command::Case(number) => {
+            let request = state.requests.issue();
+            state.requests.find = request;
+            vec![Effect::FindCase { request, number }]
+        }
+        Command::Lang(lang) => {
+            state.lang = lang;
+            Vec::new()
+        }
+        Command::Theme(theme) => {
+            state.theme = theme;
+            Vec::new()
+        }
+    }
+}
+
+fn focus(state: &mut State, target: Focus) {
+    state.focus = target;
+    if !state.wide() {
+        state.compact_detail = target == Focus::Detail;
+    }
+}
+
+fn focus_and_none(state: &mut State, target: Focus) -> Vec<Effect> {
+    focus(state, target);
+    Vec::new()
+}
+
+fn move_selection(state: &mut State, delta: i64) -> Vec<Effect> {
+    if let Overlay::Help { scroll } = &mut state.overlay {
+        *scroll = (i64::from(*scroll) + delta).clamp(0, 500) as u16;
+        return Vec::new();
+    }
+    match state.focus {
+        Focus::Queues => {
+            let last = state.queues.len().saturating_sub(1) as i64;
+            let target = (state.queue_index as i64 + delta).clamp(0, last) as usize;
+            if target == state.queue_index {
+                return Vec::new();
+            }
+            state.queue_index = target;
+            load_queue(state, None)
+        }
+        Focus::Table => {
+            let last = state.table.rows.len().saturating_sub(1) as i64;
+            let target = (state.table.selected as i64 + delta).clamp(0, last) as usize;
+            if target == state.table.selected || state.table.rows.is_empty() {
+                return more_if_needed(state);
+            }
+            state.table.selected = target;
+            clamp_offset(state);
+            let mut effects = load_selected_detail(state);
+            effects.extend(more_if_needed(state));
+            effects
+        }
+        Focus::Detail => {
+            state.detail_scroll = (i64::from(state.detail_scroll) + delta).clamp(0, 2000) as u16;
+            Vec::new()
+        }
+    }
+}
+
+/// Keeps the selected row inside the visible window.
+fn clamp_offset(state: &mut State) {
+    let visible = state.visible_rows();
+    let table = &mut state.table;
+    if table.selected < table.offset {
+        table.offset = table.selected;
+    } else if table.selected >= table.offset + visible {
+        table.offset = table.selected + 1 - visible;
+    }
+    let max_offset = table.rows.len().saturating_sub(visible);
+    table.offset = table.offset.min(max_offset);
+}
+
+/// Loads the next page when the selection nears the end of what is loaded.
+fn more_if_needed(state: &mut State) -> Vec<Effect> {
+    let near_end = state.table.selected + 2 * state.visible_rows() >= state.table.rows.len();
+    if !near_end || state.table.loading {
+        return Vec::new();
+    }
+    let (Some(cursor), Some(queue)) = (state.table.next.clone(), state.queue()) else {
+        return Vec::new();
+    };
+    let (filter, sort) = (queue.filter.clone(), queue.sort);
+    let request = state.requests.issue();
+    state.requests.page = request;
+    state.table.loading = true;
+    vec![Effect::LoadPage {
+        request,
+        filter,
+        sort,
+        scope: state.scope.clone(),
+        cursor: Some(cursor),
+        limit: PAGE_ROWS,
+        append: true,
+        keep: None,
+    }]
+}
+
+fn load_selected_detail(state: &mut State) -> Vec<Effect> {
+    state.detail_scroll = 0;
+    match state.table.selected_row() {
+        Some(row) if state.detail.as_ref().is_none_or(|d| d.case.id != row.id) => {
+            let id = row.id;
+            let request = state.requests.issue();
+            state.requests.detail = request;
+            vec![Effect::LoadDetail { request, id }]
+        }
+        Some(_) => Vec::new(),
+        None => {
+            state.detail = None;
+            Vec::new()
+        }
+    }
+}
+
+/// Loads the current queue from the start; `keep` holds the selection on a case id.
+fn load_queue(state: &mut State, keep: Option<crate::domain::CaseId>) -> Vec<Effect> {
+    let Some(queue) = state.queue() else {
+        return Vec::new();
+    };
+    let (filter, sort) = (queue.filter.clone(), queue.sort);
+    if keep.is_none() {
+        state.table = super::state::Table::default();
+        state.detail = None;
+    }
+    state.table.loading = true;
+    let request = state.requests.issue();
+    state.requests.page = request;
+    // Reloading in place fetches as many rows as are loaded, so the scroll position holds.
+    let limit = state.table.rows.len().max(PAGE_ROWS);
+    vec![Effect::LoadPage {
+        request,
+        filter,
+        sort,
+        scope: state.scope.clone(),
+        cursor: None,
+        limit,
+        append: false,
+        keep,
+    }]
+}
+
+/// Reloads counts and the current queue; with `keep_selection`, the selection stays on its case.
+fn reload(state: &mut State, keep_selection: bool) -> Vec<Effect> {
+    let request = state.requests.issue();
+    state.requests.counts = request;
+    if state.link != Link::Live {
+        state.link = Link::Loading;
+    }
+    let filters = state.queues.iter().map(|q| q.filter.clone()).collect();
+    let mut effects = vec![Effect::LoadCounts {
+        request,
+        filters,
+        scope: state.scope.clone(),
+    }];
+    let keep = if keep_selection {
+        state.table.selected_row().map(|r| r.id)
+    } else {
+        None
+    };
+    effects.extend(load_queue(state, keep));
+    if keep_selection {
+        // The detail is reloaded too: it may have changed.
+        state.detail = None;
+    }
+    effects
+}

@@ -1,0 +1,218 @@
+//! The detail pane: summary, flags, petitioner (masked by role), the deadline timeline, the
+//! responsible unit, the packaged leader with the five duties, and the full event history.
+
+use super::{clean, labels, mask, pane, theme};
+use crate::app::state::{Focus, State};
+use crate::domain::deadline::{self, classify};
+use crate::domain::{Duty, Rules, region};
+use crate::i18n::{Lang, Text};
+use crate::store::CaseDetail;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame<'_>, state: &State, area: Rect) {
+    let lang = state.lang;
+    let theme = theme::theme(state.theme);
+    let block = pane(
+        Text::Detail.get(lang).to_string(),
+        state.focus == Focus::Detail,
+        state,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(detail) = &state.detail else {
+        frame.render_widget(
+            Paragraph::new(Text::NoCaseSelected.get(lang)).style(theme.muted),
+            inner,
+        );
+        return;
+    };
+    let lines = lines(detail, state);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((state.detail_scroll, 0)),
+        inner,
+    );
+}
+
+fn heading(text: Text, lang: Lang, style: Style) -> Line<'static> {
+    Line::from(Span::styled(format!("▌{}", text.get(lang)), style))
+}
+
+fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
+    let lang = state.lang;
+    let theme = theme::theme(state.theme);
+    let case = &detail.case;
+    let intake = &case.intake;
+    let content =
+        mask::may_see_content(case.class, state.role, &state.scope.region, &intake.county);
+    let personal =
+        content && mask::may_see_personal(state.role, &state.scope.region, &intake.county);
+    let mut out = Vec::new();
+    let place = format!(
+        "{}{}",
+        region::name_of(&intake.county).unwrap_or_default(),
+        region::name_of(&intake.township).unwrap_or_default()
+    );
+    out.push(Line::from(vec![
+        Span::styled(clean(&case.number).into_owned(), theme.title),
+        Span::raw(format!(
+            "  {}  {}",
+            lang.pick(case.state.zh(), case.state.en()),
+            intake.received_on
+        )),
+    ]));
+    let title = if content {
+        clean(&intake.title).into_owned()
+    } else {
+        Text::Restricted.get(lang).to_string()
+    };
+    out.push(Line::from(Span::styled(title, theme.header)));
+    out.push(Line::from(format!(
+        "{} · {} · {}",
+        place,
+        lang.pick(intake.channel.zh(), intake.channel.en()),
+        intake.category.map_or("—", |c| lang.pick(c.zh(), c.en()))
+    )));
+    out.push(heading(Text::Summary, lang, theme.header));
+    if content {
+        out.push(Line::from(clean(&intake.summary).into_owned()));
+    } else {
+        out.push(Line::from(Span::styled(
+            Text::Restricted.get(lang),
+            theme.muted,
+        )));
+    }
+    out.push(heading(Text::Flags, lang, theme.header));
+    let mut flags = Vec::new();
+    for (on, text) in [
+        (case.supervised, Text::FlagSupervised),
+        (case.backlog, Text::FlagBacklog),
+        (case.collective, Text::FlagCollective),
+        (case.repeat_of.is_some(), Text::FlagRepeat),
+        (intake.threat, Text::FlagThreat),
+        (intake.urgent, Text::FlagUrgent),
+        (case.package.is_some(), Text::FlagPackaged),
+    ] {
+        if on {
+            flags.push(text.get(lang));
+        }
+    }
+    out.push(Line::from(if flags.is_empty() {
+        Text::NoFlags.get(lang).to_string()
+    } else {
+        flags.join("  ")
+    }));
+    let class = case.class.map_or("—", |c| lang.pick(c.zh(), c.en()));
+    let unit = detail
+        .unit
+        .as_ref()
+        .map_or("—".to_string(), |u| clean(&u.name).into_owned());
+    out.push(Line::from(format!(
+        "{}: {unit}   {}: {class}",
+        Text::Unit.get(lang),
+        Text::Class.get(lang)
+    )));
+    out.push(heading(Text::Petitioner, lang, theme.header));
+    if content {
+        let p = &intake.petitioner;
+        let (id, phone, address) = if personal {
+            (p.id_number.clone(), p.phone.clone(), p.address.clone())
+        } else {
+            (
+                mask::id_number(&p.id_number),
+                mask::phone(&p.phone),
+                mask::address(&p.address),
+            )
+        };
+        out.push(Line::from(
+            clean(&format!("{}  {id}  {phone}", p.name)).into_owned(),
+        ));
+        out.push(Line::from(
+            clean(&format!(
+                "{address}  {}: {}/{}",
+                Text::Persons.get(lang),
+                intake.persons,
+                intake.involved
+            ))
+            .into_owned(),
+        ));
+    } else {
+        out.push(Line::from(Span::styled(
+            Text::Masked.get(lang),
+            theme.muted,
+        )));
+    }
+    out.push(heading(Text::Deadlines, lang, theme.header));
+    let rules = Rules {
+        due_soon_days: state.due_soon_days,
+        ..Rules::default()
+    };
+    let current = deadline::current_clock(case, &rules);
+    for clock in deadline::timeline(case, &rules) {
+        let running =
+            current.is_some_and(|c| c.kind == clock.kind && c.started_on == clock.started_on);
+        let mut text = format!(
+            "{} {} → {} ({})",
+            labels::clock(clock.kind, lang),
+            clock.started_on,
+            clock.due_on,
+            clock.kind.article()
+        );
+        let mut style = theme.muted;
+        if running {
+            if clock.kind.is_duty() {
+                let urgency = classify(clock.due_on, state.scope.today, state.due_soon_days);
+                text.push_str(&format!("  {}", labels::urgency(urgency, lang)));
+                style = match urgency {
+                    deadline::Urgency::Overdue { .. } => theme.overdue,
+                    deadline::Urgency::DueSoon { .. } => theme.due_soon,
+                    _ => theme.on_time,
+                };
+            } else {
+                text.push_str(&format!("  {}", Text::Window.get(lang)));
+                style = theme.text;
+            }
+        }
+        out.push(Line::from(Span::styled(text, style)));
+    }
+    out.push(heading(Text::LeaderPackage, lang, theme.header));
+    match (&case.package, &detail.leader) {
+        (Some(package), leader) => {
+            let who = leader.as_ref().map_or("—".to_string(), |l| {
+                format!("{} {}", clean(&l.name), clean(&l.title))
+            });
+            out.push(Line::from(format!("{who}  {}", package.packaged_on)));
+            for duty in Duty::ALL {
+                let (mark, when) = match package.duty(*duty) {
+                    Some(record) => ("[x]", record.done_on.to_string()),
+                    None => ("[ ]", String::new()),
+                };
+                out.push(Line::from(format!(
+                    "{mark} {} {when}",
+                    lang.pick(duty.zh(), duty.en())
+                )));
+            }
+        }
+        (None, _) => out.push(Line::from(Span::styled(
+            Text::NotPackaged.get(lang),
+            theme.muted,
+        ))),
+    }
+    out.push(heading(Text::History, lang, theme.header));
+    for event in &detail.events {
+        let to = event.to_state.map_or("", |s| lang.pick(s.zh(), s.en()));
+        out.push(Line::from(format!(
+            "{} {} {} → {}",
+            event.at.format("%Y-%m-%d %H:%M"),
+            clean(&event.actor),
+            labels::step(&event.step, lang),
+            to
+        )));
+    }
+    out
+}

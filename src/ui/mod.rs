@@ -1,0 +1,190 @@
+//! Drawing: `draw(frame, &State)` for the whole console. Never touches the store and never
+//! changes state. Every piece of petition text passes through `clean` before it is drawn.
+//!
+//! Layout: at 120 columns or more the queue list, case table and detail sit side by side; below
+//! that the queue list sits left and the table and detail share the right (`d` toggles); below
+//! 60×16 the console says the terminal is too small.
+
+mod detail;
+pub mod labels;
+pub mod mask;
+mod overlay;
+mod table;
+pub mod theme;
+
+use crate::app::state::{Focus, Link, Overlay, State};
+use crate::i18n::Text;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+use std::borrow::Cow;
+
+/// Smallest usable terminal.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// Untrusted text made safe for the terminal.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    crate::text::sanitise(text)
+}
+
+/// Draws the whole console.
+pub fn draw(frame: &mut Frame<'_>, state: &State) {
+    let area = frame.area();
+    let theme = theme::theme(state.theme);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = Paragraph::new(Text::TooSmall.get(state.lang))
+            .wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(text, area);
+        return;
+    }
+    let notices = state.notices.len().min(3) as u16;
+    let [notice_area, body, status_area] = Layout::vertical([
+        Constraint::Length(notices),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    if notices > 0 {
+        let lines: Vec<Line> = state
+            .notices
+            .iter()
+            .take(3)
+            .map(|n| Line::from(clean(n).into_owned()))
+            .collect();
+        frame.render_widget(Paragraph::new(lines).style(theme.notice), notice_area);
+    }
+    let queue_width = if area.width >= 120 { 24 } else { 20 };
+    let [queues_area, rest] =
+        Layout::horizontal([Constraint::Length(queue_width), Constraint::Min(10)]).areas(body);
+    draw_queues(frame, state, queues_area);
+    if state.wide() {
+        let detail_width = (rest.width * 2 / 5).max(40);
+        let [table_area, detail_area] =
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(detail_width)]).areas(rest);
+        table::draw(frame, state, table_area);
+        detail::draw(frame, state, detail_area);
+    } else if state.compact_detail {
+        detail::draw(frame, state, rest);
+    } else {
+        table::draw(frame, state, rest);
+    }
+    draw_status(frame, state, status_area);
+    match &state.overlay {
+        Overlay::None => {}
+        Overlay::Help { scroll } => overlay::help(frame, state, body, *scroll),
+        Overlay::Palette(palette) => overlay::palette(frame, state, body, palette),
+    }
+}
+
+/// A bordered block, highlighted when its pane has focus.
+pub fn pane<'a>(title: String, focused: bool, state: &State) -> Block<'a> {
+    let theme = theme::theme(state.theme);
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(if focused {
+            theme.border_focused
+        } else {
+            theme.border
+        })
+        .title(Span::styled(format!(" {title} "), theme.title))
+}
+
+fn draw_queues(frame: &mut Frame<'_>, state: &State, area: Rect) {
+    let theme = theme::theme(state.theme);
+    let block = pane(
+        Text::Queues.get(state.lang).to_string(),
+        state.focus == Focus::Queues,
+        state,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let lines: Vec<Line> = state
+        .queues
+        .iter()
+        .enumerate()
+        .skip(
+            state
+                .queue_index
+                .saturating_sub(usize::from(inner.height).saturating_sub(1)),
+        )
+        .map(|(i, queue)| {
+            let count = match state.counts.get(i).copied().flatten() {
+                Some(n) => n.to_string(),
+                None => "…".to_string(),
+            };
+            let label = queue.label(state.lang);
+            let pad = width
+                .saturating_sub(unicode_width::UnicodeWidthStr::width(label) + count.len() + 1);
+            let text = format!("{label}{} {count}", " ".repeat(pad));
+            let style = if i == state.queue_index {
+                theme.selected
+            } else {
+                theme.text
+            };
+            Line::styled(text, style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
+    let theme = theme::theme(state.theme);
+    let lang = state.lang;
+    let mode = match state.overlay {
+        Overlay::None => Text::ModeNormal,
+        Overlay::Help { .. } => Text::ModeHelp,
+        Overlay::Palette(_) => Text::ModePalette,
+    };
+    let link = match &state.link {
+        Link::Loading => Text::Loading.get(lang).to_string(),
+        Link::Live => format!("{} {}", Text::Live.get(lang), state.loaded_at),
+        Link::Stale { since } => format!("{} {since}", Text::StaleSince.get(lang)),
+    };
+    let pending = if state.pending_keys.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " [{}]",
+            crate::keymap::key::sequence_text(&state.pending_keys)
+        )
+    };
+    let left = format!(
+        " {}{} │ {} {} │ {} {} │ {} {} │ {}",
+        mode.get(lang),
+        pending,
+        Text::User.get(lang),
+        clean(&state.user),
+        Text::Role.get(lang),
+        state.role.zh_or_en(lang),
+        Text::Database.get(lang),
+        clean(&state.db_label),
+        link,
+    );
+    let right = state
+        .status
+        .as_deref()
+        .map(|s| format!(" {} ", clean(s)))
+        .unwrap_or_default();
+    let spans = vec![
+        Span::raw(left),
+        Span::raw("  "),
+        Span::styled(right, Style::default()),
+    ];
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.status), area);
+}
+
+impl crate::domain::Role {
+    /// The role's name in `lang`.
+    pub fn zh_or_en(self, lang: crate::i18n::Lang) -> &'static str {
+        lang.pick(self.zh(), self.en())
+    }
+}

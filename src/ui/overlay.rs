@@ -1,0 +1,140 @@
+//! Overlays: the `?` help generated from the active keymap (the user's own bindings), and the
+//! `:` command palette with its fuzzy-matched entries.
+
+use super::{clean, theme};
+use crate::app::action::Action;
+use crate::app::palette;
+use crate::app::state::{Palette, State};
+use crate::i18n::Text;
+use crate::keymap::{Context, key::sequence_text};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// The help: every context's bindings from the active keymap, then actions with no key.
+pub fn help(frame: &mut Frame<'_>, state: &State, area: Rect, scroll: u16) {
+    let lang = state.lang;
+    let theme = theme::theme(state.theme);
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).min(100),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(
+            format!(" {} ", Text::HelpTitle.get(lang)),
+            theme.title,
+        ))
+        .title_bottom(Span::styled(
+            format!(" {} ", Text::HelpFooter.get(lang)),
+            theme.muted,
+        ));
+    let mut lines = Vec::new();
+    for context in Context::ALL {
+        let bindings = state.keymap.bindings(*context);
+        if bindings.is_empty() {
+            continue;
+        }
+        lines.push(Line::from(Span::styled(
+            format!("[{}]", lang.pick(context.zh(), context.en())),
+            theme.header,
+        )));
+        for (keys, action) in bindings {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<14}", sequence_text(&keys)), theme.key),
+                Span::raw(format!("{:<26} ", action.name())),
+                Span::styled(action.describe(lang), theme.muted),
+            ]));
+        }
+    }
+    let unbound: Vec<&Action> = Action::ALL
+        .iter()
+        .filter(|a| state.keymap.keys_for(**a).is_empty())
+        .collect();
+    if !unbound.is_empty() {
+        lines.push(Line::from(Span::styled(
+            lang.pick("[无按键，可用 : 调用]", "[no key; run with :]"),
+            theme.header,
+        )));
+        for action in unbound {
+            lines.push(Line::from(format!(
+                "  {:<14}{:<26} {}",
+                "",
+                action.name(),
+                action.describe(lang)
+            )));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+}
+
+/// The palette: the input line and the matching entries.
+pub fn palette(frame: &mut Frame<'_>, state: &State, area: Rect, palette: &Palette) {
+    let lang = state.lang;
+    let theme = theme::theme(state.theme);
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).min(90),
+        area.height.saturating_sub(2).min(20),
+    );
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(
+            format!(" {} ", Text::PaletteTitle.get(lang)),
+            theme.title,
+        ));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [input_area, hint_area, list_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new(format!(":{}▏", clean(&palette.input))),
+        input_area,
+    );
+    frame.render_widget(
+        Paragraph::new(Text::PaletteHint.get(lang)).style(theme.muted),
+        hint_area,
+    );
+    let entries = palette::entries(&palette.input, &state.queues, lang);
+    let visible = usize::from(list_area.height);
+    let first = palette.selected.saturating_sub(visible.saturating_sub(1));
+    let lines: Vec<Line> = entries
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible)
+        .map(|(i, entry)| {
+            let style = if i == palette.selected {
+                theme.selected
+            } else {
+                theme.text
+            };
+            Line::styled(
+                format!("{:<28} {}", clean(&entry.label), entry.description),
+                style,
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list_area);
+}

@@ -118,7 +118,10 @@ pub async fn run<B: Backend>(
             spawn(effect, &store, &results_tx);
         }
     };
-    dispatch(start(&mut state), &mut in_flight, clipboard);
+    // A fresh state loads everything; a state handed back in (tests continue one) keeps its data.
+    if state.requests.last == 0 {
+        dispatch(start(&mut state), &mut in_flight, clipboard);
+    }
     terminal.draw(|frame| ui::draw(frame, &state))?;
     let mut minute = tokio::time::interval(Duration::from_secs(60));
     minute.tick().await;

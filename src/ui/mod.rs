@@ -16,7 +16,6 @@ use crate::app::state::{Focus, Link, Overlay, State};
 use crate::i18n::Text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use std::borrow::Cow;
@@ -121,9 +120,13 @@ fn draw_queues(frame: &mut Frame<'_>, state: &State, area: Rect) {
                 Some(n) => n.to_string(),
                 None => "…".to_string(),
             };
-            let label = queue.label(state.lang);
-            let pad = width
-                .saturating_sub(unicode_width::UnicodeWidthStr::width(label) + count.len() + 1);
+            let label = fit(
+                queue.label(state.lang),
+                width.saturating_sub(count.len() + 1),
+            );
+            let pad = width.saturating_sub(
+                unicode_width::UnicodeWidthStr::width(label.as_str()) + count.len() + 1,
+            );
             let text = format!("{label}{} {count}", " ".repeat(pad));
             let style = if i == state.queue_index {
                 theme.selected
@@ -134,6 +137,26 @@ fn draw_queues(frame: &mut Frame<'_>, state: &State, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `text` cut to `width` display columns, with `…` when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
@@ -157,29 +180,38 @@ fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
             crate::keymap::key::sequence_text(&state.pending_keys)
         )
     };
-    let left = format!(
-        " {}{} │ {} {} │ {} {} │ {} {} │ {}",
-        mode.get(lang),
-        pending,
+    // Most important first; what does not fit is left out whole, never cut mid-word.
+    let mut parts = vec![format!("{}{pending}", mode.get(lang))];
+    if let Some(message) = &state.status {
+        parts.push(clean(message).into_owned());
+    }
+    parts.push(link);
+    parts.push(format!(
+        "{} {} ({})",
         Text::User.get(lang),
         clean(&state.user),
-        Text::Role.get(lang),
-        state.role.zh_or_en(lang),
+        state.role.zh_or_en(lang)
+    ));
+    parts.push(format!(
+        "{} {}",
         Text::Database.get(lang),
-        clean(&state.db_label),
-        link,
-    );
-    let right = state
-        .status
-        .as_deref()
-        .map(|s| format!(" {} ", clean(s)))
-        .unwrap_or_default();
-    let spans = vec![
-        Span::raw(left),
-        Span::raw("  "),
-        Span::styled(right, Style::default()),
-    ];
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.status), area);
+        clean(&state.db_label)
+    ));
+    let mut left = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        let piece = if i == 0 {
+            format!(" {part}")
+        } else {
+            format!(" │ {part}")
+        };
+        let fits = unicode_width::UnicodeWidthStr::width(left.as_str())
+            + unicode_width::UnicodeWidthStr::width(piece.as_str())
+            <= usize::from(area.width);
+        if fits || i <= 1 {
+            left.push_str(&piece);
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(left)).style(theme.status), area);
 }
 
 impl crate::domain::Role {

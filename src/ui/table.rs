@@ -30,6 +30,8 @@ const NARROW: [Column; 6] = [
     Column::State,
     Column::Due,
 ];
+/// Below 70 columns: what an operator needs to pick a case; the detail has the rest.
+const TINY: [Column; 4] = [Column::Number, Column::County, Column::Title, Column::Due];
 
 fn width(column: Column) -> Constraint {
     match column {
@@ -66,7 +68,8 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, area: Rect) {
     let columns: Vec<Column> = match state.queue() {
         Some(q) if !q.columns.is_empty() => q.columns.clone(),
         _ if inner.width >= 100 => WIDE.to_vec(),
-        _ => NARROW.to_vec(),
+        _ if inner.width >= 70 => NARROW.to_vec(),
+        _ => TINY.to_vec(),
     };
     let header = Row::new(
         columns

@@ -1,0 +1,574 @@
+//! The console through its real event loop: keys typed from a script into `run` over a demo
+//! SQLite database, drawn on ratatui's TestBackend (whole-screen snapshots) or on the real
+//! backend writing to memory (what reaches the terminal).
+
+mod common;
+
+use common::{demo_db, today};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use xinfang::app::console::{Setup, initial_state};
+use xinfang::app::run::{Clipboard, Inputs, run};
+use xinfang::app::state::{Focus, Msg, Overlay, State, ThemeName};
+use xinfang::domain::Rules;
+use xinfang::i18n::Lang;
+use xinfang::keymap::{Key, Keymap};
+use xinfang::store::{self, OpenMode, Store};
+
+#[derive(Default)]
+struct Recorded(Vec<String>);
+
+impl Clipboard for Recorded {
+    fn copy(&mut self, text: &str) {
+        self.0.push(text.to_string());
+    }
+}
+
+fn setup(store: Arc<dyn Store>, lang: Lang, keymap: Keymap, notices: Vec<String>) -> Setup {
+    Setup {
+        store,
+        user: "zhao.lei".into(),
+        lang,
+        theme: ThemeName::Dark,
+        keymap,
+        notices,
+        today: today(),
+        rules: Rules::default(),
+        user_queues: Vec::new(),
+    }
+}
+
+/// Messages for a script: key names (`j`, `ctrl-c`, `g g` as two items) or `text:…` to type.
+fn script(keys: &[&str]) -> VecDeque<Msg> {
+    let mut out = VecDeque::new();
+    for item in keys {
+        if let Some(text) = item.strip_prefix("text:") {
+            for c in text.chars() {
+                out.push_back(Msg::Key(crossterm::event::KeyEvent::new(
+                    crossterm::event::KeyCode::Char(c),
+                    crossterm::event::KeyModifiers::NONE,
+                )));
+            }
+            continue;
+        }
+        let key = Key::parse(item).expect("test key");
+        out.push_back(Msg::Key(key_event(key)));
+    }
+    out
+}
+
+fn key_event(key: Key) -> crossterm::event::KeyEvent {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use xinfang::keymap::key::KeyCodeName as N;
+    let code = match key.code {
+        N::Char(c) => KeyCode::Char(c),
+        N::Enter => KeyCode::Enter,
+        N::Esc => KeyCode::Esc,
+        N::Tab => KeyCode::Tab,
+        N::BackTab => KeyCode::BackTab,
+        N::Backspace => KeyCode::Backspace,
+        N::Delete => KeyCode::Delete,
+        N::Up => KeyCode::Up,
+        N::Down => KeyCode::Down,
+        N::Left => KeyCode::Left,
+        N::Right => KeyCode::Right,
+        N::Home => KeyCode::Home,
+        N::End => KeyCode::End,
+        N::PageUp => KeyCode::PageUp,
+        N::PageDown => KeyCode::PageDown,
+        N::F(n) => KeyCode::F(n),
+    };
+    let mut modifiers = KeyModifiers::NONE;
+    if key.ctrl {
+        modifiers |= KeyModifiers::CONTROL;
+    }
+    if key.alt {
+        modifiers |= KeyModifiers::ALT;
+    }
+    KeyEvent::new(code, modifiers)
+}
+
+struct Driven {
+    state: State,
+    screen: String,
+    copied: Vec<String>,
+}
+
+/// Runs the real loop over `keys` until the script is done and nothing is in flight.
+fn drive_with(setup: Setup, width: u16, height: u16, keys: &[&str]) -> Driven {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let store = Arc::clone(&setup.store);
+    let state = initial_state(&setup, width, height).expect("state");
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let mut clipboard = Recorded::default();
+    let state = runtime
+        .block_on(run(
+            &mut terminal,
+            store,
+            state,
+            Inputs::Script(script(keys)),
+            &mut clipboard,
+        ))
+        .expect("run");
+    let buffer = terminal.backend().buffer().clone();
+    let mut screen = String::new();
+    for y in 0..buffer.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buffer.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            line.push_str(symbol);
+        }
+        screen.push_str(line.trim_end());
+        screen.push('\n');
+    }
+    Driven {
+        state,
+        screen,
+        copied: clipboard.0,
+    }
+}
+
+fn open_demo(cases: u64) -> (tempfile::TempDir, Arc<dyn Store>) {
+    let (dir, path) = demo_db(cases, 1);
+    let store: Arc<dyn Store> = Arc::from(
+        store::open(
+            path.to_str().expect("utf-8"),
+            Rules::default(),
+            OpenMode::ReadWrite,
+        )
+        .expect("open"),
+    );
+    (dir, store)
+}
+
+fn drive(store: &Arc<dyn Store>, lang: Lang, width: u16, height: u16, keys: &[&str]) -> Driven {
+    drive_with(
+        setup(
+            Arc::clone(store),
+            lang,
+            Keymap::default_preset(),
+            Vec::new(),
+        ),
+        width,
+        height,
+        keys,
+    )
+}
+
+/// The screen with the parts that vary between runs (temporary path, clock) replaced.
+fn stable(driven: &Driven) -> String {
+    let mut screen = driven.screen.replace(&driven.state.db_label, "<db>");
+    for live in ["实时 ", "live "] {
+        if let Some(at) = screen.find(live) {
+            let start = at + live.len();
+            let end = screen[start..]
+                .char_indices()
+                .nth(5)
+                .map_or(screen.len(), |(i, _)| start + i);
+            screen.replace_range(start..end, "HH:MM");
+        }
+    }
+    screen
+}
+
+#[test]
+fn snapshots_of_the_main_screen_in_both_languages_and_sizes() {
+    let (_dir, store) = open_demo(3000);
+    for (lang, name) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+        for (width, height) in [(80u16, 24u16), (160, 48)] {
+            // Open the in-handling queue and the first case in it.
+            let driven = drive(&store, lang, width, height, &["1", "j", "j", "j", "2"]);
+            assert_eq!(
+                driven.state.queues[driven.state.queue_index].name,
+                "in-handling"
+            );
+            insta::assert_snapshot!(format!("main_{name}_{width}x{height}"), stable(&driven));
+        }
+    }
+}
+
+#[test]
+fn snapshots_of_detail_help_and_palette() {
+    let (_dir, store) = open_demo(3000);
+    let detail = drive(
+        &store,
+        Lang::Zh,
+        80,
+        24,
+        &["1", "j", "j", "j", "2", "enter"],
+    );
+    assert_eq!(detail.state.focus, Focus::Detail);
+    assert!(
+        detail.state.compact_detail,
+        "at 80 columns the detail replaces the table"
+    );
+    insta::assert_snapshot!("detail_zh_80x24", stable(&detail));
+    let help = drive(&store, Lang::En, 160, 48, &["?"]);
+    assert!(matches!(help.state.overlay, Overlay::Help { .. }));
+    insta::assert_snapshot!("help_en_160x48", stable(&help));
+    let palette = drive(&store, Lang::En, 80, 24, &[":", "text:queue ovd"]);
+    insta::assert_snapshot!("palette_en_80x24", stable(&palette));
+}
+
+#[test]
+fn arrows_and_vim_keys_move_and_pages_load_as_the_selection_nears_the_end() {
+    let (_dir, store) = open_demo(3000);
+    let driven = drive(
+        &store,
+        Lang::En,
+        120,
+        40,
+        &["1", "end", "2", "j", "j", "down", "k"],
+    );
+    assert_eq!(driven.state.queues[driven.state.queue_index].name, "all");
+    assert_eq!(driven.state.table.selected, 2);
+    let detail = driven
+        .state
+        .detail
+        .as_ref()
+        .expect("detail of the selection");
+    assert_eq!(
+        Some(detail.case.id),
+        driven.state.table.selected_row().map(|r| r.id)
+    );
+    let end = drive(&store, Lang::En, 120, 40, &["1", "end", "2", "G", "G"]);
+    assert!(
+        end.state.table.rows.len() > 200,
+        "a second page was loaded: {}",
+        end.state.table.rows.len()
+    );
+    let vim = drive_with(
+        setup(
+            Arc::clone(&store),
+            Lang::En,
+            Keymap::preset("vim").expect("vim"),
+            Vec::new(),
+        ),
+        120,
+        40,
+        &["1", "end", "2", "j", "j", "g", "g"],
+    );
+    assert_eq!(vim.state.table.selected, 0, "g g goes to the top");
+}
+
+#[test]
+fn queue_counts_are_shown_for_every_queue() {
+    let (_dir, store) = open_demo(3000);
+    let driven = drive(&store, Lang::En, 160, 48, &[]);
+    assert!(driven.state.counts.iter().all(Option::is_some));
+    assert_eq!(driven.state.counts.last().copied().flatten(), Some(3000));
+    assert!(
+        driven.screen.contains("All") && driven.screen.contains("3000"),
+        "{}",
+        driven.screen
+    );
+}
+
+#[test]
+fn the_palette_runs_commands_with_arguments_and_keeps_history() {
+    let (_dir, store) = open_demo(3000);
+    let driven = drive(
+        &store,
+        Lang::En,
+        120,
+        40,
+        &[":", "text:queue backlog", "enter"],
+    );
+    assert_eq!(
+        driven.state.queues[driven.state.queue_index].name,
+        "backlog"
+    );
+    assert_eq!(
+        driven.state.palette_history,
+        vec!["queue backlog".to_string()]
+    );
+    assert!(driven.state.table.rows.iter().all(|r| r.backlog));
+    let number = driven
+        .state
+        .table
+        .rows
+        .first()
+        .map(|r| r.number.clone())
+        .expect("a backlog case");
+    let command = format!("text:case {number}");
+    let found = drive(&store, Lang::En, 120, 40, &[":", &command, "enter"]);
+    assert_eq!(
+        found.state.detail.as_ref().map(|d| d.case.number.clone()),
+        Some(number)
+    );
+    let recalled = drive(
+        &store,
+        Lang::En,
+        120,
+        40,
+        &[":", "text:lang zh", "enter", ":", "alt-p"],
+    );
+    assert_eq!(recalled.state.lang, Lang::Zh);
+    match &recalled.state.overlay {
+        Overlay::Palette(p) => assert_eq!(p.input, "lang zh"),
+        other => panic!("{other:?}"),
+    }
+    let unknown = drive(
+        &store,
+        Lang::En,
+        120,
+        40,
+        &[":", "text:queue nowhere", "enter"],
+    );
+    assert!(
+        unknown
+            .state
+            .status
+            .as_deref()
+            .is_some_and(|s| s.contains("unknown queue: nowhere")),
+        "{:?}",
+        unknown.state.status
+    );
+}
+
+#[test]
+fn language_theme_help_and_copy_keys() {
+    let (_dir, store) = open_demo(1000);
+    let driven = drive(&store, Lang::Zh, 120, 40, &["L", "T", "T", "?", "esc", "y"]);
+    assert_eq!(driven.state.lang, Lang::En);
+    assert_eq!(driven.state.theme, ThemeName::Mono);
+    assert_eq!(driven.state.overlay, Overlay::None);
+    let number = driven
+        .state
+        .table
+        .selected_row()
+        .map(|r| r.number.clone())
+        .expect("a row");
+    assert_eq!(driven.copied, vec![number]);
+    assert!(driven.screen.contains("copied to the clipboard"));
+    let quit = drive(&store, Lang::En, 120, 40, &["q", "j"]);
+    assert!(quit.state.quit);
+    assert_eq!(
+        quit.state.table.selected, 0,
+        "nothing after quit is handled"
+    );
+}
+
+#[test]
+fn a_refresh_keeps_the_selection_on_the_same_case() {
+    let (_dir, store) = open_demo(2000);
+    let setup = setup(
+        Arc::clone(&store),
+        Lang::En,
+        Keymap::default_preset(),
+        Vec::new(),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let state = initial_state(&setup, 120, 40).expect("state");
+    let keys = Inputs::Script(script(&["1", "end", "2", "j", "j", "j"]));
+    let state = runtime
+        .block_on(run(
+            &mut terminal,
+            Arc::clone(&store),
+            state,
+            keys,
+            &mut Recorded::default(),
+        ))
+        .expect("run");
+    let id = state.table.selected_row().map(|r| r.id).expect("selected");
+    assert_eq!(state.table.selected, 3);
+    // A new case arrives at the top of `all` from another console.
+    let mut intake = state.detail.as_ref().expect("detail").case.intake.clone();
+    intake.received_on = today();
+    store
+        .register(&intake, "li.na", common::now())
+        .expect("register");
+    let keys = Inputs::Script(script(&["r"]));
+    let state = runtime
+        .block_on(run(
+            &mut terminal,
+            Arc::clone(&store),
+            state,
+            keys,
+            &mut Recorded::default(),
+        ))
+        .expect("run");
+    assert_eq!(state.table.selected_row().map(|r| r.id), Some(id));
+    assert_eq!(
+        state.table.selected, 4,
+        "the case moved down one row and the selection followed"
+    );
+    assert_eq!(state.status, None, "the case is still in the queue");
+}
+
+#[test]
+fn a_small_terminal_says_so_and_resizing_redraws() {
+    let (_dir, store) = open_demo(300);
+    let small = drive(&store, Lang::En, 50, 12, &[]);
+    assert!(small.screen.contains("too small"), "{}", small.screen);
+    let setup = setup(
+        Arc::clone(&store),
+        Lang::En,
+        Keymap::default_preset(),
+        Vec::new(),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let state = initial_state(&setup, 50, 12).expect("state");
+    let mut terminal = Terminal::with_options(
+        TestBackend::new(100, 30),
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, 100, 30)),
+        },
+    )
+    .expect("terminal");
+    let inputs = Inputs::Script(VecDeque::from([Msg::Resize(100, 30)]));
+    let state = runtime
+        .block_on(run(
+            &mut terminal,
+            Arc::clone(&store),
+            state,
+            inputs,
+            &mut Recorded::default(),
+        ))
+        .expect("run");
+    assert_eq!((state.width, state.height), (100, 30));
+    let buffer = terminal.backend().buffer();
+    let top: String = (0..100)
+        .map(|x| buffer[(x, 0)].symbol().to_string())
+        .collect();
+    assert!(top.contains("Queues"), "{top}");
+}
+
+#[test]
+fn notices_and_the_read_only_banner_are_on_screen() {
+    let (_dir, store) = open_demo(300);
+    let (_, errors) = Keymap::with_user_file("[table]\n\"j\" = \"fly\"\n", "mine.toml");
+    let notices = errors.iter().map(ToString::to_string).collect();
+    let mut s = setup(
+        Arc::clone(&store),
+        Lang::En,
+        Keymap::default_preset(),
+        notices,
+    );
+    s.user = "stranger".into();
+    let driven = drive_with(s, 120, 40, &[]);
+    assert!(
+        driven
+            .screen
+            .contains("unknown user: opened read-only as a viewer (stranger)"),
+        "{}",
+        driven.screen
+    );
+    assert!(
+        driven.screen.contains("mine.toml:2: unknown action `fly`"),
+        "{}",
+        driven.screen
+    );
+    assert_eq!(driven.state.role, xinfang::domain::Role::Viewer);
+    // Viewers see personal data masked.
+    let detail = drive_with(
+        {
+            let mut s = setup(
+                Arc::clone(&store),
+                Lang::En,
+                Keymap::default_preset(),
+                Vec::new(),
+            );
+            s.user = "zhou.min".into();
+            s
+        },
+        160,
+        48,
+        &[],
+    );
+    let case = &detail.state.detail.as_ref().expect("detail").case;
+    if case.class != Some(xinfang::domain::Class::Accusation) {
+        assert!(
+            !detail.screen.contains(&case.intake.petitioner.phone),
+            "phone masked for a viewer"
+        );
+        assert!(
+            detail
+                .screen
+                .contains(&xinfang::ui::mask::phone(&case.intake.petitioner.phone))
+        );
+    }
+}
+
+#[test]
+fn hostile_petition_text_never_reaches_the_terminal() {
+    use xinfang::app::terminal::{Counting, LeanBackend};
+    let (_dir, store) = open_demo(300);
+    // Case 7 carries `ESC[2J…` in its summary; plant an OSC 52 in a title as well.
+    let title = "标题\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{1b}[2J";
+    let id = store.find("NX-2025-000007").expect("find").expect("case 7");
+    let detail = store.case(id).expect("read").expect("exists");
+    let mut intake = detail.case.intake.clone();
+    intake.title = title.into();
+    let planted = store
+        .register(&intake, "li.na", common::now())
+        .expect("register");
+    let setup = setup(
+        Arc::clone(&store),
+        Lang::Zh,
+        Keymap::default_preset(),
+        Vec::new(),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let state = initial_state(&setup, 160, 48).expect("state");
+    let backend = LeanBackend::new(Counting {
+        inner: Vec::<u8>::new(),
+        bytes: 0,
+    });
+    let mut terminal = Terminal::with_options(
+        backend,
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, 160, 48)),
+        },
+    )
+    .expect("terminal");
+    let command = format!("text:case {}", planted.number);
+    let keys = script(&["1", "end", "2", ":", &command, "enter"]);
+    let state = runtime
+        .block_on(run(
+            &mut terminal,
+            Arc::clone(&store),
+            state,
+            Inputs::Script(keys),
+            &mut Recorded::default(),
+        ))
+        .expect("run");
+    assert_eq!(state.detail.as_ref().map(|d| d.case.id), Some(planted.id));
+    let written = String::from_utf8_lossy(&terminal.backend().writer().inner).into_owned();
+    assert!(written.contains("标题"), "the title was drawn");
+    assert!(
+        !written.contains("\u{1b}]52"),
+        "no OSC 52 from petition text"
+    );
+    assert!(
+        !written.contains("\u{1b}[2J"),
+        "no screen clear from petition text"
+    );
+    assert!(
+        written.contains("标题␛]52;c;cm0gLXJmIH4=␇␛[2J"),
+        "the text is shown with visible stand-ins"
+    );
+}

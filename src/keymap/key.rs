@@ -167,6 +167,7 @@ impl fmt::Display for Key {
             KeyCodeName::Char(' ') => f.write_str("space"),
             KeyCodeName::Char(c) => write!(f, "{c}"),
             KeyCodeName::F(n) => write!(f, "f{n}"),
+            KeyCodeName::BackTab => f.write_str("shift-tab"),
             code => {
                 let name = NAMED
                     .iter()
@@ -193,7 +194,17 @@ mod tests {
     #[test]
     fn keys_parse_and_print_back() {
         for text in [
-            "j", "G", "?", "ctrl-c", "alt-x", "enter", "esc", "f5", "space", "pagedown", "backtab",
+            "j",
+            "G",
+            "?",
+            "ctrl-c",
+            "alt-x",
+            "enter",
+            "esc",
+            "f5",
+            "space",
+            "pagedown",
+            "shift-tab",
         ] {
             let key = Key::parse(text).expect(text);
             assert_eq!(key.to_string(), text);

@@ -1,0 +1,201 @@
+//! The real binary in a real terminal (tmux): start it, type keys, read the screen, then drop the
+//! session's terminal (SIGHUP) and check that the process exits, the terminal left the alternate
+//! screen, and the database passes `db check`. Without tmux this test says it was skipped —
+//! except under `CI=true`, where a missing tmux is a failure.
+
+mod common;
+
+use common::{demo_db, stdout, xinfang};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn require_tmux() -> bool {
+    if tmux_available() {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("tmux is required when CI=true (apt-get install -y tmux)");
+    }
+    eprintln!("skipped: tmux is not installed");
+    false
+}
+
+/// A tmux server of its own, so tests never touch the user's sessions.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Tmux {
+        Tmux {
+            socket: format!("xinfang-test-{name}-{}", std::process::id()),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let output = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Waits until the screen contains `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "`{text}` never appeared:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend(keys);
+        self.run(&args);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn start(tmux: &Tmux, db: &Path, extra: &str, width: u16, height: u16) {
+    let command = format!(
+        "LANG=en_US.UTF-8 {} --db {} --today 2026-11-24 --user zhao.lei {extra}; echo EXITED=$?; sleep 60",
+        env!("CARGO_BIN_EXE_xinfang"),
+        db.display()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        &width.to_string(),
+        "-y",
+        &height.to_string(),
+        &command,
+    ]);
+}
+
+#[test]
+fn the_console_runs_in_a_real_terminal_and_survives_an_ssh_drop() {
+    if !require_tmux() {
+        return;
+    }
+    let (_dir, db) = demo_db(3000, 1);
+    let tmux = Tmux::new("main");
+    start(&tmux, &db, "", 120, 40);
+    tmux.wait_for("In handling");
+    tmux.wait_for("live");
+    tmux.keys(&["1", "j", "j", "2"]);
+    tmux.wait_for("Cases · Awaiting acceptance");
+    tmux.keys(&["?"]);
+    tmux.wait_for("Keys");
+    tmux.keys(&["Escape"]);
+    // Esc and a letter sent together arrive as one Alt sequence; a person types them apart.
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.keys(&["L"]);
+    let screen = tmux.wait_for("队列");
+    assert!(screen.contains("待受理"), "{screen}");
+    tmux.keys(&[":"]);
+    tmux.wait_for("命令面板");
+    tmux.keys(&[
+        "q", "u", "e", "u", "e", " ", "b", "a", "c", "k", "l", "o", "g", "Enter",
+    ]);
+    tmux.wait_for("信访件 · 积案");
+    // Resize down to 80x24 and back.
+    tmux.run(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
+    tmux.wait_for("积案");
+    tmux.run(&["resize-window", "-t", "t", "-x", "120", "-y", "40"]);
+    tmux.wait_for("详情");
+    // The SSH connection drops: the terminal's process group gets SIGHUP.
+    let pid = tmux.run(&["display-message", "-p", "-t", "t", "#{pane_pid}"]);
+    let shell: i32 = pid.trim().parse().expect("pane pid");
+    let children = Command::new("pgrep")
+        .args(["-P", &shell.to_string(), "xinfang"])
+        .output()
+        .expect("pgrep");
+    let console = String::from_utf8_lossy(&children.stdout).trim().to_string();
+    assert!(
+        !console.is_empty(),
+        "the console runs under the pane's shell"
+    );
+    Command::new("kill")
+        .args(["-HUP", &console])
+        .status()
+        .expect("kill");
+    let screen = tmux.wait_for("EXITED=");
+    assert!(
+        screen.contains("EXITED=0"),
+        "exits cleanly on SIGHUP:\n{screen}"
+    );
+    let alternate = tmux.run(&["display-message", "-p", "-t", "t", "#{alternate_on}"]);
+    assert_eq!(
+        alternate.trim(),
+        "0",
+        "the terminal left the alternate screen"
+    );
+    let check = xinfang(&["--db", db.to_str().expect("utf-8"), "db", "check"]);
+    assert!(check.status.success(), "{}", stdout(&check));
+}
+
+#[test]
+fn quit_ctrl_c_and_a_bad_keymap_in_a_real_terminal() {
+    if !require_tmux() {
+        return;
+    }
+    let (dir, db) = demo_db(500, 2);
+    let keymap = dir.path().join("mine.toml");
+    std::fs::write(
+        &keymap,
+        "[table]\n\"j\" = \"select-next\"\n\"k\" = \"fly-away\"\n",
+    )
+    .expect("write");
+    let tmux = Tmux::new("keys");
+    start(
+        &tmux,
+        &db,
+        &format!("--keymap {} --theme mono", keymap.display()),
+        100,
+        30,
+    );
+    let screen = tmux.wait_for("keymap problems");
+    assert!(
+        screen.contains("mine.toml:3: unknown action `fly-away`"),
+        "{screen}"
+    );
+    tmux.keys(&["C-c"]);
+    let screen = tmux.wait_for("EXITED=");
+    assert!(screen.contains("EXITED=0"), "{screen}");
+    let alternate = tmux.run(&["display-message", "-p", "-t", "t", "#{alternate_on}"]);
+    assert_eq!(alternate.trim(), "0");
+}

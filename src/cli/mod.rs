@@ -3,6 +3,7 @@
 //! Every failure returns an error that `main` prints as one line; nothing here panics on input.
 
 mod bench;
+mod bench_console;
 mod cases;
 mod console;
 mod db;

@@ -34,66 +34,73 @@ fn clock() -> (chrono::NaiveDate, String) {
     (now.date(), now.format("%H:%M").to_string())
 }
 
+/// Performs a store effect and returns the message with its result (`None` for effects that are
+/// not store work). Blocking: the loop calls it on a blocking task, the benchmark inline.
+pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
+    let failed = |request, e: crate::store::StoreError| Msg::LoadFailed {
+        request,
+        error: e.to_string(),
+        clock: clock().1,
+    };
+    Some(match effect {
+        Effect::LoadCounts {
+            request,
+            filters,
+            scope,
+        } => match store.counts(&filters, &scope) {
+            Ok(counts) => Msg::CountsLoaded {
+                request,
+                counts,
+                clock: clock().1,
+            },
+            Err(e) => failed(request, e),
+        },
+        Effect::LoadPage {
+            request,
+            filter,
+            sort,
+            scope,
+            cursor,
+            limit,
+            append,
+            keep,
+        } => match store.page(&filter, sort, &scope, cursor.as_ref(), limit) {
+            Ok(page) => Msg::PageLoaded {
+                request,
+                page,
+                append,
+                keep,
+                clock: clock().1,
+            },
+            Err(e) => failed(request, e),
+        },
+        Effect::LoadDetail { request, id } => match store.case(id) {
+            Ok(detail) => Msg::DetailLoaded {
+                request,
+                detail: detail.map(Box::new),
+            },
+            Err(e) => failed(request, e),
+        },
+        Effect::FindCase { request, number } => match store.find(&number) {
+            Ok(id) => Msg::CaseFound {
+                request,
+                id,
+                number,
+            },
+            Err(e) => failed(request, e),
+        },
+        Effect::Copy(_) => return None,
+    })
+}
+
 /// Runs an effect off the UI task; its result comes back on `results`.
 fn spawn(effect: Effect, store: &Arc<dyn Store>, results: &mpsc::UnboundedSender<Msg>) {
     let store = Arc::clone(store);
     let results = results.clone();
     tokio::task::spawn_blocking(move || {
-        let failed = |request, e: crate::store::StoreError| Msg::LoadFailed {
-            request,
-            error: e.to_string(),
-            clock: clock().1,
-        };
-        let msg = match effect {
-            Effect::LoadCounts {
-                request,
-                filters,
-                scope,
-            } => match store.counts(&filters, &scope) {
-                Ok(counts) => Msg::CountsLoaded {
-                    request,
-                    counts,
-                    clock: clock().1,
-                },
-                Err(e) => failed(request, e),
-            },
-            Effect::LoadPage {
-                request,
-                filter,
-                sort,
-                scope,
-                cursor,
-                limit,
-                append,
-                keep,
-            } => match store.page(&filter, sort, &scope, cursor.as_ref(), limit) {
-                Ok(page) => Msg::PageLoaded {
-                    request,
-                    page,
-                    append,
-                    keep,
-                    clock: clock().1,
-                },
-                Err(e) => failed(request, e),
-            },
-            Effect::LoadDetail { request, id } => match store.case(id) {
-                Ok(detail) => Msg::DetailLoaded {
-                    request,
-                    detail: detail.map(Box::new),
-                },
-                Err(e) => failed(request, e),
-            },
-            Effect::FindCase { request, number } => match store.find(&number) {
-                Ok(id) => Msg::CaseFound {
-                    request,
-                    id,
-                    number,
-                },
-                Err(e) => failed(request, e),
-            },
-            Effect::Copy(_) => return,
-        };
-        let _ = results.send(msg);
+        if let Some(msg) = perform(effect, store.as_ref()) {
+            let _ = results.send(msg);
+        }
     });
 }
 

@@ -12,6 +12,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use xinfang::app::console::{Setup, initial_state};
+use xinfang::app::run::perform;
 use xinfang::app::state::{Effect, Msg, State, ThemeName};
 use xinfang::app::terminal::LeanBackend;
 use xinfang::app::update::{start, update};
@@ -25,49 +26,31 @@ use xinfang::ui;
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
 
-/// Runs effects inline and feeds their results back until none are left.
+/// Runs effects inline (as the loop's blocking tasks do) and feeds their results back until none
+/// are left.
 fn settle(state: &mut State, store: &dyn Store, mut effects: Vec<Effect>) -> Result<()> {
     while let Some(effect) = effects.pop() {
-        let msg = match effect {
-            Effect::LoadCounts {
-                request,
-                filters,
-                scope,
-            } => Msg::CountsLoaded {
-                request,
-                counts: store.counts(&filters, &scope)?,
-                clock: "00:00".into(),
-            },
-            Effect::LoadPage {
-                request,
-                filter,
-                sort,
-                scope,
-                cursor,
-                limit,
-                append,
-                keep,
-            } => Msg::PageLoaded {
-                request,
-                page: store.page(&filter, sort, &scope, cursor.as_ref(), limit)?,
-                append,
-                keep,
-                clock: "00:00".into(),
-            },
-            Effect::LoadDetail { request, id } => Msg::DetailLoaded {
-                request,
-                detail: store.case(id)?.map(Box::new),
-            },
-            Effect::FindCase { request, number } => Msg::CaseFound {
-                request,
-                id: store.find(&number)?,
-                number,
-            },
-            Effect::Copy(_) => continue,
-        };
-        effects.extend(update(state, msg));
+        match perform(effect, store) {
+            Some(Msg::LoadFailed { error, .. }) => anyhow::bail!("{error}"),
+            Some(msg) => effects.extend(update(state, msg)),
+            None => {}
+        }
     }
     Ok(())
+}
+
+fn setup(store: &Arc<dyn Store>, today: chrono::NaiveDate) -> Setup {
+    Setup {
+        store: Arc::clone(store),
+        user: DEMO_USER.into(),
+        lang: Lang::Zh,
+        theme: ThemeName::Dark,
+        keymap: Keymap::default_preset(),
+        notices: Vec::new(),
+        today,
+        rules: Rules::default(),
+        user_queues: Vec::new(),
+    }
 }
 
 fn key(c: char) -> Msg {
@@ -121,18 +104,7 @@ fn percentile(times: &mut [Duration], p: f64) -> Duration {
 
 /// A state on the `all` queue with its first page and the selected case's detail loaded.
 fn loaded(store: &Arc<dyn Store>, today: chrono::NaiveDate) -> Result<State> {
-    let setup = Setup {
-        store: Arc::clone(store),
-        user: DEMO_USER.into(),
-        lang: Lang::Zh,
-        theme: ThemeName::Dark,
-        keymap: Keymap::default_preset(),
-        notices: Vec::new(),
-        today,
-        rules: Rules::default(),
-        user_queues: Vec::new(),
-    };
-    let mut state = initial_state(&setup, WIDTH, HEIGHT)?;
+    let mut state = initial_state(&setup(store, today), WIDTH, HEIGHT)?;
     let effects = start(&mut state);
     settle(&mut state, store.as_ref(), effects)?;
     // Switch to the `all` queue: focus queues, jump to the end, back to the table.
@@ -150,18 +122,7 @@ fn loaded(store: &Arc<dyn Store>, today: chrono::NaiveDate) -> Result<State> {
 pub fn run(store: Arc<dyn Store>, today: chrono::NaiveDate) -> Result<()> {
     // First frame: state built and drawn before any query returns (what the user sees first).
     let started = Instant::now();
-    let setup = Setup {
-        store: Arc::clone(&store),
-        user: DEMO_USER.into(),
-        lang: Lang::Zh,
-        theme: ThemeName::Dark,
-        keymap: Keymap::default_preset(),
-        notices: Vec::new(),
-        today,
-        rules: Rules::default(),
-        user_queues: Vec::new(),
-    };
-    let mut state = initial_state(&setup, WIDTH, HEIGHT)?;
+    let mut state = initial_state(&setup(&store, today), WIDTH, HEIGHT)?;
     let effects = start(&mut state);
     let mut term = terminal(LeanBackend::new(std::io::sink()))?;
     term.draw(|f| ui::draw(f, &state))

@@ -572,3 +572,44 @@ fn hostile_petition_text_never_reaches_the_terminal() {
         "the text is shown with visible stand-ins"
     );
 }
+
+#[test]
+fn a_queue_from_the_settings_is_listed_with_its_columns() {
+    let (_dir, store) = open_demo(2000);
+    let config: xinfang::config::Config = toml::from_str(
+        "[[queue]]\nname = \"yinchuan-open\"\ntitle = \"银川在办\"\ntitle_en = \"Yinchuan open\"\nregion = \"6401\"\nflags = [\"open\"]\nsort = \"received\"\ncolumns = [\"number\", \"county\", \"due\"]\n",
+    )
+    .expect("settings");
+    let queue = config.queues[0]
+        .build(today(), 3, "zhao.lei")
+        .expect("queue");
+    let mut s = setup(
+        Arc::clone(&store),
+        Lang::En,
+        Keymap::default_preset(),
+        Vec::new(),
+    );
+    s.user_queues = vec![queue];
+    let driven = drive_with(s, 120, 40, &["1", "end", "2"]);
+    let shown = &driven.state.queues[driven.state.queue_index];
+    assert_eq!(shown.name, "yinchuan-open");
+    assert!(!driven.state.table.rows.is_empty());
+    assert!(
+        driven
+            .state
+            .table
+            .rows
+            .iter()
+            .all(|r| r.county.starts_with("6401") && r.state.is_open())
+    );
+    assert!(driven.screen.contains("Yinchuan open"), "{}", driven.screen);
+    assert!(
+        driven.screen.contains("Number")
+            && driven.screen.contains("County")
+            && !driven.screen.contains("Title")
+    );
+    assert_eq!(
+        driven.state.counts.last().copied().flatten(),
+        Some(driven.state.table.rows.len() as u64)
+    );
+}

@@ -252,3 +252,14 @@ impl Drop for TerminalGuard {
         restore();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn osc52_carries_the_text_in_base64() {
+        assert_eq!(
+            super::osc52("NX-2026-000123"),
+            "\u{1b}]52;c;TlgtMjAyNi0wMDAxMjM=\u{7}"
+        );
+    }
+}

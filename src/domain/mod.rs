@@ -11,6 +11,7 @@ pub mod case;
 pub mod deadline;
 pub mod kpi;
 pub mod lifecycle;
+pub mod org;
 pub mod region;
 pub mod rules;
 pub mod state;

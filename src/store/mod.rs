@@ -13,49 +13,9 @@ pub use error::StoreError;
 pub use queue::{Builtin, CaseRow, Cursor, Filter, Page, Scope, Sort, SortKey};
 
 use crate::domain::kpi::{Kpis, Period};
-use crate::domain::{Case, CaseId, Intake, LeaderId, LeaderLevel, Role, State, Step, UnitId};
+pub use crate::domain::org::{Campaign, Leader, Unit, User};
+use crate::domain::{Case, CaseId, Intake, State, Step};
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Serialize;
-
-/// A responsible unit (责任单位).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Unit {
-    pub id: UnitId,
-    pub name: String,
-    /// Region code the unit belongs to (`64` for province-level departments).
-    pub region: String,
-}
-
-/// A leader who may package cases.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Leader {
-    pub id: LeaderId,
-    pub name: String,
-    pub level: LeaderLevel,
-    pub title: String,
-    pub region: String,
-}
-
-/// A console user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct User {
-    pub name: String,
-    pub role: Role,
-    /// Admin-code prefix of the region the user works in.
-    pub scope: String,
-}
-
-/// A backlog clearance campaign (专项工作 / 攻坚行动).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Campaign {
-    pub id: i64,
-    pub name: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    /// Target clearance rate in 0..=1.
-    pub target: f64,
-    pub cases: u64,
-}
 
 /// One stored event of a case's history.
 #[derive(Debug, Clone, PartialEq, Eq)]

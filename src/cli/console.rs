@@ -22,7 +22,7 @@ pub struct ConsoleArgs<'a> {
 }
 
 /// The OS login, which SSH logins map to.
-fn login() -> String {
+pub fn login() -> String {
     ["USER", "LOGNAME"]
         .iter()
         .filter_map(|v| std::env::var(v).ok())

@@ -8,6 +8,7 @@ mod cases;
 mod console;
 mod db;
 mod demo;
+mod search;
 mod summary;
 
 use anyhow::{Context as _, Result};
@@ -54,6 +55,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// List the cases of a queue without the console
     Cases(cases::CasesArgs),
+    /// Search cases as the console's `/` does (without the console)
+    Search(search::SearchArgs),
     /// Measure the store budgets on a generated database (prints a Markdown table)
     Bench(bench::BenchArgs),
     /// Database maintenance
@@ -141,6 +144,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(Command::Cases(cases)) => cases::run(&context, cases),
         Some(Command::Db { action }) => db::run(&context, action),
         Some(Command::Bench(bench)) => bench::run(&context, bench),
+        Some(Command::Search(search)) => {
+            let user = args.user.clone().unwrap_or_else(console::login);
+            search::run(&context, search, &user)
+        }
         None => console::run(&context, &console_args(&args, args.user.as_deref())),
     }
 }

@@ -37,6 +37,29 @@ pub struct CaseDetail {
     pub leader: Option<Leader>,
 }
 
+/// The searchable fields of a case, for the search index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchDoc {
+    pub id: CaseId,
+    pub number: String,
+    pub title: String,
+    pub summary: String,
+    pub petitioner: String,
+    pub county: String,
+    pub township: String,
+    pub unit: Option<crate::domain::UnitId>,
+    pub leader: Option<crate::domain::LeaderId>,
+    pub category: Option<crate::domain::Category>,
+    pub class: Option<crate::domain::Class>,
+    pub channel: crate::domain::Channel,
+    pub state: State,
+    pub due_on: Option<NaiveDate>,
+    pub supervised: bool,
+    pub backlog: bool,
+    pub collective: bool,
+    pub repeat: bool,
+}
+
 /// What `db check` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckReport {
@@ -102,6 +125,15 @@ pub trait Store: Send + Sync {
         actor: &str,
         at: NaiveDateTime,
     ) -> Result<Case, StoreError>;
+
+    /// Searchable fields of up to `limit` cases with ids above `after`, in id order.
+    fn search_docs(&self, after: CaseId, limit: usize) -> Result<Vec<SearchDoc>, StoreError>;
+
+    /// Sequence number of the newest event (0 for none): it grows with every change.
+    fn head(&self) -> Result<i64, StoreError>;
+
+    /// Cases changed by events after `seq`, and the newest sequence number.
+    fn changed_since(&self, seq: i64) -> Result<(i64, Vec<CaseId>), StoreError>;
 
     fn units(&self) -> Result<Vec<Unit>, StoreError>;
     fn leaders(&self) -> Result<Vec<Leader>, StoreError>;

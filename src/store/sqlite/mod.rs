@@ -280,6 +280,25 @@ impl Store for SqliteStore {
         self.write(|conn| write::apply(self, conn, id, expected_version, step, actor, at))
     }
 
+    fn search_docs(
+        &self,
+        after: CaseId,
+        limit: usize,
+    ) -> Result<Vec<crate::store::SearchDoc>, StoreError> {
+        self.read(|conn| read::search_docs(self, conn, after, limit))
+    }
+
+    fn head(&self) -> Result<i64, StoreError> {
+        self.read(|conn| {
+            conn.query_row("SELECT coalesce(max(seq), 0) FROM events", [], |r| r.get(0))
+                .map_err(|e| self.error(e))
+        })
+    }
+
+    fn changed_since(&self, seq: i64) -> Result<(i64, Vec<CaseId>), StoreError> {
+        self.read(|conn| read::changed_since(self, conn, seq))
+    }
+
     fn units(&self) -> Result<Vec<Unit>, StoreError> {
         self.read(|conn| read::units(self, conn))
     }

@@ -473,3 +473,78 @@ pub fn campaigns(store: &SqliteStore, conn: &Connection) -> Result<Vec<Campaign>
     }
     Ok(out)
 }
+
+pub fn search_docs(
+    store: &SqliteStore,
+    conn: &Connection,
+    after: CaseId,
+    limit: usize,
+) -> Result<Vec<crate::store::SearchDoc>, StoreError> {
+    use crate::domain::{Category, Channel, Class};
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id, number, title, summary, pet_name, county, township, unit_id, leader_id, category, \
+             class, channel, state, due_on, supervised, backlog, collective, repeat_of IS NOT NULL \
+             FROM cases WHERE id > ? ORDER BY id LIMIT ?",
+        )
+        .map_err(|e| store.error(e))?;
+    let mut rows = stmt
+        .query(params![after, limit as i64])
+        .map_err(|e| store.error(e))?;
+    let mut out = Vec::with_capacity(limit.min(100_000));
+    while let Some(row) = rows.next().map_err(|e| store.error(e))? {
+        let mut r = rows::Reader::new(row);
+        let doc = (|| {
+            Ok(crate::store::SearchDoc {
+                id: r.int()?,
+                number: r.text()?,
+                title: r.text()?,
+                summary: r.text()?,
+                petitioner: r.text()?,
+                county: r.text()?,
+                township: r.text()?,
+                unit: r.opt_int()?,
+                leader: r.opt_int()?,
+                category: r.opt_code(Category::from_code)?,
+                class: r.opt_code(Class::from_code)?,
+                channel: r.code(Channel::from_code)?,
+                state: r.code(State::from_code)?,
+                due_on: r.opt_date()?,
+                supervised: r.flag()?,
+                backlog: r.flag()?,
+                collective: r.flag()?,
+                repeat: r.flag()?,
+            })
+        })()
+        .map_err(|b: rows::BadValue| store.corrupt(b))?;
+        out.push(doc);
+    }
+    Ok(out)
+}
+
+pub fn changed_since(
+    store: &SqliteStore,
+    conn: &Connection,
+    seq: i64,
+) -> Result<(i64, Vec<CaseId>), StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT seq, case_id FROM events WHERE seq > ? ORDER BY seq")
+        .map_err(|e| store.error(e))?;
+    let rows = stmt
+        .query_map([seq], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?))
+        })
+        .map_err(|e| store.error(e))?;
+    let mut head = seq;
+    let mut ids = Vec::new();
+    for row in rows {
+        let (s, id) = row.map_err(|e| store.error(e))?;
+        head = head.max(s);
+        if let Some(id) = id
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    Ok((head, ids))
+}

@@ -1,0 +1,647 @@
+//! The in-memory search index and its matcher.
+//!
+//! Per case: one stretch of a text arena (number, title, petitioner, summary, and the
+//! petitioner's pinyin in full and as initials), a 256-bit character bloom filter, and small codes
+//! for place, unit, leader, category, channel, state, flags and due date. Places, units, leaders
+//! and categories are shared tables matched once per query. A text term is tried against a case's
+//! text only when the bloom says every character of the term is there; matches get a cheap score
+//! (contiguity, field weight: number > petitioner > title > places > summary) over both cores,
+//! and the best are re-scored with fuzzy-matcher's SkimMatcherV2. Accusation cases the user may
+//! not read are indexed without their summary and accuser.
+
+use super::query::{Atom, Field, Flag, Query, Term, TextMode};
+use crate::domain::region::{COUNTIES, townships};
+use crate::domain::{CaseId, Category, Channel, State};
+use crate::store::{Leader, SearchDoc, Unit};
+use chrono::NaiveDate;
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use pinyin::ToPinyin;
+use std::collections::{BinaryHeap, HashMap};
+
+const NONE16: u16 = u16::MAX;
+const NONE8: u8 = u8::MAX;
+/// Candidates re-scored with SkimMatcherV2 after the cheap pass.
+const RESCORE: usize = 2000;
+
+/// A name shared by many cases (place, unit, leader, category), with its pinyin.
+#[derive(Debug, Clone)]
+struct Named {
+    text: String,
+    full: String,
+    initials: String,
+    code: String,
+}
+
+impl Named {
+    fn new(text: &str, code: &str) -> Named {
+        let (full, initials) = pinyin_of(text);
+        Named {
+            text: text.to_lowercase(),
+            full,
+            initials,
+            code: code.to_string(),
+        }
+    }
+}
+
+/// Full pinyin and initials of the Chinese characters in `text` (other characters kept as is,
+/// lowercased).
+pub fn pinyin_of(text: &str) -> (String, String) {
+    let mut full = String::new();
+    let mut initials = String::new();
+    for c in text.chars() {
+        match c.to_pinyin() {
+            Some(p) => {
+                full.push_str(p.plain());
+                initials.push_str(p.first_letter());
+            }
+            None if c.is_alphanumeric() => {
+                let lower = c.to_lowercase().to_string();
+                full.push_str(&lower);
+                initials.push_str(&lower);
+            }
+            None => {}
+        }
+    }
+    (full, initials)
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Doc {
+    id: CaseId,
+    at: u32,
+    /// Lengths of number, title, petitioner, summary, full pinyin, initials in the arena.
+    lens: [u16; 6],
+    county: u8,
+    township: u16,
+    unit: u16,
+    leader: u16,
+    category: u8,
+    channel: u8,
+    state: u8,
+    flags: u8,
+    /// Days from the common era to the duty clock's last day (`i32::MIN` for none).
+    due: i32,
+}
+
+const FLAG_SUPERVISED: u8 = 1;
+const FLAG_BACKLOG: u8 = 2;
+const FLAG_COLLECTIVE: u8 = 4;
+const FLAG_REPEAT: u8 = 8;
+const FLAG_PACKAGED: u8 = 16;
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub id: CaseId,
+    pub score: i64,
+    pub number: String,
+    pub title: String,
+    /// Character positions in `title` that matched, for highlighting.
+    pub highlights: Vec<usize>,
+    pub county: String,
+    pub state: State,
+}
+
+/// Results of one search.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    pub hits: Vec<Hit>,
+    /// How many cases matched in all.
+    pub total: usize,
+    /// Every matching case (positions in the index), to narrow the next, longer query.
+    pub matched: Vec<u32>,
+}
+
+/// The search index.
+pub struct Index {
+    docs: Vec<Doc>,
+    arena: String,
+    blooms: Vec<[u64; 4]>,
+    counties: Vec<Named>,
+    townships: Vec<Named>,
+    township_of: HashMap<String, u16>,
+    units: Vec<Named>,
+    unit_of: HashMap<i64, u16>,
+    leaders: Vec<Named>,
+    leader_of: HashMap<i64, u16>,
+    categories: Vec<Named>,
+}
+
+fn bloom_bit(c: char) -> usize {
+    ((c as u32).wrapping_mul(2_654_435_761) >> 24) as usize
+}
+
+fn add_to_bloom(bloom: &mut [u64; 4], text: &str) {
+    for c in text.chars() {
+        let bit = bloom_bit(c);
+        bloom[bit / 64] |= 1 << (bit % 64);
+    }
+}
+
+fn covers(bloom: &[u64; 4], mask: &[u64; 4]) -> bool {
+    (0..4).all(|i| bloom[i] & mask[i] == mask[i])
+}
+
+impl Index {
+    /// An empty index knowing the places, units and leaders.
+    pub fn new(units: &[Unit], leaders: &[Leader]) -> Index {
+        let mut townships_list = Vec::new();
+        let mut township_of = HashMap::new();
+        for county in &COUNTIES {
+            for township in townships(county) {
+                township_of.insert(township.code.clone(), townships_list.len() as u16);
+                townships_list.push(Named::new(&township.name, &township.code));
+            }
+        }
+        Index {
+            docs: Vec::new(),
+            arena: String::new(),
+            blooms: Vec::new(),
+            counties: COUNTIES
+                .iter()
+                .map(|c| Named::new(c.name, c.code))
+                .collect(),
+            townships: townships_list,
+            township_of,
+            unit_of: units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.id, i as u16))
+                .collect(),
+            units: units
+                .iter()
+                .map(|u| Named::new(&u.name, &u.region))
+                .collect(),
+            leader_of: leaders
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.id, i as u16))
+                .collect(),
+            leaders: leaders
+                .iter()
+                .map(|l| Named::new(&l.name, &l.region))
+                .collect(),
+            categories: Category::ALL
+                .iter()
+                .map(|c| Named::new(c.zh(), c.code()))
+                .collect(),
+        }
+    }
+
+    /// Number of cases indexed.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Adds or replaces a case. `content` is false for accusations the user may not read: their
+    /// summary and accuser are left out.
+    pub fn upsert(&mut self, doc: &SearchDoc, content: bool) {
+        let (name, summary) = if content {
+            (doc.petitioner.as_str(), doc.summary.as_str())
+        } else {
+            ("", "")
+        };
+        let (full, initials) = pinyin_of(name);
+        let number = doc.number.to_lowercase();
+        let title = if content { doc.title.as_str() } else { "" };
+        let at = self.arena.len() as u32;
+        let mut lens = [0u16; 6];
+        for (i, part) in [
+            number.as_str(),
+            title,
+            name,
+            summary,
+            full.as_str(),
+            initials.as_str(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let cut = truncate(part, u16::MAX as usize);
+            self.arena.push_str(cut);
+            lens[i] = cut.len() as u16;
+        }
+        let mut bloom = [0u64; 4];
+        add_to_bloom(&mut bloom, &self.arena[at as usize..]);
+        let code = |list: &[Named], value: Option<&str>| -> u8 {
+            value
+                .and_then(|v| list.iter().position(|n| n.code == v))
+                .map_or(NONE8, |p| p as u8)
+        };
+        let mut flags = 0;
+        for (on, flag) in [
+            (doc.supervised, FLAG_SUPERVISED),
+            (doc.backlog, FLAG_BACKLOG),
+            (doc.collective, FLAG_COLLECTIVE),
+            (doc.repeat, FLAG_REPEAT),
+            (doc.leader.is_some(), FLAG_PACKAGED),
+        ] {
+            if on {
+                flags |= flag;
+            }
+        }
+        let entry = Doc {
+            id: doc.id,
+            at,
+            lens,
+            county: code(&self.counties, Some(&doc.county)),
+            township: self
+                .township_of
+                .get(&doc.township)
+                .copied()
+                .unwrap_or(NONE16),
+            unit: doc
+                .unit
+                .and_then(|u| self.unit_of.get(&u).copied())
+                .unwrap_or(NONE16),
+            leader: doc
+                .leader
+                .and_then(|l| self.leader_of.get(&l).copied())
+                .unwrap_or(NONE16),
+            category: code(&self.categories, doc.category.map(|c| c.code())),
+            channel: Channel::ALL
+                .iter()
+                .position(|c| *c == doc.channel)
+                .map_or(NONE8, |p| p as u8),
+            state: State::ALL
+                .iter()
+                .position(|s| *s == doc.state)
+                .map_or(NONE8, |p| p as u8),
+            flags,
+            due: doc
+                .due_on
+                .map_or(i32::MIN, |d| chrono::Datelike::num_days_from_ce(&d)),
+        };
+        match self.docs.binary_search_by_key(&doc.id, |d| d.id) {
+            Ok(position) => {
+                self.docs[position] = entry;
+                self.blooms[position] = bloom;
+            }
+            Err(position) => {
+                self.docs.insert(position, entry);
+                self.blooms.insert(position, bloom);
+            }
+        }
+    }
+
+    fn field<'a>(&'a self, doc: &Doc, which: usize) -> &'a str {
+        let start = doc.at as usize + doc.lens[..which].iter().map(|l| *l as usize).sum::<usize>();
+        &self.arena[start..start + doc.lens[which] as usize]
+    }
+
+    /// Runs `query` as seen on `today`, returning the best `limit` hits; with `within`, only those
+    /// index positions are searched (a longer version of the previous query).
+    pub fn search(
+        &self,
+        query: &Query,
+        today: NaiveDate,
+        limit: usize,
+        within: Option<&[u32]>,
+    ) -> Results {
+        if query.is_empty() {
+            return Results::default();
+        }
+        let prepared: Vec<Vec<Prepared>> = query
+            .groups
+            .iter()
+            .map(|g| g.iter().map(|a| self.prepare(a, today)).collect())
+            .collect();
+        let positions: Vec<u32> = match within {
+            Some(w) => w.to_vec(),
+            None => (0..self.docs.len() as u32).collect(),
+        };
+        let halves: Vec<&[u32]> = {
+            let mid = positions.len() / 2;
+            vec![&positions[..mid], &positions[mid..]]
+        };
+        let parts: Vec<PartResult> = std::thread::scope(|scope| {
+            let handles: Vec<_> = halves
+                .into_iter()
+                .map(|part| {
+                    let prepared = &prepared;
+                    scope.spawn(move || {
+                        let mut matched = Vec::new();
+                        let mut best: BinaryHeap<std::cmp::Reverse<(i64, u32)>> = BinaryHeap::new();
+                        for &p in part {
+                            if let Some(score) = self.score(p as usize, prepared) {
+                                matched.push(p);
+                                best.push(std::cmp::Reverse((score, p)));
+                                if best.len() > RESCORE {
+                                    best.pop();
+                                }
+                            }
+                        }
+                        (matched, best.into_iter().map(|r| r.0).collect::<Vec<_>>())
+                    })
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        let mut matched = Vec::new();
+        let mut candidates = Vec::new();
+        for (m, c) in parts {
+            matched.extend(m);
+            candidates.extend(c);
+        }
+        candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        candidates.truncate(RESCORE);
+        let matcher = SkimMatcherV2::default();
+        let texts: Vec<&str> = prepared
+            .iter()
+            .flatten()
+            .filter(|p| !p.atom.negate)
+            .filter_map(|p| match &p.atom.term {
+                Term::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        let mut hits: Vec<Hit> = candidates
+            .into_iter()
+            .map(|(cheap, p)| {
+                let doc = &self.docs[p as usize];
+                let title = self.field(doc, 1);
+                let mut highlights = Vec::new();
+                let mut fine = 0;
+                for text in &texts {
+                    for which in [0, 2, 1, 3] {
+                        if let Some((score, indices)) =
+                            matcher.fuzzy_indices(self.field(doc, which), text)
+                        {
+                            fine += score * [4, 3, 2, 1][which];
+                            if which == 1 {
+                                highlights.extend(indices);
+                            }
+                            break;
+                        }
+                    }
+                }
+                highlights.sort_unstable();
+                highlights.dedup();
+                Hit {
+                    id: doc.id,
+                    score: cheap * 1000 + fine,
+                    number: self.field(doc, 0).to_uppercase(),
+                    title: title.to_string(),
+                    highlights,
+                    county: self
+                        .counties
+                        .get(doc.county as usize)
+                        .map_or(String::new(), |c| c.text.clone()),
+                    state: State::ALL
+                        .get(doc.state as usize)
+                        .copied()
+                        .unwrap_or(State::Registered),
+                }
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.cmp(&a.score).then(b.id.cmp(&a.id)));
+        hits.truncate(limit);
+        matched.sort_unstable();
+        Results {
+            total: matched.len(),
+            hits,
+            matched,
+        }
+    }
+
+    fn prepare<'q>(&self, atom: &'q Atom, today: NaiveDate) -> Prepared<'q> {
+        let mut p = Prepared {
+            atom,
+            mask: [0; 4],
+            id_shaped: false,
+            tables: Tables::default(),
+            due_limit: 0,
+            today: 0,
+        };
+        p.today = chrono::Datelike::num_days_from_ce(&today);
+        match &atom.term {
+            Term::Text { text, mode } => {
+                add_to_bloom(&mut p.mask, text);
+                let digits = text.chars().filter(|c| c.is_ascii_digit()).count();
+                p.id_shaped = digits >= 3 || text.starts_with("nx");
+                if !p.id_shaped {
+                    let score =
+                        |list: &[Named]| list.iter().map(|n| named_score(n, text, mode)).collect();
+                    p.tables = Tables {
+                        counties: score(&self.counties),
+                        townships: score(&self.townships),
+                        units: score(&self.units),
+                        leaders: score(&self.leaders),
+                        categories: score(&self.categories),
+                    };
+                }
+            }
+            Term::Field(field) => {
+                let by_name = |list: &[Named], value: &str| -> Vec<i64> {
+                    list.iter()
+                        .map(|n| {
+                            let hit = n.text.contains(value)
+                                || n.full.contains(value)
+                                || n.initials == value
+                                || n.code.starts_with(value);
+                            i64::from(hit)
+                        })
+                        .collect()
+                };
+                match field {
+                    Field::Region(v) => {
+                        p.tables.counties = by_name(&self.counties, v);
+                        p.tables.townships = by_name(&self.townships, v);
+                    }
+                    Field::Category(v) => p.tables.categories = by_name(&self.categories, v),
+                    Field::Unit(v) => p.tables.units = by_name(&self.units, v),
+                    Field::Leader(v) => p.tables.leaders = by_name(&self.leaders, v),
+                    Field::DueWithin(days) => p.due_limit = *days as i32,
+                    _ => {}
+                }
+            }
+        }
+        p
+    }
+
+    /// The cheap score of a case, or `None` when it does not match.
+    fn score(&self, position: usize, groups: &[Vec<Prepared>]) -> Option<i64> {
+        let doc = &self.docs[position];
+        let bloom = &self.blooms[position];
+        let mut total = 0;
+        for group in groups {
+            let mut group_score = None;
+            for p in group {
+                let hit = self.atom_score(doc, bloom, p);
+                let result = if p.atom.negate {
+                    if hit.is_some() { None } else { Some(0) }
+                } else {
+                    hit
+                };
+                if let Some(s) = result {
+                    group_score = Some(group_score.map_or(s, |g: i64| g.max(s)));
+                }
+            }
+            total += group_score?;
+        }
+        Some(total)
+    }
+
+    fn atom_score(&self, doc: &Doc, bloom: &[u64; 4], p: &Prepared) -> Option<i64> {
+        let lookup = |list: &Vec<i64>, index: usize| list.get(index).copied().filter(|s| *s > 0);
+        match &p.atom.term {
+            Term::Field(field) => {
+                let ok = match field {
+                    Field::State(state) => State::ALL.get(doc.state as usize) == Some(state),
+                    Field::Overdue => doc.due != i32::MIN && doc.due < p.today,
+                    Field::DueWithin(_) => doc.due != i32::MIN && doc.due <= p.today + p.due_limit,
+                    Field::Region(_) => {
+                        lookup(&p.tables.counties, doc.county as usize).is_some()
+                            || lookup(&p.tables.townships, doc.township as usize).is_some()
+                    }
+                    Field::Category(_) => {
+                        lookup(&p.tables.categories, doc.category as usize).is_some()
+                    }
+                    Field::Unit(_) => lookup(&p.tables.units, doc.unit as usize).is_some(),
+                    Field::Leader(_) => lookup(&p.tables.leaders, doc.leader as usize).is_some(),
+                    Field::Channel(channel) => {
+                        Channel::ALL.get(doc.channel as usize) == Some(channel)
+                    }
+                    Field::Flag(flag) => {
+                        let bit = match flag {
+                            Flag::Supervised => FLAG_SUPERVISED,
+                            Flag::Backlog => FLAG_BACKLOG,
+                            Flag::Collective => FLAG_COLLECTIVE,
+                            Flag::Repeat => FLAG_REPEAT,
+                            Flag::Packaged => FLAG_PACKAGED,
+                        };
+                        doc.flags & bit != 0
+                    }
+                };
+                ok.then_some(0)
+            }
+            Term::Text { text, mode } => {
+                if p.id_shaped {
+                    return id_score(self.field(doc, 0), text, mode);
+                }
+                let mut best: Option<i64> = None;
+                let mut consider = |s: Option<i64>, weight: i64| {
+                    if let Some(s) = s {
+                        best = Some(best.map_or(s * weight, |b: i64| b.max(s * weight)));
+                    }
+                };
+                consider(lookup(&p.tables.townships, doc.township as usize), 2);
+                consider(lookup(&p.tables.counties, doc.county as usize), 2);
+                consider(lookup(&p.tables.units, doc.unit as usize), 2);
+                consider(lookup(&p.tables.leaders, doc.leader as usize), 2);
+                consider(lookup(&p.tables.categories, doc.category as usize), 2);
+                if covers(bloom, &p.mask) {
+                    consider(text_score(self.field(doc, 2), text, mode), 3);
+                    consider(text_score(self.field(doc, 4), text, mode), 3);
+                    consider(
+                        text_score(self.field(doc, 5), text, mode).map(|s| s + 10),
+                        3,
+                    );
+                    consider(text_score(self.field(doc, 1), text, mode), 2);
+                    consider(text_score(self.field(doc, 3), text, mode), 1);
+                }
+                best
+            }
+        }
+    }
+}
+
+/// What one thread found: every matching position, and its best (cheap score, position) pairs.
+type PartResult = (Vec<u32>, Vec<(i64, u32)>);
+
+/// Table scores of one text term, per entry (0 = no match).
+#[derive(Debug, Default)]
+struct Tables {
+    counties: Vec<i64>,
+    townships: Vec<i64>,
+    units: Vec<i64>,
+    leaders: Vec<i64>,
+    categories: Vec<i64>,
+}
+
+struct Prepared<'q> {
+    atom: &'q Atom,
+    mask: [u64; 4],
+    id_shaped: bool,
+    tables: Tables,
+    due_limit: i32,
+    today: i32,
+}
+
+fn named_score(named: &Named, text: &str, mode: &TextMode) -> i64 {
+    [&named.text, &named.full, &named.initials]
+        .iter()
+        .filter_map(|field| text_score(field, text, mode))
+        .max()
+        .unwrap_or(0)
+}
+
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Number matching: dashes are ignored; an exact number scores highest, a contained one well.
+fn id_score(number: &str, text: &str, mode: &TextMode) -> Option<i64> {
+    let clean = |s: &str| s.chars().filter(|c| *c != '-').collect::<String>();
+    let (number, text) = (clean(number), clean(text));
+    if number == text {
+        return Some(10_000);
+    }
+    let found = match mode {
+        TextMode::Prefix => number.starts_with(&text),
+        TextMode::Suffix => number.ends_with(&text),
+        _ => number.contains(&text),
+    };
+    found.then(|| 5_000 - (number.len() - text.len()) as i64)
+}
+
+/// A cheap score of `text` in `field`: contiguous beats scattered, earlier beats later; `None`
+/// when the characters do not all appear in order (fuzzy) or as required (other modes).
+pub fn text_score(field: &str, text: &str, mode: &TextMode) -> Option<i64> {
+    if field.is_empty() {
+        return None;
+    }
+    let length = text.chars().count() as i64;
+    match mode {
+        TextMode::Exact => field.find(text).map(|at| 100 * length - at.min(50) as i64),
+        TextMode::Prefix => field.starts_with(text).then_some(120 * length),
+        TextMode::Suffix => field.ends_with(text).then_some(110 * length),
+        TextMode::Fuzzy => {
+            if let Some(at) = field.find(text) {
+                return Some(100 * length - (at as i64).min(50));
+            }
+            // Characters in order, scattered: fewer gaps score higher.
+            let mut chars = field.chars();
+            let mut gaps = 0i64;
+            let mut first = true;
+            for wanted in text.chars() {
+                let mut skipped = 0;
+                loop {
+                    match chars.next() {
+                        Some(c) if c == wanted => break,
+                        Some(_) => skipped += 1,
+                        None => return None,
+                    }
+                }
+                if !first {
+                    gaps += skipped.min(20);
+                }
+                first = false;
+            }
+            Some((60 * length - gaps).max(1))
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Search: an in-memory index over every case the user may see, the fzf-style query language,
+//! and keeping the index current from the store's change feed.
+//!
+//! May import `store` and `domain`; never `ui` or `app`.
+
+mod index;
+pub mod query;
+
+pub use index::{Hit, Index, Results, pinyin_of, text_score};
+pub use query::{Query, QueryError, parse};
+
+use crate::domain::{Class, Role};
+use crate::store::{SearchDoc, Store, StoreError};
+
+/// Cases read from the store per batch while building.
+const BATCH: usize = 20_000;
+
+/// Whether a user may search a case's content: accusation content and the accuser only for
+/// supervisors and admins in scope (Art 30).
+pub fn content_visible(doc: &SearchDoc, role: Role, scope: &str) -> bool {
+    doc.class != Some(Class::Accusation)
+        || (matches!(role, Role::Supervisor | Role::Admin) && doc.county.starts_with(scope))
+}
+
+/// Builds the index of every case, calling `progress` with the number indexed so far; returns the
+/// index and the change-feed position it is current to.
+pub fn build(
+    store: &dyn Store,
+    role: Role,
+    scope: &str,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(Index, i64), StoreError> {
+    let head = store.head()?;
+    let mut index = Index::new(&store.units()?, &store.leaders()?);
+    let mut after = 0;
+    loop {
+        let docs = store.search_docs(after, BATCH)?;
+        let Some(last) = docs.last() else { break };
+        after = last.id;
+        for doc in &docs {
+            index.upsert(doc, content_visible(doc, role, scope));
+        }
+        progress(index.len());
+    }
+    Ok((index, head))
+}
+
+/// Applies every change after `seq` to the index; returns the new position.
+pub fn refresh(
+    index: &mut Index,
+    store: &dyn Store,
+    seq: i64,
+    role: Role,
+    scope: &str,
+) -> Result<i64, StoreError> {
+    let (head, ids) = store.changed_since(seq)?;
+    for id in ids {
+        if let Some(doc) = store
+            .search_docs(id - 1, 1)?
+            .into_iter()
+            .find(|d| d.id == id)
+        {
+            index.upsert(&doc, content_visible(&doc, role, scope));
+        }
+    }
+    Ok(head)
+}

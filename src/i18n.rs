@@ -118,6 +118,8 @@ texts! {
     ModeNormal = ("浏览", "NORMAL"),
     ModeHelp = ("帮助", "HELP"),
     ModePalette = ("命令", "COMMAND"),
+    ModeSearch = ("搜索", "SEARCH"),
+    SearchTitle = ("搜索", "Search"),
     HelpTitle = ("按键帮助", "Keys"),
     HelpFooter = ("按 Esc 或 ? 关闭", "Esc or ? closes"),
     PaletteTitle = ("命令面板", "Command palette"),

@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use xinfang::app::console::{Setup, initial_state};
-use xinfang::app::run::{Clipboard, Inputs, run};
+use xinfang::app::run::{Clipboard, Inputs, Shared, run};
 use xinfang::app::state::{Focus, Msg, Overlay, State, ThemeName};
 use xinfang::domain::Rules;
 use xinfang::i18n::Lang;
@@ -45,6 +45,10 @@ fn setup(store: Arc<dyn Store>, lang: Lang, keymap: Keymap, notices: Vec<String>
 fn script(keys: &[&str]) -> VecDeque<Msg> {
     let mut out = VecDeque::new();
     for item in keys {
+        if *item == "poll" {
+            out.push_back(Msg::Poll);
+            continue;
+        }
         if let Some(text) = item.strip_prefix("text:") {
             for c in text.chars() {
                 out.push_back(Msg::Key(crossterm::event::KeyEvent::new(
@@ -115,6 +119,7 @@ fn drive_with(setup: Setup, width: u16, height: u16, keys: &[&str]) -> Driven {
             state,
             Inputs::Script(script(keys)),
             &mut clipboard,
+            &Shared::default(),
         ))
         .expect("run");
     // The screen of the final state, drawn afresh: TestBackend keeps stale cells under the second
@@ -392,6 +397,7 @@ fn a_refresh_keeps_the_selection_on_the_same_case() {
             state,
             keys,
             &mut Recorded::default(),
+            &Shared::default(),
         ))
         .expect("run");
     let id = state.table.selected_row().map(|r| r.id).expect("selected");
@@ -410,6 +416,7 @@ fn a_refresh_keeps_the_selection_on_the_same_case() {
             state,
             keys,
             &mut Recorded::default(),
+            &Shared::default(),
         ))
         .expect("run");
     assert_eq!(state.table.selected_row().map(|r| r.id), Some(id));
@@ -451,6 +458,7 @@ fn a_small_terminal_says_so_and_resizing_redraws() {
             state,
             inputs,
             &mut Recorded::default(),
+            &Shared::default(),
         ))
         .expect("run");
     assert_eq!((state.width, state.height), (100, 30));
@@ -561,6 +569,7 @@ fn hostile_petition_text_never_reaches_the_terminal() {
             state,
             Inputs::Script(keys),
             &mut Recorded::default(),
+            &Shared::default(),
         ))
         .expect("run");
     assert_eq!(state.detail.as_ref().map(|d| d.case.id), Some(planted.id));
@@ -618,5 +627,121 @@ fn a_queue_from_the_settings_is_listed_with_its_columns() {
     assert_eq!(
         driven.state.counts.last().copied().flatten(),
         Some(driven.state.table.rows.len() as u64)
+    );
+}
+
+#[test]
+fn search_opens_a_case_keeps_good_results_on_bad_syntax_and_esc_returns() {
+    let (_dir, store) = open_demo(3000);
+    let found = drive(
+        &store,
+        Lang::En,
+        120,
+        40,
+        &["/", "text:NX-2026-000123", "enter"],
+    );
+    assert_eq!(
+        found.state.detail.as_ref().map(|d| d.case.number.as_str()),
+        Some("NX-2026-000123")
+    );
+    assert_eq!(found.state.focus, Focus::Detail);
+    let typing = drive(&store, Lang::En, 120, 40, &["/", "text:工资 !"]);
+    match &typing.state.overlay {
+        Overlay::Search(search) => {
+            assert!(
+                search
+                    .error
+                    .as_deref()
+                    .is_some_and(|e| e.contains("`!` needs something to negate")),
+                "{:?}",
+                search.error
+            );
+            assert!(!search.hits.is_empty(), "the last good results stay");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        typing.screen.contains("needs something to negate"),
+        "{}",
+        typing.screen
+    );
+    let back = drive(
+        &store,
+        Lang::En,
+        120,
+        40,
+        &["1", "j", "2", "/", "text:交房", "esc"],
+    );
+    assert_eq!(back.state.overlay, Overlay::None);
+    assert_eq!(back.state.focus, Focus::Table);
+    assert_eq!(back.state.queue_index, 1, "where the user was");
+    let snapshot = drive(&store, Lang::En, 80, 24, &["/", "text:zw 金凤 !工资"]);
+    insta::assert_snapshot!("search_en_80x24", stable(&snapshot));
+}
+
+#[test]
+fn a_change_in_another_console_reaches_the_queues_and_the_index() {
+    let (_dir, store) = open_demo(2000);
+    let setup = setup(
+        Arc::clone(&store),
+        Lang::En,
+        Keymap::default_preset(),
+        Vec::new(),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let state = initial_state(&setup, 120, 40).expect("state");
+    let shared = Shared::default();
+    let keys = Inputs::Script(script(&["1", "end", "2", "j", "j"]));
+    let state = runtime
+        .block_on(run(
+            &mut terminal,
+            Arc::clone(&store),
+            state,
+            keys,
+            &mut Recorded::default(),
+            &shared,
+        ))
+        .expect("run");
+    let selected = state.table.selected_row().map(|r| r.id);
+    let all_before = state.counts.last().copied().flatten();
+    // Another console registers a case.
+    let other = store::open(&state.db_label, Rules::default(), OpenMode::ReadWrite).expect("open");
+    let mut intake = state.detail.as_ref().expect("detail").case.intake.clone();
+    intake.title = "另一控制台新登记的信访件".into();
+    intake.received_on = today();
+    other
+        .register(&intake, "li.na", common::now())
+        .expect("register");
+    // The once-a-second check sees it.
+    let keys = Inputs::Script(script(&["poll", "/", "text:另一控制台"]));
+    let state = runtime
+        .block_on(run(
+            &mut terminal,
+            Arc::clone(&store),
+            state,
+            keys,
+            &mut Recorded::default(),
+            &shared,
+        ))
+        .expect("run");
+    assert_eq!(
+        state.counts.last().copied().flatten(),
+        all_before.map(|n| n + 1)
+    );
+    match &state.overlay {
+        Overlay::Search(search) => assert_eq!(
+            search.hits.first().map(|h| h.title.as_str()),
+            Some("另一控制台新登记的信访件")
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        state.table.selected_row().map(|r| r.id),
+        selected,
+        "the selection stayed on its case"
     );
 }

@@ -84,6 +84,8 @@ pub fn initial_state(setup: &Setup, width: u16, height: u16) -> Result<State, St
         requests: Requests::default(),
         copied: None,
         loaded_at: String::new(),
+        index: super::state::IndexStatus::Building(0),
+        head: 0,
         quit: false,
     })
 }
@@ -144,12 +146,14 @@ pub fn open(setup: Setup) -> std::io::Result<()> {
         terminal.clear()?;
         let mut out = std::io::stdout();
         let mut clipboard = Osc52(&mut out);
+        let shared = super::run::Shared::default();
         run(
             &mut terminal,
             setup.store.clone(),
             state,
             Inputs::Channel(rx),
             &mut clipboard,
+            &shared,
         )
         .await
         .map(drop)

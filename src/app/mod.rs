@@ -8,6 +8,7 @@ pub mod console;
 pub mod palette;
 pub mod queues;
 pub mod run;
+pub mod searching;
 pub mod state;
 pub mod terminal;
 pub mod update;

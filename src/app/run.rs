@@ -89,16 +89,121 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             },
             Err(e) => failed(request, e),
         },
-        Effect::Copy(_) => return None,
+        Effect::CheckChanges => match store.head() {
+            Ok(head) => Msg::ChangesSeen { head },
+            Err(e) => failed(0, e),
+        },
+        Effect::Copy(_)
+        | Effect::BuildIndex { .. }
+        | Effect::Search { .. }
+        | Effect::RefreshIndex { .. } => {
+            return None;
+        }
     })
 }
 
-/// Runs an effect off the UI task; its result comes back on `results`.
-fn spawn(effect: Effect, store: &Arc<dyn Store>, results: &mpsc::UnboundedSender<Msg>) {
+/// The search index and the newest search request, shared with the blocking tasks. The caller
+/// owns it, so that a state handed back into `run` keeps its index.
+#[derive(Clone, Default)]
+pub struct Shared {
+    index: Arc<std::sync::RwLock<Option<crate::search::Index>>>,
+    latest_search: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Performs an effect that needs the search index; other effects go to `perform`.
+fn perform_indexed(
+    effect: Effect,
+    store: &dyn Store,
+    shared: &Shared,
+    results: &mpsc::UnboundedSender<Msg>,
+) -> Option<Msg> {
+    use std::sync::atomic::Ordering;
+    match effect {
+        Effect::BuildIndex { role, region } => {
+            let progress = results.clone();
+            let built = crate::search::build(store, role, &region, &mut |indexed| {
+                let _ = progress.send(Msg::IndexProgress { indexed });
+            });
+            Some(match built {
+                Ok((index, head)) => {
+                    *shared.index.write().unwrap_or_else(|p| p.into_inner()) = Some(index);
+                    Msg::IndexReady { head }
+                }
+                Err(e) => Msg::IndexFailed {
+                    error: e.to_string(),
+                },
+            })
+        }
+        Effect::RefreshIndex {
+            since,
+            role,
+            region,
+        } => {
+            let mut guard = shared.index.write().unwrap_or_else(|p| p.into_inner());
+            let index = guard.as_mut()?;
+            Some(
+                match crate::search::refresh(index, store, since, role, &region) {
+                    Ok(head) => Msg::IndexRefreshed { head },
+                    Err(e) => Msg::LoadFailed {
+                        request: 0,
+                        error: e.to_string(),
+                        clock: clock().1,
+                    },
+                },
+            )
+        }
+        Effect::Search {
+            request,
+            query,
+            today,
+            within,
+        } => {
+            shared.latest_search.store(request, Ordering::SeqCst);
+            let parsed = crate::search::parse(&query).ok()?;
+            let guard = shared.index.read().unwrap_or_else(|p| p.into_inner());
+            let index = guard.as_ref()?;
+            let stale = || shared.latest_search.load(Ordering::SeqCst) != request;
+            let results = index.search_until(
+                &parsed,
+                today,
+                super::searching::SEARCH_ROWS,
+                within.as_deref(),
+                &stale,
+            );
+            Some(Msg::SearchDone {
+                request,
+                query,
+                results: Box::new(results),
+            })
+        }
+        other => perform(other, store),
+    }
+}
+
+/// Runs an effect off the UI task; its result comes back on `results`. Every spawned effect
+/// answers with exactly one message (an empty search result if there is nothing to say), so the
+/// loop can count what is in flight.
+fn spawn(
+    effect: Effect,
+    store: &Arc<dyn Store>,
+    shared: &Shared,
+    results: &mpsc::UnboundedSender<Msg>,
+) {
     let store = Arc::clone(store);
+    let shared = shared.clone();
     let results = results.clone();
     tokio::task::spawn_blocking(move || {
-        if let Some(msg) = perform(effect, store.as_ref()) {
+        let fallback = match &effect {
+            Effect::Search { request, query, .. } => Some(Msg::SearchDone {
+                request: *request,
+                query: query.clone(),
+                results: Box::default(),
+            }),
+            Effect::RefreshIndex { since, .. } => Some(Msg::IndexRefreshed { head: *since }),
+            _ => None,
+        };
+        let msg = perform_indexed(effect, store.as_ref(), &shared, &results).or(fallback);
+        if let Some(msg) = msg {
             let _ = results.send(msg);
         }
     });
@@ -112,6 +217,7 @@ pub async fn run<B: Backend>(
     mut state: State,
     mut inputs: Inputs,
     clipboard: &mut dyn Clipboard,
+    shared: &Shared,
 ) -> Result<State, B::Error> {
     let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
     let mut in_flight = 0usize;
@@ -122,7 +228,7 @@ pub async fn run<B: Backend>(
                 continue;
             }
             *in_flight += 1;
-            spawn(effect, &store, &results_tx);
+            spawn(effect, &store, shared, &results_tx);
         }
     };
     // A fresh state loads everything; a state handed back in (tests continue one) keeps its data.
@@ -132,6 +238,10 @@ pub async fn run<B: Backend>(
     terminal.draw(|frame| ui::draw(frame, &state))?;
     let mut minute = tokio::time::interval(Duration::from_secs(60));
     minute.tick().await;
+    // Changes by other consoles show within a second: one small query, no redraw unless changed.
+    let mut second = tokio::time::interval(Duration::from_secs(1));
+    second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    second.tick().await;
     loop {
         if state.quit {
             break;
@@ -139,15 +249,18 @@ pub async fn run<B: Backend>(
         let first = match &mut inputs {
             Inputs::Channel(rx) => tokio::select! {
                 Some(msg) = rx.recv() => msg,
-                Some(msg) = results.recv() => { in_flight = in_flight.saturating_sub(1); msg }
+                Some(msg) = results.recv() => { if msg.answers_effect() { in_flight = in_flight.saturating_sub(1); } msg }
                 _ = minute.tick() => { let (today, clock) = clock(); Msg::Tick { today, clock } }
+                _ = second.tick() => Msg::Poll,
                 else => break,
             },
             Inputs::Script(script) => {
                 if in_flight > 0 {
                     match results.recv().await {
                         Some(msg) => {
-                            in_flight -= 1;
+                            if msg.answers_effect() {
+                                in_flight -= 1;
+                            }
                             msg
                         }
                         None => break,
@@ -171,7 +284,9 @@ pub async fn run<B: Backend>(
                 Some(msg) => msg,
                 None => match results.try_recv() {
                     Ok(msg) => {
-                        in_flight = in_flight.saturating_sub(1);
+                        if msg.answers_effect() {
+                            in_flight = in_flight.saturating_sub(1);
+                        }
                         msg
                     }
                     Err(_) => break,

@@ -73,12 +73,36 @@ pub struct Palette {
     pub recall: Option<usize>,
 }
 
+/// The `/` search: input, results and selection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Search {
+    pub input: String,
+    pub hits: Vec<crate::search::Hit>,
+    pub total: usize,
+    pub selected: usize,
+    /// What is wrong with the input (the last good results stay).
+    pub error: Option<String>,
+    /// The query text the matches below belong to, and every matching index position (a longer
+    /// query only searches these).
+    pub narrowing: Option<(String, Vec<u32>)>,
+    pub searching: bool,
+}
+
+/// The search index being built in the background.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexStatus {
+    Building(usize),
+    Ready,
+    Failed(String),
+}
+
 /// What covers the main screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     None,
     Help { scroll: u16 },
     Palette(Palette),
+    Search(Search),
 }
 
 /// Whether the numbers on screen are current.
@@ -152,6 +176,7 @@ pub struct Requests {
     pub page: u64,
     pub detail: u64,
     pub find: u64,
+    pub search: u64,
 }
 
 impl Requests {
@@ -196,6 +221,9 @@ pub struct State {
     pub copied: Option<String>,
     /// Wall-clock HH:MM of the last successful load.
     pub loaded_at: String,
+    pub index: IndexStatus,
+    /// The store's change position the screen and index are current to (0 until known).
+    pub head: i64,
     pub quit: bool,
 }
 
@@ -237,6 +265,45 @@ pub enum Msg {
     },
     /// SIGTERM or SIGHUP: leave now.
     Shutdown,
+    /// The search index has this many cases so far.
+    IndexProgress {
+        indexed: usize,
+    },
+    IndexReady {
+        head: i64,
+    },
+    IndexFailed {
+        error: String,
+    },
+    IndexRefreshed {
+        head: i64,
+    },
+    SearchDone {
+        request: u64,
+        query: String,
+        results: Box<crate::search::Results>,
+    },
+    /// Time to look for changes made by other consoles.
+    Poll,
+    /// The store's newest change position.
+    ChangesSeen {
+        head: i64,
+    },
+}
+
+impl Msg {
+    /// True for messages that answer an effect (progress reports do not).
+    pub fn answers_effect(&self) -> bool {
+        !matches!(
+            self,
+            Msg::IndexProgress { .. }
+                | Msg::Key(_)
+                | Msg::Resize(..)
+                | Msg::Tick { .. }
+                | Msg::Shutdown
+                | Msg::Poll
+        )
+    }
 }
 
 /// Work the loop must do outside `update`.
@@ -267,6 +334,22 @@ pub enum Effect {
     },
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    BuildIndex {
+        role: crate::domain::Role,
+        region: String,
+    },
+    Search {
+        request: u64,
+        query: String,
+        today: NaiveDate,
+        within: Option<Vec<u32>>,
+    },
+    RefreshIndex {
+        since: i64,
+        role: crate::domain::Role,
+        region: String,
+    },
+    CheckChanges,
 }
 
 /// Rows fetched per page load.

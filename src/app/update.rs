@@ -7,6 +7,7 @@
 
 use super::action::Action;
 use super::palette::{self, Command};
+use super::searching;
 use super::state::{Effect, Focus, Link, Msg, Overlay, PAGE_ROWS, Palette, State};
 use crate::i18n::Text;
 use crate::keymap::{Context, Key, Lookup};
@@ -145,12 +146,23 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.quit = true;
             Vec::new()
         }
+        other => searching::on_msg(state, &other).unwrap_or_default(),
     }
+}
+
+/// Reloads counts, the queue and the detail, keeping the selection on its case.
+pub fn reload_keeping_selection(state: &mut State) -> Vec<Effect> {
+    reload(state, true)
 }
 
 /// The first effects after start: counts, the first page, and nothing selected yet.
 pub fn start(state: &mut State) -> Vec<Effect> {
-    reload(state, false)
+    let mut effects = reload(state, false);
+    effects.push(Effect::BuildIndex {
+        role: state.role,
+        region: state.scope.region.clone(),
+    });
+    effects
 }
 
 fn mark_live(state: &mut State, clock: String) {
@@ -162,6 +174,7 @@ fn mark_live(state: &mut State, clock: String) {
 fn contexts(state: &State) -> Vec<Context> {
     match &state.overlay {
         Overlay::Palette(_) => vec![Context::Palette],
+        Overlay::Search(_) => vec![Context::Search],
         Overlay::Help { .. } => vec![Context::Table, Context::Global],
         Overlay::None => {
             let focused = match state.focus {
@@ -187,12 +200,14 @@ fn on_key(state: &mut State, event: crossterm::event::KeyEvent) -> Vec<Effect> {
             state.pending_keys = keys;
             Vec::new()
         }
-        Lookup::NotFound => {
-            if let Overlay::Palette(palette) = &mut state.overlay {
+        Lookup::NotFound => match &mut state.overlay {
+            Overlay::Palette(palette) => {
                 edit_palette(palette, &event);
+                Vec::new()
             }
-            Vec::new()
-        }
+            Overlay::Search(_) => searching::edit(state, &event),
+            _ => Vec::new(),
+        },
     }
 }
 
@@ -333,6 +348,9 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::PaletteRun => run_palette(state),
+        Action::OpenSearch | Action::SearchNext | Action::SearchPrevious | Action::SearchOpen => {
+            searching::apply(state, action)
+        }
     }
 }
 

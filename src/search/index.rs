@@ -304,6 +304,19 @@ impl Index {
         limit: usize,
         within: Option<&[u32]>,
     ) -> Results {
+        self.search_until(query, today, limit, within, &|| false)
+    }
+
+    /// `search`, giving up (with empty results) as soon as `cancelled` says so — a newer keystroke
+    /// has made this search stale. Checked every few thousand cases.
+    pub fn search_until(
+        &self,
+        query: &Query,
+        today: NaiveDate,
+        limit: usize,
+        within: Option<&[u32]>,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Results {
         if query.is_empty() {
             return Results::default();
         }
@@ -328,7 +341,10 @@ impl Index {
                     scope.spawn(move || {
                         let mut matched = Vec::new();
                         let mut best: BinaryHeap<std::cmp::Reverse<(i64, u32)>> = BinaryHeap::new();
-                        for &p in part {
+                        for (n, &p) in part.iter().enumerate() {
+                            if n % 4096 == 0 && cancelled() {
+                                return (Vec::new(), Vec::new());
+                            }
                             if let Some(score) = self.score(p as usize, prepared) {
                                 matched.push(p);
                                 best.push(std::cmp::Reverse((score, p)));
@@ -343,6 +359,9 @@ impl Index {
                 .collect();
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
+        if cancelled() {
+            return Results::default();
+        }
         let mut matched = Vec::new();
         let mut candidates = Vec::new();
         for (m, c) in parts {

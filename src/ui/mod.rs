@@ -75,6 +75,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State) {
         Overlay::None => {}
         Overlay::Help { scroll } => overlay::help(frame, state, body, *scroll),
         Overlay::Palette(palette) => overlay::palette(frame, state, body, palette),
+        Overlay::Search(search) => overlay::search(frame, state, body, search),
     }
 }
 
@@ -166,6 +167,7 @@ fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
         Overlay::None => Text::ModeNormal,
         Overlay::Help { .. } => Text::ModeHelp,
         Overlay::Palette(_) => Text::ModePalette,
+        Overlay::Search(_) => Text::ModeSearch,
     };
     let link = match &state.link {
         Link::Loading => Text::Loading.get(lang).to_string(),

@@ -138,3 +138,95 @@ pub fn palette(frame: &mut Frame<'_>, state: &State, area: Rect, palette: &Palet
         .collect();
     frame.render_widget(Paragraph::new(lines), list_area);
 }
+
+/// The search: input, status (matches, indexing progress, or what is wrong with the query) and
+/// the results, with the matched characters of each title highlighted.
+pub fn search(
+    frame: &mut Frame<'_>,
+    state: &State,
+    area: Rect,
+    search: &crate::app::state::Search,
+) {
+    use ratatui::style::Modifier;
+    let lang = state.lang;
+    let theme = theme::theme(state.theme);
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).min(110),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(
+            format!(" {} ", Text::SearchTitle.get(lang)),
+            theme.title,
+        ));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [input_area, status_area, list_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new(format!("/{}▏", clean(&search.input))),
+        input_area,
+    );
+    let status = crate::app::searching::status(state, search);
+    let status_style = if search.error.is_some() {
+        theme.overdue
+    } else {
+        theme.muted
+    };
+    frame.render_widget(
+        Paragraph::new(clean(&status).into_owned()).style(status_style),
+        status_area,
+    );
+    let visible = usize::from(list_area.height);
+    let first = search.selected.saturating_sub(visible.saturating_sub(1));
+    let lines: Vec<Line> = search
+        .hits
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible)
+        .map(|(i, hit)| {
+            let base = if i == search.selected {
+                theme.selected
+            } else {
+                theme.text
+            };
+            let mut spans = vec![Span::styled(
+                format!(
+                    "{} {} {} ",
+                    hit.number,
+                    super::fit(&hit.county, 8),
+                    lang.pick(hit.state.zh(), hit.state.en())
+                ),
+                base,
+            )];
+            if hit.title.is_empty() {
+                spans.push(Span::styled(
+                    Text::Restricted.get(lang),
+                    base.patch(theme.muted),
+                ));
+            } else {
+                let title = clean(&hit.title);
+                for (at, c) in title.chars().enumerate() {
+                    let style = if hit.highlights.binary_search(&at).is_ok() {
+                        base.patch(theme.key)
+                            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+                    } else {
+                        base
+                    };
+                    spans.push(Span::styled(c.to_string(), style));
+                }
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list_area);
+}

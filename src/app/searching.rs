@@ -1,0 +1,217 @@
+//! The console's `/` search and its freshness: typing runs a search on the index (the newest
+//! request wins; a longer query searches only the previous matches), Enter opens the case, Esc
+//! returns to where the user was. A once-a-second check of the store's change position reloads
+//! the counts, the queue (keeping the selection) and the index when another console changed
+//! something. Pure, like `update`.
+
+use super::action::Action;
+use super::state::{Effect, Focus, IndexStatus, Msg, Overlay, Search, State};
+use crate::i18n::Text;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Results shown at most.
+pub const SEARCH_ROWS: usize = 200;
+
+/// Handles the search and change messages; `None` for any other message.
+pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
+    Some(match msg {
+        Msg::IndexProgress { indexed } => {
+            if matches!(state.index, IndexStatus::Building(_)) {
+                state.index = IndexStatus::Building(*indexed);
+            }
+            Vec::new()
+        }
+        Msg::IndexReady { head } => {
+            state.index = IndexStatus::Ready;
+            state.head = state.head.max(*head);
+            run_search(state)
+        }
+        Msg::IndexFailed { error } => {
+            state.index = IndexStatus::Failed(error.clone());
+            Vec::new()
+        }
+        Msg::IndexRefreshed { .. } => run_search(state),
+        Msg::SearchDone {
+            request,
+            query,
+            results,
+        } => {
+            if *request == state.requests.search
+                && let Overlay::Search(search) = &mut state.overlay
+            {
+                search.searching = false;
+                search.hits = results.hits.clone();
+                search.total = results.total;
+                search.selected = search.selected.min(search.hits.len().saturating_sub(1));
+                search.narrowing = Some((query.clone(), results.matched.clone()));
+            }
+            Vec::new()
+        }
+        Msg::Poll => {
+            if state.head > 0 {
+                vec![Effect::CheckChanges]
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::ChangesSeen { head } => {
+            if *head <= state.head || state.head == 0 {
+                return Some(Vec::new());
+            }
+            let since = state.head;
+            state.head = *head;
+            let mut effects = super::update::reload_keeping_selection(state);
+            if state.index == IndexStatus::Ready {
+                effects.push(Effect::RefreshIndex {
+                    since,
+                    role: state.role,
+                    region: state.scope.region.clone(),
+                });
+            }
+            effects
+        }
+        _ => return None,
+    })
+}
+
+/// The search actions.
+pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::OpenSearch => {
+            state.overlay = Overlay::Search(Search::default());
+            Vec::new()
+        }
+        Action::SearchNext | Action::SearchPrevious => {
+            if let Overlay::Search(search) = &mut state.overlay
+                && !search.hits.is_empty()
+            {
+                let count = search.hits.len();
+                search.selected = if action == Action::SearchNext {
+                    (search.selected + 1).min(count - 1)
+                } else {
+                    search.selected.saturating_sub(1)
+                };
+            }
+            Vec::new()
+        }
+        Action::SearchOpen => {
+            let Overlay::Search(search) = &state.overlay else {
+                return Vec::new();
+            };
+            let Some(hit) = search.hits.get(search.selected) else {
+                return Vec::new();
+            };
+            let id = hit.id;
+            state.overlay = Overlay::None;
+            state.focus = Focus::Detail;
+            state.compact_detail = true;
+            state.detail_scroll = 0;
+            let request = state.requests.issue();
+            state.requests.detail = request;
+            vec![Effect::LoadDetail { request, id }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Typing in the search box.
+pub fn edit(state: &mut State, event: &KeyEvent) -> Vec<Effect> {
+    let Overlay::Search(search) = &mut state.overlay else {
+        return Vec::new();
+    };
+    let plain = !event
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match event.code {
+        KeyCode::Char(c) if plain && !c.is_control() => search.input.push(c),
+        KeyCode::Backspace => {
+            if search.input.pop().is_none() {
+                return Vec::new();
+            }
+        }
+        _ => return Vec::new(),
+    }
+    search.selected = 0;
+    run_search(state)
+}
+
+/// Parses the input and asks for a search (or shows what is wrong, keeping the last results).
+fn run_search(state: &mut State) -> Vec<Effect> {
+    let today = state.scope.today;
+    let ready = state.index == IndexStatus::Ready;
+    let lang = state.lang;
+    let Overlay::Search(search) = &mut state.overlay else {
+        return Vec::new();
+    };
+    let input = search.input.trim().to_string();
+    if input.is_empty() {
+        *search = Search {
+            input: search.input.clone(),
+            ..Search::default()
+        };
+        return Vec::new();
+    }
+    if let Err(e) = crate::search::parse(&input) {
+        search.error = Some(format!("{}: {e}", lang.pick("查询有误", "query")));
+        return Vec::new();
+    }
+    search.error = None;
+    if !ready {
+        return Vec::new();
+    }
+    // A longer version of the last query only has to look at the last query's matches.
+    let within = match &search.narrowing {
+        Some((previous, matched)) if narrows(previous, &input) => Some(matched.clone()),
+        _ => None,
+    };
+    search.searching = true;
+    let request = state.requests.issue();
+    state.requests.search = request;
+    vec![Effect::Search {
+        request,
+        query: input,
+        today,
+        within,
+    }]
+}
+
+/// True when every match of `longer` is a match of `previous`: it extends it, and neither uses
+/// `|` or `!` (which can widen a result) and the old query did not end a suffix term.
+fn narrows(previous: &str, longer: &str) -> bool {
+    longer.starts_with(previous)
+        && !longer.contains('|')
+        && !longer.contains('!')
+        && !previous.ends_with('$')
+        && !longer[previous.len()..].contains('$')
+}
+
+/// The status line under the search box.
+pub fn status(state: &State, search: &Search) -> String {
+    let lang = state.lang;
+    if let Some(error) = &search.error {
+        return error.clone();
+    }
+    match &state.index {
+        IndexStatus::Building(n) => format!("{} {n}…", lang.pick("正在建立索引", "indexing")),
+        IndexStatus::Failed(e) => format!("{}: {e}", Text::LoadFailed.get(lang)),
+        IndexStatus::Ready if search.input.trim().is_empty() => {
+            lang.pick("输入以搜索：拼音、'精确、^前缀、后缀$、!排除、a | b、status: region: cat: flag: due:<3d", "type to search: pinyin, 'exact, ^prefix, suffix$, !not, a | b, status: region: cat: flag: due:<3d").to_string()
+        }
+        IndexStatus::Ready => format!("{} {}", search.total, lang.pick("件匹配", "matching cases")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::narrows;
+
+    #[test]
+    fn narrowing_only_when_the_longer_query_cannot_widen() {
+        assert!(narrows("工", "工资"));
+        assert!(narrows("zw 金", "zw 金凤"));
+        assert!(!narrows("工资", "工资 | 交房"));
+        assert!(!narrows("工", "工 !资"));
+        assert!(!narrows("问题$", "问题$x"));
+        assert!(narrows("工资", "工资 交房"), "another AND term narrows");
+    }
+}

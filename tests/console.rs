@@ -745,3 +745,26 @@ fn a_change_in_another_console_reaches_the_queues_and_the_index() {
         "the selection stayed on its case"
     );
 }
+
+#[test]
+fn typing_a_field_filter_letter_by_letter_gives_the_same_result_as_searching_it_whole() {
+    let (_dir, store) = open_demo(4000);
+    let query = "status:forwarded region:6401";
+    let typed = drive(&store, Lang::En, 120, 40, &["/", &format!("text:{query}")]);
+    let Overlay::Search(search) = &typed.state.overlay else {
+        panic!("{:?}", typed.state.overlay)
+    };
+    let (index, _) =
+        xinfang::search::build(store.as_ref(), typed.state.role, "64", &mut |_| {}).expect("build");
+    let whole = index.search(
+        &xinfang::search::parse(query).expect("query"),
+        today(),
+        10,
+        None,
+    );
+    assert!(whole.total > 0);
+    assert_eq!(
+        search.total, whole.total,
+        "intermediate text terms must not narrow a field filter"
+    );
+}

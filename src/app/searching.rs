@@ -175,14 +175,33 @@ fn run_search(state: &mut State) -> Vec<Effect> {
     }]
 }
 
-/// True when every match of `longer` is a match of `previous`: it extends it, and neither uses
-/// `|` or `!` (which can widen a result) and the old query did not end a suffix term.
-fn narrows(previous: &str, longer: &str) -> bool {
-    longer.starts_with(previous)
-        && !longer.contains('|')
-        && !longer.contains('!')
-        && !previous.ends_with('$')
-        && !longer[previous.len()..].contains('$')
+/// True when every match of `longer` is a match of `previous`, so only the previous matches need
+/// searching: the earlier terms are unchanged, and the last one is the same kind of text term
+/// (not negated, not OR-ed) whose text extends the old text.
+pub fn narrows(previous: &str, longer: &str) -> bool {
+    use crate::search::query::{Term, TextMode};
+    let (Ok(old), Ok(new)) = (crate::search::parse(previous), crate::search::parse(longer)) else {
+        return false;
+    };
+    let (Some((old_last, old_rest)), Some(_)) = (old.groups.split_last(), new.groups.last()) else {
+        return false;
+    };
+    if new.groups.len() < old.groups.len() || new.groups[..old_rest.len()] != *old_rest {
+        return false;
+    }
+    let extended = &new.groups[old_rest.len()];
+    if old_last == extended {
+        return true;
+    }
+    match (old_last.as_slice(), extended.as_slice()) {
+        ([o], [n]) if !o.negate && !n.negate => match (&o.term, &n.term) {
+            (Term::Text { text: a, mode: ma }, Term::Text { text: b, mode: mb }) => {
+                ma == mb && *ma != TextMode::Suffix && b.starts_with(a.as_str())
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// The status line under the search box.
@@ -210,8 +229,17 @@ mod tests {
         assert!(narrows("工", "工资"));
         assert!(narrows("zw 金", "zw 金凤"));
         assert!(!narrows("工资", "工资 | 交房"));
-        assert!(!narrows("工", "工 !资"));
+        assert!(
+            narrows("工", "工 !资"),
+            "an added AND term, even negated, narrows"
+        );
+        assert!(!narrows("!工", "!工资"), "a longer negated term widens");
         assert!(!narrows("问题$", "问题$x"));
+        assert!(
+            !narrows("status:overdue regio", "status:overdue region:6"),
+            "a text term became a field"
+        );
+        assert!(!narrows("cat:工资 fla", "cat:工资 flag:b"));
         assert!(narrows("工资", "工资 交房"), "another AND term narrows");
     }
 }

@@ -218,6 +218,7 @@ pub fn run(context: &Context, args: &BenchArgs) -> Result<ExitCode> {
         .map(|s| format!("{} {:.2}", s.what, ms(s.percentile(0.5))))
         .collect();
     println!("First page, median ms per queue: {}.", medians.join(", "));
+    crate::cli::bench_search::run(store, today)?;
     crate::cli::bench_console::run(
         std::sync::Arc::from(store::open(
             &location,

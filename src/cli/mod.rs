@@ -4,6 +4,7 @@
 
 mod bench;
 mod bench_console;
+mod bench_search;
 mod cases;
 mod console;
 mod db;

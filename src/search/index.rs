@@ -22,7 +22,7 @@ use std::collections::{BinaryHeap, HashMap};
 const NONE16: u16 = u16::MAX;
 const NONE8: u8 = u8::MAX;
 /// Candidates re-scored with SkimMatcherV2 after the cheap pass.
-const RESCORE: usize = 2000;
+const RESCORE: usize = 500;
 
 /// A name shared by many cases (place, unit, leader, category), with its pinyin.
 #[derive(Debug, Clone)]
@@ -545,25 +545,37 @@ impl Index {
                     return id_score(self.field(doc, 0), text, mode);
                 }
                 let mut best: Option<i64> = None;
-                let mut consider = |s: Option<i64>, weight: i64| {
-                    if let Some(s) = s {
-                        best = Some(best.map_or(s * weight, |b: i64| b.max(s * weight)));
-                    }
-                };
-                consider(lookup(&p.tables.townships, doc.township as usize), 2);
-                consider(lookup(&p.tables.counties, doc.county as usize), 2);
-                consider(lookup(&p.tables.units, doc.unit as usize), 2);
-                consider(lookup(&p.tables.leaders, doc.leader as usize), 2);
-                consider(lookup(&p.tables.categories, doc.category as usize), 2);
+                consider(
+                    &mut best,
+                    lookup(&p.tables.townships, doc.township as usize),
+                    2,
+                );
+                consider(
+                    &mut best,
+                    lookup(&p.tables.counties, doc.county as usize),
+                    2,
+                );
+                consider(&mut best, lookup(&p.tables.units, doc.unit as usize), 2);
+                consider(&mut best, lookup(&p.tables.leaders, doc.leader as usize), 2);
+                consider(
+                    &mut best,
+                    lookup(&p.tables.categories, doc.category as usize),
+                    2,
+                );
                 if covers(bloom, &p.mask) {
-                    consider(text_score(self.field(doc, 2), text, mode), 3);
-                    consider(text_score(self.field(doc, 4), text, mode), 3);
+                    consider(&mut best, text_score(self.field(doc, 2), text, mode), 3);
+                    consider(&mut best, text_score(self.field(doc, 4), text, mode), 3);
                     consider(
+                        &mut best,
                         text_score(self.field(doc, 5), text, mode).map(|s| s + 10),
                         3,
                     );
-                    consider(text_score(self.field(doc, 1), text, mode), 2);
-                    consider(text_score(self.field(doc, 3), text, mode), 1);
+                    consider(&mut best, text_score(self.field(doc, 1), text, mode), 2);
+                    // The summary is the longest field and weighs least: only when nothing else
+                    // matched.
+                    if best.is_none() {
+                        consider(&mut best, text_score(self.field(doc, 3), text, mode), 1);
+                    }
                 }
                 best
             }
@@ -573,6 +585,13 @@ impl Index {
 
 /// What one thread found: every matching position, and its best (cheap score, position) pairs.
 type PartResult = (Vec<u32>, Vec<(i64, u32)>);
+
+/// Keeps the better of `best` and `score × weight`.
+fn consider(best: &mut Option<i64>, score: Option<i64>, weight: i64) {
+    if let Some(s) = score {
+        *best = Some(best.map_or(s * weight, |b| b.max(s * weight)));
+    }
+}
 
 /// Table scores of one text term, per entry (0 = no match).
 #[derive(Debug, Default)]
@@ -613,16 +632,38 @@ fn truncate(text: &str, max: usize) -> &str {
 }
 
 /// Number matching: dashes are ignored; an exact number scores highest, a contained one well.
+/// Allocation-free: it runs for every case while an id is typed.
 fn id_score(number: &str, text: &str, mode: &TextMode) -> Option<i64> {
-    let clean = |s: &str| s.chars().filter(|c| *c != '-').collect::<String>();
-    let (number, text) = (clean(number), clean(text));
+    let mut buffer = [0u8; 48];
+    let mut length = 0;
+    for b in number.bytes().filter(|b| *b != b'-') {
+        if length == buffer.len() {
+            return None;
+        }
+        buffer[length] = b;
+        length += 1;
+    }
+    let number = &buffer[..length];
+    let mut wanted = [0u8; 48];
+    let mut wanted_length = 0;
+    for b in text.bytes().filter(|b| *b != b'-') {
+        if wanted_length == wanted.len() {
+            return None;
+        }
+        wanted[wanted_length] = b;
+        wanted_length += 1;
+    }
+    let text = &wanted[..wanted_length];
+    if text.is_empty() || text.len() > number.len() {
+        return None;
+    }
     if number == text {
         return Some(10_000);
     }
     let found = match mode {
-        TextMode::Prefix => number.starts_with(&text),
-        TextMode::Suffix => number.ends_with(&text),
-        _ => number.contains(&text),
+        TextMode::Prefix => number.starts_with(text),
+        TextMode::Suffix => number.ends_with(text),
+        _ => number.windows(text.len()).any(|w| w == text),
     };
     found.then(|| 5_000 - (number.len() - text.len()) as i64)
 }

@@ -190,6 +190,15 @@ impl Index {
         }
     }
 
+    /// Makes room for `cases` cases up front, so that building never copies the arena to grow it
+    /// (a copy briefly needs both the old and the new buffer). Reserved pages that are never
+    /// written do not count as resident memory.
+    pub fn reserve(&mut self, cases: usize) {
+        self.docs.reserve(cases);
+        self.blooms.reserve(cases);
+        self.arena.reserve(cases.saturating_mul(400));
+    }
+
     /// Number of cases indexed.
     pub fn len(&self) -> usize {
         self.docs.len()

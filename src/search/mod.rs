@@ -32,6 +32,17 @@ pub fn build(
 ) -> Result<(Index, i64), StoreError> {
     let head = store.head()?;
     let mut index = Index::new(&store.units()?, &store.leaders()?);
+    let everything = crate::store::Scope {
+        region: String::new(),
+        user: String::new(),
+        today: chrono::NaiveDate::MIN,
+    };
+    let cases = store
+        .counts(&[crate::store::Filter::All], &everything)?
+        .first()
+        .copied()
+        .unwrap_or(0);
+    index.reserve(cases as usize);
     let mut after = 0;
     loop {
         let docs = store.search_docs(after, BATCH)?;

@@ -1,6 +1,8 @@
 //! The real binary end to end: demo, queue listings, `db check`, and one fixture per bad input
 //! (each must give one clear line on stderr, a non-zero exit, and leave files untouched).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod common;
 
 use chrono::{Days, NaiveDate};

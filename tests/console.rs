@@ -2,6 +2,8 @@
 //! SQLite database, drawn on ratatui's TestBackend (whole-screen snapshots) or on the real
 //! backend writing to memory (what reaches the terminal).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod common;
 
 use common::{demo_db, today};

@@ -2,6 +2,8 @@
 //! against the store's own queues), highlight offsets in Chinese text, privacy of accusations,
 //! and the index following a change made through another store handle.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod common;
 
 use common::{demo_db, now, today};

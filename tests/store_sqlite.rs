@@ -2,6 +2,8 @@
 //! keyset pages, KPI aggregates against the pure formulas, the audit chain, and the demo data's
 //! consistency with the state machine.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod common;
 
 use common::{demo_db, now, today};

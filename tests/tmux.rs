@@ -3,6 +3,8 @@
 //! screen, and the database passes `db check`. Without tmux this test says it was skipped —
 //! except under `CI=true`, where a missing tmux is a failure.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
 mod common;
 
 use common::{demo_db, stdout, xinfang};

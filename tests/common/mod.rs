@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: demo databases in temporary directories, file
 //! fingerprints, and running the real binary.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 #![allow(dead_code)]
 
 use chrono::{NaiveDate, NaiveDateTime};

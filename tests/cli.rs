@@ -424,3 +424,128 @@ fn settings_change_the_due_soon_threshold() {
         "ten days catch more than three: {wide} vs {default}"
     );
 }
+
+#[test]
+fn audit_verify_passes_untouched_and_names_the_first_broken_link() {
+    let (_dir, db) = demo_db(300, 4);
+    let ok = xinfang(&["--db", &db_arg(&db), "audit", "verify"]);
+    assert!(ok.status.success(), "{}", stdout(&ok));
+    assert!(stdout(&ok).starts_with("ok: "), "{}", stdout(&ok));
+    for (sql, expected) in [
+        (
+            "UPDATE events SET actor = 'mallory' WHERE seq = 20",
+            "broken: event 20 does not follow from event 19",
+        ),
+        (
+            "DELETE FROM events WHERE seq = 21",
+            "broken: event 22 does not follow from event 20",
+        ),
+        (
+            "UPDATE events SET seq = -1 WHERE seq = 30; UPDATE events SET seq = 30 WHERE seq = 31; UPDATE events SET seq = 31 WHERE seq = -1;",
+            "broken: event 30 does not follow from event 29",
+        ),
+    ] {
+        let copy = db.with_file_name("tampered.db");
+        std::fs::copy(&db, &copy).expect("copy");
+        Connection::open(&copy)
+            .expect("open")
+            .execute_batch(sql)
+            .expect("tamper");
+        let output = xinfang(&["--db", &db_arg(&copy), "audit", "verify"]);
+        assert_eq!(output.status.code(), Some(1), "{sql}");
+        assert!(
+            stdout(&output).contains(expected),
+            "{sql}: {}",
+            stdout(&output)
+        );
+        std::fs::remove_file(&copy).expect("remove");
+    }
+}
+
+#[test]
+fn only_admins_change_users_and_every_change_is_audited() {
+    let (_dir, db) = demo_db(100, 4);
+    let d = db_arg(&db);
+    let added = xinfang(&[
+        "--db", &d, "--user", "admin", "user", "add", "wu.lei", "--role", "operator", "--scope",
+        "6403",
+    ]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert_eq!(stdout(&added).trim(), "wu.lei\toperator\t6403");
+    assert_one_line_error(
+        &xinfang(&[
+            "--db", &d, "--user", "li.na", "user", "set-role", "wu.lei", "admin",
+        ]),
+        "only an admin may change users",
+    );
+    assert_one_line_error(
+        &xinfang(&[
+            "--db", &d, "--user", "admin", "user", "add", "wu.lei", "--role", "viewer",
+        ]),
+        "already exists",
+    );
+    assert_one_line_error(
+        &xinfang(&[
+            "--db",
+            &d,
+            "--user",
+            "admin",
+            "user",
+            "set-scope",
+            "wu.lei",
+            "1101",
+        ]),
+        "not a Ningxia admin-code prefix",
+    );
+    assert_one_line_error(
+        &xinfang(&[
+            "--db", &d, "--user", "admin", "user", "set-role", "nobody", "viewer",
+        ]),
+        "no user `nobody`",
+    );
+    let changed = xinfang(&[
+        "--db",
+        &d,
+        "--user",
+        "admin",
+        "user",
+        "set-role",
+        "wu.lei",
+        "supervisor",
+    ]);
+    assert!(changed.status.success(), "{}", stderr(&changed));
+    let list = stdout(&xinfang(&["--db", &d, "user", "list"]));
+    assert!(
+        list.lines().any(|l| l == "wu.lei\tsupervisor\t6403"),
+        "{list}"
+    );
+    let kinds: Vec<String> = Connection::open(&db)
+        .expect("open")
+        .prepare("SELECT kind || ' ' || actor FROM events WHERE case_id IS NULL ORDER BY seq")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(kinds, ["user-add admin", "user-set-role admin"]);
+    assert!(xinfang(&["--db", &d, "audit", "verify"]).status.success());
+    // An empty database: the first user bootstraps it.
+    let fresh = db.with_file_name("fresh.db");
+    assert!(
+        xinfang(&["--db", &db_arg(&fresh), "db", "migrate"])
+            .status
+            .success()
+    );
+    let first = xinfang(&[
+        "--db",
+        &db_arg(&fresh),
+        "--user",
+        "root",
+        "user",
+        "add",
+        "root",
+        "--role",
+        "admin",
+    ]);
+    assert!(first.status.success(), "{}", stderr(&first));
+}

@@ -2,6 +2,7 @@
 //!
 //! Every failure returns an error that `main` prints as one line; nothing here panics on input.
 
+mod admin;
 mod bench;
 mod bench_console;
 mod bench_search;
@@ -60,6 +61,16 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Measure the store budgets on a generated database (prints a Markdown table)
     Bench(bench::BenchArgs),
+    /// Verify the tamper-evident audit chain
+    Audit {
+        #[command(subcommand)]
+        action: admin::AuditAction,
+    },
+    /// Manage console users (admins only)
+    User {
+        #[command(subcommand)]
+        action: admin::UserAction,
+    },
     /// Database maintenance
     Db {
         #[command(subcommand)]
@@ -145,6 +156,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(Command::Cases(cases)) => cases::run(&context, cases),
         Some(Command::Db { action }) => db::run(&context, action),
         Some(Command::Bench(bench)) => bench::run(&context, bench),
+        Some(Command::Audit { action }) => admin::audit(&context, action),
+        Some(Command::User { action }) => {
+            let actor = args.user.clone().unwrap_or_else(console::login);
+            admin::user(&context, action, &actor)
+        }
         Some(Command::Search(search)) => {
             let user = args.user.clone().unwrap_or_else(console::login);
             search::run(&context, search, &user)

@@ -14,7 +14,7 @@ pub use queue::{Builtin, CaseRow, Cursor, Filter, Page, Scope, Sort, SortKey};
 
 use crate::domain::kpi::{Kpis, Period};
 pub use crate::domain::org::{Campaign, Leader, Unit, User};
-use crate::domain::{Case, CaseId, Intake, State, Step};
+use crate::domain::{Case, CaseId, Intake, Role, State, Step};
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// One stored event of a case's history.
@@ -58,6 +58,35 @@ pub struct SearchDoc {
     pub backlog: bool,
     pub collective: bool,
     pub repeat: bool,
+}
+
+/// What `audit verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditReport {
+    pub events: u64,
+    /// The first event whose hash does not follow from the one before it.
+    pub broken: Option<audit::BrokenLink>,
+    /// Cases whose event count differs from their version (an event removed or added).
+    pub mismatched: Vec<String>,
+}
+
+/// A change to a console user.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "change", rename_all = "kebab-case")]
+pub enum UserChange {
+    Add {
+        name: String,
+        role: Role,
+        scope: String,
+    },
+    SetRole {
+        name: String,
+        role: Role,
+    },
+    SetScope {
+        name: String,
+        scope: String,
+    },
 }
 
 /// What `db check` found.
@@ -134,6 +163,17 @@ pub trait Store: Send + Sync {
 
     /// Cases changed by events after `seq`, and the newest sequence number.
     fn changed_since(&self, seq: i64) -> Result<(i64, Vec<CaseId>), StoreError>;
+
+    /// Walks the audit chain and compares each case's events with its version.
+    fn audit(&self) -> Result<AuditReport, StoreError>;
+
+    /// Adds or changes a user; one transaction with its audit event.
+    fn change_user(
+        &self,
+        change: &UserChange,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<User, StoreError>;
 
     fn units(&self) -> Result<Vec<Unit>, StoreError>;
     fn leaders(&self) -> Result<Vec<Leader>, StoreError>;

@@ -52,7 +52,7 @@ pub fn check(store: &SqliteStore, conn: &Connection) -> Result<CheckReport, Stor
             super::schema::current_version()
         ));
     }
-    let events = verify_chain(store, conn, &mut problems)?;
+    let (events, _) = verify_chain(store, conn, &mut problems)?;
     let cases: i64 = conn
         .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
         .map_err(|e| store.error(e))?;
@@ -94,22 +94,48 @@ pub fn check(store: &SqliteStore, conn: &Connection) -> Result<CheckReport, Stor
     })
 }
 
-/// Walks the audit chain; records the first broken link. Returns the number of events.
+/// `audit verify`: the chain and the per-case event counts.
+pub fn audit(
+    store: &SqliteStore,
+    conn: &Connection,
+) -> Result<crate::store::AuditReport, StoreError> {
+    let mut problems = Vec::new();
+    let (events, broken) = verify_chain(store, conn, &mut problems)?;
+    let mut stmt = conn
+        .prepare(
+            "SELECT c.number FROM cases c \
+             LEFT JOIN (SELECT case_id, count(*) AS n FROM events GROUP BY case_id) e ON e.case_id = c.id \
+             WHERE c.version <> coalesce(e.n, 0) LIMIT 20",
+        )
+        .map_err(|e| store.error(e))?;
+    let mismatched = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(|e| store.error(e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| store.error(e))?;
+    Ok(crate::store::AuditReport {
+        events,
+        broken,
+        mismatched,
+    })
+}
+
+/// Walks the audit chain; records the first broken link. Returns the number of events and it.
 fn verify_chain(
     store: &SqliteStore,
     conn: &Connection,
     problems: &mut Vec<String>,
-) -> Result<u64, StoreError> {
+) -> Result<(u64, Option<crate::store::audit::BrokenLink>), StoreError> {
     let mut stmt = conn
         .prepare("SELECT seq, case_id, at, actor, kind, from_state, to_state, payload, hash FROM events ORDER BY seq")
         .map_err(|e| store.error(e))?;
     let mut rows = stmt.query([]).map_err(|e| store.error(e))?;
     let mut verifier = Verifier::default();
     let mut total = 0u64;
-    let mut broken = false;
+    let mut first_broken = None;
     while let Some(row) = rows.next().map_err(|e| store.error(e))? {
         total += 1;
-        if broken {
+        if first_broken.is_some() {
             continue;
         }
         let get = |i| row.get_ref(i).map_err(|e| store.error(e));
@@ -138,12 +164,12 @@ fn verify_chain(
             .as_blob()
             .map_err(|e| store.backend(e.to_string()))?;
         if let Err(link) = verifier.next(&event, hash) {
-            broken = true;
+            first_broken = Some(link.clone());
             problems.push(format!(
                 "audit chain broken at event {} (after event {}): an event was changed, inserted, removed or reordered",
                 link.seq, link.previous_seq
             ));
         }
     }
-    Ok(total)
+    Ok((total, first_broken))
 }

@@ -299,6 +299,19 @@ impl Store for SqliteStore {
         self.read(|conn| read::changed_since(self, conn, seq))
     }
 
+    fn audit(&self) -> Result<crate::store::AuditReport, StoreError> {
+        self.read(|conn| check::audit(self, conn))
+    }
+
+    fn change_user(
+        &self,
+        change: &crate::store::UserChange,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<User, StoreError> {
+        self.write(|conn| write::change_user(self, conn, change, actor, at))
+    }
+
     fn units(&self) -> Result<Vec<Unit>, StoreError> {
         self.read(|conn| read::units(self, conn))
     }

@@ -13,7 +13,7 @@ use rusqlite::{
     Connection, OptionalExtension, Transaction, TransactionBehavior, params, params_from_iter,
 };
 
-/// Appends one event to the audit chain and moves the chain head; returns its sequence number.
+/// Appends one case event to the audit chain; returns its sequence number.
 pub fn append_event(
     tx: &Connection,
     case_id: Option<CaseId>,
@@ -23,6 +23,43 @@ pub fn append_event(
     from: Option<State>,
     to: Option<State>,
 ) -> rusqlite::Result<i64> {
+    let payload = serde_json::to_string(step)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    append(
+        tx,
+        case_id,
+        at,
+        actor,
+        step.name(),
+        from.map(|s| s.code()),
+        to.map(|s| s.code()),
+        &payload,
+    )
+}
+
+/// Appends an event that is not a case step (a user change).
+fn append_raw_event(
+    tx: &Connection,
+    case_id: Option<CaseId>,
+    at: NaiveDateTime,
+    actor: &str,
+    kind: &str,
+    payload: &str,
+) -> rusqlite::Result<i64> {
+    append(tx, case_id, at, actor, kind, None, None, payload)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn append(
+    tx: &Connection,
+    case_id: Option<CaseId>,
+    at: NaiveDateTime,
+    actor: &str,
+    kind: &str,
+    from_state: Option<&str>,
+    to_state: Option<&str>,
+    payload: &str,
+) -> rusqlite::Result<i64> {
     let (last_seq, last_hash): (i64, Vec<u8>) = tx
         .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -31,17 +68,15 @@ pub fn append_event(
     let previous: [u8; 32] = last_hash.try_into().unwrap_or(audit::GENESIS);
     let seq = last_seq + 1;
     let at = rows::timestamp(at);
-    let payload = serde_json::to_string(step)
-        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     let event = ChainedEvent {
         seq,
         case_id,
         at: &at,
         actor,
-        kind: step.name(),
-        from_state: from.map(|s| s.code()),
-        to_state: to.map(|s| s.code()),
-        payload: &payload,
+        kind,
+        from_state,
+        to_state,
+        payload,
     };
     let hash = audit::chain(&previous, &event);
     tx.prepare_cached(
@@ -53,9 +88,9 @@ pub fn append_event(
         case_id,
         at,
         actor,
-        event.kind,
-        event.from_state,
-        event.to_state,
+        kind,
+        from_state,
+        to_state,
         payload,
         hash.to_vec()
     ])?;
@@ -218,4 +253,78 @@ fn update_summary(
 fn begin<'c>(store: &SqliteStore, conn: &'c mut Connection) -> Result<Transaction<'c>, StoreError> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| store.error(e))
+}
+
+/// Adds or changes a console user, with its audit event (no case; the change as payload).
+pub fn change_user(
+    store: &SqliteStore,
+    conn: &mut Connection,
+    change: &crate::store::UserChange,
+    actor: &str,
+    at: NaiveDateTime,
+) -> Result<crate::store::User, StoreError> {
+    use crate::store::UserChange;
+    let tx = begin(store, conn)?;
+    let name = match change {
+        UserChange::Add { name, .. }
+        | UserChange::SetRole { name, .. }
+        | UserChange::SetScope { name, .. } => name,
+    };
+    let exists: bool = tx
+        .query_row("SELECT count(*) FROM users WHERE name = ?", [name], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map(|n| n > 0)
+        .map_err(|e| store.error(e))?;
+    let result = match change {
+        UserChange::Add { role, scope, .. } if !exists => tx.execute(
+            "INSERT INTO users (name, role, scope, created_at) VALUES (?, ?, ?, ?)",
+            params![name, role.code(), scope, rows::timestamp(at)],
+        ),
+        UserChange::Add { .. } => {
+            return Err(StoreError::Invalid(format!("user `{name}` already exists")));
+        }
+        _ if !exists => return Err(StoreError::Invalid(format!("no user `{name}`"))),
+        UserChange::SetRole { role, .. } => tx.execute(
+            "UPDATE users SET role = ? WHERE name = ?",
+            params![role.code(), name],
+        ),
+        UserChange::SetScope { scope, .. } => tx.execute(
+            "UPDATE users SET scope = ? WHERE name = ?",
+            params![scope, name],
+        ),
+    };
+    result.map_err(|e| store.error(e))?;
+    let payload = serde_json::to_string(change).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    append_raw_event(&tx, None, at, actor, user_kind(change), &payload)
+        .map_err(|e| store.error(e))?;
+    let user = tx
+        .query_row(
+            "SELECT name, role, scope FROM users WHERE name = ?",
+            [name],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            },
+        )
+        .map_err(|e| store.error(e))?;
+    tx.commit().map_err(|e| store.error(e))?;
+    let role = crate::domain::Role::from_code(&user.1)
+        .ok_or_else(|| StoreError::Invalid(format!("users.role: unknown code `{}`", user.1)))?;
+    Ok(crate::store::User {
+        name: user.0,
+        role,
+        scope: user.2,
+    })
+}
+
+fn user_kind(change: &crate::store::UserChange) -> &'static str {
+    match change {
+        crate::store::UserChange::Add { .. } => "user-add",
+        crate::store::UserChange::SetRole { .. } => "user-set-role",
+        crate::store::UserChange::SetScope { .. } => "user-set-scope",
+    }
 }

@@ -1,0 +1,151 @@
+//! `xinfang audit verify` and `xinfang user add|list|set-role|set-scope`.
+//!
+//! Only an admin may change users (the first user of an empty database may be added by anyone, to
+//! bootstrap it); every change is an event on the audit chain.
+
+use super::Context;
+use super::cases::Format;
+use anyhow::{Result, bail};
+use clap::Subcommand;
+use std::process::ExitCode;
+use xinfang::domain::Role;
+use xinfang::domain::region::PROVINCE_CODE;
+use xinfang::store::{OpenMode, UserChange};
+use xinfang::text::sanitise;
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check that no event was changed, inserted, removed or reordered (exit 1 if any was)
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a user with a role and a region scope
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["viewer", "operator", "supervisor", "admin"])]
+        role: String,
+        /// Admin-code prefix of the user's region (64 = the province)
+        #[arg(long, default_value = PROVINCE_CODE)]
+        scope: String,
+    },
+    /// List the users
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Tsv)]
+        format: Format,
+    },
+    /// Change a user's role
+    SetRole {
+        name: String,
+        #[arg(value_parser = ["viewer", "operator", "supervisor", "admin"])]
+        role: String,
+    },
+    /// Change a user's region scope
+    SetScope { name: String, scope: String },
+}
+
+pub fn audit(context: &Context, action: &AuditAction) -> Result<ExitCode> {
+    match action {
+        AuditAction::Verify => {
+            let store = context.open(OpenMode::ReadOnly)?;
+            let report = store.audit()?;
+            let mut ok = true;
+            if let Some(link) = &report.broken {
+                println!(
+                    "broken: event {} does not follow from event {} (changed, inserted, removed or reordered)",
+                    link.seq, link.previous_seq
+                );
+                ok = false;
+            }
+            for number in &report.mismatched {
+                println!(
+                    "broken: case {number} has a different number of events than its version says"
+                );
+                ok = false;
+            }
+            if ok {
+                println!("ok: {} events, chain intact", report.events);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("xinfang: the audit chain of {} is broken", store.location());
+                Ok(ExitCode::FAILURE)
+            }
+        }
+    }
+}
+
+fn valid_scope(scope: &str) -> bool {
+    matches!(scope.len(), 2 | 4 | 6 | 9)
+        && scope.starts_with(PROVINCE_CODE)
+        && scope.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub fn user(context: &Context, action: &UserAction, actor: &str) -> Result<ExitCode> {
+    let store = context.open(OpenMode::ReadWrite)?;
+    let users = store.users()?;
+    if let UserAction::List { format } = action {
+        match format {
+            Format::Tsv => {
+                println!("name\trole\tscope");
+                for u in &users {
+                    println!("{}\t{}\t{}", sanitise(&u.name), u.role.code(), u.scope);
+                }
+            }
+            Format::Json => println!("{}", serde_json::to_string(&users)?),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let is_admin = users
+        .iter()
+        .any(|u| u.name == actor && u.role == Role::Admin);
+    if !users.is_empty() && !is_admin {
+        bail!(
+            "only an admin may change users; `{}` is not one (use --user)",
+            sanitise(actor)
+        );
+    }
+    let role =
+        |code: &str| Role::from_code(code).ok_or_else(|| anyhow::anyhow!("unknown role `{code}`"));
+    let change = match action {
+        UserAction::Add {
+            name,
+            role: r,
+            scope,
+        } => UserChange::Add {
+            name: name.clone(),
+            role: role(r)?,
+            scope: scope.clone(),
+        },
+        UserAction::SetRole { name, role: r } => UserChange::SetRole {
+            name: name.clone(),
+            role: role(r)?,
+        },
+        UserAction::SetScope { name, scope } => UserChange::SetScope {
+            name: name.clone(),
+            scope: scope.clone(),
+        },
+        UserAction::List { .. } => return Ok(ExitCode::SUCCESS),
+    };
+    if let UserChange::Add { scope, .. } | UserChange::SetScope { scope, .. } = &change
+        && !valid_scope(scope)
+    {
+        bail!(
+            "scope `{}` is not a Ningxia admin-code prefix (64, 6401, 640106, …)",
+            sanitise(scope)
+        );
+    }
+    if let UserChange::Add { name, .. } = &change
+        && (name.is_empty() || name.chars().any(|c| c.is_control() || c.is_whitespace()))
+    {
+        bail!("a user name is one word without spaces or control characters");
+    }
+    let user = store.change_user(&change, actor, context.now)?;
+    println!(
+        "{}\t{}\t{}",
+        sanitise(&user.name),
+        user.role.code(),
+        user.scope
+    );
+    Ok(ExitCode::SUCCESS)
+}

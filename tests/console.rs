@@ -182,6 +182,53 @@ fn drive(store: &Arc<dyn Store>, lang: Lang, width: u16, height: u16, keys: &[&s
     )
 }
 
+/// One console run after another on the same terminal, state and search index, as if the user
+/// kept typing while other consoles changed the data in between.
+struct Session {
+    runtime: tokio::runtime::Runtime,
+    terminal: Terminal<TestBackend>,
+    store: Arc<dyn Store>,
+    shared: Shared,
+    state: Option<State>,
+}
+
+impl Session {
+    fn new(store: &Arc<dyn Store>, width: u16, height: u16) -> Session {
+        let setup = setup(
+            Arc::clone(store),
+            Lang::En,
+            Keymap::default_preset(),
+            Vec::new(),
+        );
+        Session {
+            runtime: tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("runtime"),
+            terminal: Terminal::new(TestBackend::new(width, height)).expect("terminal"),
+            store: Arc::clone(store),
+            shared: Shared::default(),
+            state: Some(initial_state(&setup, width, height).expect("state")),
+        }
+    }
+
+    /// Runs the loop over `keys` until idle and returns the state.
+    fn keys(&mut self, keys: &[&str]) -> &State {
+        let state = self.state.take().expect("state");
+        let mut clipboard = Recorded::default();
+        let run = run(
+            &mut self.terminal,
+            Arc::clone(&self.store),
+            state,
+            Inputs::Script(script(keys)),
+            &mut clipboard,
+            &self.shared,
+        );
+        self.state = Some(self.runtime.block_on(run).expect("run"));
+        self.state.as_ref().expect("state")
+    }
+}
+
 /// The screen with the parts that vary between runs (temporary path, clock) replaced.
 fn stable(driven: &Driven) -> String {
     let mut screen = driven.screen.replace(&driven.state.db_label, "<db>");
@@ -379,29 +426,8 @@ fn language_theme_help_and_copy_keys() {
 #[test]
 fn a_refresh_keeps_the_selection_on_the_same_case() {
     let (_dir, store) = open_demo(2000);
-    let setup = setup(
-        Arc::clone(&store),
-        Lang::En,
-        Keymap::default_preset(),
-        Vec::new(),
-    );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    let state = initial_state(&setup, 120, 40).expect("state");
-    let keys = Inputs::Script(script(&["1", "end", "2", "j", "j", "j"]));
-    let state = runtime
-        .block_on(run(
-            &mut terminal,
-            Arc::clone(&store),
-            state,
-            keys,
-            &mut Recorded::default(),
-            &Shared::default(),
-        ))
-        .expect("run");
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["1", "end", "2", "j", "j", "j"]);
     let id = state.table.selected_row().map(|r| r.id).expect("selected");
     assert_eq!(state.table.selected, 3);
     // A new case arrives at the top of `all` from another console.
@@ -410,17 +436,7 @@ fn a_refresh_keeps_the_selection_on_the_same_case() {
     store
         .register(&intake, "li.na", common::now())
         .expect("register");
-    let keys = Inputs::Script(script(&["r"]));
-    let state = runtime
-        .block_on(run(
-            &mut terminal,
-            Arc::clone(&store),
-            state,
-            keys,
-            &mut Recorded::default(),
-            &Shared::default(),
-        ))
-        .expect("run");
+    let state = session.keys(&["r"]);
     assert_eq!(state.table.selected_row().map(|r| r.id), Some(id));
     assert_eq!(
         state.table.selected, 4,
@@ -684,30 +700,8 @@ fn search_opens_a_case_keeps_good_results_on_bad_syntax_and_esc_returns() {
 #[test]
 fn a_change_in_another_console_reaches_the_queues_and_the_index() {
     let (_dir, store) = open_demo(2000);
-    let setup = setup(
-        Arc::clone(&store),
-        Lang::En,
-        Keymap::default_preset(),
-        Vec::new(),
-    );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    let state = initial_state(&setup, 120, 40).expect("state");
-    let shared = Shared::default();
-    let keys = Inputs::Script(script(&["1", "end", "2", "j", "j"]));
-    let state = runtime
-        .block_on(run(
-            &mut terminal,
-            Arc::clone(&store),
-            state,
-            keys,
-            &mut Recorded::default(),
-            &shared,
-        ))
-        .expect("run");
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["1", "end", "2", "j", "j"]);
     let selected = state.table.selected_row().map(|r| r.id);
     let all_before = state.counts.last().copied().flatten();
     // Another console registers a case.
@@ -719,17 +713,7 @@ fn a_change_in_another_console_reaches_the_queues_and_the_index() {
         .register(&intake, "li.na", common::now())
         .expect("register");
     // The once-a-second check sees it.
-    let keys = Inputs::Script(script(&["poll", "/", "text:另一控制台"]));
-    let state = runtime
-        .block_on(run(
-            &mut terminal,
-            Arc::clone(&store),
-            state,
-            keys,
-            &mut Recorded::default(),
-            &shared,
-        ))
-        .expect("run");
+    let state = session.keys(&["poll", "/", "text:另一控制台"]);
     assert_eq!(
         state.counts.last().copied().flatten(),
         all_before.map(|n| n + 1)

@@ -83,38 +83,58 @@ pub fn help(frame: &mut Frame<'_>, state: &State, area: Rect, scroll: u16) {
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
 }
 
-/// The palette: the input line and the matching entries.
-pub fn palette(frame: &mut Frame<'_>, state: &State, area: Rect, palette: &Palette) {
-    let lang = state.lang;
+/// A prompt box over `area`: a titled border, an input line (`prompt` + text + cursor), a status
+/// line, and the area left for a list, which is returned.
+fn prompt_box(
+    frame: &mut Frame<'_>,
+    state: &State,
+    area: Rect,
+    (title, width, height): (Text, u16, u16),
+    (prompt, input): (char, &str),
+    status: Paragraph<'_>,
+) -> Rect {
     let theme = theme::theme(state.theme);
     let rect = centered(
         area,
-        area.width.saturating_sub(4).min(90),
-        area.height.saturating_sub(2).min(20),
+        area.width.saturating_sub(4).min(width),
+        area.height.saturating_sub(2).min(height),
     );
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focused)
         .title(Span::styled(
-            format!(" {} ", Text::PaletteTitle.get(lang)),
+            format!(" {} ", title.get(state.lang)),
             theme.title,
         ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [input_area, hint_area, list_area] = Layout::vertical([
+    let [input_area, status_area, list_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(1),
     ])
     .areas(inner);
     frame.render_widget(
-        Paragraph::new(format!(":{}▏", clean(&palette.input))),
+        Paragraph::new(format!("{prompt}{}▏", clean(input))),
         input_area,
     );
-    frame.render_widget(
-        Paragraph::new(Text::PaletteHint.get(lang)).style(theme.muted),
-        hint_area,
+    frame.render_widget(status, status_area);
+    list_area
+}
+
+/// The palette: the input line and the matching entries.
+pub fn palette(frame: &mut Frame<'_>, state: &State, area: Rect, palette: &Palette) {
+    let lang = state.lang;
+    let theme = theme::theme(state.theme);
+    let hint = Paragraph::new(Text::PaletteHint.get(lang)).style(theme.muted);
+    let list_area = prompt_box(
+        frame,
+        state,
+        area,
+        (Text::PaletteTitle, 90, 20),
+        (':', &palette.input),
+        hint,
     );
     let entries = palette::entries(&palette.input, &state.queues, lang);
     let visible = usize::from(list_area.height);
@@ -150,40 +170,20 @@ pub fn search(
     use ratatui::style::Modifier;
     let lang = state.lang;
     let theme = theme::theme(state.theme);
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4).min(110),
-        area.height.saturating_sub(2),
-    );
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focused)
-        .title(Span::styled(
-            format!(" {} ", Text::SearchTitle.get(lang)),
-            theme.title,
-        ));
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let [input_area, status_area, list_area] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(1),
-    ])
-    .areas(inner);
-    frame.render_widget(
-        Paragraph::new(format!("/{}▏", clean(&search.input))),
-        input_area,
-    );
     let status = crate::app::searching::status(state, search);
     let status_style = if search.error.is_some() {
         theme.overdue
     } else {
         theme.muted
     };
-    frame.render_widget(
-        Paragraph::new(clean(&status).into_owned()).style(status_style),
-        status_area,
+    let status = Paragraph::new(clean(&status).into_owned()).style(status_style);
+    let list_area = prompt_box(
+        frame,
+        state,
+        area,
+        (Text::SearchTitle, 110, u16::MAX),
+        ('/', &search.input),
+        status,
     );
     let visible = usize::from(list_area.height);
     let first = search.selected.saturating_sub(visible.saturating_sub(1));

@@ -754,3 +754,157 @@ fn typing_a_field_filter_letter_by_letter_gives_the_same_result_as_searching_it_
         "intermediate text terms must not narrow a field filter"
     );
 }
+
+fn store_case(store: &Arc<dyn Store>, number: &str) -> xinfang::domain::Case {
+    let id = store.find(number).expect("find").expect("exists");
+    store.case(id).expect("read").expect("exists").case
+}
+
+#[test]
+fn a_step_is_taken_from_the_keyboard_with_pickers_and_recorded() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["1", "j", "2"]);
+    assert_eq!(state.queues[state.queue_index].name, "to-forward");
+    let number = state
+        .table
+        .selected_row()
+        .map(|r| r.number.clone())
+        .expect("a case to forward");
+    // s: step menu; the first allowed step of a registered case is forward; pick a unit by typing.
+    let state = session.keys(&["s", "enter", "text:人社", "enter", "down", "enter"]);
+    assert!(
+        state
+            .status
+            .as_deref()
+            .is_some_and(|s| s.contains(&number) && s.contains('✓')),
+        "{:?}",
+        state.status
+    );
+    let case = store_case(&store, &number);
+    assert_eq!(case.state, xinfang::domain::State::Forwarded);
+    assert!(case.assigned, "the second choice was assign (交办)");
+    let unit = store
+        .units()
+        .expect("units")
+        .into_iter()
+        .find(|u| Some(u.id) == case.unit)
+        .expect("unit");
+    assert!(unit.name.contains("人社"), "{}", unit.name);
+    let detail = store.case(case.id).expect("read").expect("exists");
+    let last = detail.events.last().expect("event");
+    assert_eq!(
+        (last.step.name(), last.actor.as_str()),
+        ("forward", "zhao.lei")
+    );
+}
+
+#[test]
+fn refused_steps_say_why_and_viewers_cannot_change_anything() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    session.keys(&["1", "j", "2", "s"]);
+    // Walk down to `accept`, which a registered case cannot take yet.
+    let state = session.keys(&[
+        "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down",
+        "down",
+    ]);
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    let accept = form
+        .menu
+        .iter()
+        .position(|e| e.kind == xinfang::app::triage::StepKind::Accept)
+        .expect("accept listed");
+    let moves: Vec<&str> = std::iter::repeat_n("up", 30)
+        .chain(std::iter::repeat_n("down", accept))
+        .chain(["enter"])
+        .collect();
+    let state = session.keys(&moves);
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert_eq!(
+        form.error.as_deref(),
+        Some("cannot accept a case that is registered")
+    );
+    let mut viewer = Session::new(&store, 120, 40);
+    viewer.state.as_mut().expect("state").role = xinfang::domain::Role::Viewer;
+    let state = viewer.keys(&["1", "j", "2", "s", "enter"]);
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert!(form.menu.iter().all(|e| e.refusal.is_some()));
+    assert_eq!(form.error.as_deref(), Some("a viewer cannot change cases"));
+}
+
+#[test]
+fn an_irreversible_step_asks_for_confirmation_and_a_race_is_a_conflict() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["1", "j", "2", "s"]);
+    let number = state
+        .table
+        .selected_row()
+        .map(|r| r.number.clone())
+        .expect("case");
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    let decline = form
+        .menu
+        .iter()
+        .position(|e| e.kind == xinfang::app::triage::StepKind::Decline)
+        .expect("decline");
+    let mut keys: Vec<&str> = std::iter::repeat_n("down", decline).collect();
+    keys.extend([
+        "enter",
+        "text:同一事项已在下级机关办理",
+        "enter",
+        "text:n",
+        "enter",
+    ]);
+    let state = session.keys(&keys);
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .is_some_and(|e| e.contains("not confirmed")),
+        "{:?}",
+        form.error
+    );
+    assert_eq!(
+        store_case(&store, &number).state,
+        xinfang::domain::State::Registered,
+        "nothing changed"
+    );
+    // Another console changes the case before this one confirms.
+    let case = store_case(&store, &number);
+    store
+        .apply(
+            case.id,
+            case.version,
+            &xinfang::domain::Step::Note {
+                text: "另一控制台".into(),
+            },
+            "li.na",
+            common::now(),
+        )
+        .expect("note");
+    let state = session.keys(&["backspace", "text:y", "enter"]);
+    assert!(
+        state.status.as_deref().is_some_and(
+            |s| s.contains("changed by li.na") && s.contains("nothing was overwritten")
+        ),
+        "{:?}",
+        state.status
+    );
+    assert_eq!(
+        store_case(&store, &number).state,
+        xinfang::domain::State::Registered,
+        "the stale step was refused"
+    );
+}

@@ -10,5 +10,7 @@ pub mod queues;
 pub mod run;
 pub mod searching;
 pub mod state;
+pub mod stepping;
 pub mod terminal;
+pub mod triage;
 pub mod update;

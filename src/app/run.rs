@@ -89,6 +89,23 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             },
             Err(e) => failed(request, e),
         },
+        Effect::LoadReference => match (store.units(), store.leaders()) {
+            (Ok(units), Ok(leaders)) => Msg::ReferenceLoaded { units, leaders },
+            (Err(e), _) | (_, Err(e)) => failed(0, e),
+        },
+        Effect::ApplyStep {
+            id,
+            number,
+            version,
+            step,
+            actor,
+        } => {
+            let result = store
+                .apply(id, version, &step, &actor, crate::domain::china_now())
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            Msg::StepDone { number, result }
+        }
         Effect::CheckChanges => match store.head() {
             Ok(head) => Msg::ChangesSeen { head },
             Err(e) => failed(0, e),

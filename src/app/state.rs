@@ -88,6 +88,24 @@ pub struct Search {
     pub searching: bool,
 }
 
+/// Taking a step on one case: first the menu, then the step's prompts one by one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepForm {
+    pub case: crate::domain::CaseId,
+    pub number: String,
+    pub version: i64,
+    pub menu: Vec<super::triage::MenuEntry>,
+    /// The step chosen from the menu, once chosen.
+    pub kind: Option<super::triage::StepKind>,
+    pub prompts: Vec<super::triage::Prompt>,
+    pub answers: Vec<String>,
+    /// What is typed for the current prompt (for a picker, a filter).
+    pub input: String,
+    /// Highlighted menu entry or picker option.
+    pub selected: usize,
+    pub error: Option<String>,
+}
+
 /// The search index being built in the background.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IndexStatus {
@@ -103,6 +121,7 @@ pub enum Overlay {
     Help { scroll: u16 },
     Palette(Palette),
     Search(Search),
+    Step(Box<StepForm>),
 }
 
 /// Whether the numbers on screen are current.
@@ -222,6 +241,9 @@ pub struct State {
     /// Wall-clock HH:MM of the last successful load.
     pub loaded_at: String,
     pub index: IndexStatus,
+    /// Units and leaders, for the step prompts' pickers.
+    pub units: Vec<crate::store::Unit>,
+    pub leaders: Vec<crate::store::Leader>,
     /// The store's change position the screen and index are current to (0 until known).
     pub head: i64,
     pub quit: bool,
@@ -289,6 +311,15 @@ pub enum Msg {
     ChangesSeen {
         head: i64,
     },
+    ReferenceLoaded {
+        units: Vec<crate::store::Unit>,
+        leaders: Vec<crate::store::Leader>,
+    },
+    /// A step was applied (the case as it is now) or refused (why).
+    StepDone {
+        number: String,
+        result: Result<Box<crate::domain::Case>, String>,
+    },
 }
 
 impl Msg {
@@ -350,6 +381,14 @@ pub enum Effect {
         region: String,
     },
     CheckChanges,
+    LoadReference,
+    ApplyStep {
+        id: crate::domain::CaseId,
+        number: String,
+        version: i64,
+        step: crate::domain::Step,
+        actor: String,
+    },
 }
 
 /// Rows fetched per page load.

@@ -9,6 +9,7 @@ use super::action::Action;
 use super::palette::{self, Command};
 use super::searching;
 use super::state::{Effect, Focus, Link, Msg, Overlay, PAGE_ROWS, Palette, State};
+use super::stepping;
 use crate::i18n::Text;
 use crate::keymap::{Context, Key, Lookup};
 use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
@@ -84,7 +85,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                     None => {
                         state.table.selected =
                             previous_index.min(state.table.rows.len().saturating_sub(1));
-                        state.status = Some(Text::CaseLeftQueue.get(state.lang).to_string());
+                        // Keep what the user was told (a step's result) and say why the selection moved.
+                        let left = Text::CaseLeftQueue.get(state.lang);
+                        state.status = Some(match state.status.take() {
+                            Some(before) => format!("{before} · {left}"),
+                            None => left.to_string(),
+                        });
                     }
                 },
                 None => {
@@ -146,7 +152,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.quit = true;
             Vec::new()
         }
-        other => searching::on_msg(state, &other).unwrap_or_default(),
+        other => searching::on_msg(state, &other)
+            .or_else(|| stepping::on_msg(state, &other))
+            .unwrap_or_default(),
     }
 }
 
@@ -158,6 +166,7 @@ pub fn reload_keeping_selection(state: &mut State) -> Vec<Effect> {
 /// The first effects after start: counts, the first page, and nothing selected yet.
 pub fn start(state: &mut State) -> Vec<Effect> {
     let mut effects = reload(state, false);
+    effects.push(Effect::LoadReference);
     effects.push(Effect::BuildIndex {
         role: state.role,
         region: state.scope.region.clone(),
@@ -175,6 +184,7 @@ fn contexts(state: &State) -> Vec<Context> {
     match &state.overlay {
         Overlay::Palette(_) => vec![Context::Palette],
         Overlay::Search(_) => vec![Context::Search],
+        Overlay::Step(_) => vec![Context::Picker],
         Overlay::Help { .. } => vec![Context::Table, Context::Global],
         Overlay::None => {
             let focused = match state.focus {
@@ -206,6 +216,7 @@ fn on_key(state: &mut State, event: crossterm::event::KeyEvent) -> Vec<Effect> {
                 Vec::new()
             }
             Overlay::Search(_) => searching::edit(state, &event),
+            Overlay::Step(_) => stepping::edit(state, &event),
             _ => Vec::new(),
         },
     }
@@ -348,6 +359,9 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::PaletteRun => run_palette(state),
+        Action::TakeStep | Action::PickNext | Action::PickPrevious | Action::PickChoose => {
+            stepping::apply(state, action)
+        }
         Action::OpenSearch | Action::SearchNext | Action::SearchPrevious | Action::SearchOpen => {
             searching::apply(state, action)
         }

@@ -76,6 +76,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State) {
         Overlay::Help { scroll } => overlay::help(frame, state, body, *scroll),
         Overlay::Palette(palette) => overlay::palette(frame, state, body, palette),
         Overlay::Search(search) => overlay::search(frame, state, body, search),
+        Overlay::Step(form) => overlay::step(frame, state, body, form),
     }
 }
 
@@ -168,6 +169,7 @@ fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
         Overlay::Help { .. } => Text::ModeHelp,
         Overlay::Palette(_) => Text::ModePalette,
         Overlay::Search(_) => Text::ModeSearch,
+        Overlay::Step(_) => Text::ModeStep,
     };
     let link = match &state.link {
         Link::Loading => Text::Loading.get(lang).to_string(),

@@ -230,3 +230,80 @@ pub fn search(
         .collect();
     frame.render_widget(Paragraph::new(lines), list_area);
 }
+
+/// The step overlay: the menu of steps (refused ones greyed with their reason), then each prompt
+/// with its picker options filtered by what is typed.
+pub fn step(frame: &mut Frame<'_>, state: &State, area: Rect, form: &crate::app::state::StepForm) {
+    let lang = state.lang;
+    let theme = theme::theme(state.theme);
+    let prompt = form.kind.and_then(|_| form.prompts.get(form.answers.len()));
+    let status_text = match (&form.error, form.kind, prompt) {
+        (Some(error), _, _) => error.clone(),
+        (None, None, _) => format!("{} · {}", clean(&form.number), Text::ChooseStep.get(lang)),
+        (None, Some(kind), Some(prompt)) => format!(
+            "{} · {}",
+            lang.pick(kind.zh(), kind.en()),
+            prompt.label(lang)
+        ),
+        (None, Some(_), None) => String::new(),
+    };
+    let style = if form.error.is_some() {
+        theme.overdue
+    } else {
+        theme.muted
+    };
+    let status = Paragraph::new(status_text).style(style);
+    let list_area = prompt_box(
+        frame,
+        state,
+        area,
+        (Text::StepTitle, 100, 30),
+        ('>', &form.input),
+        status,
+    );
+    let visible = usize::from(list_area.height);
+    let first = form.selected.saturating_sub(visible.saturating_sub(1));
+    let lines: Vec<Line> = match (form.kind, prompt) {
+        (None, _) => form
+            .menu
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(visible)
+            .map(|(i, entry)| {
+                let base = if i == form.selected {
+                    theme.selected
+                } else if entry.refusal.is_some() {
+                    theme.muted
+                } else {
+                    theme.text
+                };
+                let name = lang.pick(entry.kind.zh(), entry.kind.en());
+                let why = entry
+                    .refusal
+                    .as_deref()
+                    .map(|r| format!("  — {r}"))
+                    .unwrap_or_default();
+                Line::styled(format!("{name}{why}"), base)
+            })
+            .collect(),
+        (Some(_), Some(prompt)) => crate::app::stepping::filtered(prompt, &form.input)
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(visible)
+            .map(|(i, (_, label))| {
+                Line::styled(
+                    clean(label).into_owned(),
+                    if i == form.selected {
+                        theme.selected
+                    } else {
+                        theme.text
+                    },
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    frame.render_widget(Paragraph::new(lines), list_area);
+}

@@ -1,0 +1,226 @@
+//! The step overlay's rules: open the menu for the selected case, pick a step (a refused one
+//! says why instead), answer its prompts (pickers filter as you type), confirm an irreversible
+//! one, then apply it through the store; the result (applied, refused, or a conflict with another
+//! console) goes to the status bar and the screen reloads with the selection kept. Pure.
+
+use super::action::Action;
+use super::state::{Effect, Msg, Overlay, State, StepForm};
+use super::triage::{self, Prompt};
+use crate::domain::Rules;
+use crate::i18n::Text;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+/// Handles the step messages; `None` for any other message.
+pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
+    Some(match msg {
+        Msg::ReferenceLoaded { units, leaders } => {
+            state.units = units.clone();
+            state.leaders = leaders.clone();
+            Vec::new()
+        }
+        Msg::StepDone { number, result } => {
+            state.status = Some(match result {
+                Ok(case) => format!(
+                    "{number}: {} ✓",
+                    state.lang.pick(case.state.zh(), case.state.en())
+                ),
+                Err(error) => error.clone(),
+            });
+            super::update::reload_keeping_selection(state)
+        }
+        _ => return None,
+    })
+}
+
+/// The options of a picker prompt that match what is typed, best first.
+pub fn filtered(prompt: &Prompt, input: &str) -> Vec<(String, String)> {
+    let Prompt::Pick { options, .. } = prompt else {
+        return Vec::new();
+    };
+    if input.is_empty() {
+        return options.clone();
+    }
+    let matcher = SkimMatcherV2::default();
+    let mut scored: Vec<(i64, &(String, String))> = options
+        .iter()
+        .filter_map(|o| {
+            let (full, initials) = crate::search::pinyin_of(&o.1);
+            let haystack = format!("{} {} {full} {initials}", o.1, o.0);
+            matcher.fuzzy_match(&haystack, input).map(|s| (s, o))
+        })
+        .collect();
+    scored.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
+    scored.into_iter().map(|(_, o)| o.clone()).collect()
+}
+
+/// The step actions.
+pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::TakeStep => open(state),
+        Action::PickNext | Action::PickPrevious => {
+            if let Overlay::Step(form) = &mut state.overlay {
+                let count = match (&form.kind, form.prompts.get(form.answers.len())) {
+                    (None, _) => form.menu.len(),
+                    (Some(_), Some(prompt)) => filtered(prompt, &form.input).len(),
+                    _ => 0,
+                };
+                if count > 0 {
+                    form.selected = if action == Action::PickNext {
+                        (form.selected + 1).min(count - 1)
+                    } else {
+                        form.selected.saturating_sub(1)
+                    };
+                }
+            }
+            Vec::new()
+        }
+        Action::PickChoose => choose(state),
+        _ => Vec::new(),
+    }
+}
+
+fn open(state: &mut State) -> Vec<Effect> {
+    let Some(detail) = state.detail.as_ref().filter(|d| {
+        Some(d.case.id) == state.table.selected_row().map(|r| r.id) || state.compact_detail
+    }) else {
+        state.status = Some(Text::NoCaseSelected.get(state.lang).to_string());
+        return Vec::new();
+    };
+    let case = &detail.case;
+    let rules = Rules {
+        due_soon_days: state.due_soon_days,
+        ..Rules::default()
+    };
+    let menu = triage::menu(
+        case,
+        crate::domain::china_now(),
+        &rules,
+        state.role,
+        &state.scope.region,
+        state.lang,
+    );
+    state.overlay = Overlay::Step(Box::new(StepForm {
+        case: case.id,
+        number: case.number.clone(),
+        version: case.version,
+        menu,
+        kind: None,
+        prompts: Vec::new(),
+        answers: Vec::new(),
+        input: String::new(),
+        selected: 0,
+        error: None,
+    }));
+    Vec::new()
+}
+
+fn choose(state: &mut State) -> Vec<Effect> {
+    let lang = state.lang;
+    let Some(case) = state.detail.as_ref().map(|d| d.case.clone()) else {
+        return Vec::new();
+    };
+    let (units, leaders) = (state.units.clone(), state.leaders.clone());
+    let user = state.user.clone();
+    let Overlay::Step(form) = &mut state.overlay else {
+        return Vec::new();
+    };
+    if form.case != case.id {
+        return Vec::new();
+    }
+    match form.kind {
+        None => {
+            let Some(entry) = form.menu.get(form.selected).cloned() else {
+                return Vec::new();
+            };
+            if let Some(why) = entry.refusal {
+                form.error = Some(why);
+                return Vec::new();
+            }
+            form.kind = Some(entry.kind);
+            form.prompts = triage::prompts(entry.kind, &case, &units, &leaders, lang);
+            form.selected = 0;
+            form.error = None;
+        }
+        Some(_) => {
+            let Some(prompt) = form.prompts.get(form.answers.len()) else {
+                return Vec::new();
+            };
+            let input = form.input.trim().to_string();
+            let answer = match prompt {
+                Prompt::Pick { .. } => filtered(prompt, &input)
+                    .get(form.selected)
+                    .map(|o| o.0.clone()),
+                Prompt::Text { required, .. } => (!*required || !input.is_empty()).then_some(input),
+                Prompt::Number { min, max, .. } => input
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (*min..=*max).contains(n))
+                    .map(|n| n.to_string()),
+                Prompt::Confirm => (input == "y" || input == "Y").then_some(input),
+            };
+            let Some(answer) = answer else {
+                form.error = Some(match prompt {
+                    Prompt::Number { min, max, .. } => format!(
+                        "{} {min}–{max}",
+                        lang.pick("请输入整数", "type a whole number")
+                    ),
+                    Prompt::Confirm => lang
+                        .pick("未确认，按 Esc 取消", "not confirmed; Esc cancels")
+                        .to_string(),
+                    _ => lang
+                        .pick("请填写或选择一项", "type or choose something")
+                        .to_string(),
+                });
+                return Vec::new();
+            };
+            form.answers.push(answer);
+            form.input.clear();
+            form.selected = 0;
+            form.error = None;
+        }
+    }
+    let (Some(kind), true) = (form.kind, form.answers.len() == form.prompts.len()) else {
+        return Vec::new();
+    };
+    let Some(step) = triage::build(kind, &case, &form.answers) else {
+        form.error = Some(
+            lang.pick("答案不符合要求", "an answer does not fit")
+                .to_string(),
+        );
+        return Vec::new();
+    };
+    let effect = Effect::ApplyStep {
+        id: form.case,
+        number: form.number.clone(),
+        version: form.version,
+        step,
+        actor: user,
+    };
+    state.overlay = Overlay::None;
+    state.status = Some(format!("{} …", lang.pick(kind.zh(), kind.en())));
+    vec![effect]
+}
+
+/// Typing in the step overlay: filters a picker, or fills a text or number answer.
+pub fn edit(state: &mut State, event: &KeyEvent) -> Vec<Effect> {
+    let Overlay::Step(form) = &mut state.overlay else {
+        return Vec::new();
+    };
+    if form.kind.is_none() {
+        return Vec::new();
+    }
+    let plain = !event
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match event.code {
+        KeyCode::Char(c) if plain && !c.is_control() => form.input.push(c),
+        KeyCode::Backspace => {
+            form.input.pop();
+        }
+        _ => return Vec::new(),
+    }
+    form.selected = 0;
+    Vec::new()
+}

@@ -1,0 +1,537 @@
+//! Taking a workflow step on the selected case from the keyboard (domain.md §3): the step menu
+//! (every step, with why a refused one is refused and until when), the prompts for its
+//! parameters (pickers and text), a confirmation for irreversible steps, and who may take which
+//! step. Pure: builds a `Step`; the loop applies it through the store.
+
+use crate::domain::lifecycle::check;
+use crate::domain::{Case, Class, DivertRoute, Duty, Outcome, Role, Rules, Satisfaction, Step};
+use crate::i18n::Lang;
+use crate::store::{Leader, Unit};
+use chrono::NaiveDateTime;
+
+code_enum! {
+    /// The steps the menu offers, in workflow order.
+    StepKind {
+        Forward = ("forward", "转送/交办", "forward or assign"),
+        Object = ("object", "异议退回", "object (not our remit)"),
+        Accept = ("accept", "受理", "accept"),
+        StartHandling = ("start-handling", "开始办理", "start handling"),
+        Decline = ("decline", "不予受理", "decline"),
+        Divert = ("divert", "导出", "divert"),
+        Classify = ("classify", "分类", "classify"),
+        Extend = ("extend", "延期", "extend"),
+        Reply = ("reply", "答复", "reply"),
+        Evaluate = ("evaluate", "满意度评价", "record satisfaction"),
+        RequestReview = ("request-review", "申请复查", "request review"),
+        ReplyReview = ("reply-review", "复查意见", "review opinion"),
+        RequestReReview = ("request-re-review", "申请复核", "request re-review"),
+        RecordHearing = ("record-hearing", "听证", "record a hearing"),
+        Finalise = ("finalise", "复核终结", "finalise"),
+        Conclude = ("conclude", "办结", "conclude"),
+        Supervise = ("supervise", "督办/取消督办", "supervise on/off"),
+        FlagBacklog = ("flag-backlog", "积案标记", "backlog flag on/off"),
+        FlagCollective = ("flag-collective", "集体访标记", "collective flag on/off"),
+        Package = ("package", "领导包案", "package to a leader"),
+        TickDuty = ("tick-duty", "五包落实", "tick a duty"),
+        SignAgreement = ("sign-agreement", "息诉罢访协议", "record an agreement"),
+        Note = ("note", "备注", "add a note"),
+    }
+}
+
+/// One thing a step asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    /// Choose one of these (value, label).
+    Pick {
+        label_zh: &'static str,
+        label_en: &'static str,
+        options: Vec<(String, String)>,
+    },
+    /// Type text (`required`: not empty).
+    Text {
+        label_zh: &'static str,
+        label_en: &'static str,
+        required: bool,
+    },
+    /// Type a whole number in a range.
+    Number {
+        label_zh: &'static str,
+        label_en: &'static str,
+        min: u32,
+        max: u32,
+    },
+    /// Say yes to an irreversible step.
+    Confirm,
+}
+
+impl Prompt {
+    pub fn label(&self, lang: Lang) -> String {
+        match self {
+            Prompt::Pick {
+                label_zh, label_en, ..
+            }
+            | Prompt::Text {
+                label_zh, label_en, ..
+            }
+            | Prompt::Number {
+                label_zh, label_en, ..
+            } => lang.pick(label_zh, label_en).to_string(),
+            Prompt::Confirm => lang
+                .pick(
+                    "此操作不可撤销，确认执行？输入 y 确认",
+                    "This cannot be undone. Type y to confirm",
+                )
+                .to_string(),
+        }
+    }
+}
+
+/// Steps only supervisors and admins may take (design: supervise, package, finalise).
+pub fn supervisors_only(kind: StepKind) -> bool {
+    matches!(
+        kind,
+        StepKind::Supervise | StepKind::Package | StepKind::Finalise
+    )
+}
+
+/// Irreversible steps, which ask for confirmation.
+pub fn irreversible(kind: StepKind) -> bool {
+    matches!(
+        kind,
+        StepKind::Finalise | StepKind::Decline | StepKind::Divert
+    )
+}
+
+/// Why `role` with `scope` may not take `kind` on a case in `county`, if it may not.
+pub fn role_refusal(
+    kind: StepKind,
+    role: Role,
+    scope: &str,
+    county: &str,
+    lang: Lang,
+) -> Option<String> {
+    let text = match role {
+        Role::Viewer => Some(lang.pick("只读用户不能修改信访件", "a viewer cannot change cases")),
+        _ if !county.starts_with(scope) => {
+            Some(lang.pick("该信访件不在您的辖区", "the case is outside your region"))
+        }
+        Role::Operator if supervisors_only(kind) => {
+            Some(lang.pick("此步骤需督办员", "this step needs a supervisor"))
+        }
+        _ => None,
+    };
+    text.map(str::to_string)
+}
+
+fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (code(*v).to_string(), label(*v).to_string()))
+        .collect()
+}
+
+/// What a step asks for, in order.
+pub fn prompts(
+    kind: StepKind,
+    case: &Case,
+    units: &[Unit],
+    leaders: &[Leader],
+    lang: Lang,
+) -> Vec<Prompt> {
+    let pick = |label_zh, label_en, options| Prompt::Pick {
+        label_zh,
+        label_en,
+        options,
+    };
+    let text = |label_zh, label_en, required| Prompt::Text {
+        label_zh,
+        label_en,
+        required,
+    };
+    let outcome = || {
+        pick(
+            "答复结果",
+            "outcome",
+            options(Outcome::ALL, Outcome::code, |o| lang.pick(o.zh(), o.en())),
+        )
+    };
+    let mut out = match kind {
+        StepKind::Forward => vec![
+            pick(
+                "责任单位",
+                "unit",
+                units
+                    .iter()
+                    .filter(|u| case.intake.county.starts_with(&u.region) || u.region.len() <= 4)
+                    .map(|u| (u.id.to_string(), u.name.clone()))
+                    .collect(),
+            ),
+            pick(
+                "方式",
+                "how",
+                vec![
+                    ("forward".into(), lang.pick("转送", "forward").into()),
+                    (
+                        "assign".into(),
+                        lang.pick("交办（须报告结果）", "assign (report required)")
+                            .into(),
+                    ),
+                ],
+            ),
+        ],
+        StepKind::Object | StepKind::Decline => vec![text("理由", "reason", true)],
+        StepKind::Accept => vec![pick(
+            "分类",
+            "class",
+            options(Class::ALL, Class::code, |c| lang.pick(c.zh(), c.en())),
+        )],
+        StepKind::Divert => vec![
+            pick(
+                "导出途径",
+                "route",
+                options(DivertRoute::ALL, DivertRoute::code, |r| {
+                    lang.pick(r.zh(), r.en())
+                }),
+            ),
+            text("理由", "reason", true),
+        ],
+        StepKind::Classify => vec![
+            pick(
+                "分类",
+                "class",
+                options(Class::ALL, Class::code, |c| lang.pick(c.zh(), c.en())),
+            ),
+            pick(
+                "内容类别",
+                "category",
+                options(
+                    crate::domain::Category::ALL,
+                    crate::domain::Category::code,
+                    |c| lang.pick(c.zh(), c.en()),
+                ),
+            ),
+        ],
+        StepKind::Extend => vec![
+            Prompt::Number {
+                label_zh: "延期天数",
+                label_en: "days",
+                min: 1,
+                max: 30,
+            },
+            text("理由", "reason", true),
+        ],
+        StepKind::Reply | StepKind::ReplyReview | StepKind::Finalise => {
+            vec![outcome(), text("答复意见", "opinion", true)]
+        }
+        StepKind::Evaluate => vec![pick(
+            "评价",
+            "rating",
+            options(Satisfaction::ALL, Satisfaction::code, |s| {
+                lang.pick(s.zh(), s.en())
+            }),
+        )],
+        StepKind::RecordHearing => vec![Prompt::Number {
+            label_zh: "听证天数",
+            label_en: "hearing days",
+            min: 1,
+            max: 60,
+        }],
+        StepKind::Package => vec![pick(
+            "包案领导",
+            "leader",
+            leaders
+                .iter()
+                .map(|l| (l.id.to_string(), format!("{} {}", l.name, l.title)))
+                .collect(),
+        )],
+        StepKind::TickDuty => vec![
+            pick(
+                "五包",
+                "duty",
+                options(Duty::ALL, Duty::code, |d| lang.pick(d.zh(), d.en())),
+            ),
+            text("落实情况", "note", false),
+        ],
+        StepKind::Note => vec![text("备注", "note", true)],
+        StepKind::StartHandling
+        | StepKind::RequestReview
+        | StepKind::RequestReReview
+        | StepKind::Conclude
+        | StepKind::Supervise
+        | StepKind::FlagBacklog
+        | StepKind::FlagCollective
+        | StepKind::SignAgreement => Vec::new(),
+    };
+    if irreversible(kind) {
+        out.push(Prompt::Confirm);
+    }
+    out
+}
+
+/// The step built from the answers (in prompt order); `None` if an answer does not fit.
+pub fn build(kind: StepKind, case: &Case, answers: &[String]) -> Option<Step> {
+    let a = |i: usize| answers.get(i).map(String::as_str).unwrap_or("");
+    Some(match kind {
+        StepKind::Forward => Step::Forward {
+            unit: a(0).parse().ok()?,
+            assign: a(1) == "assign",
+        },
+        StepKind::Object => Step::Object {
+            reason: a(0).into(),
+        },
+        StepKind::Accept => Step::Accept {
+            class: Class::from_code(a(0))?,
+        },
+        StepKind::StartHandling => Step::StartHandling,
+        StepKind::Decline => Step::Decline {
+            reason: a(0).into(),
+        },
+        StepKind::Divert => Step::Divert {
+            route: DivertRoute::from_code(a(0))?,
+            reason: a(1).into(),
+        },
+        StepKind::Classify => Step::Classify {
+            class: Class::from_code(a(0)),
+            category: crate::domain::Category::from_code(a(1))?,
+        },
+        StepKind::Extend => Step::Extend {
+            days: a(0).parse().ok()?,
+            reason: a(1).into(),
+        },
+        StepKind::Reply => Step::Reply {
+            outcome: Outcome::from_code(a(0))?,
+            text: a(1).into(),
+        },
+        StepKind::Evaluate => Step::Evaluate {
+            rating: Satisfaction::from_code(a(0))?,
+        },
+        StepKind::RequestReview => Step::RequestReview,
+        StepKind::ReplyReview => Step::ReplyReview {
+            outcome: Outcome::from_code(a(0))?,
+            text: a(1).into(),
+        },
+        StepKind::RequestReReview => Step::RequestReReview,
+        StepKind::RecordHearing => Step::RecordHearing {
+            days: a(0).parse().ok()?,
+        },
+        StepKind::Finalise => Step::Finalise {
+            outcome: Outcome::from_code(a(0))?,
+            text: a(1).into(),
+        },
+        StepKind::Conclude => Step::Conclude,
+        StepKind::Supervise => Step::Supervise {
+            on: !case.supervised,
+        },
+        StepKind::FlagBacklog => Step::FlagBacklog { on: !case.backlog },
+        StepKind::FlagCollective => Step::FlagCollective {
+            on: !case.collective,
+        },
+        StepKind::Package => Step::PackageToLeader {
+            leader: a(0).parse().ok()?,
+        },
+        StepKind::TickDuty => Step::TickDuty {
+            duty: Duty::from_code(a(0))?,
+            note: a(1).into(),
+        },
+        StepKind::SignAgreement => Step::SignAgreement,
+        StepKind::Note => Step::Note { text: a(0).into() },
+    })
+}
+
+/// A stand-in step of the kind, with placeholder answers, to ask the rules whether the kind is
+/// possible now.
+fn probe(kind: StepKind, case: &Case) -> Option<Step> {
+    let answers: Vec<String> = match kind {
+        StepKind::Forward => vec!["1".into(), "forward".into()],
+        StepKind::Accept => vec!["demand".into()],
+        StepKind::Divert => vec!["litigation".into(), "—".into()],
+        StepKind::Classify => vec!["demand".into(), "other".into()],
+        StepKind::Extend => vec!["1".into(), "—".into()],
+        StepKind::Reply | StepKind::ReplyReview | StepKind::Finalise => {
+            vec!["explained".into(), "—".into()]
+        }
+        StepKind::Evaluate => vec!["satisfied".into()],
+        StepKind::RecordHearing => vec!["1".into()],
+        StepKind::Package => vec!["1".into()],
+        StepKind::TickDuty => vec!["know-situation".into(), "—".into()],
+        _ => vec!["—".into()],
+    };
+    build(kind, case, &answers)
+}
+
+/// One line of the step menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuEntry {
+    pub kind: StepKind,
+    /// Why it cannot be taken now (the rules or the user's role), if it cannot.
+    pub refusal: Option<String>,
+}
+
+/// The step menu for `case` seen at `now`: every step, allowed ones first.
+pub fn menu(
+    case: &Case,
+    now: NaiveDateTime,
+    rules: &Rules,
+    role: Role,
+    scope: &str,
+    lang: Lang,
+) -> Vec<MenuEntry> {
+    let mut entries: Vec<MenuEntry> = StepKind::ALL
+        .iter()
+        .map(|kind| {
+            let refusal =
+                role_refusal(*kind, role, scope, &case.intake.county, lang).or_else(|| {
+                    let step = probe(*kind, case)?;
+                    check(case, &step, now, rules).err().map(|e| e.to_string())
+                });
+            MenuEntry {
+                kind: *kind,
+                refusal,
+            }
+        })
+        .collect();
+    entries.sort_by_key(|e| e.refusal.is_some());
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Category, Channel, Intake, Petitioner};
+    use chrono::NaiveDate;
+
+    fn case() -> Case {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+        Case::registered(
+            1,
+            "NX-2026-000001".into(),
+            Intake {
+                title: "t".into(),
+                summary: "s".into(),
+                channel: Channel::Visit,
+                category: Some(Category::UnpaidWages),
+                county: "640106".into(),
+                township: "640106001".into(),
+                petitioner: Petitioner::default(),
+                persons: 1,
+                involved: 1,
+                threat: false,
+                urgent: false,
+                received_on: day,
+            },
+        )
+    }
+
+    fn at(day: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 3, day)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_menu_offers_what_the_rules_allow_and_explains_the_rest() {
+        let menu = menu(
+            &case(),
+            at(2),
+            &Rules::default(),
+            Role::Supervisor,
+            "64",
+            Lang::En,
+        );
+        let allowed: Vec<StepKind> = menu
+            .iter()
+            .filter(|e| e.refusal.is_none())
+            .map(|e| e.kind)
+            .collect();
+        assert!(
+            allowed.contains(&StepKind::Forward)
+                && allowed.contains(&StepKind::Decline)
+                && allowed.contains(&StepKind::Note)
+        );
+        assert!(!allowed.contains(&StepKind::Accept));
+        let accept = menu
+            .iter()
+            .find(|e| e.kind == StepKind::Accept)
+            .and_then(|e| e.refusal.clone());
+        assert_eq!(
+            accept.as_deref(),
+            Some("cannot accept a case that is registered")
+        );
+    }
+
+    #[test]
+    fn roles_limit_the_steps() {
+        let c = case();
+        assert!(role_refusal(StepKind::Note, Role::Viewer, "64", "640106", Lang::En).is_some());
+        assert!(
+            role_refusal(
+                StepKind::Forward,
+                Role::Operator,
+                "6401",
+                "640106",
+                Lang::En
+            )
+            .is_none()
+        );
+        assert!(
+            role_refusal(
+                StepKind::Forward,
+                Role::Operator,
+                "6402",
+                "640106",
+                Lang::En
+            )
+            .is_some()
+        );
+        assert!(
+            role_refusal(
+                StepKind::Supervise,
+                Role::Operator,
+                "64",
+                "640106",
+                Lang::En
+            )
+            .is_some()
+        );
+        assert!(
+            role_refusal(
+                StepKind::Supervise,
+                Role::Supervisor,
+                "64",
+                "640106",
+                Lang::En
+            )
+            .is_none()
+        );
+        let viewer = menu(&c, at(2), &Rules::default(), Role::Viewer, "64", Lang::En);
+        assert!(viewer.iter().all(|e| e.refusal.is_some()));
+    }
+
+    #[test]
+    fn answers_build_steps_and_irreversible_steps_confirm() {
+        let c = case();
+        assert_eq!(
+            build(StepKind::Forward, &c, &["7".into(), "assign".into()]),
+            Some(Step::Forward {
+                unit: 7,
+                assign: true
+            })
+        );
+        assert_eq!(
+            build(StepKind::Extend, &c, &["40x".into(), "r".into()]),
+            None
+        );
+        assert_eq!(
+            build(StepKind::Supervise, &c, &[]),
+            Some(Step::Supervise { on: true })
+        );
+        assert_eq!(
+            prompts(StepKind::Decline, &c, &[], &[], Lang::En).last(),
+            Some(&Prompt::Confirm)
+        );
+        assert!(!prompts(StepKind::Reply, &c, &[], &[], Lang::En).contains(&Prompt::Confirm));
+    }
+}

@@ -908,3 +908,60 @@ fn an_irreversible_step_asks_for_confirmation_and_a_race_is_a_conflict() {
         "the stale step was refused"
     );
 }
+
+#[test]
+fn a_bulk_step_applies_to_each_marked_case_or_says_why_not() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    // Two registered cases from `to-forward`, one already forwarded from `awaiting-acceptance`.
+    let state = session.keys(&["1", "j", "2", "space", "space"]);
+    assert_eq!(state.marks.len(), 2);
+    let registered: Vec<String> = state.table.rows[..2]
+        .iter()
+        .map(|r| r.number.clone())
+        .collect();
+    let state = session.keys(&["1", "j", "2", "space"]);
+    assert_eq!(state.queues[state.queue_index].name, "awaiting-acceptance");
+    let forwarded = state.table.rows[0].number.clone();
+    assert_eq!(state.marks.len(), 3);
+    // Back to a registered case; forward all marked cases to a unit chosen by typing.
+    let state = session.keys(&["1", "k", "2", "s", "enter", "text:人社", "enter", "enter"]);
+    let Overlay::Summary { title, lines } = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert_eq!(title, "bulk forward: 2 of 3 applied");
+    assert_eq!(lines.len(), 3);
+    for number in &registered {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with('✓') && l.contains(number.as_str())),
+            "{lines:?}"
+        );
+        assert_eq!(
+            store_case(&store, number).state,
+            xinfang::domain::State::Forwarded
+        );
+    }
+    let refused = lines
+        .iter()
+        .find(|l| l.contains(forwarded.as_str()))
+        .expect("the forwarded case is listed");
+    assert!(
+        refused.starts_with('✗') && refused.contains("cannot forward a case that is forwarded"),
+        "{refused}"
+    );
+    assert!(
+        state.marks.is_empty(),
+        "marks are cleared after a bulk step"
+    );
+    let detail = store
+        .case(store.find(&forwarded).expect("find").expect("exists"))
+        .expect("read")
+        .expect("exists");
+    assert_ne!(
+        detail.events.last().map(|e| e.actor.as_str()),
+        Some("zhao.lei"),
+        "the refused case was not touched"
+    );
+}

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod console;
+pub mod marking;
 pub mod palette;
 pub mod queues;
 pub mod run;

@@ -106,6 +106,55 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
                 .map_err(|e| e.to_string());
             Msg::StepDone { number, result }
         }
+        Effect::ApplyBulk {
+            ids,
+            kind,
+            answers,
+            actor,
+        } => {
+            let at = crate::domain::china_now();
+            let mut results = Vec::new();
+            for id in ids {
+                // Each case is its own transaction: applied whole, or refused with the reason.
+                let outcome = match store.case(id) {
+                    Ok(Some(detail)) => {
+                        let case = detail.case;
+                        match super::triage::build(kind, &case, &answers) {
+                            Some(step) => (
+                                case.number.clone(),
+                                store
+                                    .apply(id, case.version, &step, &actor, at)
+                                    .map(|c| c.state)
+                                    .map_err(|e| e.to_string()),
+                            ),
+                            None => (
+                                case.number.clone(),
+                                Err("the answers do not fit this case".into()),
+                            ),
+                        }
+                    }
+                    Ok(None) => (id.to_string(), Err("no such case".into())),
+                    Err(e) => (id.to_string(), Err(e.to_string())),
+                };
+                results.push(outcome);
+            }
+            Msg::BulkDone {
+                step: kind.code().to_string(),
+                results,
+            }
+        }
+        Effect::LoadQueueIds {
+            filter,
+            sort,
+            scope,
+            cap,
+        } => match store.page(&filter, sort, &scope, None, cap) {
+            Ok(page) => Msg::QueueIds {
+                capped: page.next.is_some(),
+                ids: page.rows.into_iter().map(|r| r.id).collect(),
+            },
+            Err(e) => failed(0, e),
+        },
         Effect::CheckChanges => match store.head() {
             Ok(head) => Msg::ChangesSeen { head },
             Err(e) => failed(0, e),

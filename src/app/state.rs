@@ -118,10 +118,17 @@ pub enum IndexStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     None,
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Palette(Palette),
     Search(Search),
     Step(Box<StepForm>),
+    /// What a bulk step did to each marked case.
+    Summary {
+        title: String,
+        lines: Vec<String>,
+    },
 }
 
 /// Whether the numbers on screen are current.
@@ -241,6 +248,8 @@ pub struct State {
     /// Wall-clock HH:MM of the last successful load.
     pub loaded_at: String,
     pub index: IndexStatus,
+    /// Marked cases, for bulk steps.
+    pub marks: std::collections::BTreeSet<crate::domain::CaseId>,
     /// Units and leaders, for the step prompts' pickers.
     pub units: Vec<crate::store::Unit>,
     pub leaders: Vec<crate::store::Leader>,
@@ -315,6 +324,16 @@ pub enum Msg {
         units: Vec<crate::store::Unit>,
         leaders: Vec<crate::store::Leader>,
     },
+    /// A bulk step's result per case: its number, and its new state or why it was refused.
+    BulkDone {
+        step: String,
+        results: Vec<(String, Result<crate::domain::State, String>)>,
+    },
+    /// The ids of every case in the queue, to mark them all.
+    QueueIds {
+        ids: Vec<crate::domain::CaseId>,
+        capped: bool,
+    },
     /// A step was applied (the case as it is now) or refused (why).
     StepDone {
         number: String,
@@ -382,6 +401,19 @@ pub enum Effect {
     },
     CheckChanges,
     LoadReference,
+    ApplyBulk {
+        ids: Vec<crate::domain::CaseId>,
+        kind: super::triage::StepKind,
+        answers: Vec<String>,
+        actor: String,
+    },
+    /// Fetch every case id of a queue (at most `cap`).
+    LoadQueueIds {
+        filter: Filter,
+        sort: Sort,
+        scope: Scope,
+        cap: usize,
+    },
     ApplyStep {
         id: crate::domain::CaseId,
         number: String,

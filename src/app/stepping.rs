@@ -123,6 +123,7 @@ fn choose(state: &mut State) -> Vec<Effect> {
     };
     let (units, leaders) = (state.units.clone(), state.leaders.clone());
     let user = state.user.clone();
+    let marks = state.marks.clone();
     let Overlay::Step(form) = &mut state.overlay else {
         return Vec::new();
     };
@@ -191,12 +192,23 @@ fn choose(state: &mut State) -> Vec<Effect> {
         );
         return Vec::new();
     };
-    let effect = Effect::ApplyStep {
-        id: form.case,
-        number: form.number.clone(),
-        version: form.version,
-        step,
-        actor: user,
+    let marked: Vec<_> = marks.iter().copied().collect();
+    let effect = if marked.is_empty() {
+        Effect::ApplyStep {
+            id: form.case,
+            number: form.number.clone(),
+            version: form.version,
+            step,
+            actor: user,
+        }
+    } else {
+        // Every marked case, each checked and applied on its own with its current version.
+        Effect::ApplyBulk {
+            ids: marked,
+            kind,
+            answers: form.answers.clone(),
+            actor: user,
+        }
     };
     state.overlay = Overlay::None;
     state.status = Some(format!("{} …", lang.pick(kind.zh(), kind.en())));

@@ -6,6 +6,7 @@
 //! moves to its neighbour and the status bar says why.
 
 use super::action::Action;
+use super::marking;
 use super::palette::{self, Command};
 use super::searching;
 use super::state::{Effect, Focus, Link, Msg, Overlay, PAGE_ROWS, Palette, State};
@@ -154,6 +155,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         other => searching::on_msg(state, &other)
             .or_else(|| stepping::on_msg(state, &other))
+            .or_else(|| marking::on_msg(state, &other))
             .unwrap_or_default(),
     }
 }
@@ -185,6 +187,7 @@ fn contexts(state: &State) -> Vec<Context> {
         Overlay::Palette(_) => vec![Context::Palette],
         Overlay::Search(_) => vec![Context::Search],
         Overlay::Step(_) => vec![Context::Picker],
+        Overlay::Summary { .. } => vec![Context::Global],
         Overlay::Help { .. } => vec![Context::Table, Context::Global],
         Overlay::None => {
             let focused = match state.focus {
@@ -359,6 +362,9 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::PaletteRun => run_palette(state),
+        Action::ToggleMark | Action::MarkRange | Action::MarkAll | Action::ClearMarks => {
+            marking::apply(state, action)
+        }
         Action::TakeStep | Action::PickNext | Action::PickPrevious | Action::PickChoose => {
             stepping::apply(state, action)
         }

@@ -77,6 +77,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State) {
         Overlay::Palette(palette) => overlay::palette(frame, state, body, palette),
         Overlay::Search(search) => overlay::search(frame, state, body, search),
         Overlay::Step(form) => overlay::step(frame, state, body, form),
+        Overlay::Summary { title, lines } => overlay::summary(frame, state, body, title, lines),
     }
 }
 
@@ -170,6 +171,7 @@ fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
         Overlay::Palette(_) => Text::ModePalette,
         Overlay::Search(_) => Text::ModeSearch,
         Overlay::Step(_) => Text::ModeStep,
+        Overlay::Summary { .. } => Text::ModeStep,
     };
     let link = match &state.link {
         Link::Loading => Text::Loading.get(lang).to_string(),

@@ -307,3 +307,36 @@ pub fn step(frame: &mut Frame<'_>, state: &State, area: Rect, form: &crate::app:
     };
     frame.render_widget(Paragraph::new(lines), list_area);
 }
+
+/// What a bulk step did to each case.
+pub fn summary(frame: &mut Frame<'_>, state: &State, area: Rect, title: &str, lines: &[String]) {
+    let theme = theme::theme(state.theme);
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).min(100),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(format!(" {} ", clean(title)), theme.title))
+        .title_bottom(Span::styled(
+            format!(" {} ", Text::HelpFooter.get(state.lang)),
+            theme.muted,
+        ));
+    let body: Vec<Line> = lines
+        .iter()
+        .map(|l| {
+            Line::styled(
+                clean(l).into_owned(),
+                if l.starts_with('✗') {
+                    theme.overdue
+                } else {
+                    theme.text
+                },
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(body).block(block), rect);
+}

@@ -105,7 +105,15 @@ fn cell<'a>(column: Column, row: &'a CaseRow, state: &State) -> Cell<'a> {
     let lang = state.lang;
     let theme = theme::theme(state.theme);
     match column {
-        Column::Number => Cell::from(clean(&row.number).into_owned()),
+        Column::Number => {
+            // A mark is a symbol, not only a colour.
+            let mark = if state.marks.contains(&row.id) {
+                "●"
+            } else {
+                ""
+            };
+            Cell::from(format!("{mark}{}", clean(&row.number)))
+        }
         Column::Received => Cell::from(row.received_on.to_string()),
         Column::Channel => Cell::from(lang.pick(row.channel.zh(), row.channel.en())),
         Column::County => {

@@ -77,7 +77,7 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
             state.marks.extend(ids.iter().copied());
             say_count(state);
             if *capped && let Some(status) = &mut state.status {
-                status.push_str(&state.lang.pick(
+                status.push_str(state.lang.pick(
                     &format!("（最多 {MARK_ALL_CAP} 件）"),
                     &format!(" (at most {MARK_ALL_CAP})"),
                 ));

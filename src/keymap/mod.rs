@@ -344,7 +344,7 @@ mod tests {
             Lookup::Matched(Action::SelectFirst)
         );
         assert_eq!(
-            keymap.lookup(&ctx, &[Key::parse("x").expect("key")]),
+            keymap.lookup(&ctx, &[Key::parse("w").expect("key")]),
             Lookup::NotFound
         );
     }

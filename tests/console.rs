@@ -965,3 +965,106 @@ fn a_bulk_step_applies_to_each_marked_case_or_says_why_not() {
         "the refused case was not touched"
     );
 }
+
+/// Takes the step `kind` on the selected case by keys: open the menu, walk to it, choose it,
+/// then the given keys for its prompts.
+fn take(session: &mut Session, kind: xinfang::app::triage::StepKind, prompts: &[&str]) -> State {
+    let state = session.keys(&["s"]).clone();
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    let at = form
+        .menu
+        .iter()
+        .position(|e| e.kind == kind)
+        .expect("listed");
+    assert!(
+        form.menu[at].refusal.is_none(),
+        "{kind:?} refused: {:?}",
+        form.menu[at].refusal
+    );
+    let mut keys: Vec<&str> = std::iter::repeat_n("down", at).collect();
+    keys.push("enter");
+    keys.extend(prompts);
+    session.keys(&keys).clone()
+}
+
+#[test]
+fn a_case_goes_through_its_life_cycle_by_keys_and_undo_takes_a_step_back() {
+    use xinfang::app::triage::StepKind as K;
+    use xinfang::domain::State as S;
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["1", "j", "2", "enter"]);
+    let number = state
+        .detail
+        .as_ref()
+        .map(|d| d.case.number.clone())
+        .expect("a registered case");
+    let expect = |state: &State, wanted: S| {
+        assert!(
+            state.status.as_deref().is_some_and(|s| s.contains('✓')),
+            "{:?}",
+            state.status
+        );
+        assert_eq!(store_case(&store, &number).state, wanted);
+    };
+    // Open the case itself: `case NUMBER` keeps it selected whatever queue it moves to.
+    let open = format!("text:case {number}");
+    session.keys(&[":", &open, "enter"]);
+    expect(
+        &take(&mut session, K::Forward, &["enter", "enter"]),
+        S::Forwarded,
+    );
+    session.keys(&[":", &open, "enter"]);
+    expect(
+        &take(&mut session, K::Accept, &["text:demand", "enter"]),
+        S::Accepted,
+    );
+    session.keys(&[":", &open, "enter"]);
+    expect(
+        &take(
+            &mut session,
+            K::Extend,
+            &["text:20", "enter", "text:需现场核查", "enter"],
+        ),
+        S::Accepted,
+    );
+    session.keys(&[":", &open, "enter"]);
+    expect(
+        &take(
+            &mut session,
+            K::Reply,
+            &["text:supported", "enter", "text:已协调解决", "enter"],
+        ),
+        S::Replied,
+    );
+    session.keys(&[":", &open, "enter"]);
+    expect(
+        &take(&mut session, K::Evaluate, &["text:satisfied", "enter"]),
+        S::Replied,
+    );
+    session.keys(&[":", &open, "enter"]);
+    expect(&take(&mut session, K::Conclude, &[]), S::Concluded);
+    let case = store_case(&store, &number);
+    assert_eq!(case.extension_days, 20);
+    assert_eq!(
+        case.satisfaction,
+        Some(xinfang::domain::Satisfaction::Satisfied)
+    );
+    // u takes back the conclusion; the history keeps both.
+    let state = session.keys(&["u"]);
+    assert!(
+        state.status.as_deref().is_some_and(|s| s.contains(&number)),
+        "{:?}",
+        state.status
+    );
+    assert_eq!(store_case(&store, &number).state, S::Replied);
+    let detail = store
+        .case(store_case(&store, &number).id)
+        .expect("read")
+        .expect("exists");
+    let kinds: Vec<&str> = detail.events.iter().map(|e| e.step.name()).collect();
+    assert_eq!(&kinds[kinds.len() - 2..], ["conclude", "undo"]);
+    assert!(store.audit().expect("audit").broken.is_none());
+}

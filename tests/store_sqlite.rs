@@ -669,3 +669,80 @@ fn supervision_and_rule_outcomes_are_visible_in_queues_after_a_write() {
     );
     assert!(matches!(outcome, Err(StoreError::Rule { .. })));
 }
+
+#[test]
+fn undo_takes_back_only_your_own_last_step_with_a_compensating_event() {
+    let (_dir, path) = demo_db(50, 1);
+    let store = open(
+        path.to_str().expect("utf-8 path"),
+        Rules::default(),
+        OpenMode::ReadWrite,
+    )
+    .expect("open");
+    let case = store.register(&intake(), "li.na", now()).expect("register");
+    let case = store
+        .apply(
+            case.id,
+            case.version,
+            &Step::Forward {
+                unit: 3,
+                assign: false,
+            },
+            "li.na",
+            now(),
+        )
+        .expect("forward");
+    let case = store
+        .apply(
+            case.id,
+            case.version,
+            &Step::Accept {
+                class: Class::Demand,
+            },
+            "wang.qiang",
+            now(),
+        )
+        .expect("accept");
+    let refused = store
+        .undo_last(case.id, "li.na", now())
+        .expect_err("not li.na's step");
+    assert!(
+        refused
+            .to_string()
+            .contains("was taken by wang.qiang, not by li.na"),
+        "{refused}"
+    );
+    let undone = store.undo_last(case.id, "wang.qiang", now()).expect("undo");
+    assert_eq!(
+        (undone.state, undone.class, undone.dates.accepted_on),
+        (State::Forwarded, None, None)
+    );
+    let detail = store.case(case.id).expect("read").expect("exists");
+    assert_eq!(detail.case, undone);
+    let kinds: Vec<&str> = detail.events.iter().map(|e| e.step.name()).collect();
+    assert_eq!(
+        kinds,
+        ["register", "forward", "accept", "undo"],
+        "history is kept"
+    );
+    assert_eq!(
+        detail.events[3].step,
+        Step::Undo {
+            of: detail.events[2].seq
+        }
+    );
+    // The next undo reaches the forward, which li.na took.
+    let back = store
+        .undo_last(case.id, "li.na", now())
+        .expect("undo forward");
+    assert_eq!((back.state, back.unit), (State::Registered, None));
+    assert!(
+        store.undo_last(case.id, "li.na", now()).is_err(),
+        "registration cannot be undone"
+    );
+    let problems = store.check().expect("check").problems;
+    assert!(
+        problems.is_empty(),
+        "chain, versions and KPI summary stay consistent: {problems:?}"
+    );
+}

@@ -85,6 +85,7 @@ pub fn initial_state(setup: &Setup, width: u16, height: u16) -> Result<State, St
         copied: None,
         loaded_at: String::new(),
         index: super::state::IndexStatus::Building(0),
+        last_step: None,
         marks: Default::default(),
         units: Vec::new(),
         leaders: Vec::new(),

@@ -89,6 +89,13 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             },
             Err(e) => failed(request, e),
         },
+        Effect::Undo { id, number, actor } => {
+            let result = store
+                .undo_last(id, &actor, crate::domain::china_now())
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            Msg::StepDone { number, result }
+        }
         Effect::LoadReference => match (store.units(), store.leaders()) {
             (Ok(units), Ok(leaders)) => Msg::ReferenceLoaded { units, leaders },
             (Err(e), _) | (_, Err(e)) => failed(0, e),

@@ -248,6 +248,8 @@ pub struct State {
     /// Wall-clock HH:MM of the last successful load.
     pub loaded_at: String,
     pub index: IndexStatus,
+    /// The case of the user's last single step, which `undo` takes back.
+    pub last_step: Option<(crate::domain::CaseId, String)>,
     /// Marked cases, for bulk steps.
     pub marks: std::collections::BTreeSet<crate::domain::CaseId>,
     /// Units and leaders, for the step prompts' pickers.
@@ -401,6 +403,12 @@ pub enum Effect {
     },
     CheckChanges,
     LoadReference,
+    /// Take back the user's last step on this case.
+    Undo {
+        id: crate::domain::CaseId,
+        number: String,
+        actor: String,
+    },
     ApplyBulk {
         ids: Vec<crate::domain::CaseId>,
         kind: super::triage::StepKind,

@@ -21,6 +21,9 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
             Vec::new()
         }
         Msg::StepDone { number, result } => {
+            if let Ok(case) = result {
+                state.last_step = Some((case.id, number.clone()));
+            }
             state.status = Some(match result {
                 Ok(case) => format!(
                     "{number}: {} ✓",
@@ -77,6 +80,22 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::PickChoose => choose(state),
+        Action::Undo => match state.last_step.take() {
+            Some((id, number)) => vec![Effect::Undo {
+                id,
+                number,
+                actor: state.user.clone(),
+            }],
+            None => {
+                state.status = Some(
+                    state
+                        .lang
+                        .pick("没有可撤销的步骤", "nothing to undo")
+                        .to_string(),
+                );
+                Vec::new()
+            }
+        },
         _ => Vec::new(),
     }
 }

@@ -365,9 +365,11 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ToggleMark | Action::MarkRange | Action::MarkAll | Action::ClearMarks => {
             marking::apply(state, action)
         }
-        Action::TakeStep | Action::PickNext | Action::PickPrevious | Action::PickChoose => {
-            stepping::apply(state, action)
-        }
+        Action::TakeStep
+        | Action::PickNext
+        | Action::PickPrevious
+        | Action::PickChoose
+        | Action::Undo => stepping::apply(state, action),
         Action::OpenSearch | Action::SearchNext | Action::SearchPrevious | Action::SearchOpen => {
             searching::apply(state, action)
         }

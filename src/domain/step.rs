@@ -67,6 +67,9 @@ pub enum Step {
     AssignOwner { owner: Option<String> },
     /// A free-text note.
     Note { text: String },
+    /// Takes back the step recorded as event `of` (a compensating event; history is kept). Only
+    /// the store applies it, by replaying the history without that step.
+    Undo { of: i64 },
 }
 
 impl Step {
@@ -99,6 +102,7 @@ impl Step {
             Step::SignAgreement => "sign-agreement",
             Step::AssignOwner { .. } => "assign-owner",
             Step::Note { .. } => "note",
+            Step::Undo { .. } => "undo",
         }
     }
 }

@@ -164,6 +164,10 @@ pub trait Store: Send + Sync {
     /// Cases changed by events after `seq`, and the newest sequence number.
     fn changed_since(&self, seq: i64) -> Result<(i64, Vec<CaseId>), StoreError>;
 
+    /// Takes back the last step on a case, if `actor` took it: a compensating `undo` event, and the
+    /// case as its history without that step makes it. History is never deleted.
+    fn undo_last(&self, id: CaseId, actor: &str, at: NaiveDateTime) -> Result<Case, StoreError>;
+
     /// Walks the audit chain and compares each case's events with its version.
     fn audit(&self) -> Result<AuditReport, StoreError>;
 

@@ -36,6 +36,7 @@ pub fn step(step: &Step, lang: Lang) -> &'static str {
         Step::SignAgreement => ("签订息诉罢访协议", "agreement signed"),
         Step::AssignOwner { .. } => ("指定经办人", "owner set"),
         Step::Note { .. } => ("备注", "note"),
+        Step::Undo { .. } => ("撤销上一步", "undone"),
     };
     lang.pick(zh, en)
 }

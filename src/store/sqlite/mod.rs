@@ -299,6 +299,10 @@ impl Store for SqliteStore {
         self.read(|conn| read::changed_since(self, conn, seq))
     }
 
+    fn undo_last(&self, id: CaseId, actor: &str, at: NaiveDateTime) -> Result<Case, StoreError> {
+        self.write(|conn| write::undo_last(self, conn, id, actor, at))
+    }
+
     fn audit(&self) -> Result<crate::store::AuditReport, StoreError> {
         self.read(|conn| check::audit(self, conn))
     }

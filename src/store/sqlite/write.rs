@@ -328,3 +328,94 @@ fn user_kind(change: &crate::store::UserChange) -> &'static str {
         crate::store::UserChange::SetScope { .. } => "user-set-scope",
     }
 }
+
+/// See `Store::undo_last`.
+pub fn undo_last(
+    store: &SqliteStore,
+    conn: &mut Connection,
+    id: CaseId,
+    actor: &str,
+    at: NaiveDateTime,
+) -> Result<Case, StoreError> {
+    use crate::domain::Event;
+    let tx = begin(store, conn)?;
+    let current =
+        load_case(store, &tx, id)?.ok_or_else(|| StoreError::NoSuchCase(id.to_string()))?;
+    let events = super::read::events(store, &tx, id)?;
+    let undone: std::collections::HashSet<i64> = events
+        .iter()
+        .filter_map(|e| match e.step {
+            Step::Undo { of } => Some(of),
+            _ => None,
+        })
+        .collect();
+    let effective: Vec<_> = events
+        .iter()
+        .filter(|e| !matches!(e.step, Step::Undo { .. }) && !undone.contains(&e.seq))
+        .collect();
+    let number = current.number.clone();
+    let Some((last, kept)) = effective.split_last() else {
+        return Err(StoreError::Invalid(format!("case {number} has no history")));
+    };
+    if last.step == Step::Register {
+        return Err(StoreError::Invalid(format!(
+            "case {number}: nothing to undo (only its registration)"
+        )));
+    }
+    if last.actor != actor {
+        return Err(StoreError::Invalid(format!(
+            "case {number}: the last step ({}) was taken by {}, not by {actor}; only your own last step can be undone",
+            last.step.name(),
+            last.actor
+        )));
+    }
+    let history: Vec<Event> = kept
+        .iter()
+        .map(|e| Event {
+            at: e.at,
+            actor: e.actor.clone(),
+            step: e.step.clone(),
+        })
+        .collect();
+    let mut rebuilt = lifecycle::replay(
+        id,
+        number.clone(),
+        current.intake.clone(),
+        &history,
+        store.rules(),
+    )
+    .map_err(|e| StoreError::Invalid(format!("case {number}: cannot undo: {e}")))?;
+    rebuilt.version = current.version + 1;
+    let mut values = rows::case_values(&rebuilt, store.rules(), at, actor);
+    let id_value = values.remove(0);
+    values.push(id_value);
+    tx.prepare_cached(&update_case_sql())
+        .and_then(|mut s| s.execute(params_from_iter(values)))
+        .map_err(|e| store.error(e))?;
+    tx.execute("DELETE FROM package_duties WHERE case_id = ?", [id])
+        .map_err(|e| store.error(e))?;
+    if let Some(package) = &rebuilt.package {
+        for (index, duty) in package.duties.iter().enumerate() {
+            if let Some(duty) = duty {
+                tx.execute(
+                    "INSERT INTO package_duties (case_id, duty, done_on, note) VALUES (?, ?, ?, ?)",
+                    params![id, index as i64, rows::date(duty.done_on), duty.note],
+                )
+                .map_err(|e| store.error(e))?;
+            }
+        }
+    }
+    update_summary(&tx, &current, &rebuilt, store.rules()).map_err(|e| store.error(e))?;
+    append_event(
+        &tx,
+        Some(id),
+        at,
+        actor,
+        &Step::Undo { of: last.seq },
+        Some(current.state),
+        Some(rebuilt.state),
+    )
+    .map_err(|e| store.error(e))?;
+    tx.commit().map_err(|e| store.error(e))?;
+    Ok(rebuilt)
+}

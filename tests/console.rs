@@ -1068,3 +1068,158 @@ fn a_case_goes_through_its_life_cycle_by_keys_and_undo_takes_a_step_back() {
     assert_eq!(&kinds[kinds.len() - 2..], ["conclude", "undo"]);
     assert!(store.audit().expect("audit").broken.is_none());
 }
+
+/// A well-formed ID number for `first17` (its check character computed by trying each).
+fn valid_id(first17: &str) -> String {
+    "0123456789X"
+        .chars()
+        .map(|c| format!("{first17}{c}"))
+        .find(|id| xinfang::domain::step::id_number_problem(id).is_none())
+        .expect("one check character fits")
+}
+
+#[test]
+fn a_new_case_is_registered_through_a_checked_form() {
+    let (_dir, store) = open_demo(1000);
+    let mut session = Session::new(&store, 120, 40);
+    let id = valid_id("64010619900101123");
+    let id_text = format!("text:{id}");
+    let state = session.keys(&[
+        "n",
+        "text:工地拖欠工资",
+        "enter",
+        "text:十名农民工反映工地拖欠工资三个月",
+        "enter",
+        "text:visit",
+        "enter",
+        "text:wages",
+        "enter",
+        "text:金凤",
+        "enter",
+        "text:张伟",
+        "enter",
+        "text:123",
+        "enter",
+    ]);
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .is_some_and(|e| e.contains("17 digits")),
+        "{:?}",
+        form.error
+    );
+    let state = session.keys(&[
+        "backspace",
+        "backspace",
+        "backspace",
+        &id_text,
+        "enter",
+        "text:13812345678",
+        "enter",
+        "enter",
+        "text:10",
+        "enter",
+    ]);
+    let status = state.status.clone().unwrap_or_default();
+    assert!(status.contains("registered ✓"), "{status}");
+    let number = status.split(':').next().unwrap_or_default().to_string();
+    let case = store_case(&store, &number);
+    assert_eq!(case.intake.title, "工地拖欠工资");
+    assert_eq!(
+        case.intake.category,
+        Some(xinfang::domain::Category::UnpaidWages)
+    );
+    assert_eq!(case.intake.channel, xinfang::domain::Channel::Visit);
+    assert!(case.intake.county == "640106" && case.intake.township.starts_with("640106"));
+    assert_eq!(
+        (
+            case.intake.petitioner.id_number.as_str(),
+            case.intake.persons
+        ),
+        (id.as_str(), 10)
+    );
+}
+
+#[test]
+fn a_registration_field_is_corrected_with_before_and_after_recorded() {
+    use xinfang::app::triage::StepKind as K;
+    let (_dir, store) = open_demo(2000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["1", "j", "2", "enter"]);
+    let number = state
+        .detail
+        .as_ref()
+        .map(|d| d.case.number.clone())
+        .expect("case");
+    let old = store_case(&store, &number).intake.petitioner.phone;
+    let state = take(
+        &mut session,
+        K::Edit,
+        &["text:phone", "enter", "text:12345", "enter"],
+    );
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .is_some_and(|e| e.contains("11-digit mobile")),
+        "{:?}",
+        form.error
+    );
+    let clear: Vec<&str> = std::iter::repeat_n("backspace", 5)
+        .chain(["text:13912345678", "enter"])
+        .collect();
+    let state = session.keys(&clear);
+    assert!(
+        state.status.as_deref().is_some_and(|s| s.contains('✓')),
+        "{:?}",
+        state.status
+    );
+    let case = store_case(&store, &number);
+    assert_eq!(case.intake.petitioner.phone, "13912345678");
+    let detail = store.case(case.id).expect("read").expect("exists");
+    assert_eq!(
+        detail.events.last().map(|e| e.step.clone()),
+        Some(xinfang::domain::Step::Edit {
+            field: xinfang::domain::IntakeField::Phone,
+            from: old,
+            to: "13912345678".into()
+        })
+    );
+}
+
+#[test]
+fn a_repeat_is_linked_to_an_earlier_case_chosen_from_a_picker() {
+    use xinfang::app::triage::StepKind as K;
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    // The `repeat` queue (the 12th) holds repeats; their petitioners have earlier cases.
+    let keys: Vec<&str> = ["1"]
+        .into_iter()
+        .chain(std::iter::repeat_n("j", 11))
+        .chain(["2", "enter"])
+        .collect();
+    let state = session.keys(&keys);
+    assert_eq!(state.queues[state.queue_index].name, "repeat");
+    let case = state
+        .detail
+        .as_ref()
+        .map(|d| d.case.clone())
+        .expect("a repeat");
+    let earlier = store.related(case.id).expect("related");
+    assert!(!earlier.is_empty());
+    let state = take(&mut session, K::LinkRepeat, &["enter"]);
+    assert!(
+        state.status.as_deref().is_some_and(|s| s.contains('✓')),
+        "{:?}",
+        state.status
+    );
+    assert_eq!(
+        store_case(&store, &case.number).repeat_of,
+        Some(earlier[0].0)
+    );
+}

@@ -62,6 +62,7 @@ actions! {
     MarkRange = ("mark-range", "Mark every case from the last marked one to the selected one", "标记从上一个标记到所选的全部信访件"),
     MarkAll = ("mark-all", "Mark every case in the queue (or the search results)", "标记本队列（或搜索结果）全部信访件"),
     ClearMarks = ("clear-marks", "Remove all marks", "清除全部标记"),
+    RegisterCase = ("register-case", "Register a new petition (a form with checks)", "登记新信访件（带校验的表单）"),
     Undo = ("undo", "Take back your last step (a compensating event; history is kept)", "撤销您的上一步（记录补偿事件，不删除历史）"),
     TakeStep = ("take-step", "Take a workflow step on the selected case", "对所选信访件执行办理步骤"),
     PickNext = ("pick-next", "Select the next entry of the step menu or picker", "步骤菜单或选择器下一项"),

@@ -86,6 +86,7 @@ pub fn initial_state(setup: &Setup, width: u16, height: u16) -> Result<State, St
         loaded_at: String::new(),
         index: super::state::IndexStatus::Building(0),
         last_step: None,
+        related: Vec::new(),
         marks: Default::default(),
         units: Vec::new(),
         leaders: Vec::new(),

@@ -96,6 +96,29 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
                 .map_err(|e| e.to_string());
             Msg::StepDone { number, result }
         }
+        Effect::LoadRelated { id } => match store.related(id) {
+            Ok(cases) => Msg::RelatedLoaded {
+                id,
+                cases: cases
+                    .into_iter()
+                    .map(|(other, number, title, day)| {
+                        (other.to_string(), format!("{number} {day} {title}"))
+                    })
+                    .collect(),
+            },
+            Err(e) => failed(0, e),
+        },
+        Effect::Register { intake, actor } => {
+            let result = store
+                .register(&intake, &actor, crate::domain::china_now())
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            let number = result
+                .as_ref()
+                .map(|c| c.number.clone())
+                .unwrap_or_default();
+            Msg::StepDone { number, result }
+        }
         Effect::LoadReference => match (store.units(), store.leaders()) {
             (Ok(units), Ok(leaders)) => Msg::ReferenceLoaded { units, leaders },
             (Err(e), _) | (_, Err(e)) => failed(0, e),

@@ -250,6 +250,8 @@ pub struct State {
     pub index: IndexStatus,
     /// The case of the user's last single step, which `undo` takes back.
     pub last_step: Option<(crate::domain::CaseId, String)>,
+    /// Earlier cases of the selected case's petitioner (value, label), for linking a repeat.
+    pub related: Vec<(String, String)>,
     /// Marked cases, for bulk steps.
     pub marks: std::collections::BTreeSet<crate::domain::CaseId>,
     /// Units and leaders, for the step prompts' pickers.
@@ -331,6 +333,10 @@ pub enum Msg {
         step: String,
         results: Vec<(String, Result<crate::domain::State, String>)>,
     },
+    RelatedLoaded {
+        id: crate::domain::CaseId,
+        cases: Vec<(String, String)>,
+    },
     /// The ids of every case in the queue, to mark them all.
     QueueIds {
         ids: Vec<crate::domain::CaseId>,
@@ -403,6 +409,13 @@ pub enum Effect {
     },
     CheckChanges,
     LoadReference,
+    LoadRelated {
+        id: crate::domain::CaseId,
+    },
+    Register {
+        intake: Box<crate::domain::Intake>,
+        actor: String,
+    },
     /// Take back the user's last step on this case.
     Undo {
         id: crate::domain::CaseId,

@@ -1,12 +1,14 @@
 //! The step overlay's rules: open the menu for the selected case, pick a step (a refused one
-//! says why instead), answer its prompts (pickers filter as you type), confirm an irreversible
-//! one, then apply it through the store; the result (applied, refused, or a conflict with another
-//! console) goes to the status bar and the screen reloads with the selection kept. Pure.
+//! says why instead), answer its prompts (pickers filter as you type; values are checked as they
+//! are entered), confirm an irreversible one, then apply it through the store — to the selected
+//! case, or to every marked one. Registering a new case uses the same form. The result (applied,
+//! refused, or a conflict with another console) goes to the status bar and the screen reloads
+//! with the selection kept. Pure.
 
 use super::action::Action;
 use super::state::{Effect, Msg, Overlay, State, StepForm};
-use super::triage::{self, Prompt};
-use crate::domain::Rules;
+use super::triage::{self, Prompt, StepKind};
+use crate::domain::{Role, Rules};
 use crate::i18n::Text;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use fuzzy_matcher::FuzzyMatcher;
@@ -18,6 +20,12 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
         Msg::ReferenceLoaded { units, leaders } => {
             state.units = units.clone();
             state.leaders = leaders.clone();
+            Vec::new()
+        }
+        Msg::RelatedLoaded { id, cases } => {
+            if state.detail.as_ref().is_some_and(|d| d.case.id == *id) {
+                state.related = cases.clone();
+            }
             Vec::new()
         }
         Msg::StepDone { number, result } => {
@@ -37,7 +45,7 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
     })
 }
 
-/// The options of a picker prompt that match what is typed, best first.
+/// The options of a picker prompt that match what is typed (text or pinyin), best first.
 pub fn filtered(prompt: &Prompt, input: &str) -> Vec<(String, String)> {
     let Prompt::Pick { options, .. } = prompt else {
         return Vec::new();
@@ -62,6 +70,7 @@ pub fn filtered(prompt: &Prompt, input: &str) -> Vec<(String, String)> {
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::TakeStep => open(state),
+        Action::RegisterCase => open_registration(state),
         Action::PickNext | Action::PickPrevious => {
             if let Overlay::Step(form) = &mut state.overlay {
                 let count = match (&form.kind, form.prompts.get(form.answers.len())) {
@@ -101,9 +110,12 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 fn open(state: &mut State) -> Vec<Effect> {
-    let Some(detail) = state.detail.as_ref().filter(|d| {
-        Some(d.case.id) == state.table.selected_row().map(|r| r.id) || state.compact_detail
-    }) else {
+    let selected = state.table.selected_row().map(|r| r.id);
+    let Some(detail) = state
+        .detail
+        .as_ref()
+        .filter(|d| Some(d.case.id) == selected || state.compact_detail)
+    else {
         state.status = Some(Text::NoCaseSelected.get(state.lang).to_string());
         return Vec::new();
     };
@@ -120,8 +132,9 @@ fn open(state: &mut State) -> Vec<Effect> {
         &state.scope.region,
         state.lang,
     );
+    let id = case.id;
     state.overlay = Overlay::Step(Box::new(StepForm {
-        case: case.id,
+        case: id,
         number: case.number.clone(),
         version: case.version,
         menu,
@@ -132,25 +145,77 @@ fn open(state: &mut State) -> Vec<Effect> {
         selected: 0,
         error: None,
     }));
+    state.related.clear();
+    vec![Effect::LoadRelated { id }]
+}
+
+fn open_registration(state: &mut State) -> Vec<Effect> {
+    if state.role == Role::Viewer {
+        state.status = Some(
+            state
+                .lang
+                .pick("只读用户不能登记信访件", "a viewer cannot register cases")
+                .to_string(),
+        );
+        return Vec::new();
+    }
+    state.overlay = Overlay::Step(Box::new(StepForm {
+        case: 0,
+        number: String::new(),
+        version: 0,
+        menu: Vec::new(),
+        kind: Some(StepKind::Register),
+        prompts: triage::register_prompts(state.lang),
+        answers: Vec::new(),
+        input: String::new(),
+        selected: 0,
+        error: None,
+    }));
     Vec::new()
+}
+
+/// Why the answer being entered is not acceptable, beyond its prompt's own rules.
+fn answer_problem(
+    kind: StepKind,
+    answers: &[String],
+    answer: &str,
+    scope: &str,
+    lang: crate::i18n::Lang,
+) -> Option<String> {
+    match kind {
+        StepKind::Edit if answers.len() == 1 => {
+            crate::domain::IntakeField::from_code(&answers[0])?.problem(answer)
+        }
+        StepKind::Register => match (answers.len(), triage::register_field(answers.len())) {
+            (_, Some(field)) => field.problem(answer),
+            (4, None) if !answer.starts_with(scope) => Some(
+                lang.pick("该地点不在您的辖区", "that place is outside your region")
+                    .to_string(),
+            ),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn choose(state: &mut State) -> Vec<Effect> {
     let lang = state.lang;
-    let Some(case) = state.detail.as_ref().map(|d| d.case.clone()) else {
-        return Vec::new();
-    };
-    let (units, leaders) = (state.units.clone(), state.leaders.clone());
-    let user = state.user.clone();
+    let case = state.detail.as_ref().map(|d| d.case.clone());
+    let (units, leaders, related) = (
+        state.units.clone(),
+        state.leaders.clone(),
+        state.related.clone(),
+    );
+    let (user, scope) = (state.user.clone(), state.scope.region.clone());
     let marks = state.marks.clone();
     let Overlay::Step(form) = &mut state.overlay else {
         return Vec::new();
     };
-    if form.case != case.id {
-        return Vec::new();
-    }
     match form.kind {
         None => {
+            let Some(case) = case.as_ref().filter(|c| c.id == form.case) else {
+                return Vec::new();
+            };
             let Some(entry) = form.menu.get(form.selected).cloned() else {
                 return Vec::new();
             };
@@ -158,12 +223,22 @@ fn choose(state: &mut State) -> Vec<Effect> {
                 form.error = Some(why);
                 return Vec::new();
             }
+            if entry.kind == StepKind::LinkRepeat && related.is_empty() {
+                form.error = Some(
+                    lang.pick(
+                        "没有同一信访人此前的信访件",
+                        "no earlier case of this petitioner",
+                    )
+                    .to_string(),
+                );
+                return Vec::new();
+            }
             form.kind = Some(entry.kind);
-            form.prompts = triage::prompts(entry.kind, &case, &units, &leaders, lang);
+            form.prompts = triage::prompts(entry.kind, case, (&units, &leaders, &related), lang);
             form.selected = 0;
             form.error = None;
         }
-        Some(_) => {
+        Some(kind) => {
             let Some(prompt) = form.prompts.get(form.answers.len()) else {
                 return Vec::new();
             };
@@ -195,6 +270,10 @@ fn choose(state: &mut State) -> Vec<Effect> {
                 });
                 return Vec::new();
             };
+            if let Some(problem) = answer_problem(kind, &form.answers, &answer, &scope, lang) {
+                form.error = Some(problem);
+                return Vec::new();
+            }
             form.answers.push(answer);
             form.input.clear();
             form.selected = 0;
@@ -202,6 +281,25 @@ fn choose(state: &mut State) -> Vec<Effect> {
         }
     }
     let (Some(kind), true) = (form.kind, form.answers.len() == form.prompts.len()) else {
+        return Vec::new();
+    };
+    if kind == StepKind::Register {
+        let Some(intake) = triage::build_intake(&form.answers, crate::domain::china_now().date())
+        else {
+            form.error = Some(
+                lang.pick("答案不符合要求", "an answer does not fit")
+                    .to_string(),
+            );
+            return Vec::new();
+        };
+        state.overlay = Overlay::None;
+        state.status = Some(format!("{} …", lang.pick(kind.zh(), kind.en())));
+        return vec![Effect::Register {
+            intake: Box::new(intake),
+            actor: user,
+        }];
+    }
+    let Some(case) = case.filter(|c| c.id == form.case) else {
         return Vec::new();
     };
     let Some(step) = triage::build(kind, &case, &form.answers) else {

@@ -34,7 +34,10 @@ code_enum! {
         Package = ("package", "领导包案", "package to a leader"),
         TickDuty = ("tick-duty", "五包落实", "tick a duty"),
         SignAgreement = ("sign-agreement", "息诉罢访协议", "record an agreement"),
+        LinkRepeat = ("link-repeat", "关联为重复信访", "link as a repeat of an earlier case"),
+        Edit = ("edit", "更正登记信息", "correct the registration"),
         Note = ("note", "备注", "add a note"),
+        Register = ("register", "登记新信访件", "register a new case"),
     }
 }
 
@@ -137,8 +140,7 @@ fn options<T: Copy>(
 pub fn prompts(
     kind: StepKind,
     case: &Case,
-    units: &[Unit],
-    leaders: &[Leader],
+    (units, leaders, related): (&[Unit], &[Leader], &[(String, String)]),
     lang: Lang,
 ) -> Vec<Prompt> {
     let pick = |label_zh, label_en, options| Prompt::Pick {
@@ -256,6 +258,24 @@ pub fn prompts(
             text("落实情况", "note", false),
         ],
         StepKind::Note => vec![text("备注", "note", true)],
+        StepKind::Edit => vec![
+            pick(
+                "字段",
+                "field",
+                options(
+                    crate::domain::IntakeField::ALL,
+                    crate::domain::IntakeField::code,
+                    |f| lang.pick(f.zh(), f.en()),
+                ),
+            ),
+            text("新内容", "new value", false),
+        ],
+        StepKind::LinkRepeat => vec![pick(
+            "此前的信访件（同一信访人）",
+            "earlier case (same petitioner)",
+            related.to_vec(),
+        )],
+        StepKind::Register => register_prompts(lang),
         StepKind::StartHandling
         | StepKind::RequestReview
         | StepKind::RequestReReview
@@ -338,6 +358,127 @@ pub fn build(kind: StepKind, case: &Case, answers: &[String]) -> Option<Step> {
         },
         StepKind::SignAgreement => Step::SignAgreement,
         StepKind::Note => Step::Note { text: a(0).into() },
+        StepKind::Edit => {
+            let field = crate::domain::IntakeField::from_code(a(0))?;
+            Step::Edit {
+                field,
+                from: field.get(&case.intake).to_string(),
+                to: a(1).into(),
+            }
+        }
+        StepKind::LinkRepeat => Step::LinkRepeat {
+            of: a(0).parse().ok()?,
+        },
+        StepKind::Register => return None,
+    })
+}
+
+/// The prompts of a new registration (登记): title, summary, channel, category, place,
+/// petitioner, ID number and phone (checked), address, people.
+pub fn register_prompts(lang: Lang) -> Vec<Prompt> {
+    let places: Vec<(String, String)> = crate::domain::region::COUNTIES
+        .iter()
+        .flat_map(|county| {
+            crate::domain::region::townships(county)
+                .into_iter()
+                .map(move |t| (t.code.clone(), format!("{}{}", county.name, t.name)))
+        })
+        .collect();
+    vec![
+        Prompt::Text {
+            label_zh: "标题",
+            label_en: "title",
+            required: true,
+        },
+        Prompt::Text {
+            label_zh: "摘要",
+            label_en: "summary",
+            required: true,
+        },
+        Prompt::Pick {
+            label_zh: "渠道",
+            label_en: "channel",
+            options: options(
+                crate::domain::Channel::ALL,
+                crate::domain::Channel::code,
+                |c| lang.pick(c.zh(), c.en()),
+            ),
+        },
+        Prompt::Pick {
+            label_zh: "内容类别",
+            label_en: "category",
+            options: options(
+                crate::domain::Category::ALL,
+                crate::domain::Category::code,
+                |c| lang.pick(c.zh(), c.en()),
+            ),
+        },
+        Prompt::Pick {
+            label_zh: "乡镇/街道",
+            label_en: "township",
+            options: places,
+        },
+        Prompt::Text {
+            label_zh: "信访人姓名",
+            label_en: "petitioner's name",
+            required: true,
+        },
+        Prompt::Text {
+            label_zh: "身份证号（可空）",
+            label_en: "ID number (may be empty)",
+            required: false,
+        },
+        Prompt::Text {
+            label_zh: "电话（可空）",
+            label_en: "phone (may be empty)",
+            required: false,
+        },
+        Prompt::Text {
+            label_zh: "地址（可空）",
+            label_en: "address (may be empty)",
+            required: false,
+        },
+        Prompt::Number {
+            label_zh: "信访人数",
+            label_en: "people",
+            min: 1,
+            max: 10_000,
+        },
+    ]
+}
+
+/// The registration field an answer of the registration form is, for checking it as typed.
+pub fn register_field(answer_index: usize) -> Option<crate::domain::IntakeField> {
+    match answer_index {
+        6 => Some(crate::domain::IntakeField::IdNumber),
+        7 => Some(crate::domain::IntakeField::Phone),
+        _ => None,
+    }
+}
+
+/// The intake built from the registration form's answers, received on `today`.
+pub fn build_intake(answers: &[String], today: chrono::NaiveDate) -> Option<crate::domain::Intake> {
+    let a = |i: usize| answers.get(i).cloned().unwrap_or_default();
+    let township = a(4);
+    let persons: u32 = a(9).parse().ok()?;
+    Some(crate::domain::Intake {
+        title: a(0),
+        summary: a(1),
+        channel: crate::domain::Channel::from_code(&a(2))?,
+        category: crate::domain::Category::from_code(&a(3)),
+        county: township.get(..6)?.to_string(),
+        township,
+        petitioner: crate::domain::Petitioner {
+            name: a(5),
+            id_number: a(6),
+            phone: a(7),
+            address: a(8),
+        },
+        persons,
+        involved: persons,
+        threat: false,
+        urgent: false,
+        received_on: today,
     })
 }
 
@@ -357,6 +498,8 @@ fn probe(kind: StepKind, case: &Case) -> Option<Step> {
         StepKind::RecordHearing => vec!["1".into()],
         StepKind::Package => vec!["1".into()],
         StepKind::TickDuty => vec!["know-situation".into(), "—".into()],
+        StepKind::Edit => vec!["title".into(), "—".into()],
+        StepKind::LinkRepeat => vec![(case.id - 1).max(1).to_string()],
         _ => vec!["—".into()],
     };
     build(kind, case, &answers)
@@ -381,6 +524,7 @@ pub fn menu(
 ) -> Vec<MenuEntry> {
     let mut entries: Vec<MenuEntry> = StepKind::ALL
         .iter()
+        .filter(|kind| **kind != StepKind::Register)
         .map(|kind| {
             let refusal =
                 role_refusal(*kind, role, scope, &case.intake.county, lang).or_else(|| {
@@ -529,9 +673,11 @@ mod tests {
             Some(Step::Supervise { on: true })
         );
         assert_eq!(
-            prompts(StepKind::Decline, &c, &[], &[], Lang::En).last(),
+            prompts(StepKind::Decline, &c, (&[], &[], &[]), Lang::En).last(),
             Some(&Prompt::Confirm)
         );
-        assert!(!prompts(StepKind::Reply, &c, &[], &[], Lang::En).contains(&Prompt::Confirm));
+        assert!(
+            !prompts(StepKind::Reply, &c, (&[], &[], &[]), Lang::En).contains(&Prompt::Confirm)
+        );
     }
 }

@@ -369,7 +369,8 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::PickNext
         | Action::PickPrevious
         | Action::PickChoose
-        | Action::Undo => stepping::apply(state, action),
+        | Action::Undo
+        | Action::RegisterCase => stepping::apply(state, action),
         Action::OpenSearch | Action::SearchNext | Action::SearchPrevious | Action::SearchOpen => {
             searching::apply(state, action)
         }

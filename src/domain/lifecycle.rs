@@ -53,6 +53,8 @@ pub enum RuleError {
     AlreadyPackaged,
     #[error("the case is closed ({state}); only notes and flags can be added")]
     Closed { state: State },
+    #[error("{problem}")]
+    BadValue { problem: String },
     #[error("an undo is applied by the store, from the case's history")]
     UndoByStore,
     #[error("the step is dated {at}, before the case's last step on {last}")]
@@ -224,6 +226,10 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
         Step::FlagBacklog { .. } | Step::FlagCollective { .. } | Step::SignAgreement => Ok(()),
         Step::Note { text } => non_empty(text),
         Step::Undo { .. } => Err(RuleError::UndoByStore),
+        Step::Edit { field, to, .. } => match field.problem(to) {
+            Some(problem) => Err(RuleError::BadValue { problem }),
+            None => Ok(()),
+        },
     }
 }
 
@@ -326,6 +332,7 @@ pub fn apply(
         Step::SignAgreement => case.agreement_on = Some(today),
         Step::AssignOwner { owner } => case.owner = owner.clone(),
         Step::Note { .. } | Step::Undo { .. } => {}
+        Step::Edit { field, to, .. } => field.set(&mut case.intake, to),
     }
     case.version += 1;
     Ok(())

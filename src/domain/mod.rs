@@ -28,7 +28,7 @@ pub use codes::{
 };
 pub use rules::Rules;
 pub use state::State;
-pub use step::{Event, Step};
+pub use step::{Event, IntakeField, Step};
 
 /// Fixed offset of China Standard Time (UTC+8); business days are counted in it.
 pub const CHINA_OFFSET_SECONDS: i32 = 8 * 3600;

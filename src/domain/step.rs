@@ -67,6 +67,12 @@ pub enum Step {
     AssignOwner { owner: Option<String> },
     /// A free-text note.
     Note { text: String },
+    /// A registration field corrected: which, from what, to what.
+    Edit {
+        field: IntakeField,
+        from: String,
+        to: String,
+    },
     /// Takes back the step recorded as event `of` (a compensating event; history is kept). Only
     /// the store applies it, by replaying the history without that step.
     Undo { of: i64 },
@@ -102,9 +108,95 @@ impl Step {
             Step::SignAgreement => "sign-agreement",
             Step::AssignOwner { .. } => "assign-owner",
             Step::Note { .. } => "note",
+            Step::Edit { .. } => "edit",
             Step::Undo { .. } => "undo",
         }
     }
+}
+
+code_enum! {
+    /// The registration fields that can be corrected after registration.
+    IntakeField {
+        Title = ("title", "标题", "title"),
+        Summary = ("summary", "摘要", "summary"),
+        Name = ("name", "信访人姓名", "petitioner's name"),
+        IdNumber = ("id-number", "身份证号", "ID number"),
+        Phone = ("phone", "电话", "phone"),
+        Address = ("address", "地址", "address"),
+    }
+}
+
+impl IntakeField {
+    /// The field's current value.
+    pub fn get(self, intake: &super::case::Intake) -> &str {
+        match self {
+            IntakeField::Title => &intake.title,
+            IntakeField::Summary => &intake.summary,
+            IntakeField::Name => &intake.petitioner.name,
+            IntakeField::IdNumber => &intake.petitioner.id_number,
+            IntakeField::Phone => &intake.petitioner.phone,
+            IntakeField::Address => &intake.petitioner.address,
+        }
+    }
+
+    fn slot(self, intake: &mut super::case::Intake) -> &mut String {
+        match self {
+            IntakeField::Title => &mut intake.title,
+            IntakeField::Summary => &mut intake.summary,
+            IntakeField::Name => &mut intake.petitioner.name,
+            IntakeField::IdNumber => &mut intake.petitioner.id_number,
+            IntakeField::Phone => &mut intake.petitioner.phone,
+            IntakeField::Address => &mut intake.petitioner.address,
+        }
+    }
+
+    /// Sets the field.
+    pub fn set(self, intake: &mut super::case::Intake, value: &str) {
+        *self.slot(intake) = value.to_string();
+    }
+
+    /// Why `value` cannot be this field, if it cannot.
+    pub fn problem(self, value: &str) -> Option<String> {
+        match self {
+            IntakeField::Title | IntakeField::Summary | IntakeField::Name
+                if value.trim().is_empty() =>
+            {
+                Some(format!("the {} cannot be empty", self.en()))
+            }
+            IntakeField::IdNumber if !value.is_empty() => id_number_problem(value),
+            IntakeField::Phone if !value.is_empty() => phone_problem(value),
+            _ => None,
+        }
+    }
+}
+
+/// Why `id` is not a well-formed 18-character resident ID number (its check character included).
+pub fn id_number_problem(id: &str) -> Option<String> {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() != 18 || !chars[..17].iter().all(|c| c.is_ascii_digit()) {
+        return Some("an ID number is 17 digits and a check character".into());
+    }
+    let sum: u32 = chars[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
+    let expected = CHECK[(sum % 11) as usize];
+    (chars[17].to_ascii_uppercase() != expected)
+        .then(|| format!("the ID number's check character should be {expected}"))
+}
+
+/// Why `phone` is not an 11-digit mobile or a landline with area code.
+pub fn phone_problem(phone: &str) -> Option<String> {
+    let digits: String = phone.chars().filter(|c| *c != '-').collect();
+    let ok = digits.chars().all(|c| c.is_ascii_digit())
+        && (digits.len() == 11 && digits.starts_with('1')
+            || (10..=12).contains(&digits.len()) && digits.starts_with('0'));
+    (!ok).then(|| {
+        "a phone is an 11-digit mobile (1xxxxxxxxxx) or a landline with its area code".into()
+    })
 }
 
 /// A step that was applied: who, when (China local time) and what.

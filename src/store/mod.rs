@@ -168,6 +168,10 @@ pub trait Store: Send + Sync {
     /// case as its history without that step makes it. History is never deleted.
     fn undo_last(&self, id: CaseId, actor: &str, at: NaiveDateTime) -> Result<Case, StoreError>;
 
+    /// Earlier cases of the same petitioner (same ID number, or same name and phone), newest
+    /// first, at most 50: the candidates a repeat petition links to.
+    fn related(&self, id: CaseId) -> Result<Vec<(CaseId, String, String, NaiveDate)>, StoreError>;
+
     /// Walks the audit chain and compares each case's events with its version.
     fn audit(&self) -> Result<AuditReport, StoreError>;
 

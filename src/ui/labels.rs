@@ -37,6 +37,7 @@ pub fn step(step: &Step, lang: Lang) -> &'static str {
         Step::AssignOwner { .. } => ("指定经办人", "owner set"),
         Step::Note { .. } => ("备注", "note"),
         Step::Undo { .. } => ("撤销上一步", "undone"),
+        Step::Edit { .. } => ("更正登记信息", "registration corrected"),
     };
     lang.pick(zh, en)
 }

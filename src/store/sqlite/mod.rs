@@ -303,6 +303,10 @@ impl Store for SqliteStore {
         self.write(|conn| write::undo_last(self, conn, id, actor, at))
     }
 
+    fn related(&self, id: CaseId) -> Result<Vec<(CaseId, String, String, NaiveDate)>, StoreError> {
+        self.read(|conn| read::related(self, conn, id))
+    }
+
     fn audit(&self) -> Result<crate::store::AuditReport, StoreError> {
         self.read(|conn| check::audit(self, conn))
     }

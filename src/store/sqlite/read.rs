@@ -548,3 +548,38 @@ pub fn changed_since(
     }
     Ok((head, ids))
 }
+
+pub fn related(
+    store: &SqliteStore,
+    conn: &Connection,
+    id: CaseId,
+) -> Result<Vec<(CaseId, String, String, chrono::NaiveDate)>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT o.id, o.number, o.title, o.received_on FROM cases c JOIN cases o \
+             ON o.id <> c.id AND o.received_on <= c.received_on \
+             AND ((c.pet_id_number <> '' AND o.pet_id_number = c.pet_id_number) \
+                  OR (c.pet_phone <> '' AND o.pet_name = c.pet_name AND o.pet_phone = c.pet_phone)) \
+             WHERE c.id = ? ORDER BY o.received_on DESC, o.id DESC LIMIT 50",
+        )
+        .map_err(|e| store.error(e))?;
+    let rows = stmt
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .map_err(|e| store.error(e))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (other, number, title, received) = row.map_err(|e| store.error(e))?;
+        let day = chrono::NaiveDate::parse_from_str(&received, rows::DATE).map_err(|_| {
+            store.corrupt(rows::BadValue(format!("cases.received_on: `{received}`")))
+        })?;
+        out.push((other, number, title, day));
+    }
+    Ok(out)
+}

@@ -1223,3 +1223,191 @@ fn a_repeat_is_linked_to_an_earlier_case_chosen_from_a_picker() {
         Some(earlier[0].0)
     );
 }
+
+#[test]
+fn every_other_step_is_taken_by_keys_through_the_review_chain() {
+    use xinfang::app::triage::StepKind as K;
+    use xinfang::domain::State as S;
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["1", "j", "2", "enter"]);
+    let number = state
+        .detail
+        .as_ref()
+        .map(|d| d.case.number.clone())
+        .expect("a registered case");
+    let open = format!("text:case {number}");
+    let steps: Vec<(K, Vec<&str>, S)> = vec![
+        (K::Forward, vec!["enter", "enter"], S::Forwarded),
+        (K::Accept, vec!["text:demand", "enter"], S::Accepted),
+        (K::StartHandling, vec![], S::InHandling),
+        (K::Supervise, vec![], S::InHandling),
+        (K::Package, vec!["enter"], S::InHandling),
+        (
+            K::TickDuty,
+            vec!["enter", "text:已走访信访人", "enter"],
+            S::InHandling,
+        ),
+        (
+            K::Classify,
+            vec!["text:suggestion", "enter", "text:environment", "enter"],
+            S::InHandling,
+        ),
+        (K::FlagBacklog, vec![], S::InHandling),
+        (K::FlagCollective, vec![], S::InHandling),
+        (K::Note, vec!["text:来电补充材料", "enter"], S::InHandling),
+        (
+            K::Reply,
+            vec!["text:not", "enter", "text:不予支持", "enter"],
+            S::Replied,
+        ),
+        (K::RequestReview, vec![], S::InReview),
+        (
+            K::ReplyReview,
+            vec!["text:explained", "enter", "text:维持原意见", "enter"],
+            S::ReviewReplied,
+        ),
+        (K::RequestReReview, vec![], S::InReReview),
+        (K::RecordHearing, vec!["text:3", "enter"], S::InReReview),
+        (
+            K::Finalise,
+            vec![
+                "text:not",
+                "enter",
+                "text:复核维持，依法终结",
+                "enter",
+                "text:y",
+                "enter",
+            ],
+            S::Final,
+        ),
+        (K::SignAgreement, vec![], S::Final),
+    ];
+    for (kind, prompts, expected) in steps {
+        session.keys(&[":", &open, "enter"]);
+        let state = take(&mut session, kind, &prompts);
+        assert!(
+            state.status.as_deref().is_some_and(|s| s.contains('✓')),
+            "{kind:?}: {:?}",
+            state.status
+        );
+        assert_eq!(store_case(&store, &number).state, expected, "{kind:?}");
+    }
+    let case = store_case(&store, &number);
+    assert!(case.supervised && case.backlog && case.collective);
+    assert_eq!(
+        (case.class, case.intake.category),
+        (
+            Some(xinfang::domain::Class::Suggestion),
+            Some(xinfang::domain::Category::Environment)
+        )
+    );
+    assert_eq!(case.hearing_days, 3);
+    assert_eq!(case.package.as_ref().map(|p| p.duties_done()), Some(1));
+    assert!(case.agreement_on.is_some());
+    assert!(store.audit().expect("audit").broken.is_none());
+}
+
+#[test]
+fn object_divert_and_decline_by_keys() {
+    use xinfang::app::triage::StepKind as K;
+    use xinfang::domain::State as S;
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["1", "j", "2"]);
+    let first = state.table.rows[0].number.clone();
+    let second = state.table.rows[1].number.clone();
+    let open = format!("text:case {first}");
+    for (kind, prompts, expected) in [
+        (K::Forward, vec!["enter", "enter"], S::Forwarded),
+        (
+            K::Object,
+            vec!["text:不属于本单位职责", "enter"],
+            S::Registered,
+        ),
+        (
+            K::Divert,
+            vec![
+                "text:courts",
+                "enter",
+                "text:诉访分离",
+                "enter",
+                "text:y",
+                "enter",
+            ],
+            S::Diverted,
+        ),
+    ] {
+        session.keys(&[":", &open, "enter"]);
+        let state = take(&mut session, kind, &prompts);
+        assert!(
+            state.status.as_deref().is_some_and(|s| s.contains('✓')),
+            "{kind:?}: {:?}",
+            state.status
+        );
+        assert_eq!(store_case(&store, &first).state, expected, "{kind:?}");
+    }
+    assert_eq!(
+        store_case(&store, &first).route,
+        Some(xinfang::domain::DivertRoute::Litigation)
+    );
+    session.keys(&[":", &format!("text:case {second}"), "enter"]);
+    take(
+        &mut session,
+        K::Decline,
+        &[
+            "text:同一事项已在下级机关办理期限内",
+            "enter",
+            "text:y",
+            "enter",
+        ],
+    );
+    assert_eq!(store_case(&store, &second).state, S::Declined);
+}
+
+#[test]
+fn an_operator_works_only_in_their_region_and_not_on_supervisor_steps() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    {
+        let state = session.state.as_mut().expect("state");
+        state.role = xinfang::domain::Role::Operator;
+        state.scope.region = "6401".into();
+    }
+    // The `all` queue, scoped to Yinchuan: its cases are the operator's.
+    let state = session.keys(&["1", "end", "2", "s"]);
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    let supervise = form
+        .menu
+        .iter()
+        .find(|e| e.kind == xinfang::app::triage::StepKind::Supervise)
+        .expect("listed");
+    assert_eq!(
+        supervise.refusal.as_deref(),
+        Some("this step needs a supervisor")
+    );
+    assert!(
+        form.menu.iter().any(|e| e.refusal.is_none()),
+        "some steps are the operator's"
+    );
+    // A case outside Yinchuan, opened by number: nothing may be done to it.
+    let conn = rusqlite::Connection::open(&state.db_label).expect("open");
+    let outside: String = conn
+        .query_row(
+            "SELECT number FROM cases WHERE county NOT LIKE '6401%' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a case elsewhere");
+    let state = session.keys(&["esc", ":", &format!("text:case {outside}"), "enter", "s"]);
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert!(
+        form.menu
+            .iter()
+            .all(|e| e.refusal.as_deref() == Some("the case is outside your region"))
+    );
+}

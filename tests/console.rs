@@ -1411,3 +1411,32 @@ fn an_operator_works_only_in_their_region_and_not_on_supervisor_steps() {
             .all(|e| e.refusal.as_deref() == Some("the case is outside your region"))
     );
 }
+
+#[test]
+fn snapshot_of_the_detail_a_viewer_sees_has_personal_data_masked() {
+    let (_dir, store) = open_demo(3000);
+    let mut s = setup(
+        Arc::clone(&store),
+        Lang::Zh,
+        Keymap::default_preset(),
+        Vec::new(),
+    );
+    s.user = "zhou.min".into();
+    // The in-handling queue's first case, opened in the detail pane.
+    let driven = drive_with(s, 80, 24, &["1", "j", "j", "j", "2", "enter"]);
+    let case = &driven.state.detail.as_ref().expect("detail").case;
+    assert_ne!(case.class, Some(xinfang::domain::Class::Accusation));
+    let phone = &case.intake.petitioner.phone;
+    assert!(
+        !driven.screen.contains(phone.as_str()),
+        "the phone is masked"
+    );
+    assert!(driven.screen.contains(&xinfang::ui::mask::phone(phone)));
+    assert!(
+        !driven
+            .screen
+            .contains(case.intake.petitioner.id_number.as_str()),
+        "the ID number is masked"
+    );
+    insta::assert_snapshot!("detail_viewer_zh_80x24", stable(&driven));
+}

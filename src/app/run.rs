@@ -3,7 +3,7 @@
 //! screen is drawn once per batch of messages and only when something arrived. The loop never
 //! awaits the store, and an idle console wakes only for the minute tick.
 
-use super::state::{Effect, Msg, State};
+use super::state::{Effect, Msg, State, StepFailure};
 use super::update::{start, update};
 use crate::store::Store;
 use crate::ui;
@@ -93,7 +93,7 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             let result = store
                 .undo_last(id, &actor, crate::domain::china_now())
                 .map(Box::new)
-                .map_err(|e| e.to_string());
+                .map_err(StepFailure::from_store);
             Msg::StepDone { number, result }
         }
         Effect::LoadRelated { id } => match store.related(id) {
@@ -112,7 +112,7 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             let result = store
                 .register(&intake, &actor, crate::domain::china_now())
                 .map(Box::new)
-                .map_err(|e| e.to_string());
+                .map_err(StepFailure::from_store);
             let number = result
                 .as_ref()
                 .map(|c| c.number.clone())
@@ -133,7 +133,7 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             let result = store
                 .apply(id, version, &step, &actor, crate::domain::china_now())
                 .map(Box::new)
-                .map_err(|e| e.to_string());
+                .map_err(StepFailure::from_store);
             Msg::StepDone { number, result }
         }
         Effect::ApplyBulk {
@@ -155,16 +155,21 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
                                 store
                                     .apply(id, case.version, &step, &actor, at)
                                     .map(|c| c.state)
-                                    .map_err(|e| e.to_string()),
+                                    .map_err(StepFailure::from_store),
                             ),
                             None => (
                                 case.number.clone(),
-                                Err("the answers do not fit this case".into()),
+                                Err(StepFailure::Other(
+                                    "the answers do not fit this case".into(),
+                                )),
                             ),
                         }
                     }
-                    Ok(None) => (id.to_string(), Err("no such case".into())),
-                    Err(e) => (id.to_string(), Err(e.to_string())),
+                    Ok(None) => (
+                        id.to_string(),
+                        Err(StepFailure::Other("no such case".into())),
+                    ),
+                    Err(e) => (id.to_string(), Err(StepFailure::from_store(e))),
                 };
                 results.push(outcome);
             }

@@ -37,7 +37,7 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
                     "{number}: {} ✓",
                     state.lang.pick(case.state.zh(), case.state.en())
                 ),
-                Err(error) => error.clone(),
+                Err(failure) => failure.describe(number, state.lang),
             });
             super::update::reload_keeping_selection(state)
         }

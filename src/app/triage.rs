@@ -529,7 +529,9 @@ pub fn menu(
             let refusal =
                 role_refusal(*kind, role, scope, &case.intake.county, lang).or_else(|| {
                     let step = probe(*kind, case)?;
-                    check(case, &step, now, rules).err().map(|e| e.to_string())
+                    check(case, &step, now, rules)
+                        .err()
+                        .map(|e| e.describe(lang))
                 });
             MenuEntry {
                 kind: *kind,
@@ -603,6 +605,34 @@ mod tests {
         assert_eq!(
             accept.as_deref(),
             Some("cannot accept a case that is registered")
+        );
+    }
+
+    #[test]
+    fn refusals_are_told_in_the_users_language() {
+        let menu = menu(
+            &case(),
+            at(2),
+            &Rules::default(),
+            Role::Supervisor,
+            "64",
+            Lang::Zh,
+        );
+        let accept = menu
+            .iter()
+            .find(|e| e.kind == StepKind::Accept)
+            .and_then(|e| e.refusal.clone());
+        assert_eq!(
+            accept.as_deref(),
+            Some("信访件当前为「已登记」，不能执行「accept」")
+        );
+        let failure = crate::app::state::StepFailure::Conflict {
+            by: "li.na".into(),
+            at: "2026-11-24 18:00:00".into(),
+        };
+        assert_eq!(
+            failure.describe("NX-2026-000001", Lang::Zh),
+            "NX-2026-000001 已被 li.na 于 2026-11-24 18:00:00 修改；已重新加载，未覆盖任何内容"
         );
     }
 

@@ -61,6 +61,56 @@ pub enum RuleError {
     OutOfOrder { at: NaiveDate, last: NaiveDate },
 }
 
+impl RuleError {
+    /// The explanation in Chinese (the English one is `Display`).
+    pub fn zh(&self) -> String {
+        match self {
+            RuleError::NotAllowed { step, state } => {
+                format!("信访件当前为「{}」，不能执行「{step}」", state.zh())
+            }
+            RuleError::AlreadyRegistered => "登记只在建件时进行一次".into(),
+            RuleError::AlreadyExtended => "办理期限只能延长一次（第三十四条）".into(),
+            RuleError::ExtensionLength { days } => {
+                format!("延期为1至30日（第三十四条），不能为{days}日")
+            }
+            RuleError::ExtensionTooLate { due } => {
+                format!("办理期限已于{due}届满；延期须在期限内批准（第三十四条）")
+            }
+            RuleError::ObjectionWindowClosed { closed_on } => {
+                format!("单位异议期（5个工作日）已于{closed_on}届满（第二十三条）")
+            }
+            RuleError::ReviewWindowClosed { closed_on } => {
+                format!("复查申请期已于{closed_on}届满（第三十五条）")
+            }
+            RuleError::ReReviewWindowClosed { closed_on } => {
+                format!("复核申请期已于{closed_on}届满（第三十六条）")
+            }
+            RuleError::AppealWindowOpen { until } => {
+                format!("信访人可在{until}前申请复查/复核；期满或信访人满意后方可办结")
+            }
+            RuleError::AlreadyEvaluated => "最近一次答复已评价".into(),
+            RuleError::ReasonRequired => "须填写理由".into(),
+            RuleError::TextRequired => "答复须有内容".into(),
+            RuleError::HearingLength => "听证至少一日".into(),
+            RuleError::RepeatOfItself => "信访件不能关联自身为重复信访".into(),
+            RuleError::NotPackaged => "该信访件尚未领导包案".into(),
+            RuleError::AlreadyPackaged => "该信访件已领导包案".into(),
+            RuleError::Closed { state } => format!("信访件已{}；只能添加备注和标记", state.zh()),
+            RuleError::BadValue { problem } => problem.clone(),
+            RuleError::UndoByStore => "撤销由系统根据办理记录执行".into(),
+            RuleError::OutOfOrder { at, last } => format!("步骤日期{at}早于该件上一步骤日期{last}"),
+        }
+    }
+
+    /// The explanation in `lang`.
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Zh => self.zh(),
+            crate::i18n::Lang::En => self.to_string(),
+        }
+    }
+}
+
 /// Explains whether `step` may be applied to `case` at `at`; `Ok` when it may.
 pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Result<(), RuleError> {
     let today = at.date();

@@ -199,6 +199,41 @@ pub fn phone_problem(phone: &str) -> Option<String> {
     })
 }
 
+/// The Chinese name of a step, from its kebab-case name (for explanations in Chinese).
+pub fn name_zh(name: &str) -> &str {
+    match name {
+        "register" => "登记",
+        "forward" => "转送/交办",
+        "object" => "异议退回",
+        "accept" => "受理",
+        "start-handling" => "开始办理",
+        "decline" => "不予受理",
+        "divert" => "导出",
+        "extend" => "延期",
+        "reply" => "答复",
+        "evaluate" => "满意度评价",
+        "request-review" => "申请复查",
+        "reply-review" => "复查意见",
+        "request-re-review" => "申请复核",
+        "record-hearing" => "听证",
+        "finalise" => "复核终结",
+        "conclude" => "办结",
+        "supervise" => "督办",
+        "flag-backlog" => "积案标记",
+        "flag-collective" => "集体访标记",
+        "link-repeat" => "关联重复信访",
+        "classify" => "分类",
+        "package" => "领导包案",
+        "tick-duty" => "五包落实",
+        "sign-agreement" => "息诉罢访协议",
+        "assign-owner" => "指定经办人",
+        "note" => "备注",
+        "edit" => "更正登记信息",
+        "undo" => "撤销",
+        other => other,
+    }
+}
+
 /// A step that was applied: who, when (China local time) and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {

@@ -624,7 +624,7 @@ mod tests {
             .and_then(|e| e.refusal.clone());
         assert_eq!(
             accept.as_deref(),
-            Some("信访件当前为「已登记」，不能执行「accept」")
+            Some("信访件当前为「已登记」，不能执行「受理」")
         );
         let failure = crate::app::state::StepFailure::Conflict {
             by: "li.na".into(),

@@ -66,7 +66,11 @@ impl RuleError {
     pub fn zh(&self) -> String {
         match self {
             RuleError::NotAllowed { step, state } => {
-                format!("信访件当前为「{}」，不能执行「{step}」", state.zh())
+                format!(
+                    "信访件当前为「{}」，不能执行「{}」",
+                    state.zh(),
+                    super::step::name_zh(step)
+                )
             }
             RuleError::AlreadyRegistered => "登记只在建件时进行一次".into(),
             RuleError::AlreadyExtended => "办理期限只能延长一次（第三十四条）".into(),

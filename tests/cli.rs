@@ -549,3 +549,44 @@ fn only_admins_change_users_and_every_change_is_audited() {
     ]);
     assert!(first.status.success(), "{}", stderr(&first));
 }
+
+#[test]
+fn db_migrate_says_whether_it_created_upgraded_or_found_the_schema_current() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("x.db");
+    let current = xinfang::store::sqlite::schema::current_version();
+    let created = xinfang(&["--db", &db_arg(&db), "db", "migrate"]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    assert!(
+        stdout(&created).contains(&format!("created at schema version {current}")),
+        "{}",
+        stdout(&created)
+    );
+    let again = xinfang(&["--db", &db_arg(&db), "db", "migrate"]);
+    assert!(
+        stdout(&again).contains(&format!("schema version {current} is current")),
+        "{}",
+        stdout(&again)
+    );
+    let old = dir.path().join("old.db");
+    {
+        let conn = Connection::open(&old).expect("create");
+        conn.execute_batch(xinfang::store::sqlite::schema::MIGRATIONS[0])
+            .expect("version 1");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
+        conn.pragma_update(
+            None,
+            "application_id",
+            xinfang::store::sqlite::schema::APPLICATION_ID,
+        )
+        .expect("id");
+    }
+    let upgraded = xinfang(&["--db", &db_arg(&old), "db", "migrate"]);
+    assert!(upgraded.status.success(), "{}", stderr(&upgraded));
+    assert!(
+        stdout(&upgraded).contains(&format!("upgraded from schema version 1 to {current}")),
+        "{}",
+        stdout(&upgraded)
+    );
+}

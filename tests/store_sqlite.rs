@@ -746,3 +746,107 @@ fn undo_takes_back_only_your_own_last_step_with_a_compensating_event() {
         "chain, versions and KPI summary stay consistent: {problems:?}"
     );
 }
+
+#[test]
+fn related_finds_the_same_petitioners_earlier_cases_by_id_number_or_name_and_phone() {
+    let (_dir, path) = demo_db(50, 1);
+    let store = open(
+        path.to_str().expect("utf-8 path"),
+        Rules::default(),
+        OpenMode::ReadWrite,
+    )
+    .expect("open");
+    let at = now();
+    let on = |days: i64, name: &str, id_number: &str, phone: &str| {
+        let mut intake = intake();
+        intake.received_on = today() - chrono::Duration::days(days);
+        intake.petitioner.name = name.into();
+        intake.petitioner.id_number = id_number.into();
+        intake.petitioner.phone = phone.into();
+        store.register(&intake, "li.na", at).expect("register").id
+    };
+    let id = "640106199001011234";
+    let first = on(20, "张伟", id, "13812345678");
+    let second = on(10, "张伟", id, "13900000000");
+    let by_phone = on(5, "张伟", "", "13812345678");
+    let other_name = on(4, "李娜", "", "13812345678");
+    let later = on(1, "张伟", id, "");
+    let ids = |case| -> Vec<i64> {
+        store
+            .related(case)
+            .expect("related")
+            .into_iter()
+            .map(|r| r.0)
+            .collect()
+    };
+    assert_eq!(
+        ids(first),
+        Vec::<i64>::new(),
+        "nothing came before the first"
+    );
+    assert_eq!(
+        ids(second),
+        [first],
+        "same ID number, earlier; not itself, not later"
+    );
+    assert_eq!(
+        ids(by_phone),
+        [first],
+        "same name and phone; a new phone does not match"
+    );
+    assert_eq!(
+        ids(other_name),
+        Vec::<i64>::new(),
+        "a phone alone is not the same person"
+    );
+    assert_eq!(ids(later), [second, first], "newest first");
+}
+
+#[test]
+fn a_version_1_database_is_upgraded_on_open_and_gains_the_petitioner_indexes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("old.db");
+    {
+        let conn = Connection::open(&path).expect("create");
+        conn.execute_batch(xinfang::store::sqlite::schema::MIGRATIONS[0])
+            .expect("version 1 schema");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
+        conn.pragma_update(
+            None,
+            "application_id",
+            xinfang::store::sqlite::schema::APPLICATION_ID,
+        )
+        .expect("application id");
+    }
+    let read_only = open(
+        path.to_str().expect("utf-8"),
+        Rules::default(),
+        OpenMode::ReadOnly,
+    );
+    assert!(
+        matches!(read_only, Err(StoreError::ReadOnly { .. })),
+        "read-only never upgrades: {:?}",
+        read_only.err()
+    );
+    let store = open(
+        path.to_str().expect("utf-8"),
+        Rules::default(),
+        OpenMode::ReadWrite,
+    )
+    .expect("open and upgrade");
+    drop(store);
+    let conn = Connection::open(&path).expect("reopen");
+    let version: u32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, xinfang::store::sqlite::schema::current_version());
+    let indexes: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'cases_pet_%' ORDER BY name")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(indexes, ["cases_pet_id", "cases_pet_phone"]);
+}

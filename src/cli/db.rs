@@ -5,6 +5,7 @@ use anyhow::Result;
 use clap::Subcommand;
 use std::process::ExitCode;
 use xinfang::store::OpenMode;
+use xinfang::store::sqlite::schema;
 
 #[derive(Debug, Subcommand)]
 pub enum DbAction {
@@ -46,8 +47,25 @@ pub fn run(context: &Context, action: &DbAction) -> Result<ExitCode> {
                 std::fs::create_dir_all(parent)
                     .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", parent.display()))?;
             }
+            // The version before opening, read from the file header without SQLite.
+            let before = if context.db.exists() {
+                schema::check_header(&context.db)
+                    .ok()
+                    .flatten()
+                    .map(|h| h.user_version)
+            } else {
+                None
+            };
             let store = context.open(OpenMode::Create)?;
-            println!("{}: schema is current", store.location());
+            let now = schema::current_version();
+            match before {
+                None => println!("{}: created at schema version {now}", store.location()),
+                Some(v) if v < now => println!(
+                    "{}: upgraded from schema version {v} to {now}",
+                    store.location()
+                ),
+                Some(_) => println!("{}: schema version {now} is current", store.location()),
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

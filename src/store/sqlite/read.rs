@@ -556,11 +556,17 @@ pub fn related(
 ) -> Result<Vec<(CaseId, String, String, chrono::NaiveDate)>, StoreError> {
     let mut stmt = conn
         .prepare_cached(
-            "SELECT o.id, o.number, o.title, o.received_on FROM cases c JOIN cases o \
-             ON o.id <> c.id AND o.received_on <= c.received_on \
-             AND ((c.pet_id_number <> '' AND o.pet_id_number = c.pet_id_number) \
-                  OR (c.pet_phone <> '' AND o.pet_name = c.pet_name AND o.pet_phone = c.pet_phone)) \
-             WHERE c.id = ? ORDER BY o.received_on DESC, o.id DESC LIMIT 50",
+            // Two indexed lookups (cases_pet_id, cases_pet_phone) rather than one OR join, which
+            // SQLite would answer by walking every earlier case.
+            "SELECT id, number, title, received_on FROM ( \
+               SELECT o.id, o.number, o.title, o.received_on FROM cases c JOIN cases o \
+                 ON o.pet_id_number = c.pet_id_number AND o.pet_id_number <> '' \
+                 WHERE c.id = ?1 AND o.id <> c.id AND o.received_on <= c.received_on \
+               UNION \
+               SELECT o.id, o.number, o.title, o.received_on FROM cases c JOIN cases o \
+                 ON o.pet_phone = c.pet_phone AND o.pet_name = c.pet_name AND o.pet_phone <> '' \
+                 WHERE c.id = ?1 AND o.id <> c.id AND o.received_on <= c.received_on) \
+             ORDER BY received_on DESC, id DESC LIMIT 50",
         )
         .map_err(|e| store.error(e))?;
     let rows = stmt

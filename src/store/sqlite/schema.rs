@@ -140,6 +140,11 @@ CREATE TABLE kpi_day (
 ) WITHOUT ROWID;
 CREATE INDEX campaign_cases_case ON campaign_cases(case_id);
 "#,
+    // 2: the same petitioner's earlier cases, found by ID number or by name and phone.
+    r#"
+CREATE INDEX cases_pet_id ON cases(pet_id_number) WHERE pet_id_number <> '';
+CREATE INDEX cases_pet_phone ON cases(pet_phone, pet_name) WHERE pet_phone <> '';
+"#,
 ];
 
 /// The schema version this build writes.

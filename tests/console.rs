@@ -755,6 +755,78 @@ fn typing_a_field_filter_letter_by_letter_gives_the_same_result_as_searching_it_
     );
 }
 
+#[test]
+fn enter_pressed_before_the_results_arrive_opens_the_first_match_when_they_do() {
+    use xinfang::app::state::Effect;
+    use xinfang::app::update::update;
+    let (_dir, store) = open_demo(2000);
+    let setup = setup(
+        Arc::clone(&store),
+        Lang::En,
+        Keymap::default_preset(),
+        Vec::new(),
+    );
+    let mut state = initial_state(&setup, 120, 40).expect("state");
+    let head = store.head().expect("head");
+    update(&mut state, Msg::IndexReady { head });
+    // A slow link delivers `/`, the query and Enter in one burst: no search has answered yet.
+    let mut effects = Vec::new();
+    for msg in script(&["/", "text:工资", "enter"]) {
+        effects.extend(update(&mut state, msg));
+    }
+    let searches: Vec<(u64, String)> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Search { request, query, .. } => Some((*request, query.clone())),
+            _ => None,
+        })
+        .collect();
+    let (request, query) = searches.last().cloned().expect("a search was asked for");
+    assert_eq!(query, "工资");
+    assert!(
+        matches!(&state.overlay, Overlay::Search(s) if s.open_when_done),
+        "{:?}",
+        state.overlay
+    );
+    // The real index answers the newest request.
+    let (index, _) =
+        xinfang::search::build(store.as_ref(), state.role, "64", &mut |_| {}).expect("build");
+    let results = index.search(
+        &xinfang::search::parse(&query).expect("query"),
+        today(),
+        200,
+        None,
+    );
+    let first = results.hits.first().map(|h| h.id).expect("matches");
+    let effects = update(
+        &mut state,
+        Msg::SearchDone {
+            request,
+            query,
+            results: Box::new(results),
+        },
+    );
+    assert_eq!(state.overlay, Overlay::None, "the search closed");
+    assert_eq!(state.focus, Focus::Detail);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadDetail { id, .. } if *id == first)),
+        "{effects:?}"
+    );
+    // Typing after Enter cancels it: the user is still refining the query.
+    let mut state = initial_state(&setup, 120, 40).expect("state");
+    update(&mut state, Msg::IndexReady { head });
+    for msg in script(&["/", "text:工", "enter", "text:资"]) {
+        update(&mut state, msg);
+    }
+    assert!(
+        matches!(&state.overlay, Overlay::Search(s) if !s.open_when_done),
+        "{:?}",
+        state.overlay
+    );
+}
+
 fn store_case(store: &Arc<dyn Store>, number: &str) -> xinfang::domain::Case {
     let id = store.find(number).expect("find").expect("exists");
     store.case(id).expect("read").expect("exists").case

@@ -44,6 +44,10 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
                 search.total = results.total;
                 search.selected = search.selected.min(search.hits.len().saturating_sub(1));
                 search.narrowing = Some((query.clone(), results.matched.clone()));
+                if search.open_when_done {
+                    search.open_when_done = false;
+                    return Some(open_selected(state));
+                }
             }
             Vec::new()
         }
@@ -95,23 +99,40 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::SearchOpen => {
-            let Overlay::Search(search) = &state.overlay else {
+            let ready = state.index == IndexStatus::Ready;
+            if let Overlay::Search(search) = &mut state.overlay
+                && search.hits.is_empty()
+                && search.error.is_none()
+                && !search.input.trim().is_empty()
+                && (search.searching || !ready)
+            {
+                // Typed and pressed Enter faster than the search answered (a slow link, a
+                // building index): the first match opens as soon as it is known.
+                search.open_when_done = true;
                 return Vec::new();
-            };
-            let Some(hit) = search.hits.get(search.selected) else {
-                return Vec::new();
-            };
-            let id = hit.id;
-            state.overlay = Overlay::None;
-            state.focus = Focus::Detail;
-            state.compact_detail = true;
-            state.detail_scroll = 0;
-            let request = state.requests.issue();
-            state.requests.detail = request;
-            vec![Effect::LoadDetail { request, id }]
+            }
+            open_selected(state)
         }
         _ => Vec::new(),
     }
+}
+
+/// Closes the search and opens the highlighted match's detail (nothing without a match).
+fn open_selected(state: &mut State) -> Vec<Effect> {
+    let Overlay::Search(search) = &state.overlay else {
+        return Vec::new();
+    };
+    let Some(hit) = search.hits.get(search.selected) else {
+        return Vec::new();
+    };
+    let id = hit.id;
+    state.overlay = Overlay::None;
+    state.focus = Focus::Detail;
+    state.compact_detail = true;
+    state.detail_scroll = 0;
+    let request = state.requests.issue();
+    state.requests.detail = request;
+    vec![Effect::LoadDetail { request, id }]
 }
 
 /// Typing in the search box.
@@ -132,6 +153,7 @@ pub fn edit(state: &mut State, event: &KeyEvent) -> Vec<Effect> {
         _ => return Vec::new(),
     }
     search.selected = 0;
+    search.open_when_done = false;
     run_search(state)
 }
 

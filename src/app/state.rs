@@ -86,6 +86,8 @@ pub struct Search {
     /// query only searches these).
     pub narrowing: Option<(String, Vec<u32>)>,
     pub searching: bool,
+    /// Enter was pressed before the results came: open the first match when they do.
+    pub open_when_done: bool,
 }
 
 /// Taking a step on one case: first the menu, then the step's prompts one by one.

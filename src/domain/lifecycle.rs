@@ -15,7 +15,7 @@ use thiserror::Error;
 /// Why a step cannot be applied to a case now.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum RuleError {
-    #[error("cannot {step} a case that is {state}")]
+    #[error("cannot {} a case that is {state}", super::step::verb_en(.step))]
     NotAllowed { step: &'static str, state: State },
     #[error("registration happens once, when the case is created")]
     AlreadyRegistered,

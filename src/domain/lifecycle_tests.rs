@@ -471,6 +471,66 @@ fn transitions_outside_the_table_are_refused_with_the_state_named() {
 }
 
 #[test]
+fn refusals_name_every_step_in_words_in_both_languages() {
+    let names = [
+        "register",
+        "forward",
+        "object",
+        "accept",
+        "start-handling",
+        "decline",
+        "divert",
+        "extend",
+        "reply",
+        "evaluate",
+        "request-review",
+        "reply-review",
+        "request-re-review",
+        "record-hearing",
+        "finalise",
+        "conclude",
+        "supervise",
+        "flag-backlog",
+        "flag-collective",
+        "link-repeat",
+        "classify",
+        "package",
+        "tick-duty",
+        "sign-agreement",
+        "assign-owner",
+        "note",
+        "edit",
+        "undo",
+    ];
+    for step in names {
+        let refused = RuleError::NotAllowed {
+            step,
+            state: State::Registered,
+        };
+        let en = refused.to_string();
+        assert!(
+            en.starts_with("cannot ") && en.ends_with(" a case that is registered"),
+            "{en}"
+        );
+        let verb = &en["cannot ".len()..en.len() - " a case that is registered".len()];
+        assert!(
+            !verb.is_empty() && (verb != step || !step.contains('-')),
+            "`{step}` reads as `{verb}`"
+        );
+        let zh = refused.zh();
+        assert!(!zh.contains(step), "`{step}` is untranslated in: {zh}");
+    }
+    let hearing = RuleError::NotAllowed {
+        step: "record-hearing",
+        state: State::Registered,
+    };
+    assert_eq!(
+        hearing.to_string(),
+        "cannot record a hearing on a case that is registered"
+    );
+}
+
+#[test]
 fn steps_cannot_be_backdated_before_the_last_one() {
     let case = accepted_case();
     assert_eq!(

@@ -234,6 +234,30 @@ pub fn name_zh(name: &str) -> &str {
     }
 }
 
+/// A step's name as an English verb phrase, for "cannot … a case that is …".
+pub fn verb_en(name: &str) -> &str {
+    match name {
+        "start-handling" => "start handling",
+        "object" => "object to",
+        "reply" => "reply to",
+        "evaluate" => "record satisfaction with",
+        "request-review" => "request a review of",
+        "reply-review" => "give a review opinion on",
+        "request-re-review" => "request a re-review of",
+        "record-hearing" => "record a hearing on",
+        "flag-backlog" => "flag as backlog",
+        "flag-collective" => "flag as collective",
+        "link-repeat" => "link as a repeat",
+        "tick-duty" => "tick a duty on",
+        "sign-agreement" => "record an agreement on",
+        "assign-owner" => "assign an owner to",
+        "note" => "add a note to",
+        "edit" => "correct",
+        "undo" => "undo a step on",
+        other => other,
+    }
+}
+
 /// A step that was applied: who, when (China local time) and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {

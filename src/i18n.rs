@@ -50,6 +50,20 @@ impl Lang {
     }
 }
 
+/// A message that arrived in both languages (a store error, say), shown in whichever the screen
+/// is in when it is drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Told {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Told {
+    pub fn get(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
 macro_rules! texts {
     ($( $variant:ident = ($zh:literal, $en:literal) ),+ $(,)?) => {
         /// A fixed UI string.

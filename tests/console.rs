@@ -194,9 +194,13 @@ struct Session {
 
 impl Session {
     fn new(store: &Arc<dyn Store>, width: u16, height: u16) -> Session {
+        Session::in_lang(store, Lang::En, width, height)
+    }
+
+    fn in_lang(store: &Arc<dyn Store>, lang: Lang, width: u16, height: u16) -> Session {
         let setup = setup(
             Arc::clone(store),
-            Lang::En,
+            lang,
             Keymap::default_preset(),
             Vec::new(),
         );
@@ -1059,6 +1063,48 @@ fn take(session: &mut Session, kind: xinfang::app::triage::StepKind, prompts: &[
     keys.push("enter");
     keys.extend(prompts);
     session.keys(&keys).clone()
+}
+
+#[test]
+fn a_refused_undo_is_explained_in_chinese_in_the_chinese_console() {
+    use xinfang::app::triage::StepKind as K;
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::in_lang(&store, Lang::Zh, 120, 40);
+    let state = session.keys(&["1", "j", "2", "enter"]);
+    let number = state
+        .detail
+        .as_ref()
+        .map(|d| d.case.number.clone())
+        .expect("a registered case");
+    let open = format!("text:case {number}");
+    session.keys(&[":", &open, "enter"]);
+    let forwarded = take(&mut session, K::Forward, &["enter", "enter"]);
+    assert!(
+        forwarded.status.as_deref().is_some_and(|s| s.contains('✓')),
+        "{:?}",
+        forwarded.status
+    );
+    // Someone else adds a note after the forward: the forward is no longer the last step.
+    let case = store_case(&store, &number);
+    store
+        .apply(
+            case.id,
+            case.version,
+            &xinfang::domain::Step::Note {
+                text: "已电话联系信访人".into(),
+            },
+            "li.na",
+            xinfang::domain::china_now(),
+        )
+        .expect("note");
+    let state = session.keys(&["u"]);
+    let status = state.status.clone().unwrap_or_default();
+    assert!(
+        status.contains("最后一步「备注」由 li.na 执行，不是 zhao.lei；只能撤销自己的最后一步"),
+        "{status}"
+    );
+    assert!(!status.contains("was taken by"), "{status}");
+    assert_eq!(store_case(&store, &number).version, case.version + 1);
 }
 
 #[test]

@@ -709,8 +709,15 @@ fn undo_takes_back_only_your_own_last_step_with_a_compensating_event() {
     assert!(
         refused
             .to_string()
-            .contains("was taken by wang.qiang, not by li.na"),
+            .contains("the last step (accept) was taken by wang.qiang, not by li.na"),
         "{refused}"
+    );
+    assert!(
+        refused
+            .zh()
+            .contains("最后一步「受理」由 wang.qiang 执行，不是 li.na"),
+        "{}",
+        refused.zh()
     );
     let undone = store.undo_last(case.id, "wang.qiang", now()).expect("undo");
     assert_eq!(
@@ -736,9 +743,19 @@ fn undo_takes_back_only_your_own_last_step_with_a_compensating_event() {
         .undo_last(case.id, "li.na", now())
         .expect("undo forward");
     assert_eq!((back.state, back.unit), (State::Registered, None));
+    let only_registration = store
+        .undo_last(case.id, "li.na", now())
+        .expect_err("registration cannot be undone");
     assert!(
-        store.undo_last(case.id, "li.na", now()).is_err(),
-        "registration cannot be undone"
+        matches!(&only_registration, StoreError::NothingToUndo { number } if *number == case.number),
+        "{only_registration}"
+    );
+    assert!(
+        only_registration
+            .zh()
+            .ends_with("没有可撤销的步骤（只剩登记）"),
+        "{}",
+        only_registration.zh()
     );
     let problems = store.check().expect("check").problems;
     assert!(

@@ -39,7 +39,7 @@ fn clock() -> (chrono::NaiveDate, String) {
 pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
     let failed = |request, e: crate::store::StoreError| Msg::LoadFailed {
         request,
-        error: e.to_string(),
+        error: e.told(),
         clock: clock().1,
     };
     Some(match effect {
@@ -159,15 +159,19 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
                             ),
                             None => (
                                 case.number.clone(),
-                                Err(StepFailure::Other(
-                                    "the answers do not fit this case".into(),
-                                )),
+                                Err(StepFailure::Other(crate::i18n::Told {
+                                    zh: "所填内容不适用于此信访件".into(),
+                                    en: "the answers do not fit this case".into(),
+                                })),
                             ),
                         }
                     }
                     Ok(None) => (
                         id.to_string(),
-                        Err(StepFailure::Other("no such case".into())),
+                        Err(StepFailure::Other(crate::i18n::Told {
+                            zh: "没有此信访件".into(),
+                            en: "no such case".into(),
+                        })),
                     ),
                     Err(e) => (id.to_string(), Err(StepFailure::from_store(e))),
                 };
@@ -247,7 +251,7 @@ fn perform_indexed(
                     Ok(head) => Msg::IndexRefreshed { head },
                     Err(e) => Msg::LoadFailed {
                         request: 0,
-                        error: e.to_string(),
+                        error: e.told(),
                         clock: clock().1,
                     },
                 },

@@ -271,8 +271,8 @@ pub enum StepFailure {
     Rule(crate::domain::lifecycle::RuleError),
     /// Another console changed the case first.
     Conflict { by: String, at: String },
-    /// Anything else (the store's own message).
-    Other(String),
+    /// Anything else (the store's own message, in both languages).
+    Other(crate::i18n::Told),
 }
 
 impl StepFailure {
@@ -281,7 +281,7 @@ impl StepFailure {
         match error {
             crate::store::StoreError::Rule { error, .. } => StepFailure::Rule(error),
             crate::store::StoreError::Conflict { by, at, .. } => StepFailure::Conflict { by, at },
-            other => StepFailure::Other(other.to_string()),
+            other => StepFailure::Other(other.told()),
         }
     }
 
@@ -297,7 +297,7 @@ impl StepFailure {
                     "case {number} was changed by {by} at {at}; reloaded, nothing was overwritten"
                 )
             }
-            (StepFailure::Other(message), _) => message.clone(),
+            (StepFailure::Other(message), _) => message.get(lang).to_string(),
         }
     }
 }
@@ -335,7 +335,7 @@ pub enum Msg {
     },
     LoadFailed {
         request: u64,
-        error: String,
+        error: crate::i18n::Told,
         clock: String,
     },
     /// SIGTERM or SIGHUP: leave now.

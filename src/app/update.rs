@@ -146,7 +146,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if !matches!(state.link, Link::Stale { .. }) {
                 state.link = Link::Stale { since: clock };
             }
-            state.status = Some(format!("{}: {}", Text::LoadFailed.get(state.lang), error));
+            state.status = Some(format!(
+                "{}: {}",
+                Text::LoadFailed.get(state.lang),
+                error.get(state.lang)
+            ));
             Vec::new()
         }
         Msg::Shutdown => {

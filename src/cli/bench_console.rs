@@ -31,7 +31,7 @@ const HEIGHT: u16 = 40;
 fn settle(state: &mut State, store: &dyn Store, mut effects: Vec<Effect>) -> Result<()> {
     while let Some(effect) = effects.pop() {
         match perform(effect, store) {
-            Some(Msg::LoadFailed { error, .. }) => anyhow::bail!("{error}"),
+            Some(Msg::LoadFailed { error, .. }) => anyhow::bail!("{}", error.en),
             Some(msg) => effects.extend(update(state, msg)),
             None => {}
         }

@@ -50,6 +50,18 @@ pub enum StoreError {
     Rule { number: String, error: RuleError },
     #[error("case {number} is {state}, which this queue does not hold")]
     NotInQueue { number: String, state: State },
+    #[error("case {number}: nothing to undo (only its registration)")]
+    NothingToUndo { number: String },
+    #[error(
+        "case {number}: the last step ({}) was taken by {by}, not by {actor}; only your own last step can be undone",
+        crate::domain::step::verb_en(.step)
+    )]
+    NotYourStep {
+        number: String,
+        step: &'static str,
+        by: String,
+        actor: String,
+    },
     #[error("{0}")]
     Invalid(String),
     #[error("cannot read or write {path}: {detail}")]
@@ -59,8 +71,147 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The same message in Chinese. Details that come from the operating system or the database
+    /// engine (`detail`) stay as they were given.
+    pub fn zh(&self) -> String {
+        use crate::domain::step::name_zh;
+        match self {
+            StoreError::Missing { path } => {
+                format!("找不到数据库 {path}（可用 `xinfang demo` 或 `xinfang db migrate` 创建）")
+            }
+            StoreError::NotSqlite { path, detail } => {
+                format!("{path} 不是 SQLite 数据库（{detail}）")
+            }
+            StoreError::NotXinfang { path } => {
+                format!("{path} 是 SQLite 数据库，但不是 xinfang 的数据库")
+            }
+            StoreError::Truncated {
+                path,
+                expected,
+                found,
+            } => format!(
+                "{path} 已被截断：文件头表明应有 {expected} 字节，实际只有 {found} 字节；请从备份恢复"
+            ),
+            StoreError::TooNew { path, found, known } => format!(
+                "{path} 由更新版本的 xinfang 写入（架构版本 {found}，本程序最高支持 {known}）；请先升级 xinfang"
+            ),
+            StoreError::Corrupt { path, detail } => {
+                format!("{path} 已损坏（{detail}）；请运行 `xinfang db check` 并从备份恢复")
+            }
+            StoreError::Locked { path } => {
+                format!("{path} 被其他程序锁定，一直未释放；请稍后重试")
+            }
+            StoreError::ReadOnly { path, detail } => format!("{path} 在此只读：{detail}"),
+            StoreError::NoSuchCase(number) => format!("没有信访件 {number}"),
+            StoreError::Conflict { number, by, at } => {
+                format!("{number} 已被 {by} 于 {at} 修改；已重新加载，未覆盖任何内容")
+            }
+            StoreError::Rule { number, error } => format!("{number}：{}", error.zh()),
+            StoreError::NotInQueue { number, state } => {
+                format!("{number} 当前为「{}」，不在此队列中", state.zh())
+            }
+            StoreError::NothingToUndo { number } => {
+                format!("{number}：没有可撤销的步骤（只剩登记）")
+            }
+            StoreError::NotYourStep {
+                number,
+                step,
+                by,
+                actor,
+            } => format!(
+                "{number}：最后一步「{}」由 {by} 执行，不是 {actor}；只能撤销自己的最后一步",
+                name_zh(step)
+            ),
+            StoreError::Invalid(message) => message.clone(),
+            StoreError::Io { path, detail } => format!("无法读写 {path}：{detail}"),
+            StoreError::Backend { path, detail } => format!("数据库 {path} 出错：{detail}"),
+        }
+    }
+
+    /// The message in both languages, for a screen that may switch language after it arrived.
+    pub fn told(&self) -> crate::i18n::Told {
+        crate::i18n::Told {
+            zh: self.zh(),
+            en: self.to_string(),
+        }
+    }
+
     /// True when retrying later may succeed (locked, unreachable).
     pub fn is_transient(&self) -> bool {
         matches!(self, StoreError::Locked { .. } | StoreError::Io { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+    use crate::domain::State;
+
+    #[test]
+    fn every_error_but_free_text_has_a_chinese_message() {
+        let path = || "/srv/x.db".to_string();
+        let all = [
+            StoreError::Missing { path: path() },
+            StoreError::NotSqlite {
+                path: path(),
+                detail: "no SQLite header".into(),
+            },
+            StoreError::NotXinfang { path: path() },
+            StoreError::Truncated {
+                path: path(),
+                expected: 8192,
+                found: 4096,
+            },
+            StoreError::TooNew {
+                path: path(),
+                found: 9,
+                known: 2,
+            },
+            StoreError::Corrupt {
+                path: path(),
+                detail: "bad page".into(),
+            },
+            StoreError::Locked { path: path() },
+            StoreError::ReadOnly {
+                path: path(),
+                detail: "read-only file".into(),
+            },
+            StoreError::NoSuchCase("NX-2026-000001".into()),
+            StoreError::Conflict {
+                number: "NX-2026-000001".into(),
+                by: "li.na".into(),
+                at: "10:00".into(),
+            },
+            StoreError::NotInQueue {
+                number: "NX-2026-000001".into(),
+                state: State::Concluded,
+            },
+            StoreError::NothingToUndo {
+                number: "NX-2026-000001".into(),
+            },
+            StoreError::NotYourStep {
+                number: "NX-2026-000001".into(),
+                step: "reply",
+                by: "li.na".into(),
+                actor: "wang.qiang".into(),
+            },
+            StoreError::Io {
+                path: path(),
+                detail: "permission denied".into(),
+            },
+            StoreError::Backend {
+                path: path(),
+                detail: "disk I/O error".into(),
+            },
+        ];
+        for error in all {
+            let zh = error.zh();
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{error:?}: {zh}"
+            );
+            let told = error.told();
+            assert_eq!((told.zh, told.en), (zh, error.to_string()));
+        }
     }
 }

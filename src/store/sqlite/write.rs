@@ -358,16 +358,15 @@ pub fn undo_last(
         return Err(StoreError::Invalid(format!("case {number} has no history")));
     };
     if last.step == Step::Register {
-        return Err(StoreError::Invalid(format!(
-            "case {number}: nothing to undo (only its registration)"
-        )));
+        return Err(StoreError::NothingToUndo { number });
     }
     if last.actor != actor {
-        return Err(StoreError::Invalid(format!(
-            "case {number}: the last step ({}) was taken by {}, not by {actor}; only your own last step can be undone",
-            last.step.name(),
-            last.actor
-        )));
+        return Err(StoreError::NotYourStep {
+            number,
+            step: last.step.name(),
+            by: last.actor.clone(),
+            actor: actor.to_string(),
+        });
     }
     let history: Vec<Event> = kept
         .iter()

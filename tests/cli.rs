@@ -590,3 +590,53 @@ fn db_migrate_says_whether_it_created_upgraded_or_found_the_schema_current() {
         stdout(&upgraded)
     );
 }
+
+#[test]
+fn db_recompute_moves_deadlines_off_non_working_days_after_roll_over_is_switched_on() {
+    let (_dir, db) = demo_db(3000, 5);
+    let weekend_deadlines = || -> i64 {
+        let conn = Connection::open(&db).expect("open");
+        // strftime('%w'): 0 is Sunday, 6 Saturday.
+        conn.query_row(
+            "SELECT count(*) FROM cases WHERE strftime('%w', due_on) IN ('0', '6') \
+             OR strftime('%w', handling_due_on) IN ('0', '6')",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count")
+    };
+    let recompute = |extra: &[&str]| {
+        let mut args = extra.to_vec();
+        args.extend(["--db", db.to_str().expect("utf-8"), "db", "recompute"]);
+        let output = xinfang(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let unchanged = recompute(&[]);
+    assert!(
+        unchanged.contains("3000 cases, 0 with deadlines recomputed"),
+        "the demo was written under the same settings: {unchanged}"
+    );
+    let before = weekend_deadlines();
+    assert!(
+        before > 0,
+        "without roll-over some deadlines fall on weekends"
+    );
+    let config = db.with_file_name("roll.toml");
+    std::fs::write(&config, "[rules]\nroll_over = true\n").expect("write");
+    let config = config.to_str().expect("utf-8");
+    let rolled = recompute(&["--config", config]);
+    assert!(
+        rolled.contains(&format!("{before} with deadlines recomputed")),
+        "{rolled} ({before} weekend deadlines before)"
+    );
+    assert_eq!(weekend_deadlines(), 0);
+    let again = recompute(&["--config", config]);
+    assert!(again.contains(" 0 with deadlines recomputed"), "{again}");
+    let check = xinfang(&["--db", db.to_str().expect("utf-8"), "db", "check"]);
+    assert!(
+        check.status.success(),
+        "the KPI summary follows the new deadlines: {}",
+        stdout(&check)
+    );
+}

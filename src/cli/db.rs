@@ -13,6 +13,9 @@ pub enum DbAction {
     Check,
     /// Create the database if missing and bring its schema up to date
     Migrate,
+    /// Recompute every case's deadlines and the KPI summary under the current settings (after a
+    /// change of `roll_over` or the holiday calendar)
+    Recompute,
 }
 
 pub fn run(context: &Context, action: &DbAction) -> Result<ExitCode> {
@@ -41,6 +44,18 @@ pub fn run(context: &Context, action: &DbAction) -> Result<ExitCode> {
                 );
                 Ok(ExitCode::FAILURE)
             }
+        }
+        DbAction::Recompute => {
+            let store = context.open(OpenMode::ReadWrite)?;
+            let report = store.recompute()?;
+            println!(
+                "{}: {} cases, {} with deadlines recomputed under the current settings; KPI summary rebuilt ({} rows)",
+                store.location(),
+                report.cases,
+                report.changed,
+                report.summary_rows
+            );
+            Ok(ExitCode::SUCCESS)
         }
         DbAction::Migrate => {
             if let Some(parent) = context.db.parent().filter(|p| !p.as_os_str().is_empty()) {

@@ -99,6 +99,17 @@ pub struct CheckReport {
     pub problems: Vec<String>,
 }
 
+/// What `db recompute` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecomputeReport {
+    /// Cases looked at.
+    pub cases: u64,
+    /// Cases whose stored deadlines differed from the current rules' and were rewritten.
+    pub changed: u64,
+    /// Rows of the rebuilt KPI summary.
+    pub summary_rows: u64,
+}
+
 /// How to open a database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
@@ -117,6 +128,10 @@ pub trait Store: Send + Sync {
 
     /// Verifies integrity, schema version and the audit chain.
     fn check(&self) -> Result<CheckReport, StoreError>;
+
+    /// Recomputes every case's deadlines and the KPI summary under the rules the store was
+    /// opened with (after a change of `roll_over` or the calendar), in one transaction.
+    fn recompute(&self) -> Result<RecomputeReport, StoreError>;
 
     /// How many cases each filter matches within the scope.
     fn counts(&self, filters: &[Filter], scope: &Scope) -> Result<Vec<u64>, StoreError>;

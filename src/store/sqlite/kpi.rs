@@ -205,8 +205,28 @@ fn backlog(
 /// The summary recomputed from the cases table with the same definitions as `Tally`, for
 /// `db check`: returns how many (day, county) rows disagree with `kpi_day`.
 pub fn recount_mismatches(store: &SqliteStore, conn: &Connection) -> Result<i64, StoreError> {
+    let recount = recount_sql();
+    let stored = "SELECT * FROM kpi_day WHERE cases <> 0";
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT received_on, county FROM ({recount} EXCEPT {stored}) \
+         UNION SELECT received_on, county FROM ({stored} EXCEPT {recount}))"
+    );
+    conn.query_row(&sql, [], |r| r.get(0))
+        .map_err(|e| store.error(e))
+}
+
+/// Replaces the whole summary with a recount of the cases (inside the caller's transaction);
+/// returns the number of summary rows.
+pub fn rebuild(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.execute("DELETE FROM kpi_day", [])?;
+    conn.execute(&format!("INSERT INTO kpi_day {}", recount_sql()), [])
+}
+
+/// `kpi_day`'s rows, in its column order, counted from the cases with the same definitions as
+/// `Tally`.
+fn recount_sql() -> String {
     let nl = NOT_LITIGATION;
-    let recount = format!(
+    format!(
         "SELECT received_on, county, count(*), sum(repeat_of IS NOT NULL), sum(channel = 'online'),
             sum(collective), sum(CASE WHEN collective = 1 THEN persons ELSE 0 END),
             sum(replied_on IS NOT NULL),
@@ -220,12 +240,5 @@ pub fn recount_mismatches(store: &SqliteStore, conn: &Connection) -> Result<i64,
             sum({nl} AND replied_on IS NOT NULL AND satisfaction IS NOT NULL),
             sum({nl} AND replied_on IS NOT NULL AND coalesce(satisfaction, '') IN ('satisfied', 'basically-satisfied'))
          FROM cases GROUP BY received_on, county"
-    );
-    let stored = "SELECT * FROM kpi_day WHERE cases <> 0";
-    let sql = format!(
-        "SELECT count(*) FROM (SELECT received_on, county FROM ({recount} EXCEPT {stored}) \
-         UNION SELECT received_on, county FROM ({stored} EXCEPT {recount}))"
-    );
-    conn.query_row(&sql, [], |r| r.get(0))
-        .map_err(|e| store.error(e))
+    )
 }

@@ -8,6 +8,7 @@ mod bulk;
 mod check;
 mod kpi;
 mod read;
+mod recompute;
 mod rows;
 pub mod schema;
 mod write;
@@ -305,6 +306,10 @@ impl Store for SqliteStore {
 
     fn related(&self, id: CaseId) -> Result<Vec<(CaseId, String, String, NaiveDate)>, StoreError> {
         self.read(|conn| read::related(self, conn, id))
+    }
+
+    fn recompute(&self) -> Result<crate::store::RecomputeReport, StoreError> {
+        self.write(|conn| recompute::recompute(self, conn))
     }
 
     fn audit(&self) -> Result<crate::store::AuditReport, StoreError> {

@@ -569,19 +569,7 @@ fn db_migrate_says_whether_it_created_upgraded_or_found_the_schema_current() {
         stdout(&again)
     );
     let old = dir.path().join("old.db");
-    {
-        let conn = Connection::open(&old).expect("create");
-        conn.execute_batch(xinfang::store::sqlite::schema::MIGRATIONS[0])
-            .expect("version 1");
-        conn.pragma_update(None, "user_version", 1)
-            .expect("version");
-        conn.pragma_update(
-            None,
-            "application_id",
-            xinfang::store::sqlite::schema::APPLICATION_ID,
-        )
-        .expect("id");
-    }
+    common::version_1_database(&old);
     let upgraded = xinfang(&["--db", &db_arg(&old), "db", "migrate"]);
     assert!(upgraded.status.success(), "{}", stderr(&upgraded));
     assert!(

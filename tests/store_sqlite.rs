@@ -823,19 +823,7 @@ fn related_finds_the_same_petitioners_earlier_cases_by_id_number_or_name_and_pho
 fn a_version_1_database_is_upgraded_on_open_and_gains_the_petitioner_indexes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("old.db");
-    {
-        let conn = Connection::open(&path).expect("create");
-        conn.execute_batch(xinfang::store::sqlite::schema::MIGRATIONS[0])
-            .expect("version 1 schema");
-        conn.pragma_update(None, "user_version", 1)
-            .expect("version");
-        conn.pragma_update(
-            None,
-            "application_id",
-            xinfang::store::sqlite::schema::APPLICATION_ID,
-        )
-        .expect("application id");
-    }
+    common::version_1_database(&path);
     let read_only = open(
         path.to_str().expect("utf-8"),
         Rules::default(),

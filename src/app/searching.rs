@@ -5,7 +5,7 @@
 //! something. Pure, like `update`.
 
 use super::action::Action;
-use super::state::{Effect, Focus, IndexStatus, Msg, Overlay, Search, State};
+use super::state::{Effect, IndexStatus, Msg, Overlay, Search, State};
 use crate::i18n::Text;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -127,12 +127,7 @@ fn open_selected(state: &mut State) -> Vec<Effect> {
     };
     let id = hit.id;
     state.overlay = Overlay::None;
-    state.focus = Focus::Detail;
-    state.compact_detail = true;
-    state.detail_scroll = 0;
-    let request = state.requests.issue();
-    state.requests.detail = request;
-    vec![Effect::LoadDetail { request, id }]
+    super::update::show_case(state, id)
 }
 
 /// Typing in the search box.

@@ -117,14 +117,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 return Vec::new();
             }
             match id {
-                Some(id) => {
-                    state.focus = Focus::Detail;
-                    state.compact_detail = true;
-                    state.detail_scroll = 0;
-                    let request = state.requests.issue();
-                    state.requests.detail = request;
-                    vec![Effect::LoadDetail { request, id }]
-                }
+                Some(id) => show_case(state, id),
                 None => {
                     state.status = Some(format!(
                         "{}: {}",
@@ -606,4 +599,14 @@ fn reload(state: &mut State, keep_selection: bool) -> Vec<Effect> {
         state.detail = None;
     }
     effects
+}
+
+/// Shows case `id` alone in the detail pane (after a search or a `case NUMBER` command).
+pub fn show_case(state: &mut State, id: crate::domain::CaseId) -> Vec<Effect> {
+    state.focus = Focus::Detail;
+    state.compact_detail = true;
+    state.detail_scroll = 0;
+    let request = state.requests.issue();
+    state.requests.detail = request;
+    vec![Effect::LoadDetail { request, id }]
 }

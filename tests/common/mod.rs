@@ -11,6 +11,21 @@ use tempfile::TempDir;
 use xinfang::demo::{self, Options};
 use xinfang::domain::Rules;
 
+/// Writes an empty database at `path` as the first released schema (version 1) left it.
+pub fn version_1_database(path: &Path) {
+    let conn = rusqlite::Connection::open(path).expect("create");
+    conn.execute_batch(xinfang::store::sqlite::schema::MIGRATIONS[0])
+        .expect("version 1 schema");
+    conn.pragma_update(None, "user_version", 1)
+        .expect("version");
+    conn.pragma_update(
+        None,
+        "application_id",
+        xinfang::store::sqlite::schema::APPLICATION_ID,
+    )
+    .expect("application id");
+}
+
 /// The fixed "today" every test uses, so results do not depend on the calendar.
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).expect("valid date")

@@ -855,3 +855,38 @@ fn a_version_1_database_is_upgraded_on_open_and_gains_the_petitioner_indexes() {
         .expect("rows");
     assert_eq!(indexes, ["cases_pet_id", "cases_pet_phone"]);
 }
+
+#[test]
+fn an_unreadable_stored_value_is_reported_as_damage_naming_the_value() {
+    let (_dir, path) = demo_db(50, 1);
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.execute("UPDATE users SET role = 'chief' WHERE name = 'li.na'", [])
+            .expect("tamper role");
+        conn.execute(
+            "UPDATE campaigns SET ends_on = 'soon' WHERE id = (SELECT min(id) FROM campaigns)",
+            [],
+        )
+        .expect("tamper date");
+    }
+    let store = open(
+        path.to_str().expect("utf-8 path"),
+        Rules::default(),
+        OpenMode::ReadWrite,
+    )
+    .expect("open");
+    let users = store.users().expect_err("an unknown role");
+    assert!(
+        matches!(&users, StoreError::Corrupt { detail, .. } if detail.contains("users.role: unknown code `chief`")),
+        "{users}"
+    );
+    let campaigns = store.campaigns().expect_err("a bad date");
+    assert!(
+        matches!(&campaigns, StoreError::Corrupt { detail, .. } if detail.contains("`soon` is not a date")),
+        "{campaigns}"
+    );
+    assert!(
+        !store.units().expect("units").is_empty(),
+        "the rest still reads"
+    );
+}

@@ -342,6 +342,38 @@ pub fn find(
         .map_err(|e| store.error(e))
 }
 
+/// Runs `sql` and maps every row with `map`, which may also refuse a stored value (reported as a
+/// damaged database, naming the value).
+fn collect<T>(
+    store: &SqliteStore,
+    conn: &Connection,
+    sql: &str,
+    params: &[&dyn rusqlite::ToSql],
+    map: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Result<T, rows::BadValue>>,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(|e| store.error(e))?;
+    let found = stmt
+        .query_map(params, |r| map(r))
+        .map_err(|e| store.error(e))?;
+    let mut out = Vec::new();
+    for row in found {
+        out.push(
+            row.map_err(|e| store.error(e))?
+                .map_err(|b| store.corrupt(b))?,
+        );
+    }
+    Ok(out)
+}
+
+/// A stored date, or what is wrong with it.
+fn stored_date(
+    what: impl FnOnce() -> String,
+    text: &str,
+) -> Result<chrono::NaiveDate, rows::BadValue> {
+    chrono::NaiveDate::parse_from_str(text, rows::DATE)
+        .map_err(|_| rows::BadValue(format!("{}: `{text}` is not a date", what())))
+}
+
 fn units_where(
     store: &SqliteStore,
     conn: &Connection,
@@ -349,17 +381,13 @@ fn units_where(
     params: &[&dyn rusqlite::ToSql],
 ) -> Result<Vec<Unit>, StoreError> {
     let sql = format!("SELECT id, name, region FROM units {clause} ORDER BY id");
-    let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;
-    let rows = stmt
-        .query_map(params, |r| {
-            Ok(Unit {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                region: r.get(2)?,
-            })
-        })
-        .map_err(|e| store.error(e))?;
-    rows.collect::<Result<_, _>>().map_err(|e| store.error(e))
+    collect(store, conn, &sql, params, |r| {
+        Ok(Ok(Unit {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            region: r.get(2)?,
+        }))
+    })
 }
 
 pub fn units(store: &SqliteStore, conn: &Connection) -> Result<Vec<Unit>, StoreError> {
@@ -373,35 +401,21 @@ fn leaders_where(
     params: &[&dyn rusqlite::ToSql],
 ) -> Result<Vec<Leader>, StoreError> {
     let sql = format!("SELECT id, name, level, title, region FROM leaders {clause} ORDER BY id");
-    let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;
-    let rows = stmt
-        .query_map(params, |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })
-        .map_err(|e| store.error(e))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, name, level, title, region) = row.map_err(|e| store.error(e))?;
-        let level = LeaderLevel::from_code(&level).ok_or_else(|| {
-            store.corrupt(rows::BadValue(format!(
+    collect(store, conn, &sql, params, |r| {
+        let level: String = r.get(2)?;
+        let Some(level) = LeaderLevel::from_code(&level) else {
+            return Ok(Err(rows::BadValue(format!(
                 "leaders.level: unknown code `{level}`"
-            )))
-        })?;
-        out.push(Leader {
-            id,
-            name,
+            ))));
+        };
+        Ok(Ok(Leader {
+            id: r.get(0)?,
+            name: r.get(1)?,
             level,
-            title,
-            region,
-        });
-    }
-    Ok(out)
+            title: r.get(3)?,
+            region: r.get(4)?,
+        }))
+    })
 }
 
 pub fn leaders(store: &SqliteStore, conn: &Connection) -> Result<Vec<Leader>, StoreError> {
@@ -409,69 +423,43 @@ pub fn leaders(store: &SqliteStore, conn: &Connection) -> Result<Vec<Leader>, St
 }
 
 pub fn users(store: &SqliteStore, conn: &Connection) -> Result<Vec<User>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached("SELECT name, role, scope FROM users ORDER BY name")
-        .map_err(|e| store.error(e))?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })
-        .map_err(|e| store.error(e))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (name, role, scope) = row.map_err(|e| store.error(e))?;
-        let role = Role::from_code(&role).ok_or_else(|| {
-            store.corrupt(rows::BadValue(format!("users.role: unknown code `{role}`")))
-        })?;
-        out.push(User { name, role, scope });
-    }
-    Ok(out)
+    let sql = "SELECT name, role, scope FROM users ORDER BY name";
+    collect(store, conn, sql, params![], |r| {
+        let role: String = r.get(1)?;
+        let Some(role) = Role::from_code(&role) else {
+            return Ok(Err(rows::BadValue(format!(
+                "users.role: unknown code `{role}`"
+            ))));
+        };
+        Ok(Ok(User {
+            name: r.get(0)?,
+            role,
+            scope: r.get(2)?,
+        }))
+    })
 }
 
 pub fn campaigns(store: &SqliteStore, conn: &Connection) -> Result<Vec<Campaign>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT c.id, c.name, c.starts_on, c.ends_on, c.target, \
-             (SELECT count(*) FROM campaign_cases cc WHERE cc.campaign_id = c.id) \
-             FROM campaigns c ORDER BY c.starts_on",
-        )
-        .map_err(|e| store.error(e))?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, f64>(4)?,
-                r.get::<_, i64>(5)?,
-            ))
-        })
-        .map_err(|e| store.error(e))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, name, starts, ends, target, cases) = row.map_err(|e| store.error(e))?;
-        let day = |s: &str| {
-            chrono::NaiveDate::parse_from_str(s, rows::DATE).map_err(|_| {
-                store.corrupt(rows::BadValue(format!(
-                    "campaigns {id}: `{s}` is not a date"
-                )))
-            })
+    let sql = "SELECT c.id, c.name, c.starts_on, c.ends_on, c.target, \
+               (SELECT count(*) FROM campaign_cases cc WHERE cc.campaign_id = c.id) \
+               FROM campaigns c ORDER BY c.starts_on";
+    collect(store, conn, sql, params![], |r| {
+        let id: i64 = r.get(0)?;
+        let (starts, ends): (String, String) = (r.get(2)?, r.get(3)?);
+        let what = || format!("campaigns {id}");
+        let (starts_on, ends_on) = match (stored_date(what, &starts), stored_date(what, &ends)) {
+            (Ok(s), Ok(e)) => (s, e),
+            (Err(bad), _) | (_, Err(bad)) => return Ok(Err(bad)),
         };
-        out.push(Campaign {
+        Ok(Ok(Campaign {
             id,
-            name,
-            starts_on: day(&starts)?,
-            ends_on: day(&ends)?,
-            target,
-            cases: cases as u64,
-        });
-    }
-    Ok(out)
+            name: r.get(1)?,
+            starts_on,
+            ends_on,
+            target: r.get(4)?,
+            cases: r.get::<_, i64>(5)? as u64,
+        }))
+    })
 }
 
 pub fn search_docs(
@@ -554,38 +542,21 @@ pub fn related(
     conn: &Connection,
     id: CaseId,
 ) -> Result<Vec<(CaseId, String, String, chrono::NaiveDate)>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            // Two indexed lookups (cases_pet_id, cases_pet_phone) rather than one OR join, which
-            // SQLite would answer by walking every earlier case.
-            "SELECT id, number, title, received_on FROM ( \
-               SELECT o.id, o.number, o.title, o.received_on FROM cases c JOIN cases o \
-                 ON o.pet_id_number = c.pet_id_number AND o.pet_id_number <> '' \
-                 WHERE c.id = ?1 AND o.id <> c.id AND o.received_on <= c.received_on \
-               UNION \
-               SELECT o.id, o.number, o.title, o.received_on FROM cases c JOIN cases o \
-                 ON o.pet_phone = c.pet_phone AND o.pet_name = c.pet_name AND o.pet_phone <> '' \
-                 WHERE c.id = ?1 AND o.id <> c.id AND o.received_on <= c.received_on) \
-             ORDER BY received_on DESC, id DESC LIMIT 50",
-        )
-        .map_err(|e| store.error(e))?;
-    let rows = stmt
-        .query_map([id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })
-        .map_err(|e| store.error(e))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (other, number, title, received) = row.map_err(|e| store.error(e))?;
-        let day = chrono::NaiveDate::parse_from_str(&received, rows::DATE).map_err(|_| {
-            store.corrupt(rows::BadValue(format!("cases.received_on: `{received}`")))
-        })?;
-        out.push((other, number, title, day));
-    }
-    Ok(out)
+    // Two indexed lookups (cases_pet_id, cases_pet_phone) rather than one OR join, which SQLite
+    // would answer by walking every earlier case.
+    let sql = "SELECT id, number, title, received_on FROM ( \
+           SELECT o.id, o.number, o.title, o.received_on FROM cases c JOIN cases o \
+             ON o.pet_id_number = c.pet_id_number AND o.pet_id_number <> '' \
+             WHERE c.id = ?1 AND o.id <> c.id AND o.received_on <= c.received_on \
+           UNION \
+           SELECT o.id, o.number, o.title, o.received_on FROM cases c JOIN cases o \
+             ON o.pet_phone = c.pet_phone AND o.pet_name = c.pet_name AND o.pet_phone <> '' \
+             WHERE c.id = ?1 AND o.id <> c.id AND o.received_on <= c.received_on) \
+         ORDER BY received_on DESC, id DESC LIMIT 50";
+    collect(store, conn, sql, params![id], |r| {
+        let (other, number, title, received): (CaseId, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        Ok(stored_date(|| "cases.received_on".into(), &received)
+            .map(|day| (other, number, title, day)))
+    })
 }

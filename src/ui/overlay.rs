@@ -27,23 +27,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 pub fn help(frame: &mut Frame<'_>, state: &State, area: Rect, scroll: u16) {
     let lang = state.lang;
     let theme = theme::theme(state.theme);
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4).min(100),
-        area.height.saturating_sub(2),
-    );
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focused)
-        .title(Span::styled(
-            format!(" {} ", Text::HelpTitle.get(lang)),
-            theme.title,
-        ))
-        .title_bottom(Span::styled(
-            format!(" {} ", Text::HelpFooter.get(lang)),
-            theme.muted,
-        ));
+    let (rect, block) = sheet(frame, state, area, Text::HelpTitle.get(lang));
     let mut lines = Vec::new();
     for context in Context::ALL {
         let bindings = state.keymap.bindings(*context);
@@ -81,6 +65,27 @@ pub fn help(frame: &mut Frame<'_>, state: &State, area: Rect, scroll: u16) {
         }
     }
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+}
+
+/// A large cleared sheet over most of `area` (help, a bulk summary): its rectangle and its titled
+/// border, with the "Esc closes" footer.
+fn sheet(frame: &mut Frame<'_>, state: &State, area: Rect, title: &str) -> (Rect, Block<'static>) {
+    let theme = theme::theme(state.theme);
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).min(100),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(format!(" {} ", clean(title)), theme.title))
+        .title_bottom(Span::styled(
+            format!(" {} ", Text::HelpFooter.get(state.lang)),
+            theme.muted,
+        ));
+    (rect, block)
 }
 
 /// A prompt box over `area`: a titled border, an input line (`prompt` + text + cursor), a status
@@ -311,20 +316,7 @@ pub fn step(frame: &mut Frame<'_>, state: &State, area: Rect, form: &crate::app:
 /// What a bulk step did to each case.
 pub fn summary(frame: &mut Frame<'_>, state: &State, area: Rect, title: &str, lines: &[String]) {
     let theme = theme::theme(state.theme);
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4).min(100),
-        area.height.saturating_sub(2),
-    );
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focused)
-        .title(Span::styled(format!(" {} ", clean(title)), theme.title))
-        .title_bottom(Span::styled(
-            format!(" {} ", Text::HelpFooter.get(state.lang)),
-            theme.muted,
-        ));
+    let (rect, block) = sheet(frame, state, area, title);
     let body: Vec<Line> = lines
         .iter()
         .map(|l| {

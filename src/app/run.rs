@@ -234,9 +234,7 @@ fn perform_indexed(
                     *shared.index.write().unwrap_or_else(|p| p.into_inner()) = Some(index);
                     Msg::IndexReady { head }
                 }
-                Err(e) => Msg::IndexFailed {
-                    error: e.to_string(),
-                },
+                Err(e) => Msg::IndexFailed { error: e.told() },
             })
         }
         Effect::RefreshIndex {

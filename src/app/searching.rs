@@ -229,7 +229,7 @@ pub fn status(state: &State, search: &Search) -> String {
     }
     match &state.index {
         IndexStatus::Building(n) => format!("{} {n}…", lang.pick("正在建立索引", "indexing")),
-        IndexStatus::Failed(e) => format!("{}: {e}", Text::LoadFailed.get(lang)),
+        IndexStatus::Failed(e) => format!("{}: {}", Text::LoadFailed.get(lang), e.get(lang)),
         IndexStatus::Ready if search.input.trim().is_empty() => {
             lang.pick("输入以搜索：拼音、'精确、^前缀、后缀$、!排除、a | b、status: region: cat: flag: due:<3d", "type to search: pinyin, 'exact, ^prefix, suffix$, !not, a | b, status: region: cat: flag: due:<3d").to_string()
         }

@@ -113,7 +113,7 @@ pub struct StepForm {
 pub enum IndexStatus {
     Building(usize),
     Ready,
-    Failed(String),
+    Failed(crate::i18n::Told),
 }
 
 /// What covers the main screen.
@@ -348,7 +348,7 @@ pub enum Msg {
         head: i64,
     },
     IndexFailed {
-        error: String,
+        error: crate::i18n::Told,
     },
     IndexRefreshed {
         head: i64,

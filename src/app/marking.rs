@@ -93,7 +93,7 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
                     Ok(new_state) => {
                         format!("✓ {number}  {}", lang.pick(new_state.zh(), new_state.en()))
                     }
-                    Err(why) => format!("✗ {}", why.describe(number, lang)),
+                    Err(why) => format!("✗ {}", why.get(lang)),
                 });
             }
             let title = match lang {

@@ -3,7 +3,7 @@
 //! screen is drawn once per batch of messages and only when something arrived. The loop never
 //! awaits the store, and an idle console wakes only for the minute tick.
 
-use super::state::{Effect, Msg, State, StepFailure};
+use super::state::{Effect, Msg, State};
 use super::update::{start, update};
 use crate::store::Store;
 use crate::ui;
@@ -93,7 +93,7 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             let result = store
                 .undo_last(id, &actor, crate::domain::china_now())
                 .map(Box::new)
-                .map_err(StepFailure::from_store);
+                .map_err(|e| e.told());
             Msg::StepDone { number, result }
         }
         Effect::LoadRelated { id } => match store.related(id) {
@@ -112,7 +112,7 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             let result = store
                 .register(&intake, &actor, crate::domain::china_now())
                 .map(Box::new)
-                .map_err(StepFailure::from_store);
+                .map_err(|e| e.told());
             let number = result
                 .as_ref()
                 .map(|c| c.number.clone())
@@ -133,7 +133,7 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             let result = store
                 .apply(id, version, &step, &actor, crate::domain::china_now())
                 .map(Box::new)
-                .map_err(StepFailure::from_store);
+                .map_err(|e| e.told());
             Msg::StepDone { number, result }
         }
         Effect::ApplyBulk {
@@ -155,25 +155,22 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
                                 store
                                     .apply(id, case.version, &step, &actor, at)
                                     .map(|c| c.state)
-                                    .map_err(StepFailure::from_store),
+                                    .map_err(|e| e.told()),
                             ),
                             None => (
                                 case.number.clone(),
-                                Err(StepFailure::Other(crate::i18n::Told {
-                                    zh: "所填内容不适用于此信访件".into(),
-                                    en: "the answers do not fit this case".into(),
-                                })),
+                                Err(crate::i18n::Told {
+                                    zh: format!("{}：所填内容不适用于此信访件", case.number),
+                                    en: format!("case {}: the answers do not fit it", case.number),
+                                }),
                             ),
                         }
                     }
                     Ok(None) => (
                         id.to_string(),
-                        Err(StepFailure::Other(crate::i18n::Told {
-                            zh: "没有此信访件".into(),
-                            en: "no such case".into(),
-                        })),
+                        Err(crate::store::StoreError::NoSuchCase(id.to_string()).told()),
                     ),
-                    Err(e) => (id.to_string(), Err(StepFailure::from_store(e))),
+                    Err(e) => (id.to_string(), Err(e.told())),
                 };
                 results.push(outcome);
             }

@@ -264,44 +264,6 @@ pub struct State {
     pub quit: bool,
 }
 
-/// Why a step was not applied, kept structured so that it can be told in the user's language.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StepFailure {
-    /// The rules refused it.
-    Rule(crate::domain::lifecycle::RuleError),
-    /// Another console changed the case first.
-    Conflict { by: String, at: String },
-    /// Anything else (the store's own message, in both languages).
-    Other(crate::i18n::Told),
-}
-
-impl StepFailure {
-    /// The failure of a store call.
-    pub fn from_store(error: crate::store::StoreError) -> StepFailure {
-        match error {
-            crate::store::StoreError::Rule { error, .. } => StepFailure::Rule(error),
-            crate::store::StoreError::Conflict { by, at, .. } => StepFailure::Conflict { by, at },
-            other => StepFailure::Other(other.told()),
-        }
-    }
-
-    /// The failure told in `lang`, for case `number`.
-    pub fn describe(&self, number: &str, lang: Lang) -> String {
-        match (self, lang) {
-            (StepFailure::Rule(error), _) => format!("{number}: {}", error.describe(lang)),
-            (StepFailure::Conflict { by, at }, Lang::Zh) => {
-                format!("{number} 已被 {by} 于 {at} 修改；已重新加载，未覆盖任何内容")
-            }
-            (StepFailure::Conflict { by, at }, Lang::En) => {
-                format!(
-                    "case {number} was changed by {by} at {at}; reloaded, nothing was overwritten"
-                )
-            }
-            (StepFailure::Other(message), _) => message.get(lang).to_string(),
-        }
-    }
-}
-
 /// Anything that can change the state.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -371,7 +333,7 @@ pub enum Msg {
     /// A bulk step's result per case: its number, and its new state or why it was refused.
     BulkDone {
         step: String,
-        results: Vec<(String, Result<crate::domain::State, StepFailure>)>,
+        results: Vec<(String, Result<crate::domain::State, crate::i18n::Told>)>,
     },
     RelatedLoaded {
         id: crate::domain::CaseId,
@@ -385,7 +347,7 @@ pub enum Msg {
     /// A step was applied (the case as it is now) or refused (why).
     StepDone {
         number: String,
-        result: Result<Box<crate::domain::Case>, StepFailure>,
+        result: Result<Box<crate::domain::Case>, crate::i18n::Told>,
     },
 }
 

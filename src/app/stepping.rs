@@ -37,7 +37,7 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
                     "{number}: {} ✓",
                     state.lang.pick(case.state.zh(), case.state.en())
                 ),
-                Err(failure) => failure.describe(number, state.lang),
+                Err(failure) => failure.get(state.lang).to_string(),
             });
             super::update::reload_keeping_selection(state)
         }

@@ -626,12 +626,13 @@ mod tests {
             accept.as_deref(),
             Some("信访件当前为「已登记」，不能执行「受理」")
         );
-        let failure = crate::app::state::StepFailure::Conflict {
+        let failure = crate::store::StoreError::Conflict {
+            number: "NX-2026-000001".into(),
             by: "li.na".into(),
             at: "2026-11-24 18:00:00".into(),
         };
         assert_eq!(
-            failure.describe("NX-2026-000001", Lang::Zh),
+            failure.told().get(Lang::Zh),
             "NX-2026-000001 已被 li.na 于 2026-11-24 18:00:00 修改；已重新加载，未覆盖任何内容"
         );
     }

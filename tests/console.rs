@@ -216,6 +216,16 @@ impl Session {
         }
     }
 
+    /// Opens the to-register queue's first case and returns its number.
+    fn first_registered_case(&mut self) -> String {
+        let state = self.keys(&["1", "j", "2", "enter"]);
+        state
+            .detail
+            .as_ref()
+            .map(|d| d.case.number.clone())
+            .expect("a registered case")
+    }
+
     /// Runs the loop over `keys` until idle and returns the state.
     fn keys(&mut self, keys: &[&str]) -> &State {
         let state = self.state.take().expect("state");
@@ -1070,12 +1080,7 @@ fn a_refused_undo_is_explained_in_chinese_in_the_chinese_console() {
     use xinfang::app::triage::StepKind as K;
     let (_dir, store) = open_demo(3000);
     let mut session = Session::in_lang(&store, Lang::Zh, 120, 40);
-    let state = session.keys(&["1", "j", "2", "enter"]);
-    let number = state
-        .detail
-        .as_ref()
-        .map(|d| d.case.number.clone())
-        .expect("a registered case");
+    let number = session.first_registered_case();
     let open = format!("text:case {number}");
     session.keys(&[":", &open, "enter"]);
     let forwarded = take(&mut session, K::Forward, &["enter", "enter"]);
@@ -1113,12 +1118,7 @@ fn a_case_goes_through_its_life_cycle_by_keys_and_undo_takes_a_step_back() {
     use xinfang::domain::State as S;
     let (_dir, store) = open_demo(3000);
     let mut session = Session::new(&store, 120, 40);
-    let state = session.keys(&["1", "j", "2", "enter"]);
-    let number = state
-        .detail
-        .as_ref()
-        .map(|d| d.case.number.clone())
-        .expect("a registered case");
+    let number = session.first_registered_case();
     let expect = |state: &State, wanted: S| {
         assert!(
             state.status.as_deref().is_some_and(|s| s.contains('✓')),
@@ -1266,12 +1266,7 @@ fn a_registration_field_is_corrected_with_before_and_after_recorded() {
     use xinfang::app::triage::StepKind as K;
     let (_dir, store) = open_demo(2000);
     let mut session = Session::new(&store, 120, 40);
-    let state = session.keys(&["1", "j", "2", "enter"]);
-    let number = state
-        .detail
-        .as_ref()
-        .map(|d| d.case.number.clone())
-        .expect("case");
+    let number = session.first_registered_case();
     let old = store_case(&store, &number).intake.petitioner.phone;
     let state = take(
         &mut session,
@@ -1348,12 +1343,7 @@ fn every_other_step_is_taken_by_keys_through_the_review_chain() {
     use xinfang::domain::State as S;
     let (_dir, store) = open_demo(3000);
     let mut session = Session::new(&store, 120, 40);
-    let state = session.keys(&["1", "j", "2", "enter"]);
-    let number = state
-        .detail
-        .as_ref()
-        .map(|d| d.case.number.clone())
-        .expect("a registered case");
+    let number = session.first_registered_case();
     let open = format!("text:case {number}");
     let steps: Vec<(K, Vec<&str>, S)> = vec![
         (K::Forward, vec!["enter", "enter"], S::Forwarded),

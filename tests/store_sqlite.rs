@@ -16,6 +16,11 @@ use xinfang::domain::{
 };
 use xinfang::store::{Builtin, Filter, OpenMode, Scope, Store, StoreError, open};
 
+/// Opens the database at `path` in `mode` (the test fails if it cannot).
+fn open_at(path: &std::path::Path, mode: OpenMode) -> Box<dyn Store> {
+    open(path.to_str().expect("utf-8 path"), Rules::default(), mode).expect("open")
+}
+
 fn scope() -> Scope {
     Scope {
         region: "64".into(),
@@ -67,12 +72,7 @@ fn every_case(store: &dyn Store) -> Vec<Case> {
 #[test]
 fn register_and_apply_write_the_case_and_one_event_each_atomically() {
     let (_dir, path) = demo_db(50, 1);
-    let store = open(
-        path.to_str().expect("utf-8 path"),
-        Rules::default(),
-        OpenMode::ReadWrite,
-    )
-    .expect("open");
+    let store = open_at(&path, OpenMode::ReadWrite);
     let at = now();
     let case = store.register(&intake(), "li.na", at).expect("register");
     assert!(case.number.starts_with("NX-2026-"), "{}", case.number);
@@ -144,12 +144,7 @@ fn a_stale_version_is_a_conflict_naming_who_changed_it_and_nothing_is_overwritte
 #[test]
 fn a_refused_step_explains_why_and_changes_nothing() {
     let (_dir, path) = demo_db(50, 1);
-    let store = open(
-        path.to_str().expect("utf-8 path"),
-        Rules::default(),
-        OpenMode::ReadWrite,
-    )
-    .expect("open");
+    let store = open_at(&path, OpenMode::ReadWrite);
     let case = store.register(&intake(), "li.na", now()).expect("register");
     let err = store
         .apply(
@@ -176,12 +171,7 @@ fn a_refused_step_explains_why_and_changes_nothing() {
 #[test]
 fn keyset_pages_walk_each_queue_exactly_once_in_order_and_match_the_counts() {
     let (_dir, path) = demo_db(6000, 2);
-    let store = open(
-        path.to_str().expect("utf-8 path"),
-        Rules::default(),
-        OpenMode::ReadOnly,
-    )
-    .expect("open");
+    let store = open_at(&path, OpenMode::ReadOnly);
     let queries: Vec<_> = Builtin::ALL
         .iter()
         .map(|q| q.query(today(), 3, "zhao.lei"))
@@ -235,12 +225,7 @@ fn keyset_pages_walk_each_queue_exactly_once_in_order_and_match_the_counts() {
 #[test]
 fn queue_membership_follows_the_rules_for_due_soon_and_overdue() {
     let (_dir, path) = demo_db(6000, 4);
-    let store = open(
-        path.to_str().expect("utf-8 path"),
-        Rules::default(),
-        OpenMode::ReadOnly,
-    )
-    .expect("open");
+    let store = open_at(&path, OpenMode::ReadOnly);
     let rules = Rules::default();
     let cases = every_case(store.as_ref());
     let expect = |queue: Builtin| -> HashSet<i64> {
@@ -271,12 +256,7 @@ fn queue_membership_follows_the_rules_for_due_soon_and_overdue() {
 #[test]
 fn region_scope_limits_every_query_by_admin_code_prefix() {
     let (_dir, path) = demo_db(3000, 5);
-    let store = open(
-        path.to_str().expect("utf-8 path"),
-        Rules::default(),
-        OpenMode::ReadOnly,
-    )
-    .expect("open");
+    let store = open_at(&path, OpenMode::ReadOnly);
     let yinchuan = Scope {
         region: "6401".into(),
         ..scope()
@@ -300,12 +280,7 @@ fn region_scope_limits_every_query_by_admin_code_prefix() {
 #[test]
 fn kpi_aggregates_in_sql_equal_the_pure_formulas() {
     let (_dir, path) = demo_db(4000, 6);
-    let store = open(
-        path.to_str().expect("utf-8 path"),
-        Rules::default(),
-        OpenMode::ReadWrite,
-    )
-    .expect("open");
+    let store = open_at(&path, OpenMode::ReadWrite);
     // Live writes move cases between the summary's counters and the live parts.
     let a = store.register(&intake(), "li.na", now()).expect("register");
     let mut b = store.register(&intake(), "li.na", now()).expect("register");
@@ -375,12 +350,7 @@ fn kpi_aggregates_in_sql_equal_the_pure_formulas() {
 #[test]
 fn demo_histories_replay_through_the_state_machine_to_the_stored_cases() {
     let (_dir, path) = demo_db(3000, 7);
-    let store = open(
-        path.to_str().expect("utf-8 path"),
-        Rules::default(),
-        OpenMode::ReadOnly,
-    )
-    .expect("open");
+    let store = open_at(&path, OpenMode::ReadOnly);
     let (filter, sort) = Builtin::All.query(today(), 3, "x");
     let page = store
         .page(&filter, sort, &scope(), None, 10_000)
@@ -519,21 +489,16 @@ fn demo_data_looks_like_ningxia_petition_work() {
         concluded_within_30 > 0.8,
         "most cases concluded within 30 days: {concluded_within_30}"
     );
-    let kpis = open(
-        path.to_str().expect("utf-8 path"),
-        Rules::default(),
-        OpenMode::ReadOnly,
-    )
-    .expect("open")
-    .kpis(
-        Period {
-            from: "2025-06-01".parse().expect("date"),
-            to: today(),
-        },
-        &scope(),
-        today(),
-    )
-    .expect("kpis");
+    let kpis = open_at(&path, OpenMode::ReadOnly)
+        .kpis(
+            Period {
+                from: "2025-06-01".parse().expect("date"),
+                to: today(),
+            },
+            &scope(),
+            today(),
+        )
+        .expect("kpis");
     for (name, ratio) in [
         ("timely acceptance", kpis.timely_acceptance),
         ("on-time completion", kpis.completion.ratio()),
@@ -562,15 +527,10 @@ fn demo_data_looks_like_ningxia_petition_work() {
 fn the_audit_chain_detects_a_changed_a_removed_and_a_reordered_event() {
     let (_dir, path) = demo_db(200, 8);
     let check = |path: &std::path::Path| {
-        open(
-            path.to_str().expect("utf-8 path"),
-            Rules::default(),
-            OpenMode::ReadOnly,
-        )
-        .expect("open")
-        .check()
-        .expect("check")
-        .problems
+        open_at(&path, OpenMode::ReadOnly)
+            .check()
+            .expect("check")
+            .problems
     };
     assert!(check(&path).is_empty());
     let tamper = |sql: &str| {
@@ -628,12 +588,7 @@ fn the_audit_chain_detects_a_changed_a_removed_and_a_reordered_event() {
 #[test]
 fn supervision_and_rule_outcomes_are_visible_in_queues_after_a_write() {
     let (_dir, path) = demo_db(300, 9);
-    let store = open(
-        path.to_str().expect("utf-8 path"),
-        Rules::default(),
-        OpenMode::ReadWrite,
-    )
-    .expect("open");
+    let store = open_at(&path, OpenMode::ReadWrite);
     let (filter, _) = Builtin::Supervised.query(today(), 3, "x");
     let before = store
         .counts(std::slice::from_ref(&filter), &scope())
@@ -673,12 +628,7 @@ fn supervision_and_rule_outcomes_are_visible_in_queues_after_a_write() {
 #[test]
 fn undo_takes_back_only_your_own_last_step_with_a_compensating_event() {
     let (_dir, path) = demo_db(50, 1);
-    let store = open(
-        path.to_str().expect("utf-8 path"),
-        Rules::default(),
-        OpenMode::ReadWrite,
-    )
-    .expect("open");
+    let store = open_at(&path, OpenMode::ReadWrite);
     let case = store.register(&intake(), "li.na", now()).expect("register");
     let case = store
         .apply(
@@ -767,12 +717,7 @@ fn undo_takes_back_only_your_own_last_step_with_a_compensating_event() {
 #[test]
 fn related_finds_the_same_petitioners_earlier_cases_by_id_number_or_name_and_phone() {
     let (_dir, path) = demo_db(50, 1);
-    let store = open(
-        path.to_str().expect("utf-8 path"),
-        Rules::default(),
-        OpenMode::ReadWrite,
-    )
-    .expect("open");
+    let store = open_at(&path, OpenMode::ReadWrite);
     let at = now();
     let on = |days: i64, name: &str, id_number: &str, phone: &str| {
         let mut intake = intake();
@@ -869,12 +814,7 @@ fn an_unreadable_stored_value_is_reported_as_damage_naming_the_value() {
         )
         .expect("tamper date");
     }
-    let store = open(
-        path.to_str().expect("utf-8 path"),
-        Rules::default(),
-        OpenMode::ReadWrite,
-    )
-    .expect("open");
+    let store = open_at(&path, OpenMode::ReadWrite);
     let users = store.users().expect_err("an unknown role");
     assert!(
         matches!(&users, StoreError::Corrupt { detail, .. } if detail.contains("users.role: unknown code `chief`")),

@@ -527,7 +527,7 @@ fn demo_data_looks_like_ningxia_petition_work() {
 fn the_audit_chain_detects_a_changed_a_removed_and_a_reordered_event() {
     let (_dir, path) = demo_db(200, 8);
     let check = |path: &std::path::Path| {
-        open_at(&path, OpenMode::ReadOnly)
+        open_at(path, OpenMode::ReadOnly)
             .check()
             .expect("check")
             .problems

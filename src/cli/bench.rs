@@ -191,6 +191,33 @@ pub fn run(context: &Context, args: &BenchArgs) -> Result<ExitCode> {
         samples.push(sample);
     }
 
+    let campaign = store
+        .campaigns()?
+        .into_iter()
+        .filter(|c| c.starts_on <= today)
+        .max_by_key(|c| c.starts_on)
+        .map(|c| c.id);
+    for kind in xinfang::domain::board::BoardKind::ALL {
+        let query = xinfang::store::board::BoardQuery {
+            as_of: today,
+            region: scope.region.clone(),
+            campaign: (*kind == xinfang::domain::board::BoardKind::Backlog)
+                .then_some(campaign)
+                .flatten(),
+        };
+        let mut sample = Sample {
+            what: format!("board: {}", kind.en()),
+            times: vec![],
+            budget: "≤ 100 ms",
+        };
+        for _ in 0..repeat.min(10) {
+            sample
+                .times
+                .push(time(|| Ok(store.board(*kind, &query)?))?.0);
+        }
+        samples.push(sample);
+    }
+
     println!(
         "Benchmark on {total} cases ({}), {} repetitions",
         store.location(),

@@ -344,13 +344,32 @@ pub fn is_cleared(
     as_of: NaiveDate,
     rules: &Rules,
 ) -> bool {
-    if !matches!(case.state, State::Concluded | State::Final) {
+    cleared(
+        case.state,
+        case.dates.closed_on,
+        case.agreement_on,
+        latest_repeat_on,
+        as_of,
+        rules,
+    )
+}
+
+/// `is_cleared` on the few facts it needs (for stores that read only those).
+pub fn cleared(
+    state: State,
+    closed_on: Option<NaiveDate>,
+    agreement_on: Option<NaiveDate>,
+    latest_repeat_on: Option<NaiveDate>,
+    as_of: NaiveDate,
+    rules: &Rules,
+) -> bool {
+    if !matches!(state, State::Concluded | State::Final) {
         return false;
     }
-    if case.agreement_on.is_some_and(|d| d <= as_of) {
+    if agreement_on.is_some_and(|d| d <= as_of) {
         return true;
     }
-    let Some(closed) = case.dates.closed_on else {
+    let Some(closed) = closed_on else {
         return false;
     };
     let quiet_until = add_days(closed, rules.cleared_quiet_days);

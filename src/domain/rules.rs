@@ -45,6 +45,8 @@ pub struct Rules {
     pub collective_threshold: u32,
     /// Days after a reply during which the petitioner may evaluate it.
     pub evaluation_window_days: u32,
+    /// Colour bands and early-warning thresholds of the boards.
+    pub boards: super::board::BoardRules,
 }
 
 impl Default for Rules {
@@ -58,6 +60,7 @@ impl Default for Rules {
             cleared_quiet_days: 90,
             collective_threshold: 5,
             evaluation_window_days: 30,
+            boards: super::board::BoardRules::default(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! audit chain; reads never write.
 
 pub mod audit;
+pub mod board;
 mod error;
 pub mod queue;
 pub mod sqlite;
@@ -206,6 +207,13 @@ pub trait Store: Send + Sync {
     /// The indicators of domain.md §8 for cases received in `period` within the scope's region,
     /// seen on `as_of`.
     fn kpis(&self, period: Period, scope: &Scope, as_of: NaiveDate) -> Result<Kpis, StoreError>;
+
+    /// One board's data, all of it read at one moment. No petitioner data, no petition text.
+    fn board(
+        &self,
+        kind: crate::domain::board::BoardKind,
+        query: &board::BoardQuery,
+    ) -> Result<board::BoardData, StoreError>;
 }
 
 /// Opens a store from a location: a file path for SQLite. (Other backends are chosen by URL.)

@@ -33,6 +33,16 @@ pub enum Filter {
     Region(String),
     /// Of a subject category.
     Category(Category),
+    /// Exactly these cases (a board's drill-down).
+    Ids(Vec<CaseId>),
+    /// Received within the range (both ends included).
+    ReceivedBetween(NaiveDate, NaiveDate),
+    /// Handled by this responsible unit.
+    Unit(crate::domain::UnitId),
+    /// Packaged to this leader.
+    Leader(crate::domain::LeaderId),
+    /// On this campaign's case list.
+    Campaign(i64),
     /// All of these.
     And(Vec<Filter>),
 }

@@ -4,6 +4,7 @@
 //! newer file is refused without a single byte written. Reads use a small pool of connections;
 //! writes go through one writer connection in `BEGIN IMMEDIATE` transactions.
 
+mod board;
 mod bulk;
 mod check;
 mod kpi;
@@ -343,5 +344,13 @@ impl Store for SqliteStore {
 
     fn kpis(&self, period: Period, scope: &Scope, as_of: NaiveDate) -> Result<Kpis, StoreError> {
         self.read(|conn| kpi::kpis(self, conn, period, scope, as_of))
+    }
+
+    fn board(
+        &self,
+        kind: crate::domain::board::BoardKind,
+        query: &crate::store::board::BoardQuery,
+    ) -> Result<crate::store::board::BoardData, StoreError> {
+        self.read(|conn| board::board(self, conn, kind, query))
     }
 }

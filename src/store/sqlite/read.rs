@@ -59,6 +59,37 @@ pub fn condition(filter: &Filter, sql: &mut String, params: &mut Vec<Value>) {
             sql.push_str("category = ?");
             params.push(Value::Text(category.code().to_string()));
         }
+        Filter::Ids(ids) => {
+            sql.push_str("id IN (");
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('?');
+                params.push(Value::Integer(*id));
+            }
+            if ids.is_empty() {
+                sql.push_str("NULL");
+            }
+            sql.push(')');
+        }
+        Filter::ReceivedBetween(from, to) => {
+            sql.push_str("received_on >= ? AND received_on <= ?");
+            params.push(Value::Text(rows::date(*from)));
+            params.push(Value::Text(rows::date(*to)));
+        }
+        Filter::Unit(unit) => {
+            sql.push_str("unit_id = ?");
+            params.push(Value::Integer(*unit));
+        }
+        Filter::Leader(leader) => {
+            sql.push_str("leader_id = ?");
+            params.push(Value::Integer(*leader));
+        }
+        Filter::Campaign(campaign) => {
+            sql.push_str("id IN (SELECT case_id FROM campaign_cases WHERE campaign_id = ?)");
+            params.push(Value::Integer(*campaign));
+        }
         Filter::Owner(user) => {
             sql.push_str("owner IS NOT NULL AND owner = ?");
             params.push(Value::Text(user.clone()));
@@ -344,11 +375,11 @@ pub fn find(
 
 /// Runs `sql` and maps every row with `map`, which may also refuse a stored value (reported as a
 /// damaged database, naming the value).
-fn collect<T>(
+pub(super) fn collect<T>(
     store: &SqliteStore,
     conn: &Connection,
     sql: &str,
-    params: &[&dyn rusqlite::ToSql],
+    params: impl rusqlite::Params,
     map: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Result<T, rows::BadValue>>,
 ) -> Result<Vec<T>, StoreError> {
     let mut stmt = conn.prepare_cached(sql).map_err(|e| store.error(e))?;
@@ -366,7 +397,7 @@ fn collect<T>(
 }
 
 /// A stored date, or what is wrong with it.
-fn stored_date(
+pub(super) fn stored_date(
     what: impl FnOnce() -> String,
     text: &str,
 ) -> Result<chrono::NaiveDate, rows::BadValue> {

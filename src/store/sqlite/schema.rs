@@ -145,6 +145,19 @@ CREATE INDEX campaign_cases_case ON campaign_cases(case_id);
 CREATE INDEX cases_pet_id ON cases(pet_id_number) WHERE pet_id_number <> '';
 CREATE INDEX cases_pet_phone ON cases(pet_phone, pet_name) WHERE pet_phone <> '';
 "#,
+    // 3: the boards. Open cases the early-warning board flags (many petitioners, threat,
+    // major/urgent); daily intake by channel; packaged cases with what the package board counts;
+    // repeat petitions by day, for backlog clearance.
+    r#"
+CREATE INDEX cases_flagged ON cases(received_on)
+    WHERE closed_on IS NULL AND (persons >= 5 OR threat = 1 OR urgent = 1);
+CREATE INDEX cases_received_channel ON cases(received_on, channel, county);
+DROP INDEX cases_leader;
+CREATE INDEX cases_leader ON cases(leader_id, state, closed_on, due_on, received_on, county)
+    WHERE leader_id IS NOT NULL;
+DROP INDEX cases_repeat_of;
+CREATE INDEX cases_repeat_of ON cases(repeat_of, received_on) WHERE repeat_of IS NOT NULL;
+"#,
 ];
 
 /// The schema version this build writes.

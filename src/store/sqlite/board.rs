@@ -1,0 +1,621 @@
+//! The boards' data in SQLite: one read transaction per board, bound parameters only.
+//!
+//! Counts per day come from the `kpi_day` summary; open, overdue, flagged and backlog cases from
+//! small partial indexes. Backlog clearance is decided per case by `domain::kpi::is_cleared`, the
+//! same rule KPI 8 uses, so the board and the overview never disagree.
+
+use super::SqliteStore;
+use super::read::{collect, region_condition, stored_date};
+use super::rows;
+use crate::domain::board::{BoardKind, Span};
+use crate::domain::calendar::add_days;
+use crate::domain::kpi;
+use crate::domain::region::COUNTIES;
+use crate::domain::{Category, Channel, LeaderLevel, State};
+use crate::store::board::{
+    BacklogBoard, BacklogCounty, BoardData, BoardQuery, CountyTile, Overview, PackageRow,
+    PeriodKpis, Reason, WARNING_CASES_SHOWN, Warning,
+};
+use crate::store::{Filter, Leader, Scope, StoreError};
+use chrono::{Days, NaiveDate};
+use rusqlite::Connection;
+use rusqlite::types::Value;
+use std::collections::BTreeMap;
+
+/// Neither an accusation nor a discipline-inspection matter: these never appear on a board
+/// (domain.md §4, Art 30).
+const NOT_CONFIDENTIAL: &str =
+    "coalesce(class, '') <> 'accusation' AND coalesce(category, '') <> 'discipline'";
+
+/// Reads one board.
+pub fn board(
+    store: &SqliteStore,
+    conn: &Connection,
+    kind: BoardKind,
+    query: &BoardQuery,
+) -> Result<BoardData, StoreError> {
+    // One read transaction: every number on a board is from the same moment.
+    conn.execute_batch("BEGIN").map_err(|e| store.error(e))?;
+    let data = match kind {
+        BoardKind::Overview => overview(store, conn, query).map(|o| BoardData::Overview(o.into())),
+        BoardKind::Packages => packages(store, conn, query).map(BoardData::Packages),
+        BoardKind::Backlog => backlog(store, conn, query).map(|b| BoardData::Backlog(b.into())),
+        BoardKind::Map => map(store, conn, query).map(BoardData::Map),
+        BoardKind::Warnings => warnings(store, conn, query).map(BoardData::Warnings),
+    };
+    let _ = conn.execute_batch("COMMIT");
+    data
+}
+
+fn back(day: NaiveDate, n: u32) -> NaiveDate {
+    day.checked_sub_days(Days::new(u64::from(n)))
+        .unwrap_or(day)
+}
+
+fn text(day: NaiveDate) -> Value {
+    Value::Text(rows::date(day))
+}
+
+fn scope(query: &BoardQuery) -> Scope {
+    Scope {
+        region: query.region.clone(),
+        user: String::new(),
+        today: query.as_of,
+    }
+}
+
+/// The counties of the region, in code order.
+fn counties_in(region: &str) -> Vec<String> {
+    COUNTIES
+        .iter()
+        .filter(|c| c.code.starts_with(region) || region.starts_with(c.code))
+        .map(|c| c.code.to_string())
+        .collect()
+}
+
+fn overview(
+    store: &SqliteStore,
+    conn: &Connection,
+    query: &BoardQuery,
+) -> Result<Overview, StoreError> {
+    let scope = scope(query);
+    let mut periods = Vec::new();
+    for span in Span::ALL {
+        let (current, previous) = span.periods(query.as_of);
+        periods.push(PeriodKpis {
+            span: *span,
+            period: current,
+            current: super::kpi::kpis(store, conn, current, &scope, query.as_of)?,
+            previous: super::kpi::kpis(store, conn, previous, &scope, query.as_of)?,
+        });
+    }
+    let days = store.rules().boards.chart_days.max(1);
+    let first_day = back(query.as_of, days - 1);
+    let mut sql = String::from(
+        "SELECT received_on, channel, count(*) FROM cases \
+         WHERE received_on >= ? AND received_on <= ?",
+    );
+    let mut params = vec![text(first_day), text(query.as_of)];
+    region_condition(&query.region, &mut sql, &mut params);
+    sql.push_str(" GROUP BY received_on, channel");
+    let found = collect(
+        store,
+        conn,
+        &sql,
+        rusqlite::params_from_iter(params),
+        |r| {
+            let (day, channel): (String, String) = (r.get(0)?, r.get(1)?);
+            let n: i64 = r.get(2)?;
+            Ok(stored_date(|| "cases.received_on".into(), &day).and_then(|day| {
+                Channel::from_code(&channel)
+                    .map(|c| (day, c, n.max(0) as u64))
+                    .ok_or_else(|| rows::BadValue(format!("cases.channel: unknown `{channel}`")))
+            }))
+        },
+    )?;
+    let mut intake: Vec<(Channel, Vec<u64>)> = Channel::ALL
+        .iter()
+        .map(|c| (*c, vec![0; days as usize]))
+        .collect();
+    for (day, channel, n) in found {
+        let at = (day - first_day).num_days();
+        if let (Ok(at), Some(series)) = (
+            usize::try_from(at),
+            intake.iter_mut().find(|(c, _)| *c == channel),
+        ) && let Some(slot) = series.1.get_mut(at)
+        {
+            *slot += n;
+        }
+    }
+    Ok(Overview {
+        periods,
+        first_day,
+        intake,
+    })
+}
+
+fn packages(
+    store: &SqliteStore,
+    conn: &Connection,
+    query: &BoardQuery,
+) -> Result<Vec<PackageRow>, StoreError> {
+    let mut sql = String::from(
+        "SELECT l.id, l.name, l.level, l.title, l.region, count(*),
+                sum(c.state IN ('concluded', 'final')),
+                sum(c.closed_on IS NULL AND c.due_on IS NOT NULL AND c.due_on < ?),
+                min(CASE WHEN c.closed_on IS NULL THEN c.received_on END),
+                sum(coalesce(d.done, 0))
+         FROM cases c JOIN leaders l ON l.id = c.leader_id
+         LEFT JOIN (SELECT case_id, count(*) AS done FROM package_duties GROUP BY case_id) d
+              ON d.case_id = c.id
+         WHERE c.leader_id IS NOT NULL",
+    );
+    let mut params = vec![text(query.as_of)];
+    region_condition(&query.region, &mut sql, &mut params);
+    sql.push_str(" GROUP BY l.id ORDER BY l.id");
+    collect(
+        store,
+        conn,
+        &sql,
+        rusqlite::params_from_iter(params),
+        |r| {
+            let level: String = r.get(2)?;
+            let oldest: Option<String> = r.get(8)?;
+            let Some(level) = LeaderLevel::from_code(&level) else {
+                return Ok(Err(rows::BadValue(format!(
+                    "leaders.level: unknown code `{level}`"
+                ))));
+            };
+            let oldest_open = match oldest {
+                Some(day) => match stored_date(|| "cases.received_on".into(), &day) {
+                    Ok(day) => Some(day),
+                    Err(bad) => return Ok(Err(bad)),
+                },
+                None => None,
+            };
+            let count = |i: usize| r.get::<_, Option<i64>>(i).map(|v| v.unwrap_or(0).max(0) as u64);
+            Ok(Ok(PackageRow {
+                leader: Leader {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    level,
+                    title: r.get(3)?,
+                    region: r.get(4)?,
+                },
+                cases: count(5)?,
+                resolved: count(6)?,
+                overdue: count(7)?,
+                oldest_open,
+                duties_done: count(9)?,
+            }))
+        },
+    )
+}
+
+/// A backlog case with what clearance needs.
+struct BacklogCase {
+    county: String,
+    state: State,
+    closed_on: Option<NaiveDate>,
+    agreement_on: Option<NaiveDate>,
+    /// The first repeat petition received after the case closed.
+    repeat_after_close: Option<NaiveDate>,
+}
+
+fn backlog_cases(
+    store: &SqliteStore,
+    conn: &Connection,
+    query: &BoardQuery,
+    campaign: Option<i64>,
+) -> Result<Vec<BacklogCase>, StoreError> {
+    let mut sql = String::from(
+        "SELECT c.id, c.county, c.state, c.closed_on, c.agreement_on,
+                CASE WHEN c.closed_on IS NOT NULL THEN
+                    (SELECT min(r.received_on) FROM cases r WHERE r.repeat_of = c.id
+                     AND r.received_on > c.closed_on AND r.received_on <= ?) END
+         FROM cases c",
+    );
+    let mut params = vec![text(query.as_of)];
+    sql.push_str(" WHERE c.backlog = 1 AND c.received_on <= ?");
+    params.push(text(query.as_of));
+    region_condition(&query.region, &mut sql, &mut params);
+    // The region condition names `county`, which both tables of the repeat subquery have; in the
+    // outer query it is the backlog case's own.
+    let sql = sql.replace(" AND county >= ? AND county < ?", " AND c.county >= ? AND c.county < ?");
+    // Campaign membership is looked up in memory: joining would read every case row at random.
+    let members: Option<std::collections::HashSet<i64>> = match campaign {
+        Some(id) => Some(
+            collect(
+                store,
+                conn,
+                "SELECT case_id FROM campaign_cases WHERE campaign_id = ?",
+                [id],
+                |r| Ok(Ok(r.get::<_, i64>(0)?)),
+            )?
+            .into_iter()
+            .collect(),
+        ),
+        None => None,
+    };
+    let mut found = collect(
+        store,
+        conn,
+        &sql,
+        rusqlite::params_from_iter(params),
+        |r| {
+            let id: i64 = r.get(0)?;
+            if members.as_ref().is_some_and(|m| !m.contains(&id)) {
+                return Ok(Ok(None));
+            }
+            let county: String = r.get(1)?;
+            let state: String = r.get(2)?;
+            let dates: [Option<String>; 3] = [r.get(3)?, r.get(4)?, r.get(5)?];
+            let Some(state) = State::from_code(&state) else {
+                return Ok(Err(rows::BadValue(format!(
+                    "cases.state: unknown code `{state}`"
+                ))));
+            };
+            let mut parsed = [None; 3];
+            for (slot, value) in parsed.iter_mut().zip(dates) {
+                if let Some(day) = value {
+                    match stored_date(|| "cases (backlog)".into(), &day) {
+                        Ok(day) => *slot = Some(day),
+                        Err(bad) => return Ok(Err(bad)),
+                    }
+                }
+            }
+            Ok(Ok(Some(BacklogCase {
+                county,
+                state,
+                closed_on: parsed[0],
+                agreement_on: parsed[1],
+                repeat_after_close: parsed[2],
+            })))
+        },
+    )?;
+    found.retain(Option::is_some);
+    Ok(found.into_iter().flatten().collect())
+}
+
+impl BacklogCase {
+    /// KPI 8's rule on `day`: a repeat after closing counts once it has been received.
+    fn cleared_on(&self, day: NaiveDate, rules: &crate::domain::Rules) -> bool {
+        let repeat = self.repeat_after_close.filter(|r| *r <= day);
+        kpi::cleared(
+            self.state,
+            self.closed_on,
+            self.agreement_on,
+            repeat,
+            day,
+            rules,
+        )
+    }
+}
+
+fn backlog(
+    store: &SqliteStore,
+    conn: &Connection,
+    query: &BoardQuery,
+) -> Result<BacklogBoard, StoreError> {
+    let campaigns = super::read::campaigns(store, conn)?;
+    let campaign = query
+        .campaign
+        .and_then(|id| campaigns.iter().find(|c| c.id == id).cloned());
+    let cases = backlog_cases(store, conn, query, campaign.as_ref().map(|c| c.id))?;
+    let rules = store.rules();
+    let yesterday = back(query.as_of, 1);
+    let mut by_county: BTreeMap<String, BacklogCounty> = counties_in(&query.region)
+        .into_iter()
+        .map(|county| {
+            (
+                county.clone(),
+                BacklogCounty {
+                    county,
+                    ..BacklogCounty::default()
+                },
+            )
+        })
+        .collect();
+    let days = rules.boards.chart_days.max(1);
+    let first_day = back(query.as_of, days - 1);
+    // Cleared counts on each day from the day before the chart to today. Most cases are the
+    // same on the first and the last day with no repeat in between: they count once.
+    let day_before = back(first_day, 1);
+    let mut cleared_on_day = vec![0i64; days as usize + 1];
+    let mut steady = 0i64;
+    for case in &cases {
+        let row = by_county
+            .entry(case.county.clone())
+            .or_insert_with(|| BacklogCounty {
+                county: case.county.clone(),
+                ..BacklogCounty::default()
+            });
+        row.backlog += 1;
+        row.cleared += u64::from(case.cleared_on(query.as_of, rules));
+        row.cleared_yesterday += u64::from(case.cleared_on(yesterday, rules));
+        let at_start = case.cleared_on(day_before, rules);
+        let changes = at_start != case.cleared_on(query.as_of, rules)
+            || case.repeat_after_close.is_some_and(|r| r > day_before);
+        if !changes {
+            steady += i64::from(at_start);
+            continue;
+        }
+        for (i, slot) in cleared_on_day.iter_mut().enumerate() {
+            *slot += i64::from(case.cleared_on(add_days(day_before, i as u32), rules));
+        }
+    }
+    for slot in &mut cleared_on_day {
+        *slot += steady;
+    }
+    let daily = cleared_on_day
+        .windows(2)
+        .map(|w| (w[1] - w[0]).max(0) as u64)
+        .collect();
+    Ok(BacklogBoard {
+        campaign,
+        campaigns,
+        counties: by_county.into_values().collect(),
+        first_day,
+        daily,
+    })
+}
+
+fn map(
+    store: &SqliteStore,
+    conn: &Connection,
+    query: &BoardQuery,
+) -> Result<Vec<CountyTile>, StoreError> {
+    let mut tiles: BTreeMap<String, CountyTile> = counties_in(&query.region)
+        .into_iter()
+        .map(|county| {
+            (
+                county.clone(),
+                CountyTile {
+                    county,
+                    ..CountyTile::default()
+                },
+            )
+        })
+        .collect();
+    let per_county = |sql: &str, params: Vec<Value>| {
+        collect(
+            store,
+            conn,
+            sql,
+            rusqlite::params_from_iter(params),
+            |r| Ok(Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))),
+        )
+    };
+    let mut sql = String::from(
+        "SELECT county, sum(cases) FROM kpi_day WHERE received_on > ? AND received_on <= ?",
+    );
+    let mut params = vec![text(back(query.as_of, 7)), text(query.as_of)];
+    region_condition(&query.region, &mut sql, &mut params);
+    sql.push_str(" GROUP BY county");
+    for (county, n) in per_county(&sql, params)? {
+        tiles.entry(county).or_default().intake_week = n;
+    }
+    let mut sql =
+        String::from("SELECT county, count(*) FROM cases WHERE due_on IS NOT NULL AND due_on < ?");
+    let mut params = vec![text(query.as_of)];
+    region_condition(&query.region, &mut sql, &mut params);
+    sql.push_str(" GROUP BY county");
+    for (county, n) in per_county(&sql, params)? {
+        tiles.entry(county).or_default().overdue = n;
+    }
+    let all = BoardQuery {
+        campaign: None,
+        ..query.clone()
+    };
+    for row in backlog(store, conn, &all)?.counties {
+        let tile = tiles.entry(row.county.clone()).or_default();
+        tile.backlog = row.backlog;
+        tile.cleared = row.cleared;
+    }
+    for warning in warnings(store, conn, query)? {
+        if let Some(tile) = tiles.get_mut(&warning.county) {
+            tile.warnings += 1;
+        }
+    }
+    Ok(tiles
+        .into_iter()
+        .map(|(county, mut tile)| {
+            tile.county = county;
+            tile
+        })
+        .collect())
+}
+
+fn warnings(
+    store: &SqliteStore,
+    conn: &Connection,
+    query: &BoardQuery,
+) -> Result<Vec<Warning>, StoreError> {
+    let rules = store.rules();
+    let board = &rules.boards;
+    let mut out = Vec::new();
+    let shown = |ids: &str, numbers: &str| -> Vec<(i64, String)> {
+        ids.split(',')
+            .zip(numbers.split(','))
+            .filter_map(|(id, number)| id.parse().ok().map(|id| (id, number.to_string())))
+            .collect()
+    };
+    // 1. Clusters: N or more new cases of one category in one township within the window.
+    let mut sql = format!(
+        "SELECT county, township, category, count(*), max(received_on),
+                group_concat(id), group_concat(number)
+         FROM (SELECT id, number, county, township, category, received_on FROM cases
+               WHERE received_on > ? AND received_on <= ? AND category IS NOT NULL
+               AND {NOT_CONFIDENTIAL} ORDER BY received_on DESC, id DESC)
+         WHERE 1"
+    );
+    let mut params = vec![
+        text(back(query.as_of, board.cluster_days)),
+        text(query.as_of),
+    ];
+    region_condition(&query.region, &mut sql, &mut params);
+    sql.push_str(" GROUP BY county, township, category HAVING count(*) >= ?");
+    params.push(Value::Integer(i64::from(board.cluster_cases)));
+    let clusters = collect(
+        store,
+        conn,
+        &sql,
+        rusqlite::params_from_iter(params),
+        |r| {
+            let (county, township, category): (String, String, String) =
+                (r.get(0)?, r.get(1)?, r.get(2)?);
+            let (n, newest, ids, numbers): (i64, String, String, String) =
+                (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
+            let Some(category) = Category::from_code(&category) else {
+                return Ok(Err(rows::BadValue(format!(
+                    "cases.category: unknown code `{category}`"
+                ))));
+            };
+            Ok(
+                stored_date(|| "cases.received_on".into(), &newest).map(|on| Warning {
+                    on,
+                    county,
+                    reason: Reason::Cluster {
+                        township,
+                        category,
+                        cases: n.max(0) as u64,
+                        days: board.cluster_days,
+                    },
+                    filter: Filter::Ids(
+                        ids.split(',').filter_map(|id| id.parse().ok()).collect(),
+                    ),
+                    cases: shown(&ids, &numbers)
+                        .into_iter()
+                        .take(WARNING_CASES_SHOWN)
+                        .collect(),
+                }),
+            )
+        },
+    )?;
+    out.extend(clusters);
+    // 2. Open cases with many petitioners, a threat, or marked major/urgent. The threshold is
+    // written into the statement so that the partial index `cases_flagged` applies.
+    let persons = rules.collective_threshold;
+    let mut sql = format!(
+        "SELECT id, number, county, received_on, persons, threat, urgent FROM cases
+         WHERE closed_on IS NULL AND (persons >= {persons} OR threat = 1 OR urgent = 1)
+         AND {NOT_CONFIDENTIAL}"
+    );
+    let mut params = Vec::new();
+    region_condition(&query.region, &mut sql, &mut params);
+    sql.push_str(" ORDER BY received_on DESC, id DESC LIMIT 500");
+    let flagged = collect(
+        store,
+        conn,
+        &sql,
+        rusqlite::params_from_iter(params),
+        |r| {
+            let on: String = r.get(3)?;
+            let (id, number, county): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let (persons, threat, urgent): (i64, bool, bool) = (r.get(4)?, r.get(5)?, r.get(6)?);
+            Ok(
+                stored_date(|| format!("cases {number}.received_on"), &on).map(|on| Warning {
+                    on,
+                    county,
+                    reason: Reason::Flagged {
+                        persons: persons.clamp(0, i64::from(u32::MAX)) as u32,
+                        threat,
+                        urgent,
+                    },
+                    cases: vec![(id, number)],
+                    filter: Filter::Ids(vec![id]),
+                }),
+            )
+        },
+    )?;
+    out.extend(flagged);
+    // 3. Counties whose last 7 days exceed their weekly average of the 4 weeks before.
+    let mut sql = String::from(
+        "SELECT county, sum(CASE WHEN received_on > ?1 THEN cases ELSE 0 END),
+                sum(CASE WHEN received_on <= ?1 THEN cases ELSE 0 END)
+         FROM kpi_day WHERE received_on > ?2 AND received_on <= ?3",
+    );
+    let week_start = back(query.as_of, 7);
+    let mut params = vec![
+        text(week_start),
+        text(back(query.as_of, 35)),
+        text(query.as_of),
+    ];
+    region_condition(&query.region, &mut sql, &mut params);
+    sql.push_str(" GROUP BY county");
+    let weeks = collect(
+        store,
+        conn,
+        &sql,
+        rusqlite::params_from_iter(params),
+        |r| Ok(Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))),
+    )?;
+    for (county, week, before) in weeks {
+        let (week, average) = (week.max(0) as u64, before.max(0) as f64 / 4.0);
+        if board.is_surge(week, average) {
+            out.push(Warning {
+                on: query.as_of,
+                county: county.clone(),
+                reason: Reason::Surge { week, average },
+                cases: Vec::new(),
+                filter: Filter::And(vec![
+                    Filter::Region(county),
+                    Filter::ReceivedBetween(add_days(week_start, 1), query.as_of),
+                ]),
+            });
+        }
+    }
+    // 4. Per unit: open cases due within the due-soon days, and overdue ones.
+    let soon_end = add_days(query.as_of, rules.due_soon_days);
+    let mut sql = String::from(
+        "SELECT u.id, u.name, u.region, sum(c.due_on < ?1), sum(c.due_on >= ?1)
+         FROM cases c JOIN units u ON u.id = c.unit_id
+         WHERE c.due_on IS NOT NULL AND c.due_on <= ?2",
+    );
+    let mut params = vec![text(query.as_of), text(soon_end)];
+    region_condition(&query.region, &mut sql, &mut params);
+    let sql = sql.replace(" AND county >= ? AND county < ?", " AND c.county >= ?3 AND c.county < ?4")
+        + " GROUP BY u.id ORDER BY u.id";
+    let units = collect(
+        store,
+        conn,
+        &sql,
+        rusqlite::params_from_iter(params),
+        |r| {
+            Ok(Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?.max(0) as u64,
+                r.get::<_, i64>(4)?.max(0) as u64,
+            )))
+        },
+    )?;
+    for (id, unit, county, overdue, due_soon) in units {
+        out.push(Warning {
+            on: query.as_of,
+            county,
+            reason: Reason::Deadlines {
+                unit,
+                due_soon,
+                overdue,
+            },
+            cases: Vec::new(),
+            filter: Filter::And(vec![
+                Filter::Unit(id),
+                Filter::DueBefore(add_days(soon_end, 1)),
+            ]),
+        });
+    }
+    // Newest first; on one day: flagged cases, clusters, surges, then deadlines by size.
+    let rank = |w: &Warning| match &w.reason {
+        Reason::Flagged { .. } => (0, 0),
+        Reason::Cluster { cases, .. } => (1, u64::MAX - cases),
+        Reason::Surge { week, .. } => (2, u64::MAX - week),
+        Reason::Deadlines {
+            due_soon, overdue, ..
+        } => (3, u64::MAX - (due_soon + overdue)),
+    };
+    out.sort_by(|a, b| b.on.cmp(&a.on).then_with(|| rank(a).cmp(&rank(b))));
+    Ok(out)
+}

@@ -77,6 +77,11 @@ actions! {
     PaletteRun = ("palette-run", "Run the selected palette entry", "执行所选命令"),
     PaletteHistoryPrevious = ("palette-history-previous", "Recall the previous command", "上一条历史命令"),
     PaletteHistoryNext = ("palette-history-next", "Recall the next command", "下一条历史命令"),
+    OpenBoards = ("open-boards", "Show the boards: overview, leader packages, backlog, county map, warnings", "打开看板：总览、领导包案、积案化解、县区图、预警"),
+    CloseBoards = ("close-boards", "Leave the boards for the queues", "离开看板回到队列"),
+    NextBoard = ("next-board", "Show the next board", "下一个看板"),
+    PreviousBoard = ("previous-board", "Show the previous board", "上一个看板"),
+    BoardOption = ("board-option", "Change the board's choice: leader level, campaign or map indicator", "切换看板选项：领导层级、专项行动或地图指标"),
 }
 
 impl Action {

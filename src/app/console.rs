@@ -91,6 +91,9 @@ pub fn initial_state(setup: &Setup, width: u16, height: u16) -> Result<State, St
         units: Vec::new(),
         leaders: Vec::new(),
         head: 0,
+        board: None,
+        board_shown: false,
+        board_rules: setup.rules.boards.clone(),
         quit: false,
     })
 }

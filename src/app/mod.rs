@@ -4,6 +4,7 @@
 //! `domain`, `keymap`, `ui`, `i18n`; the store never imports this.
 
 pub mod action;
+pub mod boards;
 pub mod console;
 pub mod marking;
 pub mod palette;

@@ -16,6 +16,7 @@ pub enum Command {
     Case(String),
     Lang(Lang),
     Theme(ThemeName),
+    Board(crate::domain::board::BoardKind),
 }
 
 /// One line of the palette list.
@@ -42,6 +43,11 @@ pub fn parse(input: &str, queues: &[QueueDef]) -> Option<Result<Command, String>
         "lang" if !rest.is_empty() => Some(
             Lang::from_code(rest)
                 .map(Command::Lang)
+                .ok_or_else(|| rest.to_string()),
+        ),
+        "board" if !rest.is_empty() => Some(
+            crate::domain::board::BoardKind::from_code(rest)
+                .map(Command::Board)
                 .ok_or_else(|| rest.to_string()),
         ),
         "theme" if !rest.is_empty() => Some(
@@ -80,6 +86,24 @@ pub fn entries(input: &str, queues: &[QueueDef], lang: Lang) -> Vec<Entry> {
             },
         );
     }
+    if let Some(board) = input.strip_prefix("board") {
+        let board = board.trim();
+        for kind in crate::domain::board::BoardKind::ALL {
+            let score = if board.is_empty() {
+                Some(1)
+            } else {
+                matcher.fuzzy_match(kind.code(), board)
+            };
+            push(
+                score,
+                Entry {
+                    command: Command::Board(*kind),
+                    label: format!("board {}", kind.code()),
+                    description: lang.pick(kind.zh(), kind.en()).to_string(),
+                },
+            );
+        }
+    }
     if queue_prefix.is_none_or(str::is_empty) {
         for action in Action::ALL {
             let haystack = format!("{} {}", action.name(), action.describe(lang));
@@ -99,7 +123,7 @@ pub fn entries(input: &str, queues: &[QueueDef], lang: Lang) -> Vec<Entry> {
         }
     }
     if let Some(Ok(command)) = parse(input, queues)
-        && !matches!(command, Command::Queue(_))
+        && !matches!(command, Command::Queue(_) | Command::Board(_))
     {
         push(
             Some(i64::MAX),

@@ -191,6 +191,18 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             },
             Err(e) => failed(0, e),
         },
+        Effect::LoadBoard {
+            request,
+            kind,
+            query,
+        } => match store.board(kind, &query) {
+            Ok(data) => Msg::BoardLoaded {
+                request,
+                data: Box::new(data),
+                clock: crate::domain::china_now().format("%H:%M:%S").to_string(),
+            },
+            Err(e) => failed(request, e),
+        },
         Effect::CheckChanges => match store.head() {
             Ok(head) => Msg::ChangesSeen { head },
             Err(e) => failed(0, e),

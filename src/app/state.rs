@@ -196,6 +196,38 @@ impl Table {
     }
 }
 
+/// The boards view: which board, its data, selection and filters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardView {
+    pub kind: crate::domain::board::BoardKind,
+    pub data: Option<crate::store::board::BoardData>,
+    /// Selected line (packages, backlog, warnings) or tile (map).
+    pub selected: usize,
+    /// Leader packages: only this level (`None` = all).
+    pub level: Option<crate::domain::LeaderLevel>,
+    /// Backlog: this campaign (`None` = every backlog case); chosen on the first load.
+    pub campaign: Option<i64>,
+    pub campaign_chosen: bool,
+    pub indicator: crate::domain::board::Indicator,
+    /// HH:MM:SS of the data shown.
+    pub updated: String,
+}
+
+impl BoardView {
+    pub fn new(kind: crate::domain::board::BoardKind) -> BoardView {
+        BoardView {
+            kind,
+            data: None,
+            selected: 0,
+            level: None,
+            campaign: None,
+            campaign_chosen: false,
+            indicator: crate::domain::board::Indicator::Overdue,
+            updated: String::new(),
+        }
+    }
+}
+
 /// Latest request id per kind; results with an older id are dropped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Requests {
@@ -205,6 +237,7 @@ pub struct Requests {
     pub detail: u64,
     pub find: u64,
     pub search: u64,
+    pub board: u64,
 }
 
 impl Requests {
@@ -261,6 +294,10 @@ pub struct State {
     pub leaders: Vec<crate::store::Leader>,
     /// The store's change position the screen and index are current to (0 until known).
     pub head: i64,
+    /// The boards, when shown (`board_shown`) or last shown.
+    pub board: Option<BoardView>,
+    pub board_shown: bool,
+    pub board_rules: crate::domain::board::BoardRules,
     pub quit: bool,
 }
 
@@ -343,6 +380,11 @@ pub enum Msg {
     QueueIds {
         ids: Vec<crate::domain::CaseId>,
         capped: bool,
+    },
+    BoardLoaded {
+        request: u64,
+        data: Box<crate::store::board::BoardData>,
+        clock: String,
     },
     /// A step was applied (the case as it is now) or refused (why).
     StepDone {
@@ -436,6 +478,11 @@ pub enum Effect {
         sort: Sort,
         scope: Scope,
         cap: usize,
+    },
+    LoadBoard {
+        request: u64,
+        kind: crate::domain::board::BoardKind,
+        query: crate::store::board::BoardQuery,
     },
     ApplyStep {
         id: crate::domain::CaseId,

@@ -6,6 +6,7 @@
 //! moves to its neighbour and the status bar says why.
 
 use super::action::Action;
+use super::boards;
 use super::marking;
 use super::palette::{self, Command};
 use super::searching;
@@ -153,8 +154,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         other => searching::on_msg(state, &other)
             .or_else(|| stepping::on_msg(state, &other))
             .or_else(|| marking::on_msg(state, &other))
+            .or_else(|| boards::on_msg(state, &other))
             .unwrap_or_default(),
     }
+}
+
+/// Reloads counts and the current queue from its first row.
+pub fn reload_from_start(state: &mut State) -> Vec<Effect> {
+    reload(state, false)
 }
 
 /// Reloads counts, the queue and the detail, keeping the selection on its case.
@@ -186,6 +193,7 @@ fn contexts(state: &State) -> Vec<Context> {
         Overlay::Step(_) => vec![Context::Picker],
         Overlay::Summary { .. } => vec![Context::Global],
         Overlay::Help { .. } => vec![Context::Table, Context::Global],
+        Overlay::None if state.board_shown => vec![Context::Board, Context::Global],
         Overlay::None => {
             let focused = match state.focus {
                 Focus::Queues => Context::Queues,
@@ -242,7 +250,33 @@ fn edit_palette(palette: &mut Palette, event: &crossterm::event::KeyEvent) {
 
 /// Applies one action.
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    if state.board_shown
+        && state.overlay == Overlay::None
+        && matches!(
+            action,
+            Action::SelectNext
+                | Action::SelectPrevious
+                | Action::SelectFirst
+                | Action::SelectLast
+                | Action::PageDown
+                | Action::PageUp
+                | Action::OpenSelected
+                | Action::CloseOverlay
+        )
+    {
+        let action = if action == Action::CloseOverlay {
+            Action::CloseBoards
+        } else {
+            action
+        };
+        return boards::apply(state, action);
+    }
     match action {
+        Action::OpenBoards
+        | Action::CloseBoards
+        | Action::NextBoard
+        | Action::PreviousBoard
+        | Action::BoardOption => boards::apply(state, action),
         Action::Quit => {
             state.quit = true;
             Vec::new()
@@ -440,6 +474,7 @@ fn run_palette(state: &mut State) -> Vec<Effect> {
             state.lang = lang;
             Vec::new()
         }
+        Command::Board(kind) => boards::open(state, Some(kind)),
         Command::Theme(theme) => {
             state.theme = theme;
             Vec::new()
@@ -594,6 +629,7 @@ fn reload(state: &mut State, keep_selection: bool) -> Vec<Effect> {
         None
     };
     effects.extend(load_queue(state, keep));
+    effects.extend(boards::load(state));
     if keep_selection {
         // The detail is reloaded too: it may have changed.
         state.detail = None;

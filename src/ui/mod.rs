@@ -5,6 +5,7 @@
 //! that the queue list sits left and the table and detail share the right (`d` toggles); below
 //! 60×16 the console says the terminal is too small.
 
+pub mod board;
 mod detail;
 pub mod labels;
 pub mod mask;
@@ -55,6 +56,24 @@ pub fn draw(frame: &mut Frame<'_>, state: &State) {
             .collect();
         frame.render_widget(Paragraph::new(lines).style(theme.notice), notice_area);
     }
+    if state.board_shown
+        && let Some(view) = &state.board
+    {
+        let screen = board::Screen {
+            lang: state.lang,
+            theme,
+            view,
+            rules: &state.board_rules,
+            as_of: state.scope.today,
+            wall: false,
+            clock: None,
+            stale: None,
+        };
+        board::draw(frame, body, &screen);
+        draw_status(frame, state, status_area);
+        draw_overlay(frame, state, body);
+        return;
+    }
     let queue_width = if area.width >= 120 { 24 } else { 20 };
     let [queues_area, rest] =
         Layout::horizontal([Constraint::Length(queue_width), Constraint::Min(10)]).areas(body);
@@ -71,6 +90,10 @@ pub fn draw(frame: &mut Frame<'_>, state: &State) {
         table::draw(frame, state, rest);
     }
     draw_status(frame, state, status_area);
+    draw_overlay(frame, state, body);
+}
+
+fn draw_overlay(frame: &mut Frame<'_>, state: &State, body: Rect) {
     match &state.overlay {
         Overlay::None => {}
         Overlay::Help { scroll } => overlay::help(frame, state, body, *scroll),

@@ -1,0 +1,316 @@
+//! The boards inside the console: opening and switching boards, their choices (leader level,
+//! campaign, map indicator), moving the selection, and drilling down from a line or tile to its
+//! cases, which open as a queue of their own. Pure: changes the state and returns effects.
+
+use super::action::Action;
+use super::state::{BoardView, Effect, Focus, Msg, QueueDef, State};
+use crate::domain::board::{BoardKind, Indicator};
+use crate::domain::region;
+use crate::domain::{LeaderLevel, State as CaseState};
+use crate::store::board::{BoardData, BoardQuery, Reason};
+use crate::store::{Filter, Sort, SortKey};
+
+/// The queue a drill-down opens.
+pub const DRILL_QUEUE: &str = "board-drill";
+
+/// Shows the boards on `kind` (or the last board shown) and loads it.
+pub fn open(state: &mut State, kind: Option<BoardKind>) -> Vec<Effect> {
+    let view = state
+        .board
+        .get_or_insert_with(|| BoardView::new(BoardKind::Overview));
+    if let Some(kind) = kind
+        && kind != view.kind
+    {
+        view.kind = kind;
+        view.data = None;
+        view.selected = 0;
+    }
+    state.board_shown = true;
+    load(state)
+}
+
+/// The effect that loads the shown board.
+pub fn load(state: &mut State) -> Vec<Effect> {
+    let Some(view) = &state.board else {
+        return Vec::new();
+    };
+    if !state.board_shown {
+        return Vec::new();
+    }
+    let request = state.requests.issue();
+    state.requests.board = request;
+    vec![Effect::LoadBoard {
+        request,
+        kind: view.kind,
+        query: BoardQuery {
+            as_of: state.scope.today,
+            region: state.scope.region.clone(),
+            campaign: view.campaign,
+        },
+    }]
+}
+
+/// A loaded board.
+pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
+    let Msg::BoardLoaded {
+        request,
+        data,
+        clock,
+    } = msg
+    else {
+        return None;
+    };
+    if *request != state.requests.board {
+        return Some(Vec::new());
+    }
+    let Some(view) = &mut state.board else {
+        return Some(Vec::new());
+    };
+    let mut data = (**data).clone();
+    if let BoardData::Backlog(board) = &mut data
+        && !view.campaign_chosen
+    {
+        // First look: the newest campaign running today, if any.
+        view.campaign_chosen = true;
+        let today = state.scope.today;
+        let running = board
+            .campaigns
+            .iter()
+            .filter(|c| c.starts_on <= today && today <= c.ends_on)
+            .max_by_key(|c| c.starts_on)
+            .map(|c| c.id);
+        if running.is_some() && running != view.campaign {
+            view.campaign = running;
+            return Some(load(state));
+        }
+    }
+    view.updated = clock.clone();
+    view.data = Some(data);
+    view.selected = view.selected.min(lines(view).saturating_sub(1));
+    state.link = super::state::Link::Live;
+    Some(Vec::new())
+}
+
+/// The leader levels the package board filters by, in cycle order (`None` = all).
+fn next_level(level: Option<LeaderLevel>) -> Option<LeaderLevel> {
+    match level {
+        None => LeaderLevel::ALL.first().copied(),
+        Some(l) => {
+            let at = LeaderLevel::ALL.iter().position(|x| *x == l).unwrap_or(0);
+            LeaderLevel::ALL.get(at + 1).copied()
+        }
+    }
+}
+
+/// How many selectable lines the board shows.
+pub fn lines(view: &BoardView) -> usize {
+    match &view.data {
+        Some(BoardData::Packages(rows)) => rows
+            .iter()
+            .filter(|r| view.level.is_none_or(|l| r.leader.level == l))
+            .count(),
+        Some(BoardData::Backlog(board)) => backlog_lines(&board.counties).len(),
+        Some(BoardData::Map(tiles)) => tiles.len(),
+        Some(BoardData::Warnings(list)) => list.len(),
+        Some(BoardData::Overview(_)) | None => 0,
+    }
+}
+
+/// The backlog board's lines: each city (a code of four digits), then its counties.
+pub fn backlog_lines(counties: &[crate::store::board::BacklogCounty]) -> Vec<String> {
+    let mut out = Vec::new();
+    for city in region::CITIES.iter() {
+        let inside: Vec<&str> = counties
+            .iter()
+            .filter(|c| c.county.starts_with(city.code))
+            .map(|c| c.county.as_str())
+            .collect();
+        if inside.is_empty() {
+            continue;
+        }
+        out.push(city.code.to_string());
+        out.extend(inside.into_iter().map(str::to_string));
+    }
+    out
+}
+
+/// Applies a board action (or a movement while the boards are shown).
+pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::OpenBoards => open(state, None),
+        Action::CloseBoards => {
+            state.board_shown = false;
+            Vec::new()
+        }
+        Action::NextBoard | Action::PreviousBoard => {
+            let kind = state.board.as_ref().map_or(BoardKind::Overview, |v| {
+                if action == Action::NextBoard {
+                    v.kind.next()
+                } else {
+                    v.kind.previous()
+                }
+            });
+            open(state, Some(kind))
+        }
+        Action::BoardOption => option(state),
+        Action::SelectNext => select(state, 1),
+        Action::SelectPrevious => select(state, -1),
+        Action::PageDown => select(state, 10),
+        Action::PageUp => select(state, -10),
+        Action::SelectFirst => select(state, i64::MIN / 2),
+        Action::SelectLast => select(state, i64::MAX / 2),
+        Action::OpenSelected => drill(state),
+        _ => Vec::new(),
+    }
+}
+
+fn select(state: &mut State, delta: i64) -> Vec<Effect> {
+    if let Some(view) = &mut state.board {
+        let last = lines(view).saturating_sub(1) as i64;
+        view.selected = (view.selected as i64 + delta).clamp(0, last.max(0)) as usize;
+    }
+    Vec::new()
+}
+
+fn option(state: &mut State) -> Vec<Effect> {
+    let Some(view) = &mut state.board else {
+        return Vec::new();
+    };
+    match (view.kind, &view.data) {
+        (BoardKind::Packages, _) => {
+            view.level = next_level(view.level);
+            view.selected = 0;
+            Vec::new()
+        }
+        (BoardKind::Map, _) => {
+            view.indicator = view.indicator.next();
+            Vec::new()
+        }
+        (BoardKind::Backlog, Some(BoardData::Backlog(board))) => {
+            // All backlog cases, then each campaign in turn.
+            let ids: Vec<Option<i64>> = std::iter::once(None)
+                .chain(board.campaigns.iter().map(|c| Some(c.id)))
+                .collect();
+            let at = ids.iter().position(|id| *id == view.campaign).unwrap_or(0);
+            view.campaign = ids[(at + 1) % ids.len()];
+            view.campaign_chosen = true;
+            view.selected = 0;
+            load(state)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Opens the cases behind the selected line or tile as the drill-down queue.
+fn drill(state: &mut State) -> Vec<Effect> {
+    let Some(view) = &state.board else {
+        return Vec::new();
+    };
+    let today = state.scope.today;
+    let name = |code: &str| region::name_of(code).unwrap_or_else(|| code.to_string());
+    let target: Option<(String, String, Filter)> = match &view.data {
+        Some(BoardData::Packages(rows)) => rows
+            .iter()
+            .filter(|r| view.level.is_none_or(|l| r.leader.level == l))
+            .nth(view.selected)
+            .map(|r| {
+                (
+                    format!("{} 包案", r.leader.name),
+                    format!("packaged to {}", r.leader.name),
+                    Filter::Leader(r.leader.id),
+                )
+            }),
+        Some(BoardData::Backlog(board)) => {
+            backlog_lines(&board.counties)
+                .get(view.selected)
+                .map(|code| {
+                    let mut parts = vec![Filter::Backlog, Filter::Region(code.clone())];
+                    if let Some(c) = &board.campaign {
+                        parts.push(Filter::Campaign(c.id));
+                    }
+                    (
+                        format!("{} 积案", name(code)),
+                        format!("backlog in {}", name(code)),
+                        Filter::And(parts),
+                    )
+                })
+        }
+        Some(BoardData::Map(tiles)) => tiles.get(view.selected).map(|tile| {
+            let county = Filter::Region(tile.county.clone());
+            let (zh, en, filter) = match view.indicator {
+                Indicator::Overdue => ("超期", "overdue", Filter::DueBefore(today)),
+                Indicator::Clearance => ("积案", "backlog", Filter::Backlog),
+                Indicator::Intake => (
+                    "本周收件",
+                    "received this week",
+                    Filter::ReceivedBetween(
+                        today.checked_sub_days(chrono::Days::new(6)).unwrap_or(today),
+                        today,
+                    ),
+                ),
+                Indicator::Warnings => (
+                    "在办",
+                    "open",
+                    Filter::StateIn(
+                        CaseState::ALL
+                            .iter()
+                            .copied()
+                            .filter(|s| s.is_open())
+                            .collect(),
+                    ),
+                ),
+            };
+            (
+                format!("{} {zh}", name(&tile.county)),
+                format!("{en} in {}", name(&tile.county)),
+                Filter::And(vec![county, filter]),
+            )
+        }),
+        Some(BoardData::Warnings(list)) => list.get(view.selected).map(|w| {
+            let (zh, en) = match &w.reason {
+                Reason::Cluster { category, .. } => {
+                    (format!("聚集 {}", category.zh()), format!("cluster {}", category.en()))
+                }
+                Reason::Flagged { .. } => ("重点件".to_string(), "flagged".to_string()),
+                Reason::Surge { .. } => ("收件激增".to_string(), "intake surge".to_string()),
+                Reason::Deadlines { unit, .. } => {
+                    (format!("{unit} 时限"), format!("{unit} deadlines"))
+                }
+            };
+            (
+                format!("{} {zh}", name(&w.county)),
+                format!("{} {en}", name(&w.county)),
+                w.filter.clone(),
+            )
+        }),
+        Some(BoardData::Overview(_)) | None => None,
+    };
+    let Some((zh, en, filter)) = target else {
+        return Vec::new();
+    };
+    let queue = QueueDef {
+        name: DRILL_QUEUE.to_string(),
+        label_zh: format!("⤷ {zh}"),
+        label_en: format!("⤷ {en}"),
+        filter,
+        sort: Sort {
+            key: SortKey::Received,
+            descending: true,
+        },
+        columns: Vec::new(),
+    };
+    match state.queues.iter().position(|q| q.name == DRILL_QUEUE) {
+        Some(at) => {
+            state.queues[at] = queue;
+            state.queue_index = at;
+        }
+        None => {
+            state.queues.push(queue);
+            state.counts.push(None);
+            state.queue_index = state.queues.len() - 1;
+        }
+    }
+    state.board_shown = false;
+    state.focus = Focus::Table;
+    super::update::reload_from_start(state)
+}

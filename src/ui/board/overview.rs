@@ -1,0 +1,231 @@
+//! The overview board: the indicators of domain.md §8 for today, this week, month and year, each
+//! with its change against the same stretch of the period before, and 30 days of intake by channel.
+
+use super::{Screen, pad, points, right, sparkline};
+use crate::domain::kpi::{Kpis, Ratio};
+use crate::store::board::Overview;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+/// One row of the indicator table.
+struct Row {
+    zh: &'static str,
+    en: &'static str,
+    value: fn(&Kpis) -> Value,
+}
+
+enum Value {
+    /// A rate where higher is better (banded).
+    Good(Ratio),
+    /// A rate shown without a band (repeat rate, online share).
+    Plain(Ratio),
+    Count(u64),
+    Days(Option<f64>),
+    Collective(u64, u64),
+}
+
+const ROWS: [Row; 10] = [
+    Row {
+        zh: "收件数",
+        en: "Cases received",
+        value: |k| Value::Count(k.cases),
+    },
+    Row {
+        zh: "1 及时受理率",
+        en: "1 Timely acceptance",
+        value: |k| Value::Good(k.timely_acceptance),
+    },
+    Row {
+        zh: "2 按期办结率",
+        en: "2 On-time completion",
+        value: |k| Value::Good(k.completion.ratio()),
+    },
+    Row {
+        zh: "3 参评率",
+        en: "3 Evaluation rate",
+        value: |k| Value::Good(k.participation),
+    },
+    Row {
+        zh: "4 满意率",
+        en: "4 Satisfaction",
+        value: |k| Value::Good(k.satisfaction),
+    },
+    Row {
+        zh: "5 重复信访率",
+        en: "5 Repeat rate",
+        value: |k| Value::Plain(k.repeat_rate),
+    },
+    Row {
+        zh: "6 网上信访占比",
+        en: "6 Online share",
+        value: |k| Value::Plain(k.online_share),
+    },
+    Row {
+        zh: "7 平均办理天数",
+        en: "7 Avg handling days",
+        value: |k| Value::Days(k.average_handling_days()),
+    },
+    Row {
+        zh: "8 积案化解率",
+        en: "8 Backlog clearance",
+        value: |k| Value::Good(k.backlog_clearance),
+    },
+    Row {
+        zh: "9 集体访 批/人",
+        en: "9 Collective b/p",
+        value: |k| Value::Collective(k.collective_batches, k.collective_persons),
+    },
+];
+
+/// The value and its change, as spans of one cell.
+fn cell(screen: &Screen<'_>, now: &Value, before: &Value, width: usize) -> Vec<Span<'static>> {
+    let (text, change, style) = match (now, before) {
+        (Value::Good(a), Value::Good(b)) => {
+            let span = screen.rate(a.rate());
+            (
+                span.content.to_string(),
+                points(a.rate(), b.rate()),
+                span.style,
+            )
+        }
+        (Value::Plain(a), Value::Plain(b)) => (
+            a.rate()
+                .map_or("—".to_string(), |r| format!("{:.1}%", r * 100.0)),
+            points(a.rate(), b.rate()),
+            screen.theme.text,
+        ),
+        (Value::Count(a), Value::Count(b)) => (
+            a.to_string(),
+            super::change(*a as i64, *b as i64),
+            screen.theme.text,
+        ),
+        (Value::Days(a), Value::Days(b)) => (
+            a.map_or("—".to_string(), |d| format!("{d:.1}")),
+            match (a, b) {
+                (Some(a), Some(b)) => format!("{:+.1}", a - b),
+                _ => "—".to_string(),
+            },
+            screen.theme.text,
+        ),
+        (Value::Collective(a, p), Value::Collective(b, _)) => (
+            format!("{a}/{p}"),
+            super::change(*a as i64, *b as i64),
+            screen.theme.text,
+        ),
+        _ => ("—".to_string(), String::new(), screen.theme.muted),
+    };
+    let change_width = (width / 2).min(8);
+    vec![
+        Span::styled(right(&text, width - change_width), style),
+        Span::styled(
+            format!(" {}", pad(&change, change_width - 1)),
+            screen.theme.muted,
+        ),
+    ]
+}
+
+pub fn lines(screen: &Screen<'_>, overview: &Overview, area: Rect) -> Vec<Line<'static>> {
+    let width = usize::from(area.width);
+    let label_width = if screen.lang == crate::i18n::Lang::Zh {
+        16
+    } else {
+        21
+    };
+    let columns = overview.periods.len().max(1);
+    let cell_width = (width.saturating_sub(label_width) / columns).clamp(12, 26);
+    let mut out = Vec::new();
+    if screen.wall && area.height >= 30 {
+        out.extend(headline(screen, overview));
+    }
+    let mut header = vec![Span::styled(pad("", label_width), screen.theme.header)];
+    for period in &overview.periods {
+        let name = screen.pick(period.span.zh(), period.span.en());
+        header.push(Span::styled(right(name, cell_width), screen.theme.header));
+    }
+    out.push(Line::from(header));
+    for row in &ROWS {
+        let mut spans = vec![Span::styled(
+            pad(screen.pick(row.zh, row.en), label_width),
+            screen.theme.text,
+        )];
+        for period in &overview.periods {
+            spans.extend(cell(
+                screen,
+                &(row.value)(&period.current),
+                &(row.value)(&period.previous),
+                cell_width,
+            ));
+        }
+        out.push(Line::from(spans));
+    }
+    let (g, a) = (screen.rules.green_percent, screen.rules.amber_percent);
+    out.push(Line::styled(
+        match screen.lang {
+            crate::i18n::Lang::Zh => format!(
+                "● 达标 ≥{g}%  ▲ 关注 {a}–{g}%  ✖ 落后 <{a}%；变化对比上一周期同期（百分点）"
+            ),
+            crate::i18n::Lang::En => format!(
+                "● good ≥{g}%  ▲ watch {a}–{g}%  ✖ poor <{a}%; change against the same stretch before (points)"
+            ),
+        },
+        screen.theme.muted,
+    ));
+    let rows_left = usize::from(area.height).saturating_sub(out.len() + 1);
+    if rows_left >= 2 {
+        let days = overview.intake.first().map_or(0, |(_, v)| v.len());
+        out.push(Line::styled(
+            format!(
+                "{} {} – {}",
+                screen.pick("近30日收件（按渠道）", "Intake, last 30 days, by channel"),
+                overview.first_day.format("%m-%d"),
+                (overview.first_day + chrono::Days::new(days.saturating_sub(1) as u64))
+                    .format("%m-%d")
+            ),
+            screen.theme.header,
+        ));
+        for (channel, series) in overview.intake.iter().take(rows_left - 1) {
+            let total: u64 = series.iter().sum();
+            let name = screen.pick(channel.zh(), channel.en());
+            let room = width.saturating_sub(label_width + 10);
+            let shown = &series[series.len().saturating_sub(room)..];
+            out.push(Line::from(vec![
+                Span::styled(pad(name, label_width), screen.theme.text),
+                Span::styled(sparkline(shown), screen.theme.title),
+                Span::styled(right(&total.to_string(), 9), screen.theme.muted),
+            ]));
+        }
+    }
+    out
+}
+
+/// Large digits: today's intake and the month's on-time completion.
+fn headline(screen: &Screen<'_>, overview: &Overview) -> Vec<Line<'static>> {
+    let today = overview.periods.first().map_or(0, |p| p.current.cases);
+    let month = overview
+        .periods
+        .get(2)
+        .and_then(|p| p.current.completion.ratio().rate());
+    let month_text = month.map_or("-".to_string(), |r| format!("{:.1}%", r * 100.0));
+    let (Some(a), Some(b)) = (super::big(&today.to_string()), super::big(&month_text)) else {
+        return Vec::new();
+    };
+    let style = month.map_or(screen.theme.muted, |r| {
+        screen.band_style(screen.rules.band(r))
+    });
+    let mut out = vec![Line::styled(
+        format!(
+            "{}{}",
+            pad(screen.pick("今日收件", "Received today"), 30),
+            screen.pick("本月按期办结率", "On-time completion this month")
+        ),
+        screen.theme.header,
+    )];
+    for (left, rate) in a.iter().zip(b.iter()) {
+        out.push(Line::from(vec![
+            Span::styled(pad(left, 30), screen.theme.title),
+            Span::styled(rate.clone(), style),
+        ]));
+    }
+    out.push(Line::raw(""));
+    out
+}

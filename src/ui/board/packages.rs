@@ -1,0 +1,99 @@
+//! The leader-package board (领导包案): per leader, level, packaged cases, resolved, five-duty
+//! completion, overdue and the oldest open case; filtered by level with `board-option`.
+
+use super::{Screen, pad, right, scroll};
+use crate::store::board::PackageRow;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'static>> {
+    let view = screen.view;
+    let shown: Vec<&PackageRow> = rows
+        .iter()
+        .filter(|r| view.level.is_none_or(|l| r.leader.level == l))
+        .collect();
+    let width = usize::from(area.width);
+    let level = view.level.map_or(screen.pick("全部", "all"), |l| {
+        screen.pick(l.zh(), l.en())
+    });
+    let total: u64 = shown.iter().map(|r| r.cases).sum();
+    let resolved: u64 = shown.iter().map(|r| r.resolved).sum();
+    let overdue: u64 = shown.iter().map(|r| r.overdue).sum();
+    let mut out = vec![Line::from(vec![
+        Span::styled(
+            format!(
+                "{} {level}{}  ",
+                screen.pick("层级：", "Level: "),
+                if screen.wall { "" } else { " (f)" }
+            ),
+            screen.theme.header,
+        ),
+        Span::raw(format!(
+            "{} {}  {} {total}  {} {resolved}  ",
+            screen.pick("领导", "leaders"),
+            shown.len(),
+            screen.pick("包案", "cases"),
+            screen.pick("化解", "resolved"),
+        )),
+        Span::styled(
+            format!("{} {overdue}", screen.pick("超期", "overdue")),
+            if overdue > 0 {
+                screen.theme.overdue
+            } else {
+                screen.theme.on_time
+            },
+        ),
+    ])];
+    // Columns: level, leader, cases, resolved, duties, overdue, oldest open.
+    let fixed = 8 + 7 + 7 + 12 + 7 + 9;
+    let name_width = width.saturating_sub(fixed).clamp(8, 40);
+    let heading = [
+        pad(screen.pick("层级", "Level"), 8),
+        pad(screen.pick("领导", "Leader"), name_width),
+        right(screen.pick("包案", "Cases"), 7),
+        right(screen.pick("化解", "Resolved"), 7),
+        right(screen.pick("五包完成", "Five duties"), 12),
+        right(screen.pick("超期", "Overdue"), 7),
+        right(screen.pick("最久(天)", "Oldest(d)"), 9),
+    ];
+    out.push(Line::styled(heading.concat(), screen.theme.header));
+    let visible = usize::from(area.height).saturating_sub(out.len());
+    let first = if screen.wall {
+        0
+    } else {
+        scroll(view.selected, visible)
+    };
+    for (i, row) in shown.iter().enumerate().skip(first).take(visible) {
+        let leader = format!("{} {}", row.leader.name, row.leader.title);
+        let oldest = row.oldest_open.map_or("—".to_string(), |d| {
+            (screen.as_of - d).num_days().max(0).to_string()
+        });
+        let selected = !screen.wall && i == view.selected;
+        let base = if selected {
+            screen.theme.selected
+        } else {
+            screen.theme.text
+        };
+        let duty = screen.rate(row.duty_rate());
+        out.push(Line::from(vec![
+            Span::styled(
+                pad(screen.pick(row.leader.level.zh(), row.leader.level.en()), 8),
+                base,
+            ),
+            Span::styled(pad(&super::super::clean(&leader), name_width), base),
+            Span::styled(right(&row.cases.to_string(), 7), base),
+            Span::styled(right(&row.resolved.to_string(), 7), base),
+            Span::styled(right(&duty.content, 12), duty.style),
+            Span::styled(
+                right(&row.overdue.to_string(), 7),
+                if row.overdue > 0 {
+                    screen.theme.overdue
+                } else {
+                    base
+                },
+            ),
+            Span::styled(right(&oldest, 9), base),
+        ]));
+    }
+    out
+}

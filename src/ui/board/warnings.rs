@@ -1,0 +1,140 @@
+//! The early-warning board: the rules of domain.md §9, newest first, each with its reason and the
+//! case numbers behind it (never a petitioner or petition text). Enter opens its cases.
+
+use super::{Screen, pad, place, scroll};
+use crate::store::board::{Reason, Warning};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+/// The kind's short name and the reason in words.
+fn describe(screen: &Screen<'_>, warning: &Warning) -> (String, String) {
+    let zh = screen.lang == crate::i18n::Lang::Zh;
+    let town = |code: &str| crate::domain::region::name_of(code).unwrap_or_else(|| code.to_string());
+    match &warning.reason {
+        Reason::Cluster {
+            township,
+            category,
+            cases,
+            days,
+        } => (
+            screen.pick("聚集", "cluster").to_string(),
+            if zh {
+                format!("{} {}：{days}日内新增{cases}件", town(township), category.zh())
+            } else {
+                format!("{}, {}: {cases} new in {days} days", town(township), category.en())
+            },
+        ),
+        Reason::Flagged {
+            persons,
+            threat,
+            urgent,
+        } => {
+            let mut parts = Vec::new();
+            if *persons >= 5 {
+                parts.push(if zh {
+                    format!("信访人数{persons}")
+                } else {
+                    format!("{persons} petitioners")
+                });
+            }
+            if *threat {
+                parts.push(screen.pick("扬言", "threat").to_string());
+            }
+            if *urgent {
+                parts.push(screen.pick("重大紧急", "major/urgent").to_string());
+            }
+            (
+                screen.pick("重点", "flagged").to_string(),
+                parts.join(if zh { "、" } else { ", " }),
+            )
+        }
+        Reason::Surge { week, average } => (
+            screen.pick("激增", "surge").to_string(),
+            if zh {
+                format!("近7日收件{week}，前4周周均{average:.1}")
+            } else {
+                format!("{week} in 7 days against a weekly {average:.1} over 4 weeks")
+            },
+        ),
+        Reason::Deadlines {
+            unit,
+            due_soon,
+            overdue,
+        } => (
+            screen.pick("时限", "deadlines").to_string(),
+            if zh {
+                format!("{unit}：即将到期{due_soon}，已超期{overdue}")
+            } else {
+                format!("{unit}: {due_soon} due soon, {overdue} overdue")
+            },
+        ),
+    }
+}
+
+pub fn lines(screen: &Screen<'_>, list: &[Warning], area: Rect) -> Vec<Line<'static>> {
+    let width = usize::from(area.width);
+    let count = |f: fn(&Reason) -> bool| list.iter().filter(|w| f(&w.reason)).count();
+    let mut out = vec![Line::styled(
+        format!(
+            "{} {}  {} {}  {} {}  {} {}  {} {}",
+            screen.pick("预警", "warnings"),
+            list.len(),
+            screen.pick("重点件", "flagged"),
+            count(|r| matches!(r, Reason::Flagged { .. })),
+            screen.pick("聚集", "clusters"),
+            count(|r| matches!(r, Reason::Cluster { .. })),
+            screen.pick("激增", "surges"),
+            count(|r| matches!(r, Reason::Surge { .. })),
+            screen.pick("时限", "units with deadlines"),
+            count(|r| matches!(r, Reason::Deadlines { .. })),
+        ),
+        screen.theme.header,
+    )];
+    if list.is_empty() {
+        out.push(Line::styled(
+            screen.pick("当前没有预警。", "No warnings now.").to_string(),
+            screen.theme.on_time,
+        ));
+        return out;
+    }
+    let visible = usize::from(area.height).saturating_sub(out.len());
+    let first = if screen.wall {
+        0
+    } else {
+        scroll(screen.view.selected, visible)
+    };
+    for (i, warning) in list.iter().enumerate().skip(first).take(visible) {
+        let (kind, reason) = describe(screen, warning);
+        let style = match warning.reason {
+            Reason::Flagged { .. } | Reason::Cluster { .. } => screen.theme.overdue,
+            Reason::Surge { .. } => screen.theme.due_soon,
+            Reason::Deadlines { overdue, .. } if overdue > 0 => screen.theme.overdue,
+            Reason::Deadlines { .. } => screen.theme.due_soon,
+        };
+        let selected = !screen.wall && i == screen.view.selected;
+        let base = if selected {
+            screen.theme.selected
+        } else {
+            screen.theme.text
+        };
+        let numbers: Vec<&str> = warning.cases.iter().map(|(_, n)| n.as_str()).collect();
+        let cases = if numbers.is_empty() {
+            String::new()
+        } else {
+            format!("  {}", numbers.join(" "))
+        };
+        let head = format!(
+            "{} {} ",
+            warning.on.format("%m-%d"),
+            pad(&place(&warning.county, screen.lang), 10)
+        );
+        let used = unicode_width::UnicodeWidthStr::width(head.as_str()) + 8;
+        let text = super::super::clean(&format!("{reason}{cases}")).into_owned();
+        out.push(Line::from(vec![
+            Span::styled(head, base),
+            Span::styled(format!("⚠ {} ", pad(&kind, 5)), style),
+            Span::styled(super::super::fit(&text, width.saturating_sub(used)), base),
+        ]));
+    }
+    out
+}

@@ -208,20 +208,20 @@ fn drill(state: &mut State) -> Vec<Effect> {
     };
     let today = state.scope.today;
     let name = |code: &str| region::name_of(code).unwrap_or_else(|| code.to_string());
-    let target: Option<(String, String, Filter)> = match &view.data {
-        Some(BoardData::Packages(rows)) => rows
-            .iter()
-            .filter(|r| view.level.is_none_or(|l| r.leader.level == l))
-            .nth(view.selected)
-            .map(|r| {
-                (
-                    format!("{} 包案", r.leader.name),
-                    format!("packaged to {}", r.leader.name),
-                    Filter::Leader(r.leader.id),
-                )
-            }),
-        Some(BoardData::Backlog(board)) => {
-            backlog_lines(&board.counties)
+    let target: Option<(String, String, Filter)> =
+        match &view.data {
+            Some(BoardData::Packages(rows)) => rows
+                .iter()
+                .filter(|r| view.level.is_none_or(|l| r.leader.level == l))
+                .nth(view.selected)
+                .map(|r| {
+                    (
+                        format!("{} 包案", r.leader.name),
+                        format!("packaged to {}", r.leader.name),
+                        Filter::Leader(r.leader.id),
+                    )
+                }),
+            Some(BoardData::Backlog(board)) => backlog_lines(&board.counties)
                 .get(view.selected)
                 .map(|code| {
                     let mut parts = vec![Filter::Backlog, Filter::Region(code.clone())];
@@ -233,58 +233,60 @@ fn drill(state: &mut State) -> Vec<Effect> {
                         format!("backlog in {}", name(code)),
                         Filter::And(parts),
                     )
-                })
-        }
-        Some(BoardData::Map(tiles)) => tiles.get(view.selected).map(|tile| {
-            let county = Filter::Region(tile.county.clone());
-            let (zh, en, filter) = match view.indicator {
-                Indicator::Overdue => ("超期", "overdue", Filter::DueBefore(today)),
-                Indicator::Clearance => ("积案", "backlog", Filter::Backlog),
-                Indicator::Intake => (
-                    "本周收件",
-                    "received this week",
-                    Filter::ReceivedBetween(
-                        today.checked_sub_days(chrono::Days::new(6)).unwrap_or(today),
-                        today,
+                }),
+            Some(BoardData::Map(tiles)) => tiles.get(view.selected).map(|tile| {
+                let county = Filter::Region(tile.county.clone());
+                let (zh, en, filter) = match view.indicator {
+                    Indicator::Overdue => ("超期", "overdue", Filter::DueBefore(today)),
+                    Indicator::Clearance => ("积案", "backlog", Filter::Backlog),
+                    Indicator::Intake => (
+                        "本周收件",
+                        "received this week",
+                        Filter::ReceivedBetween(
+                            today
+                                .checked_sub_days(chrono::Days::new(6))
+                                .unwrap_or(today),
+                            today,
+                        ),
                     ),
-                ),
-                Indicator::Warnings => (
-                    "在办",
-                    "open",
-                    Filter::StateIn(
-                        CaseState::ALL
-                            .iter()
-                            .copied()
-                            .filter(|s| s.is_open())
-                            .collect(),
+                    Indicator::Warnings => (
+                        "在办",
+                        "open",
+                        Filter::StateIn(
+                            CaseState::ALL
+                                .iter()
+                                .copied()
+                                .filter(|s| s.is_open())
+                                .collect(),
+                        ),
                     ),
-                ),
-            };
-            (
-                format!("{} {zh}", name(&tile.county)),
-                format!("{en} in {}", name(&tile.county)),
-                Filter::And(vec![county, filter]),
-            )
-        }),
-        Some(BoardData::Warnings(list)) => list.get(view.selected).map(|w| {
-            let (zh, en) = match &w.reason {
-                Reason::Cluster { category, .. } => {
-                    (format!("聚集 {}", category.zh()), format!("cluster {}", category.en()))
-                }
-                Reason::Flagged { .. } => ("重点件".to_string(), "flagged".to_string()),
-                Reason::Surge { .. } => ("收件激增".to_string(), "intake surge".to_string()),
-                Reason::Deadlines { unit, .. } => {
-                    (format!("{unit} 时限"), format!("{unit} deadlines"))
-                }
-            };
-            (
-                format!("{} {zh}", name(&w.county)),
-                format!("{} {en}", name(&w.county)),
-                w.filter.clone(),
-            )
-        }),
-        Some(BoardData::Overview(_)) | None => None,
-    };
+                };
+                (
+                    format!("{} {zh}", name(&tile.county)),
+                    format!("{en} in {}", name(&tile.county)),
+                    Filter::And(vec![county, filter]),
+                )
+            }),
+            Some(BoardData::Warnings(list)) => list.get(view.selected).map(|w| {
+                let (zh, en) = match &w.reason {
+                    Reason::Cluster { category, .. } => (
+                        format!("聚集 {}", category.zh()),
+                        format!("cluster {}", category.en()),
+                    ),
+                    Reason::Flagged { .. } => ("重点件".to_string(), "flagged".to_string()),
+                    Reason::Surge { .. } => ("收件激增".to_string(), "intake surge".to_string()),
+                    Reason::Deadlines { unit, .. } => {
+                        (format!("{unit} 时限"), format!("{unit} deadlines"))
+                    }
+                };
+                (
+                    format!("{} {zh}", name(&w.county)),
+                    format!("{} {en}", name(&w.county)),
+                    w.filter.clone(),
+                )
+            }),
+            Some(BoardData::Overview(_)) | None => None,
+        };
     let Some((zh, en, filter)) = target else {
         return Vec::new();
     };

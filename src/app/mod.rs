@@ -16,3 +16,4 @@ pub mod stepping;
 pub mod terminal;
 pub mod triage;
 pub mod update;
+pub mod wall;

@@ -6,6 +6,7 @@ mod admin;
 mod bench;
 mod bench_console;
 mod bench_search;
+mod board;
 mod cases;
 mod console;
 mod db;
@@ -59,6 +60,8 @@ pub enum Command {
     Cases(cases::CasesArgs),
     /// Search cases as the console's `/` does (without the console)
     Search(search::SearchArgs),
+    /// Unattended wall board: read-only, rotating boards, no personal data
+    Board(board::BoardArgs),
     /// Measure the store budgets on a generated database (prints a Markdown table)
     Bench(bench::BenchArgs),
     /// Verify the tamper-evident audit chain
@@ -85,6 +88,8 @@ pub struct Context {
     pub config_problem: Option<String>,
     pub db: PathBuf,
     pub now: NaiveDateTime,
+    /// The day given with `--today`, if any.
+    pub fixed_day: Option<NaiveDate>,
 }
 
 impl Context {
@@ -111,6 +116,7 @@ impl Context {
             config_problem,
             db,
             now,
+            fixed_day: args.today,
         })
     }
 
@@ -156,6 +162,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(Command::Cases(cases)) => cases::run(&context, cases),
         Some(Command::Db { action }) => db::run(&context, action),
         Some(Command::Bench(bench)) => bench::run(&context, bench),
+        Some(Command::Board(board)) => {
+            let look = console_args(&args, None);
+            board::run(&context, board, look.lang, look.theme)
+        }
         Some(Command::Audit { action }) => admin::audit(&context, action),
         Some(Command::User { action }) => {
             let actor = args.user.clone().unwrap_or_else(console::login);

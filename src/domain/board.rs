@@ -256,7 +256,10 @@ mod tests {
         assert_eq!(rules.band(0.85), Band::Watch);
         assert_eq!(rules.band(0.8499), Band::Poor);
         assert!(rules.is_surge(16, 10.0));
-        assert!(!rules.is_surge(15, 10.0), "exactly +50% is not more than 50%");
+        assert!(
+            !rules.is_surge(15, 10.0),
+            "exactly +50% is not more than 50%"
+        );
         assert!(!rules.is_surge(3, 0.0));
     }
 

@@ -12,6 +12,7 @@ pub mod mask;
 mod overlay;
 mod table;
 pub mod theme;
+pub mod wall;
 
 use crate::app::state::{Focus, Link, Overlay, State};
 use crate::i18n::Text;

@@ -48,8 +48,7 @@ pub fn board(
 }
 
 fn back(day: NaiveDate, n: u32) -> NaiveDate {
-    day.checked_sub_days(Days::new(u64::from(n)))
-        .unwrap_or(day)
+    day.checked_sub_days(Days::new(u64::from(n))).unwrap_or(day)
 }
 
 fn text(day: NaiveDate) -> Value {
@@ -98,21 +97,17 @@ fn overview(
     let mut params = vec![text(first_day), text(query.as_of)];
     region_condition(&query.region, &mut sql, &mut params);
     sql.push_str(" GROUP BY received_on, channel");
-    let found = collect(
-        store,
-        conn,
-        &sql,
-        rusqlite::params_from_iter(params),
-        |r| {
-            let (day, channel): (String, String) = (r.get(0)?, r.get(1)?);
-            let n: i64 = r.get(2)?;
-            Ok(stored_date(|| "cases.received_on".into(), &day).and_then(|day| {
+    let found = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+        let (day, channel): (String, String) = (r.get(0)?, r.get(1)?);
+        let n: i64 = r.get(2)?;
+        Ok(
+            stored_date(|| "cases.received_on".into(), &day).and_then(|day| {
                 Channel::from_code(&channel)
                     .map(|c| (day, c, n.max(0) as u64))
                     .ok_or_else(|| rows::BadValue(format!("cases.channel: unknown `{channel}`")))
-            }))
-        },
-    )?;
+            }),
+        )
+    })?;
     let mut intake: Vec<(Channel, Vec<u64>)> = Channel::ALL
         .iter()
         .map(|c| (*c, vec![0; days as usize]))
@@ -153,43 +148,40 @@ fn packages(
     let mut params = vec![text(query.as_of)];
     region_condition(&query.region, &mut sql, &mut params);
     sql.push_str(" GROUP BY l.id ORDER BY l.id");
-    collect(
-        store,
-        conn,
-        &sql,
-        rusqlite::params_from_iter(params),
-        |r| {
-            let level: String = r.get(2)?;
-            let oldest: Option<String> = r.get(8)?;
-            let Some(level) = LeaderLevel::from_code(&level) else {
-                return Ok(Err(rows::BadValue(format!(
-                    "leaders.level: unknown code `{level}`"
-                ))));
-            };
-            let oldest_open = match oldest {
-                Some(day) => match stored_date(|| "cases.received_on".into(), &day) {
-                    Ok(day) => Some(day),
-                    Err(bad) => return Ok(Err(bad)),
-                },
-                None => None,
-            };
-            let count = |i: usize| r.get::<_, Option<i64>>(i).map(|v| v.unwrap_or(0).max(0) as u64);
-            Ok(Ok(PackageRow {
-                leader: Leader {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    level,
-                    title: r.get(3)?,
-                    region: r.get(4)?,
-                },
-                cases: count(5)?,
-                resolved: count(6)?,
-                overdue: count(7)?,
-                oldest_open,
-                duties_done: count(9)?,
-            }))
-        },
-    )
+    collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+        let level: String = r.get(2)?;
+        let oldest: Option<String> = r.get(8)?;
+        let Some(level) = LeaderLevel::from_code(&level) else {
+            return Ok(Err(rows::BadValue(format!(
+                "leaders.level: unknown code `{level}`"
+            ))));
+        };
+        let oldest_open = match oldest {
+            Some(day) => match stored_date(|| "cases.received_on".into(), &day) {
+                Ok(day) => Some(day),
+                Err(bad) => return Ok(Err(bad)),
+            },
+            None => None,
+        };
+        let count = |i: usize| {
+            r.get::<_, Option<i64>>(i)
+                .map(|v| v.unwrap_or(0).max(0) as u64)
+        };
+        Ok(Ok(PackageRow {
+            leader: Leader {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                level,
+                title: r.get(3)?,
+                region: r.get(4)?,
+            },
+            cases: count(5)?,
+            resolved: count(6)?,
+            overdue: count(7)?,
+            oldest_open,
+            duties_done: count(9)?,
+        }))
+    })
 }
 
 /// A backlog case with what clearance needs.
@@ -221,7 +213,10 @@ fn backlog_cases(
     region_condition(&query.region, &mut sql, &mut params);
     // The region condition names `county`, which both tables of the repeat subquery have; in the
     // outer query it is the backlog case's own.
-    let sql = sql.replace(" AND county >= ? AND county < ?", " AND c.county >= ? AND c.county < ?");
+    let sql = sql.replace(
+        " AND county >= ? AND county < ?",
+        " AND c.county >= ? AND c.county < ?",
+    );
     // Campaign membership is looked up in memory: joining would read every case row at random.
     let members: Option<std::collections::HashSet<i64>> = match campaign {
         Some(id) => Some(
@@ -237,42 +232,36 @@ fn backlog_cases(
         ),
         None => None,
     };
-    let mut found = collect(
-        store,
-        conn,
-        &sql,
-        rusqlite::params_from_iter(params),
-        |r| {
-            let id: i64 = r.get(0)?;
-            if members.as_ref().is_some_and(|m| !m.contains(&id)) {
-                return Ok(Ok(None));
-            }
-            let county: String = r.get(1)?;
-            let state: String = r.get(2)?;
-            let dates: [Option<String>; 3] = [r.get(3)?, r.get(4)?, r.get(5)?];
-            let Some(state) = State::from_code(&state) else {
-                return Ok(Err(rows::BadValue(format!(
-                    "cases.state: unknown code `{state}`"
-                ))));
-            };
-            let mut parsed = [None; 3];
-            for (slot, value) in parsed.iter_mut().zip(dates) {
-                if let Some(day) = value {
-                    match stored_date(|| "cases (backlog)".into(), &day) {
-                        Ok(day) => *slot = Some(day),
-                        Err(bad) => return Ok(Err(bad)),
-                    }
+    let mut found = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+        let id: i64 = r.get(0)?;
+        if members.as_ref().is_some_and(|m| !m.contains(&id)) {
+            return Ok(Ok(None));
+        }
+        let county: String = r.get(1)?;
+        let state: String = r.get(2)?;
+        let dates: [Option<String>; 3] = [r.get(3)?, r.get(4)?, r.get(5)?];
+        let Some(state) = State::from_code(&state) else {
+            return Ok(Err(rows::BadValue(format!(
+                "cases.state: unknown code `{state}`"
+            ))));
+        };
+        let mut parsed = [None; 3];
+        for (slot, value) in parsed.iter_mut().zip(dates) {
+            if let Some(day) = value {
+                match stored_date(|| "cases (backlog)".into(), &day) {
+                    Ok(day) => *slot = Some(day),
+                    Err(bad) => return Ok(Err(bad)),
                 }
             }
-            Ok(Ok(Some(BacklogCase {
-                county,
-                state,
-                closed_on: parsed[0],
-                agreement_on: parsed[1],
-                repeat_after_close: parsed[2],
-            })))
-        },
-    )?;
+        }
+        Ok(Ok(Some(BacklogCase {
+            county,
+            state,
+            closed_on: parsed[0],
+            agreement_on: parsed[1],
+            repeat_after_close: parsed[2],
+        })))
+    })?;
     found.retain(Option::is_some);
     Ok(found.into_iter().flatten().collect())
 }
@@ -378,13 +367,12 @@ fn map(
         })
         .collect();
     let per_county = |sql: &str, params: Vec<Value>| {
-        collect(
-            store,
-            conn,
-            sql,
-            rusqlite::params_from_iter(params),
-            |r| Ok(Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))),
-        )
+        collect(store, conn, sql, rusqlite::params_from_iter(params), |r| {
+            Ok(Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?.max(0) as u64,
+            )))
+        })
     };
     let mut sql = String::from(
         "SELECT county, sum(cases) FROM kpi_day WHERE received_on > ? AND received_on <= ?",
@@ -456,42 +444,34 @@ fn warnings(
     region_condition(&query.region, &mut sql, &mut params);
     sql.push_str(" GROUP BY county, township, category HAVING count(*) >= ?");
     params.push(Value::Integer(i64::from(board.cluster_cases)));
-    let clusters = collect(
-        store,
-        conn,
-        &sql,
-        rusqlite::params_from_iter(params),
-        |r| {
-            let (county, township, category): (String, String, String) =
-                (r.get(0)?, r.get(1)?, r.get(2)?);
-            let (n, newest, ids, numbers): (i64, String, String, String) =
-                (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
-            let Some(category) = Category::from_code(&category) else {
-                return Ok(Err(rows::BadValue(format!(
-                    "cases.category: unknown code `{category}`"
-                ))));
-            };
-            Ok(
-                stored_date(|| "cases.received_on".into(), &newest).map(|on| Warning {
-                    on,
-                    county,
-                    reason: Reason::Cluster {
-                        township,
-                        category,
-                        cases: n.max(0) as u64,
-                        days: board.cluster_days,
-                    },
-                    filter: Filter::Ids(
-                        ids.split(',').filter_map(|id| id.parse().ok()).collect(),
-                    ),
-                    cases: shown(&ids, &numbers)
-                        .into_iter()
-                        .take(WARNING_CASES_SHOWN)
-                        .collect(),
-                }),
-            )
-        },
-    )?;
+    let clusters = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+        let (county, township, category): (String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (n, newest, ids, numbers): (i64, String, String, String) =
+            (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
+        let Some(category) = Category::from_code(&category) else {
+            return Ok(Err(rows::BadValue(format!(
+                "cases.category: unknown code `{category}`"
+            ))));
+        };
+        Ok(
+            stored_date(|| "cases.received_on".into(), &newest).map(|on| Warning {
+                on,
+                county,
+                reason: Reason::Cluster {
+                    township,
+                    category,
+                    cases: n.max(0) as u64,
+                    days: board.cluster_days,
+                },
+                filter: Filter::Ids(ids.split(',').filter_map(|id| id.parse().ok()).collect()),
+                cases: shown(&ids, &numbers)
+                    .into_iter()
+                    .take(WARNING_CASES_SHOWN)
+                    .collect(),
+            }),
+        )
+    })?;
     out.extend(clusters);
     // 2. Open cases with many petitioners, a threat, or marked major/urgent. The threshold is
     // written into the statement so that the partial index `cases_flagged` applies.
@@ -504,30 +484,24 @@ fn warnings(
     let mut params = Vec::new();
     region_condition(&query.region, &mut sql, &mut params);
     sql.push_str(" ORDER BY received_on DESC, id DESC LIMIT 500");
-    let flagged = collect(
-        store,
-        conn,
-        &sql,
-        rusqlite::params_from_iter(params),
-        |r| {
-            let on: String = r.get(3)?;
-            let (id, number, county): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-            let (persons, threat, urgent): (i64, bool, bool) = (r.get(4)?, r.get(5)?, r.get(6)?);
-            Ok(
-                stored_date(|| format!("cases {number}.received_on"), &on).map(|on| Warning {
-                    on,
-                    county,
-                    reason: Reason::Flagged {
-                        persons: persons.clamp(0, i64::from(u32::MAX)) as u32,
-                        threat,
-                        urgent,
-                    },
-                    cases: vec![(id, number)],
-                    filter: Filter::Ids(vec![id]),
-                }),
-            )
-        },
-    )?;
+    let flagged = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+        let on: String = r.get(3)?;
+        let (id, number, county): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (persons, threat, urgent): (i64, bool, bool) = (r.get(4)?, r.get(5)?, r.get(6)?);
+        Ok(
+            stored_date(|| format!("cases {number}.received_on"), &on).map(|on| Warning {
+                on,
+                county,
+                reason: Reason::Flagged {
+                    persons: persons.clamp(0, i64::from(u32::MAX)) as u32,
+                    threat,
+                    urgent,
+                },
+                cases: vec![(id, number)],
+                filter: Filter::Ids(vec![id]),
+            }),
+        )
+    })?;
     out.extend(flagged);
     // 3. Counties whose last 7 days exceed their weekly average of the 4 weeks before.
     let mut sql = String::from(
@@ -543,13 +517,13 @@ fn warnings(
     ];
     region_condition(&query.region, &mut sql, &mut params);
     sql.push_str(" GROUP BY county");
-    let weeks = collect(
-        store,
-        conn,
-        &sql,
-        rusqlite::params_from_iter(params),
-        |r| Ok(Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))),
-    )?;
+    let weeks = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+        Ok(Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        )))
+    })?;
     for (county, week, before) in weeks {
         let (week, average) = (week.max(0) as u64, before.max(0) as f64 / 4.0);
         if board.is_surge(week, average) {
@@ -574,23 +548,19 @@ fn warnings(
     );
     let mut params = vec![text(query.as_of), text(soon_end)];
     region_condition(&query.region, &mut sql, &mut params);
-    let sql = sql.replace(" AND county >= ? AND county < ?", " AND c.county >= ?3 AND c.county < ?4")
-        + " GROUP BY u.id ORDER BY u.id";
-    let units = collect(
-        store,
-        conn,
-        &sql,
-        rusqlite::params_from_iter(params),
-        |r| {
-            Ok(Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?.max(0) as u64,
-                r.get::<_, i64>(4)?.max(0) as u64,
-            )))
-        },
-    )?;
+    let sql = sql.replace(
+        " AND county >= ? AND county < ?",
+        " AND c.county >= ?3 AND c.county < ?4",
+    ) + " GROUP BY u.id ORDER BY u.id";
+    let units = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+        Ok(Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?.max(0) as u64,
+            r.get::<_, i64>(4)?.max(0) as u64,
+        )))
+    })?;
     for (id, unit, county, overdue, due_soon) in units {
         out.push(Warning {
             on: query.as_of,

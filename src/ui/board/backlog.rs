@@ -93,7 +93,9 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
         .collect();
     let ranked = ranks(&rows);
     let chart_rows = if area.height >= 20 { 3 } else { 0 };
-    let bar = width.saturating_sub(14 + 8 + 8 + 10 + 8 + 6 + 2).clamp(6, 40);
+    let bar = width
+        .saturating_sub(14 + 8 + 8 + 10 + 8 + 6 + 2)
+        .clamp(6, 40);
     out.push(Line::styled(
         [
             pad(screen.pick("地区", "Region"), 14),
@@ -113,7 +115,12 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
     } else {
         scroll(view.selected, visible)
     };
-    for (i, ((code, row), rank)) in rows.iter().zip(&ranked).enumerate().skip(first).take(visible)
+    for (i, ((code, row), rank)) in rows
+        .iter()
+        .zip(&ranked)
+        .enumerate()
+        .skip(first)
+        .take(visible)
     {
         let is_city = code.len() == 4;
         let name = super::place(code, screen.lang);

@@ -47,7 +47,10 @@ mod tests {
     fn digits_are_five_rows_of_equal_width() {
         let rows = big("97.3%").expect("every character has a glyph");
         assert!(rows.iter().all(|r| r.chars().count() == 5 * 3 + 4));
-        assert_eq!(rows[4].chars().filter(|c| *c == '█').count(), 3 + 1 + 1 + 3 + 2);
+        assert_eq!(
+            rows[4].chars().filter(|c| *c == '█').count(),
+            3 + 1 + 1 + 3 + 2
+        );
         assert!(big("97a").is_none());
     }
 }

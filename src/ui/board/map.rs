@@ -131,11 +131,13 @@ pub fn draw(frame: &mut Frame<'_>, screen: &Screen<'_>, tiles: &[CountyTile], ar
             screen.theme.text
         };
         if tile_height >= 3 {
-            let block = Block::default().borders(Borders::ALL).border_style(if selected {
-                screen.theme.border_focused
-            } else {
-                style
-            });
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(if selected {
+                    screen.theme.border_focused
+                } else {
+                    style
+                });
             let inner = block.inner(rect);
             frame.render_widget(block, rect);
             let mut lines = vec![
@@ -152,9 +154,8 @@ pub fn draw(frame: &mut Frame<'_>, screen: &Screen<'_>, tiles: &[CountyTile], ar
         } else {
             let text = format!("{symbol}{label}");
             let width = usize::from(rect.width);
-            let name_room = width.saturating_sub(unicode_width::UnicodeWidthStr::width(
-                text.as_str(),
-            ) + 1);
+            let name_room =
+                width.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()) + 1);
             let mut lines = vec![Line::from(vec![
                 Span::styled(pad(name, name_room), name_style),
                 Span::raw(" "),
@@ -188,7 +189,9 @@ pub fn draw(frame: &mut Frame<'_>, screen: &Screen<'_>, tiles: &[CountyTile], ar
             Rect {
                 x,
                 y: grid.y,
-                width: legend_width.saturating_sub(1).min(grid.right().saturating_sub(x)),
+                width: legend_width
+                    .saturating_sub(1)
+                    .min(grid.right().saturating_sub(x)),
                 height: 4.min(grid.height),
             },
         );

@@ -75,13 +75,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, screen: &Screen<'_>) {
         return;
     }
     let header = header_line(screen, area.width);
-    frame.render_widget(
-        Paragraph::new(header),
-        Rect {
-            height: 1,
-            ..area
-        },
-    );
+    frame.render_widget(Paragraph::new(header), Rect { height: 1, ..area });
     let mut body = Rect {
         y: area.y + 1,
         height: area.height - 1,

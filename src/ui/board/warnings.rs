@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 /// The kind's short name and the reason in words.
 fn describe(screen: &Screen<'_>, warning: &Warning) -> (String, String) {
     let zh = screen.lang == crate::i18n::Lang::Zh;
-    let town = |code: &str| crate::domain::region::name_of(code).unwrap_or_else(|| code.to_string());
+    let town =
+        |code: &str| crate::domain::region::name_of(code).unwrap_or_else(|| code.to_string());
     match &warning.reason {
         Reason::Cluster {
             township,
@@ -19,9 +20,17 @@ fn describe(screen: &Screen<'_>, warning: &Warning) -> (String, String) {
         } => (
             screen.pick("聚集", "cluster").to_string(),
             if zh {
-                format!("{} {}：{days}日内新增{cases}件", town(township), category.zh())
+                format!(
+                    "{} {}：{days}日内新增{cases}件",
+                    town(township),
+                    category.zh()
+                )
             } else {
-                format!("{}, {}: {cases} new in {days} days", town(township), category.en())
+                format!(
+                    "{}, {}: {cases} new in {days} days",
+                    town(township),
+                    category.en()
+                )
             },
         ),
         Reason::Flagged {
@@ -92,7 +101,9 @@ pub fn lines(screen: &Screen<'_>, list: &[Warning], area: Rect) -> Vec<Line<'sta
     )];
     if list.is_empty() {
         out.push(Line::styled(
-            screen.pick("当前没有预警。", "No warnings now.").to_string(),
+            screen
+                .pick("当前没有预警。", "No warnings now.")
+                .to_string(),
             screen.theme.on_time,
         ));
         return out;

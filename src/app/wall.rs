@@ -1,0 +1,391 @@
+//! Wall-board mode (`xinfang board`): rotates boards on an interval, unattended, for weeks.
+//!
+//! Read-only in every sense: the database is opened read-only and no key changes data (keys only
+//! quit or turn to the next or previous board). A worker thread owns the database; the screen
+//! thread never waits on it. When the database goes away, the last numbers stay up with "stale
+//! since HH:MM", the worker retries with backoff (1 s doubling to 60 s) and the board recovers by
+//! itself. Nothing accumulates: each load replaces the last, so memory stays flat.
+
+use super::state::{BoardView, ThemeName};
+use crate::domain::Rules;
+use crate::domain::board::BoardKind;
+use crate::i18n::{Lang, Told};
+use crate::store::board::{BoardData, BoardQuery};
+use crate::store::{OpenMode, Store};
+use chrono::NaiveDate;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Longest wait between two attempts to reach the database.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// The database as the wall board sees it: reopened whenever it fails or its file is replaced.
+pub struct Source {
+    location: String,
+    rules: Rules,
+    store: Option<Box<dyn Store>>,
+    /// Device and inode of the file the store was opened on.
+    identity: Option<(u64, u64)>,
+}
+
+impl Source {
+    pub fn new(location: &str, rules: Rules) -> Source {
+        Source {
+            location: location.to_string(),
+            rules,
+            store: None,
+            identity: None,
+        }
+    }
+
+    /// The file's identity now; an error when the file is gone.
+    fn file_identity(&self) -> Result<Option<(u64, u64)>, Told> {
+        use std::os::unix::fs::MetadataExt;
+        if self.location.contains("://") {
+            return Ok(None);
+        }
+        match std::fs::metadata(&self.location) {
+            Ok(meta) => Ok(Some((meta.dev(), meta.ino()))),
+            Err(_) => Err(crate::store::StoreError::Missing {
+                path: self.location.clone(),
+            }
+            .told()),
+        }
+    }
+
+    /// The open store, opening it (read-only) if needed. A file that was replaced since it was
+    /// opened is opened again: open connections would keep reading the old one.
+    fn store(&mut self) -> Result<&dyn Store, Told> {
+        let identity = match self.file_identity() {
+            Ok(identity) => identity,
+            Err(e) => {
+                self.store = None;
+                return Err(e);
+            }
+        };
+        if identity != self.identity {
+            self.store = None;
+        }
+        if self.store.is_none() {
+            let store = crate::store::open(&self.location, self.rules.clone(), OpenMode::ReadOnly)
+                .map_err(|e| e.told())?;
+            self.store = Some(store);
+            self.identity = identity;
+        }
+        match &self.store {
+            Some(store) => Ok(store.as_ref()),
+            None => Err(Told {
+                zh: "数据库未打开".into(),
+                en: "the database is not open".into(),
+            }),
+        }
+    }
+
+    /// One board's data; on failure the store is dropped so that the next call reopens it.
+    pub fn fetch(&mut self, kind: BoardKind, query: &BoardQuery) -> Result<BoardData, Told> {
+        let result = self.store()?.board(kind, query).map_err(|e| e.told());
+        if result.is_err() {
+            self.store = None;
+        }
+        result
+    }
+
+    /// The newest change position, to reload only when something changed.
+    pub fn head(&mut self) -> Result<i64, Told> {
+        let result = self.store()?.head().map_err(|e| e.told());
+        if result.is_err() {
+            self.store = None;
+        }
+        result
+    }
+}
+
+/// What the wall screen shows.
+pub struct Wall {
+    pub lang: Lang,
+    pub theme: ThemeName,
+    pub rules: crate::domain::board::BoardRules,
+    pub boards: Vec<BoardKind>,
+    pub current: usize,
+    /// One view per board, keeping its last numbers.
+    pub views: Vec<BoardView>,
+    /// Since when (HH:MM) the numbers are stale, and why.
+    pub stale: Option<(String, String)>,
+    /// HH:MM of the last successful load (or of the start).
+    pub last_ok: String,
+    pub today: NaiveDate,
+    pub clock: String,
+    pub rotate: Duration,
+}
+
+impl Wall {
+    pub fn new(
+        boards: Vec<BoardKind>,
+        lang: Lang,
+        theme: ThemeName,
+        rules: &Rules,
+        rotate: Duration,
+    ) -> Wall {
+        let now = crate::domain::china_now();
+        Wall {
+            lang,
+            theme,
+            rules: rules.boards.clone(),
+            views: boards.iter().map(|k| BoardView::new(*k)).collect(),
+            boards,
+            current: 0,
+            stale: None,
+            last_ok: now.format("%H:%M").to_string(),
+            today: now.date(),
+            clock: now.format("%H:%M:%S").to_string(),
+            rotate,
+        }
+    }
+
+    /// The board on screen.
+    pub fn kind(&self) -> BoardKind {
+        self.boards
+            .get(self.current)
+            .copied()
+            .unwrap_or(BoardKind::Overview)
+    }
+
+    /// Turns `by` boards forward (or back, negative).
+    pub fn turn(&mut self, by: i64) {
+        let n = self.boards.len().max(1) as i64;
+        self.current = (self.current as i64 + by).rem_euclid(n) as usize;
+    }
+
+    /// Takes a load's result: fresh numbers clear the stale mark; a failure keeps the numbers.
+    pub fn loaded(&mut self, kind: BoardKind, result: Result<BoardData, Told>, clock: &str) {
+        match result {
+            Ok(data) => {
+                if let Some(view) = self.views.iter_mut().find(|v| v.kind == kind) {
+                    view.data = Some(data);
+                    view.updated = clock.to_string();
+                }
+                self.stale = None;
+                self.last_ok = clock.get(..5).unwrap_or(clock).to_string();
+            }
+            Err(e) => self.failed(&e),
+        }
+    }
+
+    /// Marks the numbers stale (keeping the first "since").
+    pub fn failed(&mut self, error: &Told) {
+        let reason = error.get(self.lang).to_string();
+        match &mut self.stale {
+            Some((_, why)) => *why = reason,
+            None => self.stale = Some((self.last_ok.clone(), reason)),
+        }
+    }
+
+    /// The board query for today.
+    pub fn query(&self, region: &str) -> BoardQuery {
+        BoardQuery {
+            as_of: self.today,
+            region: region.to_string(),
+            campaign: None,
+        }
+    }
+}
+
+/// Requests to the worker thread.
+enum Request {
+    Load(BoardKind, BoardQuery),
+    Head,
+}
+
+/// Replies from the worker thread.
+enum Reply {
+    Loaded(BoardKind, Result<BoardData, Told>, String),
+    Head(Result<i64, Told>),
+}
+
+/// Options of `xinfang board`.
+pub struct WallOptions {
+    pub location: String,
+    pub rules: Rules,
+    pub boards: Vec<BoardKind>,
+    pub rotate: Duration,
+    pub lang: Lang,
+    pub theme: ThemeName,
+    pub region: String,
+    /// A fixed day (tests and demos); `None` follows the clock.
+    pub today: Option<NaiveDate>,
+}
+
+/// Runs the wall board on the controlling terminal until `q`, Ctrl-C, SIGTERM or SIGHUP. Errors
+/// from the database never end it.
+pub fn run(options: WallOptions) -> std::io::Result<()> {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, poll, read};
+    let guard = super::terminal::TerminalGuard::enter()?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = std::sync::Arc::clone(&stop);
+    std::thread::spawn(move || {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(async {
+            let (Ok(mut term), Ok(mut hup)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::hangup()),
+            ) else {
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+    });
+    let (requests, worker_requests) = mpsc::channel::<Request>();
+    let (worker_replies, replies) = mpsc::channel::<Reply>();
+    let mut source = Source::new(&options.location, options.rules.clone());
+    std::thread::spawn(move || {
+        for request in worker_requests {
+            let reply = match request {
+                Request::Load(kind, query) => {
+                    let result = source.fetch(kind, &query);
+                    let clock = crate::domain::china_now().format("%H:%M:%S").to_string();
+                    Reply::Loaded(kind, result, clock)
+                }
+                Request::Head => Reply::Head(source.head()),
+            };
+            if worker_replies.send(reply).is_err() {
+                return;
+            }
+        }
+    });
+    let mut wall = Wall::new(
+        options.boards.clone(),
+        options.lang,
+        options.theme,
+        &options.rules,
+        options.rotate,
+    );
+    if let Some(day) = options.today {
+        wall.today = day;
+    }
+    let mut terminal =
+        ratatui::Terminal::new(super::terminal::LeanBackend::new(std::io::stdout()))?;
+    terminal.clear()?;
+    let tick = Duration::from_millis(250);
+    let mut in_flight = false;
+    let mut head: Option<i64> = None;
+    let mut backoff = Duration::from_secs(1);
+    let mut retry_at: Option<Instant> = None;
+    let mut next_rotate = Instant::now() + options.rotate;
+    let mut next_poll = Instant::now();
+    let mut next_full = Instant::now() + Duration::from_secs(60);
+    let mut want_load = true;
+    let mut dirty = true;
+    loop {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            break;
+        }
+        if poll(tick)? {
+            match read()? {
+                Event::Key(key) if key.kind != KeyEventKind::Release => match key.code {
+                    KeyCode::Char('q') => break,
+                    KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => break,
+                    KeyCode::Right | KeyCode::Char(' ') | KeyCode::Tab => {
+                        wall.turn(1);
+                        next_rotate = Instant::now() + options.rotate;
+                        want_load = true;
+                        dirty = true;
+                    }
+                    KeyCode::Left | KeyCode::BackTab => {
+                        wall.turn(-1);
+                        next_rotate = Instant::now() + options.rotate;
+                        want_load = true;
+                        dirty = true;
+                    }
+                    _ => {}
+                },
+                Event::Resize(..) => dirty = true,
+                _ => {}
+            }
+        }
+        while let Ok(reply) = replies.try_recv() {
+            in_flight = false;
+            dirty = true;
+            let failed = match reply {
+                Reply::Loaded(kind, result, clock) => {
+                    let failed = result.is_err();
+                    wall.loaded(kind, result, &clock);
+                    failed
+                }
+                Reply::Head(Ok(now)) => {
+                    if head.is_some_and(|h| h != now) {
+                        want_load = true;
+                    }
+                    head = Some(now);
+                    if wall.stale.is_some() {
+                        want_load = true;
+                    }
+                    false
+                }
+                Reply::Head(Err(e)) => {
+                    wall.failed(&e);
+                    true
+                }
+            };
+            if failed {
+                retry_at = Some(Instant::now() + backoff);
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            } else if wall.stale.is_none() {
+                backoff = Duration::from_secs(1);
+            }
+        }
+        let now = Instant::now();
+        let now_china = crate::domain::china_now();
+        let clock = now_china.format("%H:%M:%S").to_string();
+        if clock != wall.clock {
+            wall.clock = clock;
+            if options.today.is_none() && now_china.date() != wall.today {
+                wall.today = now_china.date();
+                want_load = true;
+            }
+            dirty = true;
+        }
+        if now >= next_rotate {
+            wall.turn(1);
+            next_rotate = now + options.rotate;
+            want_load = true;
+        }
+        if now >= next_full {
+            // Numbers that move with the clock (overdue, due soon) refresh every minute.
+            next_full = now + Duration::from_secs(60);
+            want_load = true;
+        }
+        let waiting = retry_at.is_some_and(|at| now < at);
+        if !in_flight && !waiting {
+            let request = if want_load || wall.views[wall.current].data.is_none() {
+                want_load = false;
+                Some(Request::Load(wall.kind(), wall.query(&options.region)))
+            } else if now >= next_poll {
+                next_poll = now + Duration::from_secs(1);
+                Some(Request::Head)
+            } else {
+                None
+            };
+            if let Some(request) = request {
+                retry_at = None;
+                in_flight = requests.send(request).is_ok();
+            }
+        }
+        if dirty {
+            terminal.draw(|frame| crate::ui::wall::draw(frame, &wall))?;
+            dirty = false;
+        }
+    }
+    drop(terminal);
+    drop(guard);
+    Ok(())
+}

@@ -145,15 +145,17 @@ fn header_line(screen: &Screen<'_>, width: u16) -> Line<'static> {
     if room > right.width() {
         spans.push(Span::raw(" ".repeat(room - right.width())));
         spans.push(Span::styled(right, screen.theme.title));
-    } else if used > usize::from(width) {
-        // Too narrow for every tab: only the current board's name.
-        let kind = screen.view.kind;
-        return Line::styled(
-            format!(" {} ", screen.pick(kind.zh(), kind.en())),
-            screen.theme.selected,
-        );
+        return Line::from(spans);
     }
-    Line::from(spans)
+    // Too narrow for every tab and the time: the current board's name, then the time.
+    let kind = screen.view.kind;
+    let name = format!(" {} ", screen.pick(kind.zh(), kind.en()));
+    let gap = usize::from(width).saturating_sub(name.width() + right.width());
+    Line::from(vec![
+        Span::styled(name, screen.theme.selected),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(right, screen.theme.title),
+    ])
 }
 
 /// `text` padded with spaces or cut to exactly `width` display columns.

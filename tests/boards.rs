@@ -247,14 +247,14 @@ fn overview_kpis_match_the_arithmetic() {
     assert_eq!((y.online_share.num, y.online_share.den), (4, 9));
     // 1. Accepted within 15 days: 6 (4 days), 7 (2), 9 (1); 8 took 19 → 3 ÷ 4. Cases 1–5 are
     // still inside their 15 days (11-20 + 15 = 12-05) and do not count.
-    assert_eq!(
-        (y.timely_acceptance.num, y.timely_acceptance.den),
-        (3, 4)
-    );
+    assert_eq!((y.timely_acceptance.num, y.timely_acceptance.den), (3, 4));
     // 2. Handling deadlines (acceptance + 60): 7 replied 03-20 ≤ 05-02 on time; 8 replied 08-20 >
     // 04-21 late; 6 (07-04) and 9 (11-01) open and overdue → 1 ÷ (1 + 1 + 2).
     let c = y.completion;
-    assert_eq!((c.on_time, c.late, c.open_overdue, c.open_not_due), (1, 1, 2, 0));
+    assert_eq!(
+        (c.on_time, c.late, c.open_overdue, c.open_not_due),
+        (1, 1, 2, 0)
+    );
     assert_eq!(c.ratio().rate(), Some(0.25));
     // 3. Evaluated: 7; 8's 30-day window closed on 09-19 unevaluated → 1 ÷ 2. 4. Satisfied 1 ÷ 1.
     assert_eq!((y.participation.num, y.participation.den), (1, 2));
@@ -262,16 +262,18 @@ fn overview_kpis_match_the_arithmetic() {
     // 7. Handling days: 7 took 19 (03-01 → 03-20), 8 took 200 (02-01 → 08-20) → 219 ÷ 2.
     assert_eq!(y.average_handling_days(), Some(109.5));
     // 8. Backlog 6, 7, 8: 7 is cleared (closed 04-01 + 90 ≤ 11-24), 8 by today's agreement → 2 ÷ 3.
-    assert_eq!(
-        (y.backlog_clearance.num, y.backlog_clearance.den),
-        (2, 3)
-    );
+    assert_eq!((y.backlog_clearance.num, y.backlog_clearance.den), (2, 3));
     // 9. One collective visit (case 9) of 6 people; none in the year before.
     assert_eq!((y.collective_batches, y.collective_persons), (1, 6));
     assert_eq!(year.previous.cases, 0);
     // Intake by channel over 30 days (10-26 … 11-24): online on 11-20, 11-22 and 11-24.
     assert_eq!(o.first_day, day("2026-10-26"));
-    let online = &o.intake.iter().find(|(c, _)| *c == Channel::Online).unwrap().1;
+    let online = &o
+        .intake
+        .iter()
+        .find(|(c, _)| *c == Channel::Online)
+        .unwrap()
+        .1;
     assert_eq!(online.len(), 30);
     let days_with_intake: Vec<usize> = (0..30).filter(|i| online[*i] > 0).collect();
     assert_eq!(days_with_intake, [25, 27, 29]);
@@ -348,7 +350,9 @@ fn county_tiles_and_early_warnings_follow_the_rules() {
         .map(|w| {
             let kind = match &w.reason {
                 Reason::Cluster { cases, .. } => format!("cluster {cases}"),
-                Reason::Flagged { persons, threat, .. } => format!("flagged {persons} {threat}"),
+                Reason::Flagged {
+                    persons, threat, ..
+                } => format!("flagged {persons} {threat}"),
                 Reason::Surge { .. } => "surge".into(),
                 Reason::Deadlines {
                     due_soon, overdue, ..
@@ -456,12 +460,19 @@ fn wall_board_snapshots_in_both_languages_and_sizes_hold_no_personal_data() {
             wall.current = i;
             for (width, height) in [(80, 24), (200, 60)] {
                 let screen = render(&wall, width, height);
-                assert!(!has_long_number(&screen), "{kind} {width}x{height}:\n{screen}");
+                assert!(
+                    !has_long_number(&screen),
+                    "{kind} {width}x{height}:\n{screen}"
+                );
                 for secret in [ID_NUMBER, PHONE, "1234", SECRET_TITLE, "张伟", "隐私"] {
                     assert!(!screen.contains(secret), "{secret} on {kind}:\n{screen}");
                 }
                 insta::assert_snapshot!(
-                    format!("wall_{}_{}_{width}x{height}", kind.code(), lang.pick("zh", "en")),
+                    format!(
+                        "wall_{}_{}_{width}x{height}",
+                        kind.code(),
+                        lang.pick("zh", "en")
+                    ),
                     screen
                 );
             }
@@ -491,7 +502,11 @@ fn the_wall_source_survives_its_database_going_away_and_coming_back() {
     let aside = path.with_extension("aside");
     std::fs::rename(&path, &aside).expect("move away");
     let gone = source.fetch(BoardKind::Backlog, &wall.query("64"));
-    let error = gone.as_ref().err().map(|e| e.en.clone()).unwrap_or_default();
+    let error = gone
+        .as_ref()
+        .err()
+        .map(|e| e.en.clone())
+        .unwrap_or_default();
     assert!(error.contains("not found"), "{error}");
     wall.loaded(BoardKind::Backlog, gone, "10:00:05");
     // The numbers stay, marked stale since the last good load.

@@ -1548,3 +1548,120 @@ fn snapshot_of_the_detail_a_viewer_sees_has_personal_data_masked() {
     );
     insta::assert_snapshot!("detail_viewer_zh_80x24", stable(&driven));
 }
+
+#[test]
+fn boards_open_switch_and_drill_down_to_their_cases() {
+    use xinfang::domain::board::BoardKind;
+    use xinfang::store::board::BoardData;
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    // `b` opens the overview; Tab turns to the leader packages.
+    let state = session.keys(&["b"]);
+    assert!(state.board_shown);
+    let view = state.board.as_ref().expect("a board");
+    assert_eq!(view.kind, BoardKind::Overview);
+    assert!(matches!(view.data, Some(BoardData::Overview(_))));
+    let state = session.keys(&["tab", "j"]);
+    let view = state.board.as_ref().expect("a board");
+    assert_eq!(view.kind, BoardKind::Packages);
+    let Some(BoardData::Packages(rows)) = &view.data else {
+        panic!("package rows");
+    };
+    let second = rows[1].clone();
+    assert_eq!(view.selected, 1);
+    // Enter opens the selected leader's cases as a queue of their own, counted like the others.
+    let state = session.keys(&["enter"]);
+    assert!(!state.board_shown);
+    let queue = state.queue().expect("queue");
+    assert_eq!(queue.name, "board-drill");
+    assert!(
+        queue.label_en.contains(&second.leader.name),
+        "{}",
+        queue.label_en
+    );
+    assert_eq!(state.counts[state.queue_index], Some(second.cases));
+    assert_eq!(state.table.rows.len() as u64, second.cases.min(200));
+    assert!(state.table.rows.iter().all(|r| r.packaged));
+    // `:board backlog` goes straight to a board; `f` steps to the next campaign; Esc leaves.
+    let state = session.keys(&[":", "text:board backlog", "enter"]);
+    let view = state.board.as_ref().expect("a board");
+    assert_eq!(view.kind, BoardKind::Backlog);
+    let chosen = view.campaign;
+    assert!(chosen.is_some(), "the running campaign is chosen first");
+    let state = session.keys(&["f"]);
+    let view = state.board.as_ref().expect("a board");
+    assert_ne!(view.campaign, chosen);
+    let Some(BoardData::Backlog(board)) = &view.data else {
+        panic!("backlog data");
+    };
+    assert_eq!(board.campaign.as_ref().map(|c| c.id), view.campaign);
+    // Drill into the first city: its backlog cases only.
+    let state = session.keys(&["home", "enter"]);
+    let queue = state.queue().expect("queue");
+    assert_eq!(queue.name, "board-drill");
+    assert!(
+        state
+            .table
+            .rows
+            .iter()
+            .all(|r| r.backlog && r.county.starts_with("6401"))
+    );
+    let state = session.keys(&["b", "esc"]);
+    assert!(!state.board_shown);
+}
+
+#[test]
+fn every_board_draws_in_the_console_in_both_languages_and_sizes() {
+    let (_dir, store) = open_demo(3000);
+    for lang in [Lang::Zh, Lang::En] {
+        for (width, height) in [(80, 24), (200, 60)] {
+            let mut session = Session::in_lang(&store, lang, width, height);
+            for (i, name) in ["overview", "packages", "backlog", "map", "warnings"]
+                .iter()
+                .enumerate()
+            {
+                let keys: Vec<&str> = if i == 0 { vec!["b"] } else { vec!["tab"] };
+                let state = session.keys(&keys);
+                let view = state.board.as_ref().expect("board");
+                assert_eq!(view.kind.code(), *name);
+                let buffer = session.terminal.backend().buffer().clone();
+                let mut screen = String::new();
+                for y in 0..height {
+                    let mut skip = 0;
+                    for x in 0..width {
+                        if skip > 0 {
+                            skip -= 1;
+                            continue;
+                        }
+                        let symbol = buffer[(x, y)].symbol();
+                        skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                        screen.push_str(symbol);
+                    }
+                    screen.push('\n');
+                }
+                // Nothing personal: no run of 11 digits (phone, ID number) on any board.
+                let mut run = 0;
+                for c in screen.chars() {
+                    run = if c.is_ascii_digit() { run + 1 } else { 0 };
+                    assert!(run < 11, "{name} {width}x{height}:\n{screen}");
+                }
+                let heading = match (lang, *name) {
+                    (Lang::Zh, "overview") => "按期办结率",
+                    (Lang::En, "overview") => "On-time completion",
+                    (Lang::Zh, "packages") => "五包完成",
+                    (Lang::En, "packages") => "Five duties",
+                    (Lang::Zh, "backlog") => "化解率",
+                    (Lang::En, "backlog") => "Rate",
+                    (Lang::Zh, "map") => "指标",
+                    (Lang::En, "map") => "Indicator",
+                    (Lang::Zh, _) => "预警",
+                    (Lang::En, _) => "warnings",
+                };
+                assert!(
+                    screen.contains(heading),
+                    "{name} {width}x{height}:\n{screen}"
+                );
+            }
+        }
+    }
+}

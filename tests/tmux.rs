@@ -201,3 +201,60 @@ fn quit_ctrl_c_and_a_bad_keymap_in_a_real_terminal() {
     let alternate = tmux.run(&["display-message", "-p", "-t", "t", "#{alternate_on}"]);
     assert_eq!(alternate.trim(), "0");
 }
+
+#[test]
+fn the_wall_board_rotates_writes_nothing_and_survives_its_database_going_away() {
+    if !require_tmux() {
+        return;
+    }
+    let (_dir, db) = demo_db(3000, 1);
+    let before = common::fingerprint(&db);
+    let tmux = Tmux::new("wall");
+    start(&tmux, &db, "board --rotate 2s", 80, 24);
+    // Every board comes round in turn, with the clock and the time of the numbers.
+    for (at, heading) in [
+        ("1/5", "Timely acceptance"),
+        ("2/5", "Five duties"),
+        ("3/5", "Cleared per day"),
+        ("4/5", "Indicator"),
+        ("5/5", "units with deadlines"),
+    ] {
+        let screen = tmux.wait_for(&format!("· {at} ·"));
+        let screen = if screen.contains(heading) {
+            screen
+        } else {
+            tmux.wait_for(heading)
+        };
+        assert!(screen.contains("updated"), "{screen}");
+        assert!(screen.contains("2026-11-24"), "the clock shows:\n{screen}");
+    }
+    // The database file goes away: the last numbers stay, marked stale; the board keeps running.
+    let aside = db.with_extension("aside");
+    std::fs::rename(&db, &aside).expect("move the database away");
+    let screen = tmux.wait_for("stale since");
+    assert!(screen.contains("not found"), "{screen}");
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(!tmux.screen().contains("EXITED"), "never exits on an error");
+    // It comes back: the board recovers by itself.
+    std::fs::rename(&aside, &db).expect("put the database back");
+    let started = Instant::now();
+    loop {
+        let screen = tmux.screen();
+        if !screen.contains("stale since") && screen.contains("updated") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never recovered:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("EXITED=");
+    assert!(screen.contains("EXITED=0"), "{screen}");
+    assert_eq!(
+        common::fingerprint(&db),
+        before,
+        "the wall board wrote nothing"
+    );
+}

@@ -77,6 +77,7 @@ fn duties(done: usize, on: &str) -> [Option<DutyRecord>; 5] {
 ///   today, not yesterday.
 /// - 9: 原州区, received 09-01, online, accepted 09-02 by unit 1, in handling (due 11-01,
 ///   overdue), 6 petitioners (collective).
+///
 /// Campaign 7 holds cases 6, 7 and 8.
 fn fixture(path: &Path) {
     let mut cases = Vec::new();

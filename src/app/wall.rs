@@ -157,17 +157,44 @@ impl Wall {
     }
 
     /// Takes a load's result: fresh numbers clear the stale mark; a failure keeps the numbers.
-    pub fn loaded(&mut self, kind: BoardKind, result: Result<BoardData, Told>, clock: &str) {
+    /// Returns true when the board should be loaded again: the backlog board's first load found a
+    /// campaign running today, which it shows from then on.
+    pub fn loaded(
+        &mut self,
+        kind: BoardKind,
+        result: Result<BoardData, Told>,
+        clock: &str,
+    ) -> bool {
+        let today = self.today;
         match result {
             Ok(data) => {
+                if let (BoardData::Backlog(board), Some(view)) =
+                    (&data, self.views.iter_mut().find(|v| v.kind == kind))
+                    && !view.campaign_chosen
+                {
+                    view.campaign_chosen = true;
+                    view.campaign = board
+                        .campaigns
+                        .iter()
+                        .filter(|c| c.starts_on <= today && today <= c.ends_on)
+                        .max_by_key(|c| c.starts_on)
+                        .map(|c| c.id);
+                    if view.campaign.is_some() {
+                        return true;
+                    }
+                }
                 if let Some(view) = self.views.iter_mut().find(|v| v.kind == kind) {
                     view.data = Some(data);
                     view.updated = clock.to_string();
                 }
                 self.stale = None;
                 self.last_ok = clock.get(..5).unwrap_or(clock).to_string();
+                false
             }
-            Err(e) => self.failed(&e),
+            Err(e) => {
+                self.failed(&e);
+                false
+            }
         }
     }
 
@@ -182,10 +209,15 @@ impl Wall {
 
     /// The board query for today.
     pub fn query(&self, region: &str) -> BoardQuery {
+        let kind = self.kind();
         BoardQuery {
             as_of: self.today,
             region: region.to_string(),
-            campaign: None,
+            campaign: self
+                .views
+                .iter()
+                .find(|v| v.kind == kind)
+                .and_then(|v| v.campaign),
         }
     }
 }
@@ -318,7 +350,9 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
             let failed = match reply {
                 Reply::Loaded(kind, result, clock) => {
                     let failed = result.is_err();
-                    wall.loaded(kind, result, &clock);
+                    if wall.loaded(kind, result, &clock) {
+                        want_load = true;
+                    }
                     failed
                 }
                 Reply::Head(Ok(now)) => {

@@ -46,7 +46,7 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
         screen.theme.header,
     )];
     let overall = screen.rate(total.rate());
-    let gauge_width = width.saturating_sub(48).clamp(10, 60);
+    let gauge_width = width.saturating_sub(60).clamp(10, 60);
     out.push(Line::from(vec![
         Span::raw(format!(
             "{} {}  {} {}  ",

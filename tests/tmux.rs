@@ -258,3 +258,31 @@ fn the_wall_board_rotates_writes_nothing_and_survives_its_database_going_away() 
         "the wall board wrote nothing"
     );
 }
+
+#[test]
+fn the_wall_board_leaves_when_its_terminal_goes_away() {
+    if !require_tmux() {
+        return;
+    }
+    let (_dir, db) = demo_db(500, 2);
+    let tmux = Tmux::new("wallgone");
+    start(&tmux, &db, "board --rotate 2s", 80, 24);
+    tmux.wait_for("updated");
+    let running = || {
+        Command::new("pgrep")
+            .args(["-f", &format!("xinfang --db {} ", db.display())])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    assert!(running());
+    // The terminal disappears (the tmux server dies, as a closed SSH session's pty does).
+    tmux.run(&["kill-server"]);
+    let started = Instant::now();
+    while running() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the wall board outlived its terminal"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

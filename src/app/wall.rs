@@ -250,8 +250,18 @@ pub struct WallOptions {
 /// Runs the wall board on the controlling terminal until `q`, Ctrl-C, SIGTERM or SIGHUP. Errors
 /// from the database never end it.
 pub fn run(options: WallOptions) -> std::io::Result<()> {
-    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, poll, read};
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
     let guard = super::terminal::TerminalGuard::enter()?;
+    // Terminal input on its own thread: the screen loop must keep its clock, its retries and its
+    // signal checks even if reading the terminal blocks (or spins on a hung-up terminal).
+    let (keys_tx, keys) = mpsc::channel::<Event>();
+    std::thread::spawn(move || {
+        while let Ok(event) = read() {
+            if keys_tx.send(event).is_err() {
+                return;
+            }
+        }
+    });
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = std::sync::Arc::clone(&stop);
     std::thread::spawn(move || {
@@ -321,8 +331,14 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
             break;
         }
-        if poll(tick)? {
-            match read()? {
+        let event = match keys.recv_timeout(tick) {
+            Ok(event) => Some(event),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            // The terminal is gone.
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        if let Some(event) = event {
+            match event {
                 Event::Key(key) if key.kind != KeyEventKind::Release => match key.code {
                     KeyCode::Char('q') => break,
                     KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => break,

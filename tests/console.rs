@@ -131,23 +131,7 @@ fn drive_with(setup: Setup, width: u16, height: u16, keys: &[&str]) -> Driven {
     fresh
         .draw(|frame| xinfang::ui::draw(frame, &state))
         .expect("draw");
-    let buffer = fresh.backend().buffer().clone();
-    let mut screen = String::new();
-    for y in 0..buffer.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buffer.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            line.push_str(symbol);
-        }
-        screen.push_str(line.trim_end());
-        screen.push('\n');
-    }
+    let screen = common::buffer_text(fresh.backend().buffer());
     Driven {
         state,
         screen,
@@ -1624,21 +1608,7 @@ fn every_board_draws_in_the_console_in_both_languages_and_sizes() {
                 let state = session.keys(&keys);
                 let view = state.board.as_ref().expect("board");
                 assert_eq!(view.kind.code(), *name);
-                let buffer = session.terminal.backend().buffer().clone();
-                let mut screen = String::new();
-                for y in 0..height {
-                    let mut skip = 0;
-                    for x in 0..width {
-                        if skip > 0 {
-                            skip -= 1;
-                            continue;
-                        }
-                        let symbol = buffer[(x, y)].symbol();
-                        skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-                        screen.push_str(symbol);
-                    }
-                    screen.push('\n');
-                }
+                let screen = common::buffer_text(session.terminal.backend().buffer());
                 // Nothing personal: no run of 11 digits (phone, ID number) on any board.
                 let mut run = 0;
                 for c in screen.chars() {

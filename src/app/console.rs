@@ -137,17 +137,7 @@ pub fn open(setup: Setup) -> std::io::Result<()> {
     let result = runtime.block_on(async move {
         let signals = tx.clone();
         tokio::spawn(async move {
-            use tokio::signal::unix::{SignalKind, signal};
-            let (Ok(mut term), Ok(mut hup)) = (
-                signal(SignalKind::terminate()),
-                signal(SignalKind::hangup()),
-            ) else {
-                return;
-            };
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = hup.recv() => {}
-            }
+            super::terminal::shutdown_signal().await;
             let _ = signals.send(Msg::Shutdown);
         });
         let mut terminal = ratatui::Terminal::new(LeanBackend::new(std::io::stdout()))?;

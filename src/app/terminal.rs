@@ -216,6 +216,21 @@ pub fn osc52(text: &str) -> String {
     )
 }
 
+/// Resolves on SIGTERM or SIGHUP (an SSH drop); never, if the handlers cannot be installed.
+pub async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = hup.recv() => {}
+    }
+}
+
 /// Puts the terminal into raw mode and the alternate screen; restores it when dropped.
 pub struct TerminalGuard;
 

@@ -265,26 +265,14 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = std::sync::Arc::clone(&stop);
     std::thread::spawn(move || {
-        use tokio::signal::unix::{SignalKind, signal};
         let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
         else {
             return;
         };
-        runtime.block_on(async {
-            let (Ok(mut term), Ok(mut hup)) = (
-                signal(SignalKind::terminate()),
-                signal(SignalKind::hangup()),
-            ) else {
-                return;
-            };
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = hup.recv() => {}
-            }
-            flag.store(true, std::sync::atomic::Ordering::Relaxed);
-        });
+        runtime.block_on(super::terminal::shutdown_signal());
+        flag.store(true, std::sync::atomic::Ordering::Relaxed);
     });
     let (requests, worker_requests) = mpsc::channel::<Request>();
     let (worker_replies, replies) = mpsc::channel::<Reply>();

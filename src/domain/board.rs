@@ -17,17 +17,22 @@ code_enum! {
     }
 }
 
+/// The value `by` places after `current` in `all`, wrapping around (`all` must not be empty).
+fn cycle<T: Copy + PartialEq>(all: &[T], current: T, by: isize) -> T {
+    let n = all.len() as isize;
+    let at = all.iter().position(|v| *v == current).unwrap_or(0) as isize;
+    all[(at + by).rem_euclid(n) as usize]
+}
+
 impl BoardKind {
     /// The board after this one, wrapping around.
     pub fn next(self) -> BoardKind {
-        let at = BoardKind::ALL.iter().position(|b| *b == self).unwrap_or(0);
-        BoardKind::ALL[(at + 1) % BoardKind::ALL.len()]
+        cycle(BoardKind::ALL, self, 1)
     }
 
     /// The board before this one, wrapping around.
     pub fn previous(self) -> BoardKind {
-        let at = BoardKind::ALL.iter().position(|b| *b == self).unwrap_or(0);
-        BoardKind::ALL[(at + BoardKind::ALL.len() - 1) % BoardKind::ALL.len()]
+        cycle(BoardKind::ALL, self, -1)
     }
 }
 
@@ -129,8 +134,7 @@ code_enum! {
 impl Indicator {
     /// The next indicator, wrapping around.
     pub fn next(self) -> Indicator {
-        let at = Indicator::ALL.iter().position(|i| *i == self).unwrap_or(0);
-        Indicator::ALL[(at + 1) % Indicator::ALL.len()]
+        cycle(Indicator::ALL, self, 1)
     }
 }
 

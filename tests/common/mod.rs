@@ -84,3 +84,25 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// The text of a rendered buffer, one line per row with trailing blanks cut; a double-width
+/// character is taken once (its second cell is skipped).
+pub fn buffer_text(buffer: &ratatui::buffer::Buffer) -> String {
+    let mut screen = String::new();
+    for y in 0..buffer.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buffer.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            line.push_str(symbol);
+        }
+        screen.push_str(line.trim_end());
+        screen.push('\n');
+    }
+    screen
+}

@@ -19,20 +19,12 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 pub fn condition(filter: &Filter, sql: &mut String, params: &mut Vec<Value>) {
     match filter {
         Filter::All => sql.push('1'),
-        Filter::StateIn(states) => {
-            sql.push_str("state IN (");
-            for (i, state) in states.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('?');
-                params.push(Value::Text(state.code().to_string()));
-            }
-            if states.is_empty() {
-                sql.push_str("NULL");
-            }
-            sql.push(')');
-        }
+        Filter::StateIn(states) => in_list(
+            "state",
+            states.iter().map(|s| Value::Text(s.code().to_string())),
+            sql,
+            params,
+        ),
         Filter::HasCategory(true) => sql.push_str("category IS NOT NULL"),
         Filter::HasCategory(false) => sql.push_str("category IS NULL"),
         Filter::DueBefore(day) => {
@@ -59,20 +51,7 @@ pub fn condition(filter: &Filter, sql: &mut String, params: &mut Vec<Value>) {
             sql.push_str("category = ?");
             params.push(Value::Text(category.code().to_string()));
         }
-        Filter::Ids(ids) => {
-            sql.push_str("id IN (");
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('?');
-                params.push(Value::Integer(*id));
-            }
-            if ids.is_empty() {
-                sql.push_str("NULL");
-            }
-            sql.push(')');
-        }
+        Filter::Ids(ids) => in_list("id", ids.iter().map(|id| Value::Integer(*id)), sql, params),
         Filter::ReceivedBetween(from, to) => {
             sql.push_str("received_on >= ? AND received_on <= ?");
             params.push(Value::Text(rows::date(*from)));
@@ -108,6 +87,29 @@ pub fn condition(filter: &Filter, sql: &mut String, params: &mut Vec<Value>) {
             }
         }
     }
+}
+
+/// `column IN (?, ?, …)` with one parameter per value (`IN (NULL)`, matching nothing, for none).
+fn in_list(
+    column: &str,
+    values: impl Iterator<Item = Value>,
+    sql: &mut String,
+    params: &mut Vec<Value>,
+) {
+    sql.push_str(column);
+    sql.push_str(" IN (");
+    let before = params.len();
+    for value in values {
+        if params.len() > before {
+            sql.push_str(", ");
+        }
+        sql.push('?');
+        params.push(value);
+    }
+    if params.len() == before {
+        sql.push_str("NULL");
+    }
+    sql.push(')');
 }
 
 /// Appends the region-scope condition (an admin-code prefix as a range, so indexes still apply).

@@ -119,4 +119,29 @@ mod tests {
         .expect_err("wrong type must be refused");
         assert!(err.to_string().starts_with("c.toml:3: "), "{err}");
     }
+
+    #[test]
+    fn board_settings_are_read_and_a_typo_is_named() {
+        let config = parse(
+            "[rules.boards]\ngreen_percent = 98\ncluster_cases = 3\n",
+            Path::new("c.toml"),
+        )
+        .expect("valid config");
+        assert_eq!(config.rules.boards.green_percent, 98);
+        assert_eq!(config.rules.boards.cluster_cases, 3);
+        assert_eq!(
+            config.rules.boards.amber_percent, 85,
+            "unset keys keep defaults"
+        );
+        let err = parse(
+            "[rules.boards]\ngreen_percent = 98\nsurge_pct = 40\n",
+            Path::new("c.toml"),
+        )
+        .expect_err("typo must be refused");
+        assert!(
+            err.to_string()
+                .starts_with("c.toml:3: unknown field `surge_pct`"),
+            "{err}"
+        );
+    }
 }

@@ -1544,8 +1544,16 @@ fn boards_open_switch_and_drill_down_to_their_cases() {
     assert!(state.board_shown);
     let view = state.board.as_ref().expect("a board");
     assert_eq!(view.kind, BoardKind::Overview);
-    assert!(matches!(view.data, Some(BoardData::Overview(_))));
-    let state = session.keys(&["tab", "j"]);
+    let Some(BoardData::Overview(overview)) = &view.data else {
+        panic!("overview data");
+    };
+    let month = overview.periods[2].clone();
+    // On the overview, `j` picks a period and Enter opens the cases received in it.
+    let state = session.keys(&["j", "j", "enter"]);
+    let queue = state.queue().expect("queue");
+    assert_eq!(queue.label_en, "⤷ received this month");
+    assert_eq!(state.counts[state.queue_index], Some(month.current.cases));
+    let state = session.keys(&["b", "tab", "j"]);
     let view = state.board.as_ref().expect("a board");
     assert_eq!(view.kind, BoardKind::Packages);
     let Some(BoardData::Packages(rows)) = &view.data else {

@@ -112,7 +112,8 @@ pub fn lines(view: &BoardView) -> usize {
         Some(BoardData::Backlog(board)) => backlog_lines(&board.counties).len(),
         Some(BoardData::Map(tiles)) => tiles.len(),
         Some(BoardData::Warnings(list)) => list.len(),
-        Some(BoardData::Overview(_)) | None => 0,
+        Some(BoardData::Overview(o)) => o.periods.len(),
+        None => 0,
     }
 }
 
@@ -285,7 +286,14 @@ fn drill(state: &mut State) -> Vec<Effect> {
                     w.filter.clone(),
                 )
             }),
-            Some(BoardData::Overview(_)) | None => None,
+            Some(BoardData::Overview(o)) => o.periods.get(view.selected).map(|p| {
+                (
+                    format!("{}收件", p.span.zh()),
+                    format!("received {}", p.span.en().to_lowercase()),
+                    Filter::ReceivedBetween(p.period.from, p.period.to),
+                )
+            }),
+            None => None,
         };
     let Some((zh, en, filter)) = target else {
         return Vec::new();

@@ -138,9 +138,14 @@ pub fn lines(screen: &Screen<'_>, overview: &Overview, area: Rect) -> Vec<Line<'
         out.extend(headline(screen, overview));
     }
     let mut header = vec![Span::styled(pad("", label_width), screen.theme.header)];
-    for period in &overview.periods {
+    for (i, period) in overview.periods.iter().enumerate() {
         let name = screen.pick(period.span.zh(), period.span.en());
-        header.push(Span::styled(right(name, cell_width), screen.theme.header));
+        let style = if !screen.wall && i == screen.view.selected {
+            screen.theme.selected
+        } else {
+            screen.theme.header
+        };
+        header.push(Span::styled(right(name, cell_width), style));
     }
     out.push(Line::from(header));
     for row in &ROWS {

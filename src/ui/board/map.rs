@@ -97,7 +97,7 @@ pub fn draw(frame: &mut Frame<'_>, screen: &Screen<'_>, tiles: &[CountyTile], ar
         ..area
     };
     // A legend to the right when there is room.
-    let legend_width = if grid.width >= 110 { 28 } else { 0 };
+    let legend_width = if grid.width >= 110 { 36 } else { 0 };
     let tile_width = (grid.width.saturating_sub(legend_width) / COLUMNS).min(40);
     let tile_height = (grid.height / ROWS).min(6);
     if tile_width < 8 || tile_height == 0 {

@@ -1,4 +1,5 @@
-//! `xinfang db`: check a database's integrity and schema, or create and upgrade one.
+//! `xinfang db`: check a database's integrity and schema, create and upgrade one, or copy one
+//! between SQLite and PostgreSQL.
 
 use super::Context;
 use anyhow::Result;
@@ -16,6 +17,16 @@ pub enum DbAction {
     /// Recompute every case's deadlines and the KPI summary under the current settings (after a
     /// change of `roll_over` or the holiday calendar)
     Recompute,
+    /// Copy everything between a SQLite file and a PostgreSQL database (either direction), all or
+    /// nothing, then verify row counts and the audit chain on the target
+    Copy {
+        /// Source: a database file or postgres://user@host:port/db
+        #[arg(long, value_name = "PATH_OR_URL")]
+        from: String,
+        /// Target: a new file, or an empty PostgreSQL database
+        #[arg(long, value_name = "PATH_OR_URL")]
+        to: String,
+    },
 }
 
 pub fn run(context: &Context, action: &DbAction) -> Result<ExitCode> {
@@ -44,6 +55,21 @@ pub fn run(context: &Context, action: &DbAction) -> Result<ExitCode> {
                 );
                 Ok(ExitCode::FAILURE)
             }
+        }
+        DbAction::Copy { from, to } => {
+            let started = std::time::Instant::now();
+            let report = xinfang::store::copy::copy(from, to, &context.config.rules)?;
+            for (table, rows) in &report.rows {
+                println!("{table:<16} {rows:>10}");
+            }
+            println!(
+                "copied {} to {} in {:.1} s; row counts equal, audit chain verified ({} events)",
+                report.from,
+                report.to,
+                started.elapsed().as_secs_f64(),
+                report.events_verified
+            );
+            Ok(ExitCode::SUCCESS)
         }
         DbAction::Recompute => {
             let store = context.open(OpenMode::ReadWrite)?;

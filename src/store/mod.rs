@@ -6,7 +6,9 @@
 
 pub mod audit;
 pub mod board;
+pub mod copy;
 mod error;
+pub mod postgres;
 pub mod queue;
 pub mod sqlite;
 

@@ -347,13 +347,13 @@ pub fn load<T>(
 }
 
 /// `path` with `suffix` appended to its file name.
-fn side_path(path: &Path, suffix: &str) -> PathBuf {
+pub fn side_path(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(suffix);
     path.with_file_name(name)
 }
 
-fn remove_if_present(path: &Path) -> std::io::Result<()> {
+pub fn remove_if_present(path: &Path) -> std::io::Result<()> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),

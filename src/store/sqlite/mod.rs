@@ -14,7 +14,9 @@ mod rows;
 pub mod schema;
 mod write;
 
-pub use bulk::{BulkLoader, EncodedCase, References, encode_case, load};
+pub use bulk::{
+    BulkLoader, EncodedCase, References, encode_case, load, remove_if_present, side_path,
+};
 pub use rows::timestamp as timestamp_text;
 
 use crate::domain::kpi::{Kpis, Period};

@@ -1,0 +1,164 @@
+//! PostgreSQL: connecting (the password never leaves this module: errors and the status bar show
+//! `postgres://user@host:port/db`), and the schema with its numbered, append-only migrations.
+//!
+//! The schema is SQLite's, column for column, with PostgreSQL's types: the same migrations are
+//! translated (`INTEGER` → `BIGINT`, `REAL` → `DOUBLE PRECISION`, `BLOB` → `BYTEA`, foreign keys
+//! deferrable), so the two dialects can never drift apart and `db copy` moves rows unchanged.
+//! Dates stay ISO-8601 text, which orders the same in both.
+//!
+//! Built so far: connecting without TLS, the schema, and what `db copy` needs. The `Store`
+//! implementation for PostgreSQL (queues, triage, boards, live updates) is not built yet.
+
+use crate::store::StoreError;
+use crate::store::sqlite::schema::MIGRATIONS;
+use std::str::FromStr;
+
+/// True for a `postgres://` or `postgresql://` location.
+pub fn is_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+/// `postgres://user@host:port/db`: the location without its password, for messages.
+pub fn redacted(config: &postgres::Config) -> String {
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            postgres::config::Host::Tcp(name) => name.clone(),
+            postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".into());
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!(
+        "postgres://{}@{host}:{port}/{}",
+        config.get_user().unwrap_or(""),
+        config.get_dbname().unwrap_or("")
+    )
+}
+
+/// A connection and its location for messages.
+pub struct Connection {
+    pub client: postgres::Client,
+    pub location: String,
+}
+
+/// Parses `url` and connects. TLS (`sslmode=require`) is not built yet and is refused rather than
+/// silently ignored.
+pub fn connect(url: &str) -> Result<Connection, StoreError> {
+    let config = postgres::Config::from_str(url).map_err(|e| {
+        StoreError::Invalid(format!(
+            "not a PostgreSQL URL ({}): {e}",
+            // The parse failed, so the password's position is unknown: show only the scheme.
+            url.split("://").next().unwrap_or("postgres")
+        ))
+    })?;
+    let location = redacted(&config);
+    if config.get_ssl_mode() == postgres::config::SslMode::Require {
+        return Err(StoreError::Backend {
+            path: location,
+            detail: "TLS (sslmode=require) is not supported by this build".into(),
+        });
+    }
+    let client = config
+        .connect(postgres::NoTls)
+        .map_err(|e| error(&location, &e))?;
+    Ok(Connection { client, location })
+}
+
+/// A PostgreSQL error for the person at the keyboard (never with the password).
+pub fn error(location: &str, e: &postgres::Error) -> StoreError {
+    let detail = match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => e.to_string(),
+    };
+    StoreError::Backend {
+        path: location.to_string(),
+        detail,
+    }
+}
+
+/// The migrations for PostgreSQL: SQLite's, translated. Migration `n` (1-based) brings the schema
+/// to version `n`, as in SQLite.
+pub fn migrations() -> Vec<String> {
+    MIGRATIONS.iter().map(|sql| translate(sql)).collect()
+}
+
+/// The schema version this build writes.
+pub fn current_version() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+/// SQLite DDL in PostgreSQL's types.
+fn translate(sql: &str) -> String {
+    let mut out = sql
+        .replace("INTEGER PRIMARY KEY", "BIGINT PRIMARY KEY")
+        .replace("INTEGER", "BIGINT")
+        .replace("REAL", "DOUBLE PRECISION")
+        .replace("BLOB", "BYTEA")
+        .replace(") WITHOUT ROWID", ")");
+    // Foreign keys are checked at commit, so that rows can be copied in any order.
+    let mut at = 0;
+    while let Some(found) = out[at..].find("REFERENCES ") {
+        let start = at + found;
+        let Some(close) = out[start..].find(')') else {
+            break;
+        };
+        let end = start + close + 1;
+        out.insert_str(end, " DEFERRABLE INITIALLY IMMEDIATE");
+        at = end;
+    }
+    out
+}
+
+/// The schema version of the database, `None` when it holds no xinfang schema.
+pub fn version(client: &mut impl postgres::GenericClient) -> Result<Option<u32>, postgres::Error> {
+    let exists: Option<String> = client
+        .query_one("SELECT to_regclass('xinfang_schema')::text", &[])?
+        .get(0);
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let version: i32 = client
+        .query_one("SELECT max(version) FROM xinfang_schema", &[])?
+        .get::<_, Option<i32>>(0)
+        .unwrap_or(0);
+    Ok(Some(version.max(0) as u32))
+}
+
+/// Applies every migration after `from`, inside the caller's transaction.
+pub fn migrate(tx: &mut postgres::Transaction<'_>, from: u32) -> Result<(), postgres::Error> {
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS xinfang_schema (version INTEGER NOT NULL)")?;
+    for (index, sql) in migrations().iter().enumerate().skip(from as usize) {
+        tx.batch_execute(sql)?;
+        tx.execute(
+            "INSERT INTO xinfang_schema (version) VALUES ($1)",
+            &[&(index as i32 + 1)],
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ddl_is_translated_and_urls_lose_their_password() {
+        let sql = translate(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, x REAL, h BLOB, c INTEGER REFERENCES cases(id)) WITHOUT ROWID;",
+        );
+        assert_eq!(
+            sql,
+            "CREATE TABLE t (id BIGINT PRIMARY KEY, x DOUBLE PRECISION, h BYTEA, c BIGINT REFERENCES cases(id) DEFERRABLE INITIALLY IMMEDIATE);"
+        );
+        let config =
+            postgres::Config::from_str("postgres://ops:s3cret@db.example:6543/xf").expect("url");
+        assert_eq!(redacted(&config), "postgres://ops@db.example:6543/xf");
+        assert!(is_url("postgresql://x@y/z") && !is_url("/tmp/x.db"));
+        let err = connect("postgres://ops:s3cret@db.example:6543/xf?sslmode=require")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("TLS") && !err.contains("s3cret"), "{err}");
+    }
+}

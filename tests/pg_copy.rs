@@ -1,0 +1,240 @@
+//! `db copy` between SQLite and a real PostgreSQL server (`XINFANG_TEST_PG`, default
+//! `postgres://postgres@127.0.0.1:5432/test`): a round trip that changes nothing, all-or-nothing
+//! failures in both directions, and no password in any message. Without a server these tests say
+//! they were skipped — except under `CI=true`, where a missing server is a failure. Each test works
+//! in a schema of its own, dropped at the end.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod common;
+
+use common::{demo_db, fingerprint, today};
+use xinfang::domain::Rules;
+use xinfang::store::copy::copy;
+use xinfang::store::{Builtin, OpenMode, Scope, Store};
+
+fn server() -> Option<String> {
+    let url = std::env::var("XINFANG_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    match postgres::Client::connect(&url, postgres::NoTls) {
+        Ok(_) => Some(url),
+        Err(e) => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("PostgreSQL is required when CI=true ({url}): {e}");
+            }
+            eprintln!("skipped: no PostgreSQL at {url} ({e})");
+            None
+        }
+    }
+}
+
+/// A schema of its own on the test server, dropped when the test ends.
+struct Schema {
+    base: String,
+    name: String,
+}
+
+impl Schema {
+    fn new(base: &str, test: &str) -> Schema {
+        let name = format!("xf_{test}_{}", std::process::id());
+        let mut client = postgres::Client::connect(base, postgres::NoTls).expect("connect");
+        client
+            .batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name};"
+            ))
+            .expect("schema");
+        Schema {
+            base: base.to_string(),
+            name,
+        }
+    }
+
+    /// The server's URL with this schema first on the search path.
+    fn url(&self) -> String {
+        let joiner = if self.base.contains('?') { '&' } else { '?' };
+        format!("{}{joiner}options=-csearch_path%3D{}", self.base, self.name)
+    }
+
+    fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url(), postgres::NoTls).expect("connect")
+    }
+
+    fn tables(&self) -> Vec<String> {
+        self.client()
+            .query(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1",
+                &[&self.name],
+            )
+            .expect("tables")
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.base, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+        }
+    }
+}
+
+fn every_row(store: &dyn Store) -> String {
+    let (filter, sort) = Builtin::All.query(today(), 3, "x");
+    let scope = Scope {
+        region: "64".into(),
+        user: "x".into(),
+        today: today(),
+    };
+    let page = store
+        .page(&filter, sort, &scope, None, 100_000)
+        .expect("page");
+    let mut out = String::new();
+    for row in &page.rows {
+        let detail = store.case(row.id).expect("case").expect("exists");
+        out.push_str(&format!(
+            "{row:?}\n{:?}\n{:?}\n",
+            detail.case, detail.events
+        ));
+    }
+    out
+}
+
+#[test]
+fn a_round_trip_through_postgresql_changes_nothing() {
+    let Some(base) = server() else { return };
+    let schema = Schema::new(&base, "round");
+    let (dir, path) = demo_db(1500, 5);
+    let report = copy(path.to_str().unwrap(), &schema.url(), &Rules::default()).expect("to pg");
+    assert_eq!(
+        report.rows.iter().find(|(t, _)| t == "cases").map(|r| r.1),
+        Some(1500)
+    );
+    assert!(report.events_verified > 1500);
+    assert!(!report.to.contains("options"), "{}", report.to);
+    let back = dir.path().join("back.db");
+    let again = copy(&schema.url(), back.to_str().unwrap(), &Rules::default()).expect("back");
+    assert_eq!(
+        again.rows, report.rows,
+        "every table has the same rows both ways"
+    );
+    let open = |p: &std::path::Path| {
+        xinfang::store::open(p.to_str().unwrap(), Rules::default(), OpenMode::ReadOnly)
+            .expect("open")
+    };
+    let (original, copied) = (open(&path), open(&back));
+    assert_eq!(every_row(original.as_ref()), every_row(copied.as_ref()));
+    assert!(copied.check().expect("check").problems.is_empty());
+    assert_eq!(
+        copied.audit().expect("audit").events,
+        original.audit().expect("audit").events
+    );
+    // A target that already holds a xinfang database is refused and left as it was.
+    let before = schema
+        .client()
+        .query_one("SELECT count(*) FROM events", &[])
+        .unwrap()
+        .get::<_, i64>(0);
+    let err = copy(path.to_str().unwrap(), &schema.url(), &Rules::default())
+        .expect_err("occupied target");
+    assert!(err.to_string().contains("already holds"), "{err}");
+    let after = schema
+        .client()
+        .query_one("SELECT count(*) FROM events", &[])
+        .unwrap()
+        .get::<_, i64>(0);
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_copy_that_fails_halfway_leaves_the_target_as_it_was() {
+    let Some(base) = server() else { return };
+    // A value PostgreSQL refuses (a NUL character in a summary) in the 40th case: the schema is
+    // created and the first tables are filled before the copy fails — and all of it is undone.
+    let (_nul_dir, nul_path) = demo_db(100, 8);
+    rusqlite::Connection::open(&nul_path)
+        .unwrap()
+        .execute(
+            "UPDATE cases SET summary = 'a' || char(0) || 'b' WHERE id = 40",
+            [],
+        )
+        .unwrap();
+    let empty = Schema::new(&base, "nul");
+    let err = copy(nul_path.to_str().unwrap(), &empty.url(), &Rules::default())
+        .expect_err("PostgreSQL refuses a NUL in text");
+    assert!(err.to_string().contains("postgres://"), "{err}");
+    assert!(empty.tables().is_empty(), "{:?}", empty.tables());
+    let schema = Schema::new(&base, "half");
+    // Someone else's table with a name the schema needs (created last by the migration): the
+    // tables created before it are undone with the rest.
+    schema
+        .client()
+        .batch_execute("CREATE TABLE kpi_day (note text); INSERT INTO kpi_day VALUES ('theirs');")
+        .expect("their table");
+    let (dir, path) = demo_db(300, 6);
+    let err = copy(path.to_str().unwrap(), &schema.url(), &Rules::default())
+        .expect_err("the schema cannot be created");
+    assert!(err.to_string().contains("kpi_day"), "{err}");
+    assert_eq!(schema.tables(), ["kpi_day"], "nothing of the copy is left");
+    let theirs: String = schema
+        .client()
+        .query_one("SELECT note FROM kpi_day", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(theirs, "theirs");
+    // Into SQLite: an existing file is never overwritten, and a source with no xinfang schema
+    // leaves no file behind.
+    let before = fingerprint(&path);
+    let err =
+        copy(&schema.url(), path.to_str().unwrap(), &Rules::default()).expect_err("existing file");
+    assert!(err.to_string().contains("exists"), "{err}");
+    assert_eq!(fingerprint(&path), before);
+    let target = dir.path().join("new.db");
+    let err = copy(&schema.url(), target.to_str().unwrap(), &Rules::default())
+        .expect_err("not a xinfang database");
+    assert!(err.to_string().contains("not a xinfang"), "{err}");
+    assert!(!target.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| !e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("partial"))
+            .count(),
+        "no side file left"
+    );
+}
+
+#[test]
+fn a_password_never_appears_in_a_message() {
+    // No server needed: nothing listens on port 1.
+    let err = copy(
+        "/nonexistent.db",
+        "postgres://ops:s3cret-pw@127.0.0.1:1/test",
+        &Rules::default(),
+    )
+    .expect_err("no such file");
+    assert!(!err.to_string().contains("s3cret"), "{err}");
+    let (_dir, path) = demo_db(50, 7);
+    let err = copy(
+        path.to_str().unwrap(),
+        "postgres://ops:s3cret-pw@127.0.0.1:1/test",
+        &Rules::default(),
+    )
+    .expect_err("nothing listens");
+    let text = err.to_string();
+    assert!(text.contains("postgres://ops@127.0.0.1:1/test"), "{text}");
+    assert!(!text.contains("s3cret"), "{text}");
+    let err = copy(
+        path.to_str().unwrap(),
+        path.to_str().unwrap(),
+        &Rules::default(),
+    )
+    .expect_err("same kind");
+    assert!(err.to_string().contains("one of --from and --to"), "{err}");
+}

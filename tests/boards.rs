@@ -520,3 +520,32 @@ fn the_wall_source_survives_its_database_going_away_and_coming_back() {
     assert!(wall.stale.is_none());
     assert!(!render(&wall, 80, 24).contains("stale"));
 }
+
+#[test]
+fn a_wall_board_lists_only_the_boards_it_rotates_through() {
+    let (_dir, _path, store) = fixture_store();
+    let mut wall = Wall::new(
+        vec![BoardKind::Map, BoardKind::Warnings],
+        Lang::En,
+        ThemeName::Mono,
+        &Rules::default(),
+        std::time::Duration::from_secs(30),
+    );
+    wall.today = today();
+    let data = store
+        .board(BoardKind::Map, &wall.query("64"))
+        .expect("board");
+    wall.loaded(BoardKind::Map, Ok(data), "09:00:00");
+    let screen = render(&wall, 120, 30);
+    let tabs = screen.lines().next().unwrap_or_default();
+    assert!(
+        tabs.contains("County map") && tabs.contains("Early warnings"),
+        "{tabs}"
+    );
+    assert!(!tabs.contains("Overview"), "{tabs}");
+    assert!(screen.contains("· 1/2 ·"), "{screen}");
+    wall.turn(1);
+    assert_eq!(wall.kind(), BoardKind::Warnings);
+    wall.turn(1);
+    assert_eq!(wall.kind(), BoardKind::Map, "rotation wraps around");
+}

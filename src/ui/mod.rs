@@ -69,6 +69,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State) {
             wall: false,
             clock: None,
             stale: None,
+            tabs: crate::domain::board::BoardKind::ALL,
         };
         board::draw(frame, body, &screen);
         draw_status(frame, state, status_area);

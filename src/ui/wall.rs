@@ -28,6 +28,7 @@ pub fn draw(frame: &mut Frame<'_>, wall: &Wall) {
         wall: true,
         clock: Some(wall.clock.clone()),
         stale: wall.stale.clone(),
+        tabs: &wall.boards,
     };
     super::board::draw(frame, body, &screen);
     if footer_height > 0 {

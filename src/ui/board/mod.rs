@@ -38,6 +38,8 @@ pub struct Screen<'a> {
     pub clock: Option<String>,
     /// "stale since HH:MM" when the numbers could not be refreshed, with the reason.
     pub stale: Option<(String, String)>,
+    /// The boards on the tab line (a wall board shows only those it rotates through).
+    pub tabs: &'a [BoardKind],
 }
 
 impl Screen<'_> {
@@ -119,7 +121,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, screen: &Screen<'_>) {
 fn header_line(screen: &Screen<'_>, width: u16) -> Line<'static> {
     let mut spans = Vec::new();
     let mut used = 0;
-    for kind in BoardKind::ALL {
+    for kind in screen.tabs {
         let label = format!(" {} ", screen.pick(kind.zh(), kind.en()));
         used += label.width() + 1;
         let style = if *kind == screen.view.kind {

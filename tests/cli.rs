@@ -628,3 +628,17 @@ fn db_recompute_moves_deadlines_off_non_working_days_after_roll_over_is_switched
         stdout(&check)
     );
 }
+
+#[test]
+fn a_postgres_url_is_refused_clearly_without_its_password() {
+    let output = xinfang(&[
+        "--db",
+        "postgres://ops:s3cret@127.0.0.1:5432/test",
+        "cases",
+        "--queue",
+        "all",
+    ]);
+    assert_one_line_error(&output, "db copy");
+    assert!(!stderr(&output).contains("s3cret"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("postgres://ops@127.0.0.1:5432/test"));
+}

@@ -171,5 +171,8 @@ pub enum BoardData {
     Warnings(Vec<Warning>),
 }
 
+/// Open flagged cases listed at most (the newest); the board says "500+" when there are more.
+pub const FLAGGED_SHOWN: usize = 500;
+
 /// Case numbers a warning lists before "…".
 pub const WARNING_CASES_SHOWN: usize = 6;

@@ -218,12 +218,23 @@ pub trait Store: Send + Sync {
     ) -> Result<board::BoardData, StoreError>;
 }
 
-/// Opens a store from a location: a file path for SQLite. (Other backends are chosen by URL.)
+/// Opens a store from a location: a file path for SQLite. A `postgres://` URL is refused with a
+/// clear message: only `db copy` works with PostgreSQL in this build.
 pub fn open(
     location: &str,
     rules: crate::domain::Rules,
     mode: OpenMode,
 ) -> Result<Box<dyn Store>, StoreError> {
+    if postgres::is_url(location) {
+        let shown = std::str::FromStr::from_str(location)
+            .map(|config| postgres::redacted(&config))
+            .unwrap_or_else(|_| "postgres://…".to_string());
+        return Err(StoreError::Backend {
+            path: shown,
+            detail: "this build cannot open PostgreSQL for the console, listings or boards yet;                      `xinfang db copy` moves a database to and from PostgreSQL"
+                .into(),
+        });
+    }
     Ok(Box::new(sqlite::SqliteStore::open(
         std::path::Path::new(location),
         rules,

@@ -483,7 +483,10 @@ fn warnings(
     );
     let mut params = Vec::new();
     region_condition(&query.region, &mut sql, &mut params);
-    sql.push_str(" ORDER BY received_on DESC, id DESC LIMIT 500");
+    sql.push_str(&format!(
+        " ORDER BY received_on DESC, id DESC LIMIT {}",
+        crate::store::board::FLAGGED_SHOWN
+    ));
     let flagged = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
         let on: String = r.get(3)?;
         let (id, number, county): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);

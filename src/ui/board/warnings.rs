@@ -83,13 +83,19 @@ fn describe(screen: &Screen<'_>, warning: &Warning) -> (String, String) {
 pub fn lines(screen: &Screen<'_>, list: &[Warning], area: Rect) -> Vec<Line<'static>> {
     let width = usize::from(area.width);
     let count = |f: fn(&Reason) -> bool| list.iter().filter(|w| f(&w.reason)).count();
+    let flagged = count(|r| matches!(r, Reason::Flagged { .. }));
+    let flagged = if flagged >= crate::store::board::FLAGGED_SHOWN {
+        format!("{flagged}+")
+    } else {
+        flagged.to_string()
+    };
     let mut out = vec![Line::styled(
         format!(
             "{} {}  {} {}  {} {}  {} {}  {} {}",
             screen.pick("预警", "warnings"),
             list.len(),
             screen.pick("重点件", "flagged"),
-            count(|r| matches!(r, Reason::Flagged { .. })),
+            flagged,
             screen.pick("聚集", "clusters"),
             count(|r| matches!(r, Reason::Cluster { .. })),
             screen.pick("激增", "surges"),

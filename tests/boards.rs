@@ -467,6 +467,10 @@ fn wall_board_snapshots_in_both_languages_and_sizes_hold_no_personal_data() {
                     screen
                 );
             }
+            // The largest wall screen: the same board, the clock and the update time.
+            let largest = render(&wall, 300, 80);
+            assert!(largest.contains("09:29:58"), "{kind} at 300x80:\n{largest}");
+            assert!(!has_long_number(&largest), "{kind} at 300x80:\n{largest}");
         }
         // The largest wall screen too: large digits and nothing cut.
         wall.current = 0;

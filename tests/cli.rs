@@ -642,3 +642,26 @@ fn a_postgres_url_is_refused_clearly_without_its_password() {
     assert!(!stderr(&output).contains("s3cret"), "{}", stderr(&output));
     assert!(stderr(&output).contains("postgres://ops@127.0.0.1:5432/test"));
 }
+
+#[test]
+fn bad_wall_board_arguments_are_refused_before_anything_starts() {
+    for (args, phrase) in [
+        (
+            ["board", "--boards", "overview,pie"],
+            "unknown board `pie` (known: overview, packages, backlog, map, warnings)",
+        ),
+        (
+            ["board", "--rotate", "1s"],
+            "too short; rotate every 2s or more",
+        ),
+        (["board", "--rotate", "5x"], "the unit must be s, m or h"),
+        (["board", "--region", "9999"], "unknown region `9999`"),
+    ] {
+        let output = xinfang(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let err = stderr(&output);
+        let first = err.lines().next().unwrap_or_default();
+        assert!(first.starts_with("error: invalid value"), "{err}");
+        assert!(first.contains(phrase), "{args:?}: {err}");
+    }
+}

@@ -91,8 +91,13 @@ pub fn run(
             .and_then(ThemeName::from_name)
             .unwrap_or(ThemeName::Dark),
     };
-    let mut boards = args.boards.clone();
-    boards.dedup();
+    // Each board once, in the order given.
+    let mut boards: Vec<BoardKind> = Vec::new();
+    for board in &args.boards {
+        if !boards.contains(board) {
+            boards.push(*board);
+        }
+    }
     wall::run(WallOptions {
         location: context.db.to_string_lossy().into_owned(),
         rules: config.rules.clone(),

@@ -627,6 +627,19 @@ fn db_recompute_moves_deadlines_off_non_working_days_after_roll_over_is_switched
         "the KPI summary follows the new deadlines: {}",
         stdout(&check)
     );
+    // Each recompute is on the audit chain (without a case), which is still whole.
+    let conn = Connection::open(&db).expect("open");
+    let (kind, case_id, payload): (String, Option<i64>, String) = conn
+        .query_row(
+            "SELECT kind, case_id, payload FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("last event");
+    assert_eq!((kind.as_str(), case_id), ("recompute", None));
+    assert!(payload.contains("\"changed\":0"), "{payload}");
+    let verify = xinfang(&["--db", db.to_str().expect("utf-8"), "audit", "verify"]);
+    assert!(verify.status.success(), "{}", stdout(&verify));
 }
 
 #[test]

@@ -1643,3 +1643,23 @@ fn every_board_draws_in_the_console_in_both_languages_and_sizes() {
         }
     }
 }
+
+#[test]
+fn a_recompute_elsewhere_makes_the_console_and_its_boards_reload() {
+    let (_dir, store) = open_demo(1000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["b"]);
+    let head = state.head;
+    assert!(head > 0);
+    let board_request = state.requests.board;
+    let other = store::open(&state.db_label, Rules::default(), OpenMode::ReadWrite).expect("open");
+    let report = other.recompute("admin", common::now()).expect("recompute");
+    assert_eq!(report.cases, 1000);
+    let state = session.keys(&["poll"]);
+    assert!(state.head > head, "the recompute moved the change position");
+    assert!(
+        state.requests.board > board_request,
+        "the board on screen was loaded again"
+    );
+    assert!(other.audit().expect("audit").broken.is_none());
+}

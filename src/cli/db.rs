@@ -29,7 +29,7 @@ pub enum DbAction {
     },
 }
 
-pub fn run(context: &Context, action: &DbAction) -> Result<ExitCode> {
+pub fn run(context: &Context, action: &DbAction, args_user: Option<String>) -> Result<ExitCode> {
     match action {
         DbAction::Check => {
             let store = context.open(OpenMode::ReadOnly)?;
@@ -73,7 +73,8 @@ pub fn run(context: &Context, action: &DbAction) -> Result<ExitCode> {
         }
         DbAction::Recompute => {
             let store = context.open(OpenMode::ReadWrite)?;
-            let report = store.recompute()?;
+            let actor = args_user.unwrap_or_else(super::console::login);
+            let report = store.recompute(&actor, context.now)?;
             println!(
                 "{}: {} cases, {} with deadlines recomputed under the current settings; KPI summary rebuilt ({} rows)",
                 store.location(),

@@ -160,7 +160,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             console::run(&context, &console_args(&args, user))
         }
         Some(Command::Cases(cases)) => cases::run(&context, cases),
-        Some(Command::Db { action }) => db::run(&context, action),
+        Some(Command::Db { action }) => db::run(&context, action, args.user.clone()),
         Some(Command::Bench(bench)) => bench::run(&context, bench),
         Some(Command::Board(board)) => {
             let look = console_args(&args, None);

@@ -133,8 +133,9 @@ pub trait Store: Send + Sync {
     fn check(&self) -> Result<CheckReport, StoreError>;
 
     /// Recomputes every case's deadlines and the KPI summary under the rules the store was
-    /// opened with (after a change of `roll_over` or the calendar), in one transaction.
-    fn recompute(&self) -> Result<RecomputeReport, StoreError>;
+    /// opened with (after a change of `roll_over` or the calendar), in one transaction with an
+    /// audit event (no case's history changes) that tells open consoles to reload.
+    fn recompute(&self, actor: &str, at: NaiveDateTime) -> Result<RecomputeReport, StoreError>;
 
     /// How many cases each filter matches within the scope.
     fn counts(&self, filters: &[Filter], scope: &Scope) -> Result<Vec<u64>, StoreError>;

@@ -311,8 +311,12 @@ impl Store for SqliteStore {
         self.read(|conn| read::related(self, conn, id))
     }
 
-    fn recompute(&self) -> Result<crate::store::RecomputeReport, StoreError> {
-        self.write(|conn| recompute::recompute(self, conn))
+    fn recompute(
+        &self,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<crate::store::RecomputeReport, StoreError> {
+        self.write(|conn| recompute::recompute(self, conn, actor, at))
     }
 
     fn audit(&self) -> Result<crate::store::AuditReport, StoreError> {

@@ -2,8 +2,10 @@
 //! deadline, and the KPI summary that counts replies against the handling deadline — brought in
 //! line with the rules in force now, after a change of `roll_over` or of the holiday calendar.
 //!
-//! Stored cases and their histories are not touched: deadlines are derived data, so no event is
-//! written and no version changes. All of it happens in one transaction.
+//! Stored cases and their histories are not touched: deadlines are derived data, so no case
+//! event is written and no version changes. One event without a case records who recomputed,
+//! when and how much changed; it also moves the change position, so open consoles reload. All of
+//! it happens in one transaction.
 
 use super::{SqliteStore, kpi, rows};
 use crate::domain::deadline;
@@ -13,6 +15,8 @@ use rusqlite::Connection;
 pub fn recompute(
     store: &SqliteStore,
     conn: &mut Connection,
+    actor: &str,
+    at: chrono::NaiveDateTime,
 ) -> Result<RecomputeReport, StoreError> {
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -55,6 +59,9 @@ pub fn recompute(
         }
     }
     let summary_rows = kpi::rebuild(&tx).map_err(|e| store.error(e))?;
+    let payload = serde_json::json!({ "cases": cases, "changed": changes.len() }).to_string();
+    super::write::append_raw_event(&tx, None, at, actor, "recompute", &payload)
+        .map_err(|e| store.error(e))?;
     tx.commit().map_err(|e| store.error(e))?;
     Ok(RecomputeReport {
         cases,

@@ -37,8 +37,8 @@ pub fn append_event(
     )
 }
 
-/// Appends an event that is not a case step (a user change).
-fn append_raw_event(
+/// Appends an event that is not a case step (a user change, a recompute).
+pub(super) fn append_raw_event(
     tx: &Connection,
     case_id: Option<CaseId>,
     at: NaiveDateTime,

@@ -553,3 +553,56 @@ fn a_wall_board_lists_only_the_boards_it_rotates_through() {
     wall.turn(1);
     assert_eq!(wall.kind(), BoardKind::Map, "rotation wraps around");
 }
+
+#[test]
+fn boards_keep_to_the_region_asked_for() {
+    let (_dir, _path, store) = fixture_store();
+    let query = BoardQuery {
+        as_of: today(),
+        region: "640104".into(),
+        campaign: Some(7),
+    };
+    // 兴庆区 only: cases 6 and 7 (leader 1); leader 2's case 8 is in 原州区.
+    let BoardData::Packages(rows) = store.board(BoardKind::Packages, &query).expect("board") else {
+        panic!("packages");
+    };
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].cases, rows[0].overdue, rows[0].duties_done),
+        (2, 1, 7)
+    );
+    let BoardData::Backlog(b) = store.board(BoardKind::Backlog, &query).expect("board") else {
+        panic!("backlog");
+    };
+    assert_eq!(b.counties.len(), 1);
+    let total = b.total();
+    assert_eq!(
+        (total.backlog, total.cleared, total.cleared_yesterday),
+        (2, 1, 1)
+    );
+    // Unit 1's deadlines count only its case in the region (6), not case 9 in 原州区.
+    let BoardData::Warnings(list) = store.board(BoardKind::Warnings, &query).expect("board") else {
+        panic!("warnings");
+    };
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert!(matches!(
+        list[0].reason,
+        Reason::Deadlines {
+            overdue: 1,
+            due_soon: 0,
+            ..
+        }
+    ));
+    let BoardData::Map(tiles) = store.board(BoardKind::Map, &query).expect("board") else {
+        panic!("map");
+    };
+    assert_eq!(tiles.len(), 1);
+    assert_eq!(
+        (tiles[0].overdue, tiles[0].backlog, tiles[0].warnings),
+        (1, 2, 1)
+    );
+    let BoardData::Overview(o) = store.board(BoardKind::Overview, &query).expect("board") else {
+        panic!("overview");
+    };
+    assert_eq!(o.periods[3].current.cases, 2, "cases 6 and 7 this year");
+}

@@ -5,7 +5,7 @@
 //! same rule KPI 8 uses, so the board and the overview never disagree.
 
 use super::SqliteStore;
-use super::read::{collect, region_condition, stored_date};
+use super::read::{collect, region_condition, region_condition_on, stored_date};
 use super::rows;
 use crate::domain::board::{BoardKind, Span};
 use crate::domain::calendar::add_days;
@@ -210,13 +210,8 @@ fn backlog_cases(
     let mut params = vec![text(query.as_of)];
     sql.push_str(" WHERE c.backlog = 1 AND c.received_on <= ?");
     params.push(text(query.as_of));
-    region_condition(&query.region, &mut sql, &mut params);
-    // The region condition names `county`, which both tables of the repeat subquery have; in the
-    // outer query it is the backlog case's own.
-    let sql = sql.replace(
-        " AND county >= ? AND county < ?",
-        " AND c.county >= ? AND c.county < ?",
-    );
+    // Both tables of the repeat subquery have a county: the backlog case's own is meant.
+    region_condition_on("c.county", &query.region, &mut sql, &mut params);
     // Campaign membership is looked up in memory: joining would read every case row at random.
     let members: Option<std::collections::HashSet<i64>> = match campaign {
         Some(id) => Some(
@@ -550,11 +545,9 @@ fn warnings(
          WHERE c.due_on IS NOT NULL AND c.due_on <= ?2",
     );
     let mut params = vec![text(query.as_of), text(soon_end)];
-    region_condition(&query.region, &mut sql, &mut params);
-    let sql = sql.replace(
-        " AND county >= ? AND county < ?",
-        " AND c.county >= ?3 AND c.county < ?4",
-    ) + " GROUP BY u.id ORDER BY u.id";
+    // A plain `?` after `?2` is parameter 3, and so on.
+    region_condition_on("c.county", &query.region, &mut sql, &mut params);
+    sql.push_str(" GROUP BY u.id ORDER BY u.id");
     let units = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
         Ok(Ok((
             r.get::<_, i64>(0)?,

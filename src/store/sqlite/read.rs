@@ -114,10 +114,15 @@ fn in_list(
 
 /// Appends the region-scope condition (an admin-code prefix as a range, so indexes still apply).
 pub fn region_condition(region: &str, sql: &mut String, params: &mut Vec<Value>) {
+    region_condition_on("county", region, sql, params);
+}
+
+/// `region_condition` on a named column (`c.county` where several tables have a county).
+pub fn region_condition_on(column: &str, region: &str, sql: &mut String, params: &mut Vec<Value>) {
     if region.is_empty() || region == PROVINCE_CODE {
         return;
     }
-    sql.push_str(" AND county >= ? AND county < ?");
+    sql.push_str(&format!(" AND {column} >= ? AND {column} < ?"));
     params.push(Value::Text(region.to_string()));
     params.push(Value::Text(prefix_end(region)));
 }

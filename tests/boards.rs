@@ -467,6 +467,14 @@ fn wall_board_snapshots_in_both_languages_and_sizes_hold_no_personal_data() {
                     screen
                 );
             }
+            if *kind == BoardKind::Backlog {
+                // A wall cannot scroll: even at 80x24 every city is on the backlog board.
+                let small = render(&wall, 80, 24);
+                for city in xinfang::domain::region::CITIES {
+                    let name = lang.pick(city.name, city.name_en);
+                    assert!(small.contains(name), "{name}:\n{small}");
+                }
+            }
             // The largest wall screen: the same board, the clock and the update time.
             let largest = render(&wall, 300, 80);
             assert!(largest.contains("09:29:58"), "{kind} at 300x80:\n{largest}");

@@ -110,18 +110,28 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
         screen.theme.header,
     ));
     let visible = usize::from(area.height).saturating_sub(out.len() + chart_rows);
-    let first = if screen.wall {
-        0
+    // A wall board cannot scroll: when not every line fits, the cities stay and the counties
+    // furthest behind fill the rest.
+    let shown: Vec<usize> = if screen.wall && rows.len() > visible {
+        let rate = |i: &usize| rows[*i].1.rate().unwrap_or(1.0);
+        let mut cities: Vec<usize> = (0..rows.len()).filter(|i| rows[*i].0.len() == 4).collect();
+        let mut behind: Vec<usize> = (0..rows.len())
+            .filter(|i| rows[*i].0.len() != 4 && rows[*i].1.backlog > 0)
+            .collect();
+        behind.sort_by(|a, b| rate(a).total_cmp(&rate(b)));
+        cities.extend(behind);
+        cities.truncate(visible);
+        cities
     } else {
-        scroll(view.selected, visible)
+        let first = if screen.wall {
+            0
+        } else {
+            scroll(view.selected, visible)
+        };
+        (first..rows.len()).take(visible).collect()
     };
-    for (i, ((code, row), rank)) in rows
-        .iter()
-        .zip(&ranked)
-        .enumerate()
-        .skip(first)
-        .take(visible)
-    {
+    for i in shown {
+        let ((code, row), rank) = (&rows[i], &ranked[i]);
         let is_city = code.len() == 4;
         let name = super::place(code, screen.lang);
         let name = if is_city { name } else { format!("  {name}") };

@@ -58,7 +58,13 @@ pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'
     ];
     out.push(Line::styled(heading.concat(), screen.theme.header));
     let visible = usize::from(area.height).saturating_sub(out.len());
+    let mut shown = shown;
     let first = if screen.wall {
+        // A wall board cannot scroll: when not every leader fits, those with the most overdue
+        // cases, then the oldest open ones, come first.
+        if shown.len() > visible {
+            shown.sort_by_key(|r| (std::cmp::Reverse(r.overdue), r.oldest_open));
+        }
         0
     } else {
         scroll(view.selected, visible)

@@ -6,8 +6,11 @@
 //! deferrable), so the two dialects can never drift apart and `db copy` moves rows unchanged.
 //! Dates stay ISO-8601 text, which orders the same in both.
 //!
-//! Built so far: connecting without TLS, the schema, and what `db copy` needs. The `Store`
-//! implementation for PostgreSQL (queues, triage, boards, live updates) is not built yet.
+//! Built so far: connecting (TLS through rustls, see `tls`), the schema, and what `db copy`
+//! needs. The `Store` implementation for PostgreSQL (queues, triage, boards, live updates) is not
+//! built yet.
+
+pub mod tls;
 
 use crate::store::StoreError;
 use crate::store::sqlite::schema::MIGRATIONS;
@@ -42,26 +45,26 @@ pub struct Connection {
     pub location: String,
 }
 
-/// Parses `url` and connects. TLS (`sslmode=require`) is not built yet and is refused rather than
-/// silently ignored.
+/// Parses `url` and connects, with TLS as its `sslmode` asks (see `tls`).
 pub fn connect(url: &str) -> Result<Connection, StoreError> {
-    let config = postgres::Config::from_str(url).map_err(|e| {
-        StoreError::Invalid(format!(
-            "not a PostgreSQL URL ({}): {e}",
-            // The parse failed, so the password's position is unknown: show only the scheme.
-            url.split("://").next().unwrap_or("postgres")
-        ))
-    })?;
+    // The URL may not parse, so the password's position is unknown: messages show the scheme.
+    let scheme = url.split("://").next().unwrap_or("postgres");
+    let invalid =
+        |e: String| StoreError::Invalid(format!("not a usable PostgreSQL URL ({scheme}://…): {e}"));
+    let (driver_url, mode) = tls::split(url).map_err(invalid)?;
+    let config = postgres::Config::from_str(&driver_url).map_err(|e| invalid(e.to_string()))?;
     let location = redacted(&config);
-    if config.get_ssl_mode() == postgres::config::SslMode::Require {
-        return Err(StoreError::Backend {
-            path: location,
-            detail: "TLS (sslmode=require) is not supported by this build".into(),
-        });
+    let client = match &mode {
+        tls::Mode::Disable => config.connect(postgres::NoTls),
+        mode => {
+            let tls_config = tls::client_config(mode).map_err(|detail| StoreError::Backend {
+                path: location.clone(),
+                detail,
+            })?;
+            config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls_config))
+        }
     }
-    let client = config
-        .connect(postgres::NoTls)
-        .map_err(|e| error(&location, &e))?;
+    .map_err(|e| error(&location, &e))?;
     Ok(Connection { client, location })
 }
 
@@ -155,10 +158,13 @@ mod tests {
             postgres::Config::from_str("postgres://ops:s3cret@db.example:6543/xf").expect("url");
         assert_eq!(redacted(&config), "postgres://ops@db.example:6543/xf");
         assert!(is_url("postgresql://x@y/z") && !is_url("/tmp/x.db"));
-        let err = connect("postgres://ops:s3cret@db.example:6543/xf?sslmode=require")
+        let err = connect("postgres://ops:s3cret@db.example:6543/xf?sslmode=verify-full")
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(err.contains("TLS") && !err.contains("s3cret"), "{err}");
+        assert!(
+            err.contains("sslrootcert") && !err.contains("s3cret"),
+            "{err}"
+        );
     }
 }

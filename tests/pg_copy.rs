@@ -238,3 +238,27 @@ fn a_password_never_appears_in_a_message() {
     .expect_err("same kind");
     assert!(err.to_string().contains("one of --from and --to"), "{err}");
 }
+
+#[test]
+fn a_postgresql_database_from_a_newer_xinfang_is_refused() {
+    let Some(base) = server() else { return };
+    let schema = Schema::new(&base, "newer");
+    schema
+        .client()
+        .batch_execute(
+            "CREATE TABLE xinfang_schema (version INTEGER NOT NULL); \
+             INSERT INTO xinfang_schema VALUES (99);",
+        )
+        .expect("a newer schema");
+    let dir = tempfile::tempdir().expect("temp");
+    let target = dir.path().join("new.db");
+    let err =
+        copy(&schema.url(), target.to_str().unwrap(), &Rules::default()).expect_err("too new");
+    assert!(err.to_string().contains("newer xinfang"), "{err}");
+    assert!(!target.exists());
+    // And as a target it is not empty: refused, untouched.
+    let (_d, path) = demo_db(20, 9);
+    let err = copy(path.to_str().unwrap(), &schema.url(), &Rules::default()).expect_err("occupied");
+    assert!(err.to_string().contains("already holds"), "{err}");
+    assert_eq!(schema.tables(), ["xinfang_schema"]);
+}

@@ -241,6 +241,27 @@ pub fn scroll(selected: usize, visible: usize) -> usize {
 /// Large digits for headline numbers on a wall board.
 pub use digits::big;
 
+/// A wall board's headline in large digits, under its caption, when the screen has room (30
+/// rows or more); nothing otherwise.
+fn headline(
+    screen: &Screen<'_>,
+    area: Rect,
+    caption: &str,
+    number: &str,
+    style: Style,
+) -> Vec<Line<'static>> {
+    if !screen.wall || area.height < 30 {
+        return Vec::new();
+    }
+    let Some(rows) = big(number) else {
+        return Vec::new();
+    };
+    let mut out = vec![Line::styled(caption.to_string(), screen.theme.header)];
+    out.extend(rows.into_iter().map(|row| Line::styled(row, style)));
+    out.push(Line::raw(""));
+    out
+}
+
 /// A province, city or county name in the board's language (the code if unknown).
 pub fn place(code: &str, lang: Lang) -> String {
     use crate::domain::region;

@@ -44,6 +44,15 @@ pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'
             },
         ),
     ])];
+    let resolved_rate = (total > 0).then(|| resolved as f64 / total as f64);
+    let rate = screen.rate(resolved_rate);
+    out.extend(super::headline(
+        screen,
+        area,
+        screen.pick("包案化解率", "Packaged cases resolved"),
+        &resolved_rate.map_or("-".to_string(), |r| format!("{:.1}%", r * 100.0)),
+        rate.style,
+    ));
     // Columns: level, leader, cases, resolved, duties, overdue, oldest open.
     let fixed = 8 + 7 + 7 + 12 + 7 + 9;
     let name_width = width.saturating_sub(fixed).clamp(8, 40);

@@ -105,6 +105,17 @@ pub fn lines(screen: &Screen<'_>, list: &[Warning], area: Rect) -> Vec<Line<'sta
         ),
         screen.theme.header,
     )];
+    out.extend(super::headline(
+        screen,
+        area,
+        screen.pick("当前预警", "Warnings now"),
+        &list.len().to_string(),
+        if list.is_empty() {
+            screen.theme.on_time
+        } else {
+            screen.theme.overdue
+        },
+    ));
     if list.is_empty() {
         out.push(Line::styled(
             screen
@@ -145,11 +156,16 @@ pub fn lines(screen: &Screen<'_>, list: &[Warning], area: Rect) -> Vec<Line<'sta
             warning.on.format("%m-%d"),
             pad(&place(&warning.county, screen.lang), 10)
         );
-        let used = unicode_width::UnicodeWidthStr::width(head.as_str()) + 8;
+        let kind_width = if screen.lang == crate::i18n::Lang::Zh {
+            4
+        } else {
+            9
+        };
+        let used = unicode_width::UnicodeWidthStr::width(head.as_str()) + kind_width + 3;
         let text = super::super::clean(&format!("{reason}{cases}")).into_owned();
         out.push(Line::from(vec![
             Span::styled(head, base),
-            Span::styled(format!("⚠ {} ", pad(&kind, 5)), style),
+            Span::styled(format!("⚠ {} ", pad(&kind, kind_width)), style),
             Span::styled(super::super::fit(&text, width.saturating_sub(used)), base),
         ]));
     }

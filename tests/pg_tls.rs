@@ -73,6 +73,27 @@ fn sslmode_disable_require_and_verification_behave_as_libpq_does() {
             .map(|e| e.to_string());
         let err = err.expect("a name mismatch is refused");
         assert!(err.contains("postgres://postgres@127.0.0.1"), "{err}");
+        // A CA the server's certificate does not chain to: refused by verify-ca too.
+        let other_ca = std::fs::read_dir("/etc/ssl/certs")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.extension().is_some_and(|x| x == "pem")
+                    && p.to_string_lossy() != cert
+                    && !p.to_string_lossy().contains("snakeoil")
+            });
+        match other_ca {
+            Some(other) => {
+                let wrong = with(
+                    &url,
+                    &format!("sslmode=verify-ca&sslrootcert={}", other.display()),
+                );
+                assert!(connect(&wrong).is_err(), "verify-ca accepted a foreign CA");
+            }
+            None => eprintln!("skipped the foreign-CA case: no other CA in /etc/ssl/certs"),
+        }
     } else {
         assert!(
             !std::env::var("CI").is_ok_and(|v| v == "true"),

@@ -4,9 +4,9 @@
 
 use super::action::Action;
 use super::state::{BoardView, Effect, Focus, Msg, QueueDef, State};
+use crate::domain::LeaderLevel;
 use crate::domain::board::{BoardKind, Indicator};
 use crate::domain::region;
-use crate::domain::{LeaderLevel, State as CaseState};
 use crate::store::board::{BoardData, BoardQuery, Reason};
 use crate::store::{Filter, Sort, SortKey};
 
@@ -66,26 +66,11 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
     let Some(view) = &mut state.board else {
         return Some(Vec::new());
     };
-    let mut data = (**data).clone();
-    if let BoardData::Backlog(board) = &mut data
-        && !view.campaign_chosen
-    {
-        // First look: the newest campaign running today, if any.
-        view.campaign_chosen = true;
-        let today = state.scope.today;
-        let running = board
-            .campaigns
-            .iter()
-            .filter(|c| c.starts_on <= today && today <= c.ends_on)
-            .max_by_key(|c| c.starts_on)
-            .map(|c| c.id);
-        if running.is_some() && running != view.campaign {
-            view.campaign = running;
-            return Some(load(state));
-        }
+    if view.choose_campaign(data, state.scope.today) {
+        return Some(load(state));
     }
     view.updated = clock.clone();
-    view.data = Some(data);
+    view.data = Some((**data).clone());
     view.selected = view.selected.min(lines(view).saturating_sub(1));
     state.link = super::state::Link::Live;
     Some(Vec::new())
@@ -250,17 +235,7 @@ fn drill(state: &mut State) -> Vec<Effect> {
                             today,
                         ),
                     ),
-                    Indicator::Warnings => (
-                        "在办",
-                        "open",
-                        Filter::StateIn(
-                            CaseState::ALL
-                                .iter()
-                                .copied()
-                                .filter(|s| s.is_open())
-                                .collect(),
-                        ),
-                    ),
+                    Indicator::Warnings => ("在办", "open", Filter::Open),
                 };
                 (
                     format!("{} {zh}", name(&tile.county)),

@@ -226,6 +226,33 @@ impl BoardView {
             updated: String::new(),
         }
     }
+
+    /// On the backlog board's first load, chooses the newest campaign running `today`. True when
+    /// that changed the campaign, so that the board must be loaded again for it.
+    pub fn choose_campaign(
+        &mut self,
+        data: &crate::store::board::BoardData,
+        today: NaiveDate,
+    ) -> bool {
+        let crate::store::board::BoardData::Backlog(board) = data else {
+            return false;
+        };
+        if self.campaign_chosen {
+            return false;
+        }
+        self.campaign_chosen = true;
+        let running = board
+            .campaigns
+            .iter()
+            .filter(|c| c.starts_on <= today && today <= c.ends_on)
+            .max_by_key(|c| c.starts_on)
+            .map(|c| c.id);
+        if running.is_some() && running != self.campaign {
+            self.campaign = running;
+            return true;
+        }
+        false
+    }
 }
 
 /// Latest request id per kind; results with an older id are dropped.

@@ -81,22 +81,26 @@ impl Source {
         }
     }
 
-    /// One board's data; on failure the store is dropped so that the next call reopens it.
-    pub fn fetch(&mut self, kind: BoardKind, query: &BoardQuery) -> Result<BoardData, Told> {
-        let result = self.store()?.board(kind, query).map_err(|e| e.told());
+    /// Runs `read` on the store; on failure the store is dropped so that the next call reopens it.
+    fn with_store<T>(
+        &mut self,
+        read: impl FnOnce(&dyn Store) -> Result<T, crate::store::StoreError>,
+    ) -> Result<T, Told> {
+        let result = read(self.store()?).map_err(|e| e.told());
         if result.is_err() {
             self.store = None;
         }
         result
     }
 
+    /// One board's data.
+    pub fn fetch(&mut self, kind: BoardKind, query: &BoardQuery) -> Result<BoardData, Told> {
+        self.with_store(|store| store.board(kind, query))
+    }
+
     /// The newest change position, to reload only when something changed.
     pub fn head(&mut self) -> Result<i64, Told> {
-        let result = self.store()?.head().map_err(|e| e.told());
-        if result.is_err() {
-            self.store = None;
-        }
-        result
+        self.with_store(|store| store.head())
     }
 }
 
@@ -168,22 +172,10 @@ impl Wall {
         let today = self.today;
         match result {
             Ok(data) => {
-                if let (BoardData::Backlog(board), Some(view)) =
-                    (&data, self.views.iter_mut().find(|v| v.kind == kind))
-                    && !view.campaign_chosen
-                {
-                    view.campaign_chosen = true;
-                    view.campaign = board
-                        .campaigns
-                        .iter()
-                        .filter(|c| c.starts_on <= today && today <= c.ends_on)
-                        .max_by_key(|c| c.starts_on)
-                        .map(|c| c.id);
-                    if view.campaign.is_some() {
+                if let Some(view) = self.views.iter_mut().find(|v| v.kind == kind) {
+                    if view.choose_campaign(&data, today) {
                         return true;
                     }
-                }
-                if let Some(view) = self.views.iter_mut().find(|v| v.kind == kind) {
                     view.data = Some(data);
                     view.updated = clock.to_string();
                 }

@@ -150,7 +150,7 @@ fn verify_chain(
     location: &str,
 ) -> Result<u64, StoreError> {
     let fail = |e: postgres::Error| pg::error(location, &e);
-    let rows = client
+    let mut rows = client
         .query_raw(
             "SELECT seq, case_id, at, actor, kind, from_state, to_state, payload, hash \
              FROM events ORDER BY seq",
@@ -158,7 +158,6 @@ fn verify_chain(
         )
         .map_err(fail)?;
     let mut verifier = Verifier::default();
-    let mut rows = rows;
     while let Some(row) =
         postgres::fallible_iterator::FallibleIterator::next(&mut rows).map_err(fail)?
     {

@@ -84,48 +84,58 @@ pub fn client_config(mode: &Mode) -> Result<ClientConfig, String> {
         }
         Ok(store)
     };
-    Ok(match mode {
-        Mode::VerifyFull(path) => builder
-            .with_root_certificates(roots(path)?)
-            .with_no_client_auth(),
-        Mode::VerifyCa(path) => {
-            let inner = rustls::client::WebPkiServerVerifier::builder_with_provider(
+    let chain = match mode {
+        Mode::VerifyFull(path) => {
+            return Ok(builder
+                .with_root_certificates(roots(path)?)
+                .with_no_client_auth());
+        }
+        Mode::VerifyCa(path) => Some(
+            rustls::client::WebPkiServerVerifier::builder_with_provider(
                 Arc::new(roots(path)?),
                 Arc::clone(&provider),
             )
             .build()
-            .map_err(|e| e.to_string())?;
-            builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(AnyName { inner }))
-                .with_no_client_auth()
-        }
-        Mode::Disable | Mode::Prefer | Mode::Require => builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(Unverified {
-                algorithms: provider.signature_verification_algorithms,
-            }))
-            .with_no_client_auth(),
-    })
+            .map_err(|e| e.to_string())?,
+        ),
+        Mode::Disable | Mode::Prefer | Mode::Require => None,
+    };
+    Ok(builder
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(Lenient {
+            chain,
+            algorithms: provider.signature_verification_algorithms,
+        }))
+        .with_no_client_auth())
 }
 
-/// `require`/`prefer`: encrypted, the certificate not checked (as libpq does without a CA); the
-/// handshake signature still is.
+/// Less than `verify-full`: with `chain` (`verify-ca`) the certificate must chain to the CA file
+/// but need not name the host; without (`require`, `prefer`) it is not checked, as libpq does
+/// without a CA. The handshake signature is checked either way.
 #[derive(Debug)]
-struct Unverified {
+struct Lenient {
+    chain: Option<Arc<rustls::client::WebPkiServerVerifier>>,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for Unverified {
+impl ServerCertVerifier for Lenient {
     fn verify_server_cert(
         &self,
-        _: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        Ok(ServerCertVerified::assertion())
+        let Some(chain) = &self.chain else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+            Err(Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
     }
 
     fn verify_tls12_signature(
@@ -148,55 +158,6 @@ impl ServerCertVerifier for Unverified {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.algorithms.supported_schemes()
-    }
-}
-
-/// `verify-ca`: the chain is checked against the CA file; the host name is not.
-#[derive(Debug)]
-struct AnyName {
-    inner: Arc<rustls::client::WebPkiServerVerifier>,
-}
-
-impl ServerCertVerifier for AnyName {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, Error> {
-        match self
-            .inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-        {
-            Err(Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
-            other => other,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
     }
 }
 

@@ -78,14 +78,27 @@ fn overview(
     query: &BoardQuery,
 ) -> Result<Overview, StoreError> {
     let scope = scope(query);
+    // Backlog clearance depends only on a period's last day: the four current periods share one.
+    let mut clearances: BTreeMap<NaiveDate, kpi::Ratio> = BTreeMap::new();
+    let mut kpis = |period: kpi::Period| -> Result<kpi::Kpis, StoreError> {
+        let clearance = match clearances.get(&period.to) {
+            Some(ratio) => *ratio,
+            None => {
+                let ratio = super::kpi::clearance(store, conn, period.to, &scope, query.as_of)?;
+                clearances.insert(period.to, ratio);
+                ratio
+            }
+        };
+        super::kpi::kpis_with_clearance(store, conn, period, &scope, query.as_of, clearance)
+    };
     let mut periods = Vec::new();
     for span in Span::ALL {
         let (current, previous) = span.periods(query.as_of);
         periods.push(PeriodKpis {
             span: *span,
             period: current,
-            current: super::kpi::kpis(store, conn, current, &scope, query.as_of)?,
-            previous: super::kpi::kpis(store, conn, previous, &scope, query.as_of)?,
+            current: kpis(current)?,
+            previous: kpis(previous)?,
         });
     }
     let days = store.rules().boards.chart_days.max(1);

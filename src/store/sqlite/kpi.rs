@@ -87,6 +87,19 @@ pub fn kpis(
     scope: &Scope,
     as_of: NaiveDate,
 ) -> Result<Kpis, StoreError> {
+    let clearance = clearance(store, conn, period.to, scope, as_of)?;
+    kpis_with_clearance(store, conn, period, scope, as_of, clearance)
+}
+
+/// `kpis` with KPI 8 already counted.
+pub fn kpis_with_clearance(
+    store: &SqliteStore,
+    conn: &Connection,
+    period: Period,
+    scope: &Scope,
+    as_of: NaiveDate,
+    clearance: Ratio,
+) -> Result<Kpis, StoreError> {
     let rules = store.rules();
     let sums: Vec<String> = TALLY_COLUMNS.iter().map(|c| format!("sum({c})")).collect();
     let (sql, params) = scoped(
@@ -166,13 +179,15 @@ pub fn kpis(
         },
         handling_days_total: u(t.handling_days),
         handled: u(t.handled),
-        backlog_clearance: backlog(store, conn, period.to, scope, as_of)?,
+        backlog_clearance: clearance,
         collective_batches: u(t.collective),
         collective_persons: u(t.collective_persons),
     })
 }
 
-fn backlog(
+/// KPI 8 alone: it depends only on the period's last day, so callers that ask for several
+/// periods ending on one day (the overview) count it once.
+pub fn clearance(
     store: &SqliteStore,
     conn: &Connection,
     up_to: NaiveDate,

@@ -10,6 +10,7 @@ pub mod copy;
 mod error;
 pub mod postgres;
 pub mod queue;
+pub mod sql;
 pub mod sqlite;
 
 pub use error::StoreError;

@@ -5,12 +5,12 @@
 //! statements prepared once. Everything goes into a side file with syncing off, which is switched
 //! to WAL and renamed into place only when complete: a failure leaves the target as it was.
 
-use super::rows::{self, case_values};
 use super::schema;
-use super::write::insert_case_sql;
 use crate::domain::kpi::Tally;
 use crate::domain::{Case, Rules};
 use crate::store::audit::{Chain, ChainedEvent};
+use crate::store::sql::rows::{self, case_values};
+use crate::store::sql::write::insert_case_sql;
 use crate::store::{Leader, StoreError, StoredEvent, Unit, User};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
@@ -297,9 +297,15 @@ pub fn load<T>(
                 path: shown.clone(),
             };
             let value = fill(&mut loader)?;
+            // The summary's rows do not depend on the rules.
+            let rules = Rules::default();
+            let db = super::Lite {
+                conn: &tx,
+                path: &partial,
+                rules: &rules,
+            };
             for ((day, county), tally) in &loader.summary {
-                super::kpi::add_tally(&tx, *day, county, tally, 1)
-                    .map_err(|e| sql_error(&shown, e))?;
+                crate::store::sql::kpi::add_tally(&db, *day, county, tally, 1)?;
             }
             value
         };

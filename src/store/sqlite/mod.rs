@@ -4,29 +4,25 @@
 //! newer file is refused without a single byte written. Reads use a small pool of connections;
 //! writes go through one writer connection in `BEGIN IMMEDIATE` transactions.
 
-mod board;
 mod bulk;
 mod check;
-mod kpi;
-mod read;
-mod recompute;
-mod rows;
 pub mod schema;
-mod write;
 
+pub use crate::store::sql::rows::timestamp as timestamp_text;
 pub use bulk::{
     BulkLoader, EncodedCase, References, encode_case, load, remove_if_present, side_path,
 };
-pub use rows::timestamp as timestamp_text;
 
 use crate::domain::kpi::{Kpis, Period};
 use crate::domain::{Case, CaseId, Intake, Rules, State, Step};
+use crate::store::sql::{self, Db, Dialect, Row, RowResult, board, kpi, read, recompute, write};
 use crate::store::{
     Campaign, CaseDetail, CheckReport, Cursor, Filter, Leader, OpenMode, Page, Scope, Sort, Store,
     StoreError, Unit, User,
 };
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::types::Value;
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior, params_from_iter};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -99,11 +95,12 @@ impl SqliteStore {
 
     /// A value from the `meta` table (e.g. `demo_seed`).
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        use rusqlite::OptionalExtension;
-        self.read(|conn| {
-            conn.query_row("SELECT value FROM meta WHERE key = ?", [key], |r| r.get(0))
-                .optional()
-                .map_err(|e| self.error(e))
+        self.read(|db| {
+            db.first(
+                "SELECT value FROM meta WHERE key = ?",
+                &crate::vals![key],
+                |r| r.get(0),
+            )
         })
     }
 
@@ -131,7 +128,7 @@ impl SqliteStore {
     }
 
     /// Runs `f` on a pooled read connection.
-    fn read<R>(
+    fn read_conn<R>(
         &self,
         f: impl FnOnce(&Connection) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
@@ -144,8 +141,47 @@ impl SqliteStore {
         result
     }
 
+    /// Runs `f` with the shared SQL on a pooled read connection.
+    fn read<R>(&self, f: impl FnOnce(&dyn Db) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        self.read_conn(|conn| f(&self.lite(conn)))
+    }
+
+    /// `read` inside one read transaction, so every query sees the same moment.
+    fn snapshot<R>(
+        &self,
+        f: impl FnOnce(&dyn Db) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        self.read_conn(|conn| {
+            conn.execute_batch("BEGIN").map_err(|e| self.error(e))?;
+            let result = f(&self.lite(conn));
+            let _ = conn.execute_batch("COMMIT");
+            result
+        })
+    }
+
+    /// Runs `f` with the shared SQL in one `BEGIN IMMEDIATE` transaction, committed if `f`
+    /// succeeds and rolled back otherwise.
+    fn write<R>(&self, f: impl FnOnce(&dyn Db) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        self.writer_conn(|conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|e| self.error(e))?;
+            let result = f(&self.lite(&tx))?;
+            tx.commit().map_err(|e| self.error(e))?;
+            Ok(result)
+        })
+    }
+
+    fn lite<'c>(&'c self, conn: &'c Connection) -> Lite<'c> {
+        Lite {
+            conn,
+            path: &self.path,
+            rules: &self.rules,
+        }
+    }
+
     /// Runs `f` on the writer connection.
-    fn write<R>(
+    fn writer_conn<R>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
@@ -176,9 +212,72 @@ impl SqliteStore {
         }
     }
 
-    /// Translates a SQLite error into a message for the user.
     fn error(&self, e: rusqlite::Error) -> StoreError {
-        let path = self.path.display().to_string();
+        error(&self.path, e)
+    }
+
+    fn backend(&self, detail: impl Into<String>) -> StoreError {
+        StoreError::Backend {
+            path: self.path.display().to_string(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// The shared SQL on one SQLite connection (or transaction).
+pub struct Lite<'c> {
+    pub conn: &'c Connection,
+    pub path: &'c Path,
+    pub rules: &'c Rules,
+}
+
+impl Db for Lite<'_> {
+    fn query(
+        &self,
+        sql: &str,
+        params: &[Value],
+        f: &mut dyn FnMut(&Row<'_>) -> RowResult,
+    ) -> Result<(), StoreError> {
+        let mut run = || -> rusqlite::Result<()> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut rows = stmt.query(params_from_iter(params))?;
+            while let Some(row) = rows.next()? {
+                f(&Row::Lite(row))?;
+            }
+            Ok(())
+        };
+        run().map_err(|e| self.error(e))
+    }
+
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut stmt| stmt.execute(params_from_iter(params)))
+            .map(|n| n as u64)
+            .map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: rusqlite::Error) -> StoreError {
+        error(self.path, e)
+    }
+
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn rules(&self) -> &Rules {
+        self.rules
+    }
+
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+}
+
+/// Translates a SQLite error into a message for the user.
+pub fn error(path: &Path, e: rusqlite::Error) -> StoreError {
+    {
+        let path = path.display().to_string();
         match e.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) => StoreError::NotSqlite {
                 path,
@@ -207,20 +306,6 @@ impl SqliteStore {
             },
         }
     }
-
-    fn backend(&self, detail: impl Into<String>) -> StoreError {
-        StoreError::Backend {
-            path: self.path.display().to_string(),
-            detail: detail.into(),
-        }
-    }
-
-    fn corrupt(&self, bad: rows::BadValue) -> StoreError {
-        StoreError::Corrupt {
-            path: self.path.display().to_string(),
-            detail: bad.0,
-        }
-    }
 }
 
 fn pragma_u32(conn: &Connection, name: &str) -> rusqlite::Result<u32> {
@@ -234,15 +319,15 @@ impl Store for SqliteStore {
     }
 
     fn check(&self) -> Result<CheckReport, StoreError> {
-        self.read(|conn| check::check(self, conn))
+        self.read_conn(|conn| check::check(&self.lite(conn), conn))
     }
 
     fn counts(&self, filters: &[Filter], scope: &Scope) -> Result<Vec<u64>, StoreError> {
-        self.read(|conn| read::counts(self, conn, filters, scope))
+        self.read(|db| read::counts(db, filters, scope))
     }
 
     fn state_counts(&self, scope: &Scope) -> Result<Vec<(State, u64)>, StoreError> {
-        self.read(|conn| read::state_counts(self, conn, scope))
+        self.read(|db| read::state_counts(db, scope))
     }
 
     fn page(
@@ -253,15 +338,15 @@ impl Store for SqliteStore {
         cursor: Option<&Cursor>,
         limit: usize,
     ) -> Result<Page, StoreError> {
-        self.read(|conn| read::page(self, conn, filter, sort, scope, cursor, limit))
+        self.read(|db| read::page(db, filter, sort, scope, cursor, limit))
     }
 
     fn case(&self, id: CaseId) -> Result<Option<CaseDetail>, StoreError> {
-        self.read(|conn| read::detail(self, conn, id))
+        self.read(|db| read::detail(db, id))
     }
 
     fn find(&self, number: &str) -> Result<Option<CaseId>, StoreError> {
-        self.read(|conn| read::find(self, conn, number))
+        self.read(|db| read::find(db, number))
     }
 
     fn register(
@@ -270,7 +355,7 @@ impl Store for SqliteStore {
         actor: &str,
         at: NaiveDateTime,
     ) -> Result<Case, StoreError> {
-        self.write(|conn| write::register(self, conn, intake, actor, at))
+        self.write(|db| write::register(db, intake, actor, at))
     }
 
     fn apply(
@@ -281,7 +366,7 @@ impl Store for SqliteStore {
         actor: &str,
         at: NaiveDateTime,
     ) -> Result<Case, StoreError> {
-        self.write(|conn| write::apply(self, conn, id, expected_version, step, actor, at))
+        self.write(|db| write::apply(db, id, expected_version, step, actor, at))
     }
 
     fn search_docs(
@@ -289,26 +374,23 @@ impl Store for SqliteStore {
         after: CaseId,
         limit: usize,
     ) -> Result<Vec<crate::store::SearchDoc>, StoreError> {
-        self.read(|conn| read::search_docs(self, conn, after, limit))
+        self.read(|db| read::search_docs(db, after, limit))
     }
 
     fn head(&self) -> Result<i64, StoreError> {
-        self.read(|conn| {
-            conn.query_row("SELECT coalesce(max(seq), 0) FROM events", [], |r| r.get(0))
-                .map_err(|e| self.error(e))
-        })
+        self.read(read::head)
     }
 
     fn changed_since(&self, seq: i64) -> Result<(i64, Vec<CaseId>), StoreError> {
-        self.read(|conn| read::changed_since(self, conn, seq))
+        self.read(|db| read::changed_since(db, seq))
     }
 
     fn undo_last(&self, id: CaseId, actor: &str, at: NaiveDateTime) -> Result<Case, StoreError> {
-        self.write(|conn| write::undo_last(self, conn, id, actor, at))
+        self.write(|db| write::undo_last(db, id, actor, at))
     }
 
     fn related(&self, id: CaseId) -> Result<Vec<(CaseId, String, String, NaiveDate)>, StoreError> {
-        self.read(|conn| read::related(self, conn, id))
+        self.read(|db| read::related(db, id))
     }
 
     fn recompute(
@@ -316,11 +398,11 @@ impl Store for SqliteStore {
         actor: &str,
         at: NaiveDateTime,
     ) -> Result<crate::store::RecomputeReport, StoreError> {
-        self.write(|conn| recompute::recompute(self, conn, actor, at))
+        self.write(|db| recompute::recompute(db, actor, at))
     }
 
     fn audit(&self) -> Result<crate::store::AuditReport, StoreError> {
-        self.read(|conn| check::audit(self, conn))
+        self.read(sql::verify::audit)
     }
 
     fn change_user(
@@ -329,27 +411,27 @@ impl Store for SqliteStore {
         actor: &str,
         at: NaiveDateTime,
     ) -> Result<User, StoreError> {
-        self.write(|conn| write::change_user(self, conn, change, actor, at))
+        self.write(|db| write::change_user(db, change, actor, at))
     }
 
     fn units(&self) -> Result<Vec<Unit>, StoreError> {
-        self.read(|conn| read::units(self, conn))
+        self.read(|db| read::units(db))
     }
 
     fn leaders(&self) -> Result<Vec<Leader>, StoreError> {
-        self.read(|conn| read::leaders(self, conn))
+        self.read(|db| read::leaders(db))
     }
 
     fn users(&self) -> Result<Vec<User>, StoreError> {
-        self.read(|conn| read::users(self, conn))
+        self.read(|db| read::users(db))
     }
 
     fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
-        self.read(|conn| read::campaigns(self, conn))
+        self.read(|db| read::campaigns(db))
     }
 
     fn kpis(&self, period: Period, scope: &Scope, as_of: NaiveDate) -> Result<Kpis, StoreError> {
-        self.read(|conn| kpi::kpis(self, conn, period, scope, as_of))
+        self.read(|db| kpi::kpis(db, period, scope, as_of))
     }
 
     fn board(
@@ -357,6 +439,6 @@ impl Store for SqliteStore {
         kind: crate::domain::board::BoardKind,
         query: &crate::store::board::BoardQuery,
     ) -> Result<crate::store::board::BoardData, StoreError> {
-        self.read(|conn| board::board(self, conn, kind, query))
+        self.snapshot(|db| board::board(db, kind, query))
     }
 }

@@ -1,18 +1,16 @@
-//! KPI aggregates of domain.md §8 in SQLite, equal by test to `domain::kpi::compute`.
+//! KPI aggregates of domain.md §8 in SQL, equal by test to `domain::kpi::compute`.
 //!
 //! The time-independent counters (`domain::kpi::Tally`) live in `kpi_day`, one row per day of
 //! receipt and county, changed in the same transaction as every case. What depends on "as of" —
 //! cases still waiting for acceptance, open handling clocks, recent unevaluated replies, backlog
 //! clearance — concerns few cases and is counted live from small covering partial indexes.
 
-use super::SqliteStore;
 use super::read::region_condition;
-use super::rows;
+use super::{Db, rows};
 use crate::domain::kpi::{Completion, Kpis, Period, Ratio, TALLY_COLUMNS, Tally};
 use crate::store::{Scope, StoreError};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
 
 /// Not litigation-related (涉法涉诉 is left out of KPIs 1–4).
 const NOT_LITIGATION: &str =
@@ -20,12 +18,12 @@ const NOT_LITIGATION: &str =
 
 /// Adds `sign` × `tally` to the summary row of (`received_on`, `county`).
 pub fn add_tally(
-    conn: &Connection,
+    db: &dyn Db,
     received_on: NaiveDate,
     county: &str,
     tally: &Tally,
     sign: i64,
-) -> rusqlite::Result<()> {
+) -> Result<(), StoreError> {
     let columns = TALLY_COLUMNS.join(", ");
     let updates: Vec<String> = TALLY_COLUMNS
         .iter()
@@ -42,27 +40,11 @@ pub fn add_tally(
         Value::Text(county.to_string()),
     ];
     values.extend(tally.to_array().iter().map(|v| Value::Integer(v * sign)));
-    conn.prepare_cached(&sql)?
-        .execute(params_from_iter(values))
-        .map(drop)
+    db.execute(&sql, &values).map(drop)
 }
 
-fn count(
-    store: &SqliteStore,
-    conn: &Connection,
-    sql: &str,
-    params: Vec<Value>,
-) -> Result<Vec<i64>, StoreError> {
-    conn.prepare_cached(sql)
-        .and_then(|mut stmt| {
-            let columns = stmt.column_count();
-            stmt.query_row(params_from_iter(params), |r| {
-                (0..columns)
-                    .map(|i| r.get::<_, Option<i64>>(i).map(|v| v.unwrap_or(0)))
-                    .collect()
-            })
-        })
-        .map_err(|e| store.error(e))
+fn count(db: &dyn Db, sql: &str, params: Vec<Value>) -> Result<Vec<i64>, StoreError> {
+    db.counts(sql, &params)
 }
 
 /// `WHERE`-clause parameters for a period and region, appended to `sql`.
@@ -81,34 +63,32 @@ fn scoped(
 }
 
 pub fn kpis(
-    store: &SqliteStore,
-    conn: &Connection,
+    db: &dyn Db,
     period: Period,
     scope: &Scope,
     as_of: NaiveDate,
 ) -> Result<Kpis, StoreError> {
-    let clearance = clearance(store, conn, period.to, scope, as_of)?;
-    kpis_with_clearance(store, conn, period, scope, as_of, clearance)
+    let clearance = clearance(db, period.to, scope, as_of)?;
+    kpis_with_clearance(db, period, scope, as_of, clearance)
 }
 
 /// `kpis` with KPI 8 already counted.
 pub fn kpis_with_clearance(
-    store: &SqliteStore,
-    conn: &Connection,
+    db: &dyn Db,
     period: Period,
     scope: &Scope,
     as_of: NaiveDate,
     clearance: Ratio,
 ) -> Result<Kpis, StoreError> {
-    let rules = store.rules();
+    let rules = db.rules();
     let sums: Vec<String> = TALLY_COLUMNS.iter().map(|c| format!("sum({c})")).collect();
     let (sql, params) = scoped(
-        &format!("SELECT {} FROM kpi_day WHERE 1", sums.join(", ")),
+        &format!("SELECT {} FROM kpi_day WHERE 1 = 1", sums.join(", ")),
         period,
         scope,
         vec![],
     );
-    let values = count(store, conn, &sql, params)?;
+    let values = count(db, &sql, params)?;
     let mut array = [0i64; 14];
     for (slot, v) in array.iter_mut().zip(values) {
         *slot = v;
@@ -124,18 +104,19 @@ pub fn kpis_with_clearance(
         scope,
         vec![Value::Text(accept_cutoff)],
     );
-    let unaccepted_late = count(store, conn, &sql, params)?[0];
+    let unaccepted_late = count(db, &sql, params)?[0];
     // Open handling clocks, overdue or not (KPI 2).
     let as_of_text = Value::Text(rows::date(as_of));
     let (sql, params) = scoped(
-        "SELECT sum(handling_due_on < ?1), sum(handling_due_on >= ?1) FROM cases \
+        "SELECT sum(CASE WHEN handling_due_on < ?1 THEN 1 ELSE 0 END), \
+         sum(CASE WHEN handling_due_on >= ?1 THEN 1 ELSE 0 END) FROM cases \
          WHERE accepted_on IS NOT NULL AND replied_on IS NULL AND closed_on IS NULL \
          AND coalesce(category, '') <> 'litigation'",
         period,
         scope,
         vec![as_of_text.clone()],
     );
-    let open = count(store, conn, &sql, params)?;
+    let open = count(db, &sql, params)?;
     // Replies still inside their evaluation window (KPI 3: not yet expired).
     let eval_cutoff =
         rows::date(as_of - chrono::Days::new(u64::from(rules.evaluation_window_days)));
@@ -147,7 +128,7 @@ pub fn kpis_with_clearance(
         scope,
         vec![Value::Text(eval_cutoff)],
     );
-    let unevaluated_recent = count(store, conn, &sql, params)?[0];
+    let unevaluated_recent = count(db, &sql, params)?[0];
     let u = |v: i64| v.max(0) as u64;
     Ok(Kpis {
         cases: u(t.cases),
@@ -188,17 +169,17 @@ pub fn kpis_with_clearance(
 /// KPI 8 alone: it depends only on the period's last day, so callers that ask for several
 /// periods ending on one day (the overview) count it once.
 pub fn clearance(
-    store: &SqliteStore,
-    conn: &Connection,
+    db: &dyn Db,
     up_to: NaiveDate,
     scope: &Scope,
     as_of: NaiveDate,
 ) -> Result<Ratio, StoreError> {
-    let quiet = format!("+{} days", store.rules().cleared_quiet_days);
-    let mut sql = String::from(
+    let quiet = i64::from(db.rules().cleared_quiet_days);
+    let quiet_end = db.dialect().add_days("closed_on", "?2");
+    let mut sql = format!(
         "SELECT count(*), sum(CASE WHEN state IN ('concluded', 'final') AND (
              (agreement_on IS NOT NULL AND agreement_on <= ?1)
-             OR (closed_on IS NOT NULL AND date(closed_on, ?2) <= ?1 AND NOT EXISTS (
+             OR (closed_on IS NOT NULL AND {quiet_end} <= ?1 AND NOT EXISTS (
                  SELECT 1 FROM cases r WHERE r.repeat_of = c.id
                  AND r.received_on > c.closed_on AND r.received_on <= ?1))
          ) THEN 1 ELSE 0 END)
@@ -206,11 +187,11 @@ pub fn clearance(
     );
     let mut params = vec![
         Value::Text(rows::date(as_of)),
-        Value::Text(quiet),
+        Value::Integer(quiet),
         Value::Text(rows::date(up_to)),
     ];
     region_condition(&scope.region, &mut sql, &mut params);
-    let n = count(store, conn, &sql, params)?;
+    let n = count(db, &sql, params)?;
     Ok(Ratio {
         den: n[0].max(0) as u64,
         num: n[1].max(0) as u64,
@@ -219,41 +200,61 @@ pub fn clearance(
 
 /// The summary recomputed from the cases table with the same definitions as `Tally`, for
 /// `db check`: returns how many (day, county) rows disagree with `kpi_day`.
-pub fn recount_mismatches(store: &SqliteStore, conn: &Connection) -> Result<i64, StoreError> {
-    let recount = recount_sql();
+pub fn recount_mismatches(db: &dyn Db) -> Result<i64, StoreError> {
+    let recount = recount_sql(db.dialect());
     let stored = "SELECT * FROM kpi_day WHERE cases <> 0";
     let sql = format!(
-        "SELECT count(*) FROM (SELECT received_on, county FROM ({recount} EXCEPT {stored}) \
-         UNION SELECT received_on, county FROM ({stored} EXCEPT {recount}))"
+        "SELECT count(*) FROM (SELECT received_on, county FROM ({recount} EXCEPT {stored}) AS a \
+         UNION SELECT received_on, county FROM ({stored} EXCEPT {recount}) AS b) AS differing"
     );
-    conn.query_row(&sql, [], |r| r.get(0))
-        .map_err(|e| store.error(e))
+    db.one(&sql, &[], |r| r.get(0))
 }
 
 /// Replaces the whole summary with a recount of the cases (inside the caller's transaction);
 /// returns the number of summary rows.
-pub fn rebuild(conn: &Connection) -> rusqlite::Result<usize> {
-    conn.execute("DELETE FROM kpi_day", [])?;
-    conn.execute(&format!("INSERT INTO kpi_day {}", recount_sql()), [])
+pub fn rebuild(db: &dyn Db) -> Result<u64, StoreError> {
+    db.execute("DELETE FROM kpi_day", &[])?;
+    db.execute(
+        &format!("INSERT INTO kpi_day {}", recount_sql(db.dialect())),
+        &[],
+    )
 }
 
 /// `kpi_day`'s rows, in its column order, counted from the cases with the same definitions as
 /// `Tally`.
-fn recount_sql() -> String {
+fn recount_sql(dialect: super::Dialect) -> String {
     let nl = NOT_LITIGATION;
+    let days = dialect.days_between("received_on", "replied_on");
+    let accept_by = dialect.add_days("received_on", "15");
+    let when = |cond: &str| format!("sum(CASE WHEN {cond} THEN 1 ELSE 0 END)");
     format!(
-        "SELECT received_on, county, count(*), sum(repeat_of IS NOT NULL), sum(channel = 'online'),
+        "SELECT received_on, county, count(*), {}, {},
             sum(collective), sum(CASE WHEN collective = 1 THEN persons ELSE 0 END),
-            sum(replied_on IS NOT NULL),
-            sum(CASE WHEN replied_on IS NOT NULL
-                THEN max(0, CAST(julianday(replied_on) - julianday(received_on) AS INTEGER)) ELSE 0 END),
-            sum({nl} AND accepted_on IS NOT NULL),
-            sum({nl} AND accepted_on IS NOT NULL AND accepted_on <= date(received_on, '+15 days')),
-            sum({nl} AND replied_on IS NOT NULL AND handling_due_on IS NOT NULL AND replied_on <= handling_due_on),
-            sum({nl} AND replied_on IS NOT NULL AND handling_due_on IS NOT NULL AND replied_on > handling_due_on),
-            sum({nl} AND replied_on IS NOT NULL AND satisfaction IS NULL),
-            sum({nl} AND replied_on IS NOT NULL AND satisfaction IS NOT NULL),
-            sum({nl} AND replied_on IS NOT NULL AND coalesce(satisfaction, '') IN ('satisfied', 'basically-satisfied'))
-         FROM cases GROUP BY received_on, county"
+            {},
+            sum(CASE WHEN replied_on IS NOT NULL AND {days} > 0 THEN {days} ELSE 0 END),
+            {}, {}, {}, {}, {}, {}, {}
+         FROM cases GROUP BY received_on, county",
+        when("repeat_of IS NOT NULL"),
+        when("channel = 'online'"),
+        when("replied_on IS NOT NULL"),
+        when(&format!("{nl} AND accepted_on IS NOT NULL")),
+        when(&format!(
+            "{nl} AND accepted_on IS NOT NULL AND accepted_on <= {accept_by}"
+        )),
+        when(&format!(
+            "{nl} AND replied_on IS NOT NULL AND handling_due_on IS NOT NULL AND replied_on <= handling_due_on"
+        )),
+        when(&format!(
+            "{nl} AND replied_on IS NOT NULL AND handling_due_on IS NOT NULL AND replied_on > handling_due_on"
+        )),
+        when(&format!(
+            "{nl} AND replied_on IS NOT NULL AND satisfaction IS NULL"
+        )),
+        when(&format!(
+            "{nl} AND replied_on IS NOT NULL AND satisfaction IS NOT NULL"
+        )),
+        when(&format!(
+            "{nl} AND replied_on IS NOT NULL AND coalesce(satisfaction, '') IN ('satisfied', 'basically-satisfied')"
+        )),
     )
 }

@@ -1,12 +1,11 @@
-//! The boards' data in SQLite: one read transaction per board, bound parameters only.
+//! The boards' data: one read transaction per board, bound parameters only.
 //!
 //! Counts per day come from the `kpi_day` summary; open, overdue, flagged and backlog cases from
 //! small partial indexes. Backlog clearance is decided per case by `domain::kpi::is_cleared`, the
 //! same rule KPI 8 uses, so the board and the overview never disagree.
 
-use super::SqliteStore;
-use super::read::{collect, region_condition, region_condition_on, stored_date};
-use super::rows;
+use super::read::{region_condition, region_condition_on, stored_date};
+use super::{Db, rows};
 use crate::domain::board::{BoardKind, Span};
 use crate::domain::calendar::add_days;
 use crate::domain::kpi;
@@ -18,7 +17,6 @@ use crate::store::board::{
 };
 use crate::store::{Filter, Leader, Scope, StoreError};
 use chrono::{Days, NaiveDate};
-use rusqlite::Connection;
 use rusqlite::types::Value;
 use std::collections::BTreeMap;
 
@@ -28,23 +26,15 @@ const NOT_CONFIDENTIAL: &str =
     "coalesce(class, '') <> 'accusation' AND coalesce(category, '') <> 'discipline'";
 
 /// Reads one board.
-pub fn board(
-    store: &SqliteStore,
-    conn: &Connection,
-    kind: BoardKind,
-    query: &BoardQuery,
-) -> Result<BoardData, StoreError> {
-    // One read transaction: every number on a board is from the same moment.
-    conn.execute_batch("BEGIN").map_err(|e| store.error(e))?;
-    let data = match kind {
-        BoardKind::Overview => overview(store, conn, query).map(|o| BoardData::Overview(o.into())),
-        BoardKind::Packages => packages(store, conn, query).map(BoardData::Packages),
-        BoardKind::Backlog => backlog(store, conn, query).map(|b| BoardData::Backlog(b.into())),
-        BoardKind::Map => map(store, conn, query).map(BoardData::Map),
-        BoardKind::Warnings => warnings(store, conn, query).map(BoardData::Warnings),
-    };
-    let _ = conn.execute_batch("COMMIT");
-    data
+pub fn board(db: &dyn Db, kind: BoardKind, query: &BoardQuery) -> Result<BoardData, StoreError> {
+    // The caller reads in one transaction: every number on a board is from the same moment.
+    match kind {
+        BoardKind::Overview => overview(db, query).map(|o| BoardData::Overview(o.into())),
+        BoardKind::Packages => packages(db, query).map(BoardData::Packages),
+        BoardKind::Backlog => backlog(db, query).map(|b| BoardData::Backlog(b.into())),
+        BoardKind::Map => map(db, query).map(BoardData::Map),
+        BoardKind::Warnings => warnings(db, query).map(BoardData::Warnings),
+    }
 }
 
 fn back(day: NaiveDate, n: u32) -> NaiveDate {
@@ -72,11 +62,7 @@ fn counties_in(region: &str) -> Vec<String> {
         .collect()
 }
 
-fn overview(
-    store: &SqliteStore,
-    conn: &Connection,
-    query: &BoardQuery,
-) -> Result<Overview, StoreError> {
+fn overview(db: &dyn Db, query: &BoardQuery) -> Result<Overview, StoreError> {
     let scope = scope(query);
     // Backlog clearance depends only on a period's last day: the four current periods share one.
     let mut clearances: BTreeMap<NaiveDate, kpi::Ratio> = BTreeMap::new();
@@ -84,12 +70,12 @@ fn overview(
         let clearance = match clearances.get(&period.to) {
             Some(ratio) => *ratio,
             None => {
-                let ratio = super::kpi::clearance(store, conn, period.to, &scope, query.as_of)?;
+                let ratio = super::kpi::clearance(db, period.to, &scope, query.as_of)?;
                 clearances.insert(period.to, ratio);
                 ratio
             }
         };
-        super::kpi::kpis_with_clearance(store, conn, period, &scope, query.as_of, clearance)
+        super::kpi::kpis_with_clearance(db, period, &scope, query.as_of, clearance)
     };
     let mut periods = Vec::new();
     for span in Span::ALL {
@@ -101,7 +87,7 @@ fn overview(
             previous: kpis(previous)?,
         });
     }
-    let days = store.rules().boards.chart_days.max(1);
+    let days = db.rules().boards.chart_days.max(1);
     let first_day = back(query.as_of, days - 1);
     let mut sql = String::from(
         "SELECT received_on, channel, count(*) FROM cases \
@@ -110,7 +96,7 @@ fn overview(
     let mut params = vec![text(first_day), text(query.as_of)];
     region_condition(&query.region, &mut sql, &mut params);
     sql.push_str(" GROUP BY received_on, channel");
-    let found = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+    let found = db.collect(&sql, &params, |r| {
         let (day, channel): (String, String) = (r.get(0)?, r.get(1)?);
         let n: i64 = r.get(2)?;
         Ok(
@@ -142,15 +128,12 @@ fn overview(
     })
 }
 
-fn packages(
-    store: &SqliteStore,
-    conn: &Connection,
-    query: &BoardQuery,
-) -> Result<Vec<PackageRow>, StoreError> {
+fn packages(db: &dyn Db, query: &BoardQuery) -> Result<Vec<PackageRow>, StoreError> {
     let mut sql = String::from(
         "SELECT l.id, l.name, l.level, l.title, l.region, count(*),
-                sum(c.state IN ('concluded', 'final')),
-                sum(c.closed_on IS NULL AND c.due_on IS NOT NULL AND c.due_on < ?),
+                sum(CASE WHEN c.state IN ('concluded', 'final') THEN 1 ELSE 0 END),
+                sum(CASE WHEN c.closed_on IS NULL AND c.due_on IS NOT NULL AND c.due_on < ?
+                    THEN 1 ELSE 0 END),
                 min(CASE WHEN c.closed_on IS NULL THEN c.received_on END),
                 sum(coalesce(d.done, 0))
          FROM cases c JOIN leaders l ON l.id = c.leader_id
@@ -161,7 +144,7 @@ fn packages(
     let mut params = vec![text(query.as_of)];
     region_condition(&query.region, &mut sql, &mut params);
     sql.push_str(" GROUP BY l.id ORDER BY l.id");
-    collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+    db.collect(&sql, &params, |r| {
         let level: String = r.get(2)?;
         let oldest: Option<String> = r.get(8)?;
         let Some(level) = LeaderLevel::from_code(&level) else {
@@ -177,7 +160,7 @@ fn packages(
             None => None,
         };
         let count = |i: usize| {
-            r.get::<_, Option<i64>>(i)
+            r.get::<Option<i64>>(i)
                 .map(|v| v.unwrap_or(0).max(0) as u64)
         };
         Ok(Ok(PackageRow {
@@ -208,8 +191,7 @@ struct BacklogCase {
 }
 
 fn backlog_cases(
-    store: &SqliteStore,
-    conn: &Connection,
+    db: &dyn Db,
     query: &BoardQuery,
     campaign: Option<i64>,
 ) -> Result<Vec<BacklogCase>, StoreError> {
@@ -228,19 +210,17 @@ fn backlog_cases(
     // Campaign membership is looked up in memory: joining would read every case row at random.
     let members: Option<std::collections::HashSet<i64>> = match campaign {
         Some(id) => Some(
-            collect(
-                store,
-                conn,
+            db.collect(
                 "SELECT case_id FROM campaign_cases WHERE campaign_id = ?",
-                [id],
-                |r| Ok(Ok(r.get::<_, i64>(0)?)),
+                &[Value::Integer(id)],
+                |r| Ok(Ok(r.get::<i64>(0)?)),
             )?
             .into_iter()
             .collect(),
         ),
         None => None,
     };
-    let mut found = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+    let mut found = db.collect(&sql, &params, |r| {
         let id: i64 = r.get(0)?;
         if members.as_ref().is_some_and(|m| !m.contains(&id)) {
             return Ok(Ok(None));
@@ -289,17 +269,13 @@ impl BacklogCase {
     }
 }
 
-fn backlog(
-    store: &SqliteStore,
-    conn: &Connection,
-    query: &BoardQuery,
-) -> Result<BacklogBoard, StoreError> {
-    let campaigns = super::read::campaigns(store, conn)?;
+fn backlog(db: &dyn Db, query: &BoardQuery) -> Result<BacklogBoard, StoreError> {
+    let campaigns = super::read::campaigns(db)?;
     let campaign = query
         .campaign
         .and_then(|id| campaigns.iter().find(|c| c.id == id).cloned());
-    let cases = backlog_cases(store, conn, query, campaign.as_ref().map(|c| c.id))?;
-    let rules = store.rules();
+    let cases = backlog_cases(db, query, campaign.as_ref().map(|c| c.id))?;
+    let rules = db.rules();
     let yesterday = back(query.as_of, 1);
     let mut by_county: BTreeMap<String, BacklogCounty> = counties_in(&query.region)
         .into_iter()
@@ -357,11 +333,7 @@ fn backlog(
     })
 }
 
-fn map(
-    store: &SqliteStore,
-    conn: &Connection,
-    query: &BoardQuery,
-) -> Result<Vec<CountyTile>, StoreError> {
+fn map(db: &dyn Db, query: &BoardQuery) -> Result<Vec<CountyTile>, StoreError> {
     let mut tiles: BTreeMap<String, CountyTile> = counties_in(&query.region)
         .into_iter()
         .map(|county| {
@@ -375,11 +347,8 @@ fn map(
         })
         .collect();
     let per_county = |sql: &str, params: Vec<Value>| {
-        collect(store, conn, sql, rusqlite::params_from_iter(params), |r| {
-            Ok(Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?.max(0) as u64,
-            )))
+        db.collect(sql, &params, |r| {
+            Ok(Ok((r.get::<String>(0)?, r.get::<i64>(1)?.max(0) as u64)))
         })
     };
     let mut sql = String::from(
@@ -403,12 +372,12 @@ fn map(
         campaign: None,
         ..query.clone()
     };
-    for row in backlog(store, conn, &all)?.counties {
+    for row in backlog(db, &all)?.counties {
         let tile = tiles.entry(row.county.clone()).or_default();
         tile.backlog = row.backlog;
         tile.cleared = row.cleared;
     }
-    for warning in warnings(store, conn, query)? {
+    for warning in warnings(db, query)? {
         if let Some(tile) = tiles.get_mut(&warning.county) {
             tile.warnings += 1;
         }
@@ -422,12 +391,8 @@ fn map(
         .collect())
 }
 
-fn warnings(
-    store: &SqliteStore,
-    conn: &Connection,
-    query: &BoardQuery,
-) -> Result<Vec<Warning>, StoreError> {
-    let rules = store.rules();
+fn warnings(db: &dyn Db, query: &BoardQuery) -> Result<Vec<Warning>, StoreError> {
+    let rules = db.rules();
     let board = &rules.boards;
     let mut out = Vec::new();
     let shown = |ids: &str, numbers: &str| -> Vec<(i64, String)> {
@@ -437,13 +402,16 @@ fn warnings(
             .collect()
     };
     // 1. Clusters: N or more new cases of one category in one township within the window.
+    let dialect = db.dialect();
+    let newest_first = "received_on DESC, id DESC";
     let mut sql = format!(
-        "SELECT county, township, category, count(*), max(received_on),
-                group_concat(id), group_concat(number)
+        "SELECT county, township, category, count(*), max(received_on), {}, {}
          FROM (SELECT id, number, county, township, category, received_on FROM cases
                WHERE received_on > ? AND received_on <= ? AND category IS NOT NULL
-               AND {NOT_CONFIDENTIAL} ORDER BY received_on DESC, id DESC)
-         WHERE 1"
+               AND {NOT_CONFIDENTIAL} ORDER BY {newest_first}) AS recent
+         WHERE 1 = 1",
+        dialect.join("id", newest_first),
+        dialect.join("number", newest_first),
     );
     let mut params = vec![
         text(back(query.as_of, board.cluster_days)),
@@ -452,7 +420,7 @@ fn warnings(
     region_condition(&query.region, &mut sql, &mut params);
     sql.push_str(" GROUP BY county, township, category HAVING count(*) >= ?");
     params.push(Value::Integer(i64::from(board.cluster_cases)));
-    let clusters = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+    let clusters = db.collect(&sql, &params, |r| {
         let (county, township, category): (String, String, String) =
             (r.get(0)?, r.get(1)?, r.get(2)?);
         let (n, newest, ids, numbers): (i64, String, String, String) =
@@ -495,7 +463,7 @@ fn warnings(
         " ORDER BY received_on DESC, id DESC LIMIT {}",
         crate::store::board::FLAGGED_SHOWN
     ));
-    let flagged = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+    let flagged = db.collect(&sql, &params, |r| {
         let on: String = r.get(3)?;
         let (id, number, county): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         let (persons, threat, urgent): (i64, bool, bool) = (r.get(4)?, r.get(5)?, r.get(6)?);
@@ -528,11 +496,11 @@ fn warnings(
     ];
     region_condition(&query.region, &mut sql, &mut params);
     sql.push_str(" GROUP BY county");
-    let weeks = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+    let weeks = db.collect(&sql, &params, |r| {
         Ok(Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
+            r.get::<String>(0)?,
+            r.get::<i64>(1)?,
+            r.get::<i64>(2)?,
         )))
     })?;
     for (county, week, before) in weeks {
@@ -553,7 +521,8 @@ fn warnings(
     // 4. Per unit: open cases due within the due-soon days, and overdue ones.
     let soon_end = add_days(query.as_of, rules.due_soon_days);
     let mut sql = String::from(
-        "SELECT u.id, u.name, u.region, sum(c.due_on < ?1), sum(c.due_on >= ?1)
+        "SELECT u.id, u.name, u.region, sum(CASE WHEN c.due_on < ?1 THEN 1 ELSE 0 END),
+                sum(CASE WHEN c.due_on >= ?1 THEN 1 ELSE 0 END)
          FROM cases c JOIN units u ON u.id = c.unit_id
          WHERE c.due_on IS NOT NULL AND c.due_on <= ?2",
     );
@@ -561,13 +530,13 @@ fn warnings(
     // A plain `?` after `?2` is parameter 3, and so on.
     region_condition_on("c.county", &query.region, &mut sql, &mut params);
     sql.push_str(" GROUP BY u.id ORDER BY u.id");
-    let units = collect(store, conn, &sql, rusqlite::params_from_iter(params), |r| {
+    let units = db.collect(&sql, &params, |r| {
         Ok(Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?.max(0) as u64,
-            r.get::<_, i64>(4)?.max(0) as u64,
+            r.get::<i64>(0)?,
+            r.get::<String>(1)?,
+            r.get::<String>(2)?,
+            r.get::<i64>(3)?.max(0) as u64,
+            r.get::<i64>(4)?.max(0) as u64,
         )))
     })?;
     for (id, unit, county, overdue, due_soon) in units {

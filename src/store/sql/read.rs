@@ -1,24 +1,24 @@
-//! Read queries for SQLite: queue counts and keyset pages, case detail, reference lists.
+//! Read queries: queue counts and keyset pages, case detail, reference lists.
 //!
 //! Filters become WHERE clauses with bound parameters only; each built-in queue has an index
 //! chosen from its query plan (see `schema.rs`).
 
-use super::SqliteStore;
 use super::rows::{self, CASE_COLUMNS, ROW_COLUMNS};
+use super::{Db, Row};
 use crate::domain::region::PROVINCE_CODE;
 use crate::domain::{CaseId, LeaderLevel, Role, State, Step};
 use crate::store::{
     Campaign, CaseDetail, Cursor, Filter, Leader, Page, Scope, Sort, SortKey, StoreError,
     StoredEvent, Unit, User,
 };
+use crate::vals;
 use chrono::NaiveDateTime;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 /// Appends the SQL condition for `filter` to `sql`, pushing its parameters.
 pub fn condition(filter: &Filter, sql: &mut String, params: &mut Vec<Value>) {
     match filter {
-        Filter::All => sql.push('1'),
+        Filter::All => sql.push_str("1 = 1"),
         Filter::StateIn(states) => in_list(
             "state",
             states.iter().map(|s| Value::Text(s.code().to_string())),
@@ -75,7 +75,7 @@ pub fn condition(filter: &Filter, sql: &mut String, params: &mut Vec<Value>) {
         }
         Filter::And(parts) => {
             if parts.is_empty() {
-                sql.push('1');
+                sql.push_str("1 = 1");
             }
             for (i, part) in parts.iter().enumerate() {
                 if i > 0 {
@@ -148,46 +148,28 @@ fn where_clause(filter: &Filter, scope: &Scope) -> (String, Vec<Value>) {
     (sql, params)
 }
 
-pub fn counts(
-    store: &SqliteStore,
-    conn: &Connection,
-    filters: &[Filter],
-    scope: &Scope,
-) -> Result<Vec<u64>, StoreError> {
+pub fn counts(db: &dyn Db, filters: &[Filter], scope: &Scope) -> Result<Vec<u64>, StoreError> {
     filters
         .iter()
         .map(|filter| {
             let (clause, params) = where_clause(filter, scope);
             let sql = format!("SELECT count(*) FROM cases{clause}");
-            let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;
-            stmt.query_row(params_from_iter(params), |r| r.get::<_, i64>(0))
-                .map(|n| n as u64)
-                .map_err(|e| store.error(e))
+            db.one(&sql, &params, |r| r.get::<i64>(0)).map(|n| n as u64)
         })
         .collect()
 }
 
-pub fn state_counts(
-    store: &SqliteStore,
-    conn: &Connection,
-    scope: &Scope,
-) -> Result<Vec<(State, u64)>, StoreError> {
+pub fn state_counts(db: &dyn Db, scope: &Scope) -> Result<Vec<(State, u64)>, StoreError> {
     let (clause, params) = where_clause(&Filter::All, scope);
     let sql = format!("SELECT state, count(*) FROM cases{clause} GROUP BY state");
-    let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;
-    let rows = stmt
-        .query_map(params_from_iter(params), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })
-        .map_err(|e| store.error(e))?;
+    let found = db.collect(&sql, &params, |r| {
+        let (code, n) = (r.get::<String>(0)?, r.get::<i64>(1)?);
+        Ok(State::from_code(&code)
+            .map(|state| (state, n))
+            .ok_or_else(|| rows::BadValue(format!("cases.state: unknown code `{code}`"))))
+    })?;
     let mut out: Vec<(State, u64)> = State::ALL.iter().map(|s| (*s, 0)).collect();
-    for row in rows {
-        let (code, n) = row.map_err(|e| store.error(e))?;
-        let state = State::from_code(&code).ok_or_else(|| {
-            store.corrupt(rows::BadValue(format!(
-                "cases.state: unknown code `{code}`"
-            )))
-        })?;
+    for (state, n) in found {
         if let Some(slot) = out.iter_mut().find(|(s, _)| *s == state) {
             slot.1 = n as u64;
         }
@@ -196,8 +178,7 @@ pub fn state_counts(
 }
 
 pub fn page(
-    store: &SqliteStore,
-    conn: &Connection,
+    db: &dyn Db,
     filter: &Filter,
     sort: Sort,
     scope: &Scope,
@@ -235,14 +216,7 @@ pub fn page(
          ORDER BY {column} {dir}, id {dir}"
     );
     params.push(Value::Integer(limit as i64 + 1));
-    let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;
-    let mut rows_out = Vec::with_capacity(limit + 1);
-    let mut result = stmt
-        .query(params_from_iter(params))
-        .map_err(|e| store.error(e))?;
-    while let Some(row) = result.next().map_err(|e| store.error(e))? {
-        rows_out.push(rows::read_row(row).map_err(|b| store.corrupt(b))?);
-    }
+    let mut rows_out = db.collect(&sql, &params, |row| Ok(rows::read_row(row)))?;
     let next = if rows_out.len() > limit {
         rows_out.truncate(limit);
         rows_out.last().map(|row| Cursor::after(row, sort))
@@ -256,39 +230,27 @@ pub fn page(
 }
 
 /// Loads one case (with its five duties) by id.
-pub fn load_case(
-    store: &SqliteStore,
-    conn: &Connection,
-    id: CaseId,
-) -> Result<Option<crate::domain::Case>, StoreError> {
+pub fn load_case(db: &dyn Db, id: CaseId) -> Result<Option<crate::domain::Case>, StoreError> {
     let sql = format!("SELECT {} FROM cases WHERE id = ?", CASE_COLUMNS.join(", "));
-    let mut stmt = conn.prepare_cached(&sql).map_err(|e| store.error(e))?;
-    let row = stmt
-        .query_row([id], |row| Ok(rows::read_case(row)))
-        .optional()
-        .map_err(|e| store.error(e))?;
-    let Some(case) = row else { return Ok(None) };
-    let mut case = case.map_err(|b| store.corrupt(b))?;
+    let Some(case) = db
+        .collect(&sql, &vals![id], |row| Ok(rows::read_case(row)))?
+        .pop()
+    else {
+        return Ok(None);
+    };
+    let mut case = case;
     if case.package.is_some() {
-        let mut stmt = conn
-            .prepare_cached("SELECT duty, done_on, note FROM package_duties WHERE case_id = ?")
-            .map_err(|e| store.error(e))?;
-        let duties = stmt
-            .query_map([id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .map_err(|e| store.error(e))?;
-        for duty in duties {
-            let (index, done_on, note) = duty.map_err(|e| store.error(e))?;
-            let day = chrono::NaiveDate::parse_from_str(&done_on, rows::DATE).map_err(|_| {
-                store.corrupt(rows::BadValue(format!(
-                    "package_duties.done_on: `{done_on}`"
-                )))
-            })?;
+        let duties = db.collect(
+            "SELECT duty, done_on, note FROM package_duties WHERE case_id = ? ORDER BY duty",
+            &vals![id],
+            |r| {
+                let (index, done_on, note) =
+                    (r.get::<i64>(0)?, r.get::<String>(1)?, r.get::<String>(2)?);
+                Ok(stored_date(|| "package_duties.done_on".into(), &done_on)
+                    .map(|day| (index, day, note)))
+            },
+        )?;
+        for (index, day, note) in duties {
             rows::add_duty(&mut case, index as usize, day, note);
         }
     }
@@ -296,70 +258,65 @@ pub fn load_case(
 }
 
 /// A case's events in order.
-pub fn events(
-    store: &SqliteStore,
-    conn: &Connection,
-    id: CaseId,
-) -> Result<Vec<StoredEvent>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT seq, at, actor, payload, from_state, to_state FROM events WHERE case_id = ? ORDER BY seq",
-        )
-        .map_err(|e| store.error(e))?;
-    let found = stmt
-        .query_map([id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-            ))
-        })
-        .map_err(|e| store.error(e))?;
-    let mut out = Vec::new();
-    for row in found {
-        let (seq, at, actor, payload, from, to) = row.map_err(|e| store.error(e))?;
-        let bad = |what: String| store.corrupt(rows::BadValue(format!("events {seq}: {what}")));
-        let at = NaiveDateTime::parse_from_str(&at, rows::TIMESTAMP)
-            .map_err(|_| bad(format!("`{at}` is not a time")))?;
-        let step: Step = serde_json::from_str(&payload).map_err(|e| bad(e.to_string()))?;
-        let state = |code: Option<String>| -> Result<Option<State>, StoreError> {
-            match code {
-                None => Ok(None),
-                Some(c) => State::from_code(&c)
-                    .map(Some)
-                    .ok_or_else(|| bad(format!("unknown state `{c}`"))),
-            }
-        };
-        out.push(StoredEvent {
-            seq,
-            at,
-            actor,
-            step,
-            from_state: state(from)?,
-            to_state: state(to)?,
-        });
-    }
-    Ok(out)
+pub fn events(db: &dyn Db, id: CaseId) -> Result<Vec<StoredEvent>, StoreError> {
+    db.collect(
+        "SELECT seq, at, actor, payload, from_state, to_state FROM events WHERE case_id = ? ORDER BY seq",
+        &vals![id],
+        |r| {
+            let (seq, at, actor, payload, from, to) = (
+                r.get::<i64>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+                r.get::<Option<String>>(4)?,
+                r.get::<Option<String>>(5)?,
+            );
+            Ok(stored_event(seq, &at, actor, &payload, from, to))
+        },
+    )
 }
 
-pub fn detail(
-    store: &SqliteStore,
-    conn: &Connection,
-    id: CaseId,
-) -> Result<Option<CaseDetail>, StoreError> {
-    let Some(case) = load_case(store, conn, id)? else {
+fn stored_event(
+    seq: i64,
+    at: &str,
+    actor: String,
+    payload: &str,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<StoredEvent, rows::BadValue> {
+    let bad = |what: String| rows::BadValue(format!("events {seq}: {what}"));
+    let at = NaiveDateTime::parse_from_str(at, rows::TIMESTAMP)
+        .map_err(|_| bad(format!("`{at}` is not a time")))?;
+    let step: Step = serde_json::from_str(payload).map_err(|e| bad(e.to_string()))?;
+    let state = |code: Option<String>| -> Result<Option<State>, rows::BadValue> {
+        match code {
+            None => Ok(None),
+            Some(c) => State::from_code(&c)
+                .map(Some)
+                .ok_or_else(|| bad(format!("unknown state `{c}`"))),
+        }
+    };
+    Ok(StoredEvent {
+        seq,
+        at,
+        actor,
+        step,
+        from_state: state(from)?,
+        to_state: state(to)?,
+    })
+}
+
+pub fn detail(db: &dyn Db, id: CaseId) -> Result<Option<CaseDetail>, StoreError> {
+    let Some(case) = load_case(db, id)? else {
         return Ok(None);
     };
-    let events = events(store, conn, id)?;
+    let events = events(db, id)?;
     let unit = match case.unit {
-        Some(unit_id) => units_where(store, conn, "WHERE id = ?", params![unit_id])?.pop(),
+        Some(unit_id) => units_where(db, "WHERE id = ?", &vals![unit_id])?.pop(),
         None => None,
     };
     let leader = match &case.package {
-        Some(p) => leaders_where(store, conn, "WHERE id = ?", params![p.leader])?.pop(),
+        Some(p) => leaders_where(db, "WHERE id = ?", &vals![p.leader])?.pop(),
         None => None,
     };
     Ok(Some(CaseDetail {
@@ -370,37 +327,12 @@ pub fn detail(
     }))
 }
 
-pub fn find(
-    store: &SqliteStore,
-    conn: &Connection,
-    number: &str,
-) -> Result<Option<CaseId>, StoreError> {
-    conn.prepare_cached("SELECT id FROM cases WHERE number = ?")
-        .and_then(|mut s| s.query_row([number], |r| r.get(0)).optional())
-        .map_err(|e| store.error(e))
-}
-
-/// Runs `sql` and maps every row with `map`, which may also refuse a stored value (reported as a
-/// damaged database, naming the value).
-pub(super) fn collect<T>(
-    store: &SqliteStore,
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-    map: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Result<T, rows::BadValue>>,
-) -> Result<Vec<T>, StoreError> {
-    let mut stmt = conn.prepare_cached(sql).map_err(|e| store.error(e))?;
-    let found = stmt
-        .query_map(params, |r| map(r))
-        .map_err(|e| store.error(e))?;
-    let mut out = Vec::new();
-    for row in found {
-        out.push(
-            row.map_err(|e| store.error(e))?
-                .map_err(|b| store.corrupt(b))?,
-        );
-    }
-    Ok(out)
+pub fn find(db: &dyn Db, number: &str) -> Result<Option<CaseId>, StoreError> {
+    db.first(
+        "SELECT id FROM cases WHERE number = ?",
+        &vals![number],
+        |r| r.get(0),
+    )
 }
 
 /// A stored date, or what is wrong with it.
@@ -412,14 +344,9 @@ pub(super) fn stored_date(
         .map_err(|_| rows::BadValue(format!("{}: `{text}` is not a date", what())))
 }
 
-fn units_where(
-    store: &SqliteStore,
-    conn: &Connection,
-    clause: &str,
-    params: &[&dyn rusqlite::ToSql],
-) -> Result<Vec<Unit>, StoreError> {
+fn units_where(db: &dyn Db, clause: &str, params: &[Value]) -> Result<Vec<Unit>, StoreError> {
     let sql = format!("SELECT id, name, region FROM units {clause} ORDER BY id");
-    collect(store, conn, &sql, params, |r| {
+    db.collect(&sql, params, |r| {
         Ok(Ok(Unit {
             id: r.get(0)?,
             name: r.get(1)?,
@@ -428,18 +355,13 @@ fn units_where(
     })
 }
 
-pub fn units(store: &SqliteStore, conn: &Connection) -> Result<Vec<Unit>, StoreError> {
-    units_where(store, conn, "", params![])
+pub fn units(db: &dyn Db) -> Result<Vec<Unit>, StoreError> {
+    units_where(db, "", &[])
 }
 
-fn leaders_where(
-    store: &SqliteStore,
-    conn: &Connection,
-    clause: &str,
-    params: &[&dyn rusqlite::ToSql],
-) -> Result<Vec<Leader>, StoreError> {
+fn leaders_where(db: &dyn Db, clause: &str, params: &[Value]) -> Result<Vec<Leader>, StoreError> {
     let sql = format!("SELECT id, name, level, title, region FROM leaders {clause} ORDER BY id");
-    collect(store, conn, &sql, params, |r| {
+    db.collect(&sql, params, |r| {
         let level: String = r.get(2)?;
         let Some(level) = LeaderLevel::from_code(&level) else {
             return Ok(Err(rows::BadValue(format!(
@@ -456,13 +378,13 @@ fn leaders_where(
     })
 }
 
-pub fn leaders(store: &SqliteStore, conn: &Connection) -> Result<Vec<Leader>, StoreError> {
-    leaders_where(store, conn, "", params![])
+pub fn leaders(db: &dyn Db) -> Result<Vec<Leader>, StoreError> {
+    leaders_where(db, "", &[])
 }
 
-pub fn users(store: &SqliteStore, conn: &Connection) -> Result<Vec<User>, StoreError> {
+pub fn users(db: &dyn Db) -> Result<Vec<User>, StoreError> {
     let sql = "SELECT name, role, scope FROM users ORDER BY name";
-    collect(store, conn, sql, params![], |r| {
+    db.collect(sql, &[], |r| {
         let role: String = r.get(1)?;
         let Some(role) = Role::from_code(&role) else {
             return Ok(Err(rows::BadValue(format!(
@@ -477,11 +399,11 @@ pub fn users(store: &SqliteStore, conn: &Connection) -> Result<Vec<User>, StoreE
     })
 }
 
-pub fn campaigns(store: &SqliteStore, conn: &Connection) -> Result<Vec<Campaign>, StoreError> {
+pub fn campaigns(db: &dyn Db) -> Result<Vec<Campaign>, StoreError> {
     let sql = "SELECT c.id, c.name, c.starts_on, c.ends_on, c.target, \
                (SELECT count(*) FROM campaign_cases cc WHERE cc.campaign_id = c.id) \
-               FROM campaigns c ORDER BY c.starts_on";
-    collect(store, conn, sql, params![], |r| {
+               FROM campaigns c ORDER BY c.starts_on, c.id";
+    db.collect(sql, &[], |r| {
         let id: i64 = r.get(0)?;
         let (starts, ends): (String, String) = (r.get(2)?, r.get(3)?);
         let what = || format!("campaigns {id}");
@@ -495,89 +417,94 @@ pub fn campaigns(store: &SqliteStore, conn: &Connection) -> Result<Vec<Campaign>
             starts_on,
             ends_on,
             target: r.get(4)?,
-            cases: r.get::<_, i64>(5)? as u64,
+            cases: r.get::<i64>(5)? as u64,
         }))
     })
 }
 
 pub fn search_docs(
-    store: &SqliteStore,
-    conn: &Connection,
+    db: &dyn Db,
     after: CaseId,
     limit: usize,
 ) -> Result<Vec<crate::store::SearchDoc>, StoreError> {
-    use crate::domain::{Category, Channel, Class};
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT id, number, title, summary, pet_name, county, township, unit_id, leader_id, category, \
-             class, channel, state, due_on, supervised, backlog, collective, repeat_of IS NOT NULL \
-             FROM cases WHERE id > ? ORDER BY id LIMIT ?",
-        )
-        .map_err(|e| store.error(e))?;
-    let mut rows = stmt
-        .query(params![after, limit as i64])
-        .map_err(|e| store.error(e))?;
     let mut out = Vec::with_capacity(limit.min(100_000));
-    while let Some(row) = rows.next().map_err(|e| store.error(e))? {
-        let mut r = rows::Reader::new(row);
-        let doc = (|| {
-            Ok(crate::store::SearchDoc {
-                id: r.int()?,
-                number: r.text()?,
-                title: r.text()?,
-                summary: r.text()?,
-                petitioner: r.text()?,
-                county: r.text()?,
-                township: r.text()?,
-                unit: r.opt_int()?,
-                leader: r.opt_int()?,
-                category: r.opt_code(Category::from_code)?,
-                class: r.opt_code(Class::from_code)?,
-                channel: r.code(Channel::from_code)?,
-                state: r.code(State::from_code)?,
-                due_on: r.opt_date()?,
-                supervised: r.flag()?,
-                backlog: r.flag()?,
-                collective: r.flag()?,
-                repeat: r.flag()?,
-            })
-        })()
-        .map_err(|b: rows::BadValue| store.corrupt(b))?;
-        out.push(doc);
+    let mut bad = None;
+    db.query(
+        "SELECT id, number, title, summary, pet_name, county, township, unit_id, leader_id, category, \
+         class, channel, state, due_on, supervised, backlog, collective, \
+         CASE WHEN repeat_of IS NOT NULL THEN 1 ELSE 0 END \
+         FROM cases WHERE id > ? ORDER BY id LIMIT ?",
+        &vals![after, limit as i64],
+        &mut |row| {
+            match search_doc(row) {
+                Ok(doc) => out.push(doc),
+                Err(b) => {
+                    bad.get_or_insert(b);
+                }
+            }
+            Ok(())
+        },
+    )?;
+    match bad {
+        Some(b) => Err(db.corrupt(b)),
+        None => Ok(out),
     }
-    Ok(out)
 }
 
-pub fn changed_since(
-    store: &SqliteStore,
-    conn: &Connection,
-    seq: i64,
-) -> Result<(i64, Vec<CaseId>), StoreError> {
-    let mut stmt = conn
-        .prepare_cached("SELECT seq, case_id FROM events WHERE seq > ? ORDER BY seq")
-        .map_err(|e| store.error(e))?;
-    let rows = stmt
-        .query_map([seq], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?))
-        })
-        .map_err(|e| store.error(e))?;
+fn search_doc(row: &Row<'_>) -> Result<crate::store::SearchDoc, rows::BadValue> {
+    use crate::domain::{Category, Channel, Class};
+    let mut r = rows::Reader::new(row);
+    Ok(crate::store::SearchDoc {
+        id: r.int()?,
+        number: r.text()?,
+        title: r.text()?,
+        summary: r.text()?,
+        petitioner: r.text()?,
+        county: r.text()?,
+        township: r.text()?,
+        unit: r.opt_int()?,
+        leader: r.opt_int()?,
+        category: r.opt_code(Category::from_code)?,
+        class: r.opt_code(Class::from_code)?,
+        channel: r.code(Channel::from_code)?,
+        state: r.code(State::from_code)?,
+        due_on: r.opt_date()?,
+        supervised: r.flag()?,
+        backlog: r.flag()?,
+        collective: r.flag()?,
+        repeat: r.flag()?,
+    })
+}
+
+/// The newest event's sequence number (0 for none).
+pub fn head(db: &dyn Db) -> Result<i64, StoreError> {
+    db.one("SELECT coalesce(max(seq), 0) FROM events", &[], |r| {
+        r.get(0)
+    })
+}
+
+pub fn changed_since(db: &dyn Db, seq: i64) -> Result<(i64, Vec<CaseId>), StoreError> {
     let mut head = seq;
     let mut ids = Vec::new();
-    for row in rows {
-        let (s, id) = row.map_err(|e| store.error(e))?;
-        head = head.max(s);
-        if let Some(id) = id
-            && !ids.contains(&id)
-        {
-            ids.push(id);
-        }
-    }
+    db.query(
+        "SELECT seq, case_id FROM events WHERE seq > ? ORDER BY seq",
+        &vals![seq],
+        &mut |r| {
+            let (s, id) = (r.get::<i64>(0)?, r.get::<Option<i64>>(1)?);
+            head = head.max(s);
+            if let Some(id) = id
+                && !ids.contains(&id)
+            {
+                ids.push(id);
+            }
+            Ok(())
+        },
+    )?;
     Ok((head, ids))
 }
 
 pub fn related(
-    store: &SqliteStore,
-    conn: &Connection,
+    db: &dyn Db,
     id: CaseId,
 ) -> Result<Vec<(CaseId, String, String, chrono::NaiveDate)>, StoreError> {
     // Two indexed lookups (cases_pet_id, cases_pet_phone) rather than one OR join, which SQLite
@@ -589,9 +516,9 @@ pub fn related(
            UNION \
            SELECT o.id, o.number, o.title, o.received_on FROM cases c JOIN cases o \
              ON o.pet_phone = c.pet_phone AND o.pet_name = c.pet_name AND o.pet_phone <> '' \
-             WHERE c.id = ?1 AND o.id <> c.id AND o.received_on <= c.received_on) \
+             WHERE c.id = ?1 AND o.id <> c.id AND o.received_on <= c.received_on) AS earlier \
          ORDER BY received_on DESC, id DESC LIMIT 50";
-    collect(store, conn, sql, params![id], |r| {
+    db.collect(sql, &vals![id], |r| {
         let (other, number, title, received): (CaseId, String, String, String) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
         Ok(stored_date(|| "cases.received_on".into(), &received)

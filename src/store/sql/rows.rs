@@ -1,12 +1,12 @@
-//! Mapping between domain values and SQLite rows: the cases table's columns in one order, read
+//! Mapping between domain values and stored rows (either backend): the cases table's columns in one order, read
 //! and written by the same list, and text codes parsed back into enums with clear errors.
 
+use super::Row;
 use crate::domain::case::DutyRecord;
 use crate::domain::deadline;
 use crate::domain::{Case, Intake, Milestones, Package, Petitioner, Rules, State};
 use crate::store::queue::CaseRow;
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::Row;
 use rusqlite::types::Value;
 
 /// Columns of `cases` in the order `case_values` writes and `read_case` reads them.
@@ -185,17 +185,15 @@ impl<'a, 'b> Reader<'a, 'b> {
 
     fn name(&self) -> String {
         self.row
-            .as_ref()
-            .column_name(self.next)
-            .map(str::to_string)
-            .unwrap_or_else(|_| format!("column {}", self.next))
+            .name(self.next)
+            .unwrap_or_else(|| format!("column {}", self.next))
     }
 
     fn raw<T: rusqlite::types::FromSql>(&mut self) -> Result<T, BadValue> {
         let at = self.next;
         let value = self
             .row
-            .get::<_, T>(at)
+            .get::<T>(at)
             .map_err(|e| BadValue(format!("{}: {e}", self.name())));
         self.next += 1;
         value
@@ -231,12 +229,7 @@ impl<'a, 'b> Reader<'a, 'b> {
         match self.opt_text()? {
             None => Ok(None),
             Some(s) => NaiveDate::parse_from_str(&s, DATE).map(Some).map_err(|_| {
-                let name = self
-                    .row
-                    .as_ref()
-                    .column_name(name_at)
-                    .unwrap_or("?")
-                    .to_string();
+                let name = self.row.name(name_at).unwrap_or_else(|| "?".into());
                 BadValue(format!("{name}: `{s}` is not a date"))
             }),
         }

@@ -1,0 +1,65 @@
+//! `db recompute`: the columns derived from the rules — each case's duty deadline and handling
+//! deadline, and the KPI summary that counts replies against the handling deadline — brought in
+//! line with the rules in force now, after a change of `roll_over` or of the holiday calendar.
+//!
+//! Stored cases and their histories are not touched: deadlines are derived data, so no case
+//! event is written and no version changes. One event without a case records who recomputed,
+//! when and how much changed; it also moves the change position, so open consoles reload. All of
+//! it happens in the caller's write transaction.
+
+use super::{Db, kpi, rows};
+use crate::domain::deadline;
+use crate::store::{RecomputeReport, StoreError};
+use crate::vals;
+
+pub fn recompute(
+    db: &dyn Db,
+    actor: &str,
+    at: chrono::NaiveDateTime,
+) -> Result<RecomputeReport, StoreError> {
+    let rules = db.rules();
+    let columns = rows::CASE_COLUMNS.len();
+    let mut cases = 0u64;
+    let mut changes = Vec::new();
+    let mut bad = None;
+    let sql = format!(
+        "SELECT {}, due_on, handling_due_on FROM cases ORDER BY id",
+        rows::CASE_COLUMNS.join(", ")
+    );
+    db.query(&sql, &[], &mut |row| {
+        let case = match rows::read_case(row) {
+            Ok(case) => case,
+            Err(b) => {
+                bad.get_or_insert(b);
+                return Ok(());
+            }
+        };
+        let stored: (Option<String>, Option<String>) = (row.get(columns)?, row.get(columns + 1)?);
+        let now = (
+            deadline::duty_clock(&case, rules).map(|c| rows::date(c.due_on)),
+            deadline::handling_due(&case, rules).map(rows::date),
+        );
+        cases += 1;
+        if now != stored {
+            changes.push((case.id, now));
+        }
+        Ok(())
+    })?;
+    if let Some(b) = bad {
+        return Err(db.corrupt(b));
+    }
+    for (id, (due, handling)) in &changes {
+        db.execute(
+            "UPDATE cases SET due_on = ?, handling_due_on = ? WHERE id = ?",
+            &vals![due.clone(), handling.clone(), *id],
+        )?;
+    }
+    let summary_rows = kpi::rebuild(db)?;
+    let payload = serde_json::json!({ "cases": cases, "changed": changes.len() }).to_string();
+    super::write::append_raw_event(db, None, at, actor, "recompute", &payload)?;
+    Ok(RecomputeReport {
+        cases,
+        changed: changes.len() as u64,
+        summary_rows,
+    })
+}

@@ -1,0 +1,89 @@
+//! The checks both backends share: the audit chain walked from the first event, and cases whose
+//! event count differs from their version.
+
+use super::Db;
+use crate::store::audit::{BrokenLink, ChainedEvent, Verifier};
+use crate::store::{AuditReport, StoreError};
+use rusqlite::types::ValueRef;
+
+/// Cases listed at most as mismatched.
+const LISTED: usize = 20;
+
+/// Walks the audit chain; returns the number of events and the first broken link.
+pub fn chain(db: &dyn Db) -> Result<(u64, Option<BrokenLink>), StoreError> {
+    let mut verifier = Verifier::default();
+    let mut total = 0u64;
+    let mut first_broken = None;
+    db.query(
+        "SELECT seq, case_id, at, actor, kind, from_state, to_state, payload, hash FROM events ORDER BY seq",
+        &[],
+        &mut |row| {
+            total += 1;
+            if first_broken.is_some() {
+                return Ok(());
+            }
+            let text = |i| -> rusqlite::Result<&str> {
+                row.get_ref(i)?
+                    .as_str()
+                    .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into()))
+            };
+            let opt_text = |i| -> rusqlite::Result<Option<&str>> {
+                match row.get_ref(i)? {
+                    ValueRef::Null => Ok(None),
+                    _ => text(i).map(Some),
+                }
+            };
+            let hash = match row.get_ref(8)? {
+                ValueRef::Blob(hash) => hash,
+                _ => &[],
+            };
+            let event = ChainedEvent {
+                seq: row.get(0)?,
+                case_id: row.get(1)?,
+                at: text(2)?,
+                actor: text(3)?,
+                kind: text(4)?,
+                from_state: opt_text(5)?,
+                to_state: opt_text(6)?,
+                payload: text(7)?,
+            };
+            if let Err(link) = verifier.next(&event, hash) {
+                first_broken = Some(link.clone());
+            }
+            Ok(())
+        },
+    )?;
+    Ok((total, first_broken))
+}
+
+/// The problem line for a broken link.
+pub fn broken_message(link: &BrokenLink) -> String {
+    format!(
+        "audit chain broken at event {} (after event {}): an event was changed, inserted, removed or reordered",
+        link.seq, link.previous_seq
+    )
+}
+
+/// Cases whose version differs from their number of events: (number, version, events).
+pub fn mismatched(db: &dyn Db) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    db.collect(
+        &format!(
+            "SELECT c.number, c.version, coalesce(e.n, 0) FROM cases c \
+             LEFT JOIN (SELECT case_id, count(*) AS n FROM events GROUP BY case_id) e ON e.case_id = c.id \
+             WHERE c.version <> coalesce(e.n, 0) ORDER BY c.id LIMIT {LISTED}"
+        ),
+        &[],
+        |r| Ok(Ok((r.get(0)?, r.get(1)?, r.get(2)?))),
+    )
+}
+
+/// `audit verify`: the chain and the per-case event counts.
+pub fn audit(db: &dyn Db) -> Result<AuditReport, StoreError> {
+    let (events, broken) = chain(db)?;
+    let mismatched = mismatched(db)?.into_iter().map(|(n, _, _)| n).collect();
+    Ok(AuditReport {
+        events,
+        broken,
+        mismatched,
+    })
+}

@@ -68,6 +68,8 @@ pub enum StoreError {
     Io { path: String, detail: String },
     #[error("database error on {path}: {detail}")]
     Backend { path: String, detail: String },
+    #[error("no connection to {path} ({detail}); reconnecting, nothing was written")]
+    Unreachable { path: String, detail: String },
 }
 
 impl StoreError {
@@ -125,6 +127,9 @@ impl StoreError {
             StoreError::Invalid(message) => message.clone(),
             StoreError::Io { path, detail } => format!("无法读写 {path}：{detail}"),
             StoreError::Backend { path, detail } => format!("数据库 {path} 出错：{detail}"),
+            StoreError::Unreachable { path, detail } => {
+                format!("与 {path} 的连接已断开（{detail}）；正在重连，未写入任何内容")
+            }
         }
     }
 
@@ -138,7 +143,10 @@ impl StoreError {
 
     /// True when retrying later may succeed (locked, unreachable).
     pub fn is_transient(&self) -> bool {
-        matches!(self, StoreError::Locked { .. } | StoreError::Io { .. })
+        matches!(
+            self,
+            StoreError::Locked { .. } | StoreError::Io { .. } | StoreError::Unreachable { .. }
+        )
     }
 }
 
@@ -202,6 +210,10 @@ mod tests {
             StoreError::Backend {
                 path: path(),
                 detail: "disk I/O error".into(),
+            },
+            StoreError::Unreachable {
+                path: path(),
+                detail: "connection refused".into(),
             },
         ];
         for error in all {

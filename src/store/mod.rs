@@ -220,22 +220,14 @@ pub trait Store: Send + Sync {
     ) -> Result<board::BoardData, StoreError>;
 }
 
-/// Opens a store from a location: a file path for SQLite. A `postgres://` URL is refused with a
-/// clear message: only `db copy` works with PostgreSQL in this build.
+/// Opens a store from a location: a file path for SQLite, a `postgres://` URL for PostgreSQL.
 pub fn open(
     location: &str,
     rules: crate::domain::Rules,
     mode: OpenMode,
 ) -> Result<Box<dyn Store>, StoreError> {
     if postgres::is_url(location) {
-        let shown = std::str::FromStr::from_str(location)
-            .map(|config| postgres::redacted(&config))
-            .unwrap_or_else(|_| "postgres://…".to_string());
-        return Err(StoreError::Backend {
-            path: shown,
-            detail: "this build cannot open PostgreSQL for the console, listings or boards yet;                      `xinfang db copy` moves a database to and from PostgreSQL"
-                .into(),
-        });
+        return Ok(Box::new(postgres::PgStore::open(location, rules, mode)?));
     }
     Ok(Box::new(sqlite::SqliteStore::open(
         std::path::Path::new(location),

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 #![allow(dead_code)]
 
+pub mod pg;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

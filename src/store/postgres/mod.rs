@@ -6,11 +6,15 @@
 //! deferrable), so the two dialects can never drift apart and `db copy` moves rows unchanged.
 //! Dates stay ISO-8601 text, which orders the same in both.
 //!
-//! Built so far: connecting (TLS through rustls, see `tls`), the schema, and what `db copy`
-//! needs. The `Store` implementation for PostgreSQL (queues, triage, boards, live updates) is not
-//! built yet.
+//! The Store API runs here through the SQL both backends share (`store`, `db`); live updates
+//! come from a listening connection (`listen`); `db copy` moves whole databases (`store::copy`).
 
+mod db;
+pub mod listen;
+mod store;
 pub mod tls;
+
+pub use store::PgStore;
 
 use crate::store::StoreError;
 use crate::store::sqlite::schema::MIGRATIONS;
@@ -52,7 +56,10 @@ pub fn connect(url: &str) -> Result<Connection, StoreError> {
     let invalid =
         |e: String| StoreError::Invalid(format!("not a usable PostgreSQL URL ({scheme}://…): {e}"));
     let (driver_url, mode) = tls::split(url).map_err(invalid)?;
-    let config = postgres::Config::from_str(&driver_url).map_err(|e| invalid(e.to_string()))?;
+    let mut config = postgres::Config::from_str(&driver_url).map_err(|e| invalid(e.to_string()))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(3));
+    }
     let location = redacted(&config);
     let client = match &mode {
         tls::Mode::Disable => config.connect(postgres::NoTls),
@@ -70,14 +77,34 @@ pub fn connect(url: &str) -> Result<Connection, StoreError> {
 
 /// A PostgreSQL error for the person at the keyboard (never with the password).
 pub fn error(location: &str, e: &postgres::Error) -> StoreError {
-    let detail = match e.as_db_error() {
-        Some(db) => format!("{}: {}", db.severity(), db.message()),
-        None => e.to_string(),
+    let (detail, lost) = match e.as_db_error() {
+        // Class 08 (connection exception) and 57P01–57P03 (the server shutting down or
+        // restarting, or the backend terminated by an administrator).
+        Some(db) => {
+            let code = db.code().code();
+            let lost = code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03");
+            (format!("{}: {}", db.severity(), db.message()), lost)
+        }
+        None => (e.to_string(), e.is_closed() || is_io(e)),
     };
-    StoreError::Backend {
-        path: location.to_string(),
-        detail,
+    let path = location.to_string();
+    if lost {
+        StoreError::Unreachable { path, detail }
+    } else {
+        StoreError::Backend { path, detail }
     }
+}
+
+/// True when the error came from the network (refused, reset, timed out).
+fn is_io(e: &postgres::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        if inner.is::<std::io::Error>() {
+            return true;
+        }
+        source = inner.source();
+    }
+    e.to_string().contains("timed out")
 }
 
 /// The migrations for PostgreSQL: SQLite's, translated. Migration `n` (1-based) brings the schema

@@ -27,7 +27,7 @@ pub fn add_tally(
     let columns = TALLY_COLUMNS.join(", ");
     let updates: Vec<String> = TALLY_COLUMNS
         .iter()
-        .map(|c| format!("{c} = {c} + excluded.{c}"))
+        .map(|c| format!("{c} = kpi_day.{c} + excluded.{c}"))
         .collect();
     let sql = format!(
         "INSERT INTO kpi_day (received_on, county, {columns}) VALUES (?, ?{}) \

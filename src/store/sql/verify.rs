@@ -8,6 +8,8 @@ use rusqlite::types::ValueRef;
 
 /// Cases listed at most as mismatched.
 const LISTED: usize = 20;
+/// Problems listed at most, so a badly damaged database still gives a readable report.
+pub const MAX_PROBLEMS: usize = 20;
 
 /// Walks the audit chain; returns the number of events and the first broken link.
 pub fn chain(db: &dyn Db) -> Result<(u64, Option<BrokenLink>), StoreError> {
@@ -86,4 +88,27 @@ pub fn audit(db: &dyn Db) -> Result<AuditReport, StoreError> {
         broken,
         mismatched,
     })
+}
+
+/// The checks of `db check` that do not depend on the backend; returns (events, cases).
+pub fn shared_checks(db: &dyn Db, problems: &mut Vec<String>) -> Result<(u64, u64), StoreError> {
+    let (events, broken) = chain(db)?;
+    if let Some(link) = broken {
+        problems.push(broken_message(&link));
+    }
+    let cases: i64 = db.one("SELECT count(*) FROM cases", &[], |r| r.get(0))?;
+    for (number, version, n) in mismatched(db)? {
+        if problems.len() < MAX_PROBLEMS {
+            problems.push(format!(
+                "case {number} is at version {version} but has {n} events (an event was removed or added outside xinfang)"
+            ));
+        }
+    }
+    let mismatched = super::kpi::recount_mismatches(db)?;
+    if mismatched > 0 {
+        problems.push(format!(
+            "kpi summary: {mismatched} day-and-county rows differ from a recount of the cases"
+        ));
+    }
+    Ok((events, cases as u64))
 }

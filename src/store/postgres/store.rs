@@ -1,0 +1,356 @@
+//! The Store API on PostgreSQL: the shared SQL (`store::sql`) run on pooled connections.
+//!
+//! Reads run in a read-only `REPEATABLE READ` transaction, so a board's numbers are from one
+//! moment. Writes run in a `READ COMMITTED` transaction that first takes one advisory lock: the
+//! audit chain has a single head, so writers append one after another (as SQLite's single writer
+//! does), and a writer that waited reads the case afresh, so a stale version is a conflict, never
+//! a lost update. A connection lost mid-write rolls the whole transaction back on the server.
+
+use super::db::{PgDb, Statements};
+use super::listen::{self, Watch};
+use crate::domain::kpi::{Kpis, Period};
+use crate::domain::{Case, CaseId, Intake, Rules, State, Step};
+use crate::store::sql::{self, Db, board, kpi, read, recompute, write};
+use crate::store::{
+    Campaign, CaseDetail, CheckReport, Cursor, Filter, Leader, OpenMode, Page, Scope, Sort, Store,
+    StoreError, Unit, User,
+};
+use chrono::{NaiveDate, NaiveDateTime};
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Connections kept at most: consoles read and write from a few threads each.
+const POOL_SIZE: u32 = 8;
+/// How long a read or write waits for a connection before reporting the server unreachable.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(4);
+/// The advisory lock every writer holds until it commits (any fixed number; "xf").
+const WRITE_LOCK: i64 = 0x7866;
+
+/// A pooled connection with its prepared statements.
+pub struct PgConn {
+    client: postgres::Client,
+    statements: Statements,
+}
+
+/// Opens connections for the pool (the URL, with its password, stays in here).
+struct Manager {
+    url: String,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = PgConn;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<PgConn, StoreError> {
+        super::connect(&self.url).map(|c| PgConn {
+            client: c.client,
+            statements: Statements::new(),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), StoreError> {
+        conn.client
+            .simple_query("")
+            .map(drop)
+            .map_err(|e| super::error("", &e))
+    }
+
+    fn has_broken(&self, conn: &mut PgConn) -> bool {
+        conn.client.is_closed()
+    }
+}
+
+/// A xinfang database on a PostgreSQL server.
+pub struct PgStore {
+    pool: r2d2::Pool<Manager>,
+    location: String,
+    rules: Rules,
+    read_only: bool,
+    watch: Arc<Watch>,
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        self.watch.stop();
+    }
+}
+
+impl PgStore {
+    /// Connects to `url`, checks the schema (creating it with `OpenMode::Create` when the
+    /// database holds none, upgrading an older one unless read-only) and starts listening.
+    pub fn open(url: &str, rules: Rules, mode: OpenMode) -> Result<PgStore, StoreError> {
+        let mut first = super::connect(url)?;
+        let location = first.location.clone();
+        prepare_schema(&mut first.client, &location, mode)?;
+        let pool = r2d2::Pool::builder()
+            .max_size(POOL_SIZE)
+            .min_idle(Some(1))
+            .connection_timeout(CHECKOUT_TIMEOUT)
+            .test_on_check_out(true)
+            .error_handler(Box::new(r2d2::NopErrorHandler))
+            .build_unchecked(Manager {
+                url: url.to_string(),
+            });
+        let watch = listen::spawn(url.to_string());
+        // The first head comes from the listening connection: wait briefly for it.
+        let until = std::time::Instant::now() + Duration::from_secs(3);
+        while !watch.is_live() && std::time::Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(PgStore {
+            pool,
+            location,
+            rules,
+            read_only: mode == OpenMode::ReadOnly,
+            watch,
+        })
+    }
+
+    fn checkout(&self) -> Result<r2d2::PooledConnection<Manager>, StoreError> {
+        self.pool.get().map_err(|e| StoreError::Unreachable {
+            path: self.location.clone(),
+            detail: e.to_string(),
+        })
+    }
+
+    /// Runs `f` with the shared SQL in a read-only snapshot.
+    fn read<R>(&self, f: impl FnOnce(&dyn Db) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        let mut conn = self.checkout()?;
+        let PgConn { client, statements } = &mut *conn;
+        let fail = |e: postgres::Error| super::error(&self.location, &e);
+        let tx = client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(fail)?;
+        let db = PgDb {
+            tx: RefCell::new(tx),
+            statements: RefCell::new(statements),
+            location: &self.location,
+            rules: &self.rules,
+        };
+        let result = f(&db)?;
+        db.tx.into_inner().commit().map_err(fail)?;
+        Ok(result)
+    }
+
+    /// Runs `f` with the shared SQL in one write transaction holding the writers' lock; commits
+    /// if `f` succeeds, rolls back otherwise.
+    fn write<R>(&self, f: impl FnOnce(&dyn Db) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.location.clone(),
+                detail: "opened read-only".into(),
+            });
+        }
+        let mut conn = self.checkout()?;
+        let PgConn { client, statements } = &mut *conn;
+        let fail = |e: postgres::Error| super::error(&self.location, &e);
+        let mut tx = client.transaction().map_err(fail)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+            .map_err(fail)?;
+        let db = PgDb {
+            tx: RefCell::new(tx),
+            statements: RefCell::new(statements),
+            location: &self.location,
+            rules: &self.rules,
+        };
+        let result = f(&db)?;
+        db.tx.into_inner().commit().map_err(fail)?;
+        Ok(result)
+    }
+}
+
+/// Checks the schema version; creates or upgrades the schema where `mode` allows.
+fn prepare_schema(
+    client: &mut postgres::Client,
+    location: &str,
+    mode: OpenMode,
+) -> Result<(), StoreError> {
+    let fail = |e: postgres::Error| super::error(location, &e);
+    let mut tx = client.transaction().map_err(fail)?;
+    let found = super::version(&mut tx).map_err(fail)?;
+    let known = super::current_version();
+    match (found, mode) {
+        (Some(v), _) if v > known => Err(StoreError::TooNew {
+            path: location.to_string(),
+            found: v,
+            known,
+        }),
+        (Some(v), _) if v == known => Ok(()),
+        (None, OpenMode::Create) => {
+            super::migrate(&mut tx, 0).map_err(fail)?;
+            tx.commit().map_err(fail)
+        }
+        (None, _) => Err(StoreError::NotXinfang {
+            path: location.to_string(),
+        }),
+        (Some(_), OpenMode::ReadOnly) => Err(StoreError::ReadOnly {
+            path: location.to_string(),
+            detail: "its schema needs upgrading; open it once without read-only mode".into(),
+        }),
+        (Some(v), _) => {
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+                .map_err(fail)?;
+            super::migrate(&mut tx, v).map_err(fail)?;
+            tx.commit().map_err(fail)
+        }
+    }
+}
+
+impl Store for PgStore {
+    fn location(&self) -> String {
+        self.location.clone()
+    }
+
+    fn check(&self) -> Result<CheckReport, StoreError> {
+        let schema_version = {
+            let mut conn = self.checkout()?;
+            super::version(&mut conn.client)
+                .map_err(|e| super::error(&self.location, &e))?
+                .unwrap_or(0)
+        };
+        self.read(|db| {
+            let mut problems = Vec::new();
+            if schema_version != super::current_version() {
+                problems.push(format!(
+                    "schema version {schema_version}, expected {}",
+                    super::current_version()
+                ));
+            }
+            let (events, cases) = sql::verify::shared_checks(db, &mut problems)?;
+            Ok(CheckReport {
+                schema_version,
+                cases,
+                events,
+                problems,
+            })
+        })
+    }
+
+    fn recompute(
+        &self,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<crate::store::RecomputeReport, StoreError> {
+        self.write(|db| recompute::recompute(db, actor, at))
+    }
+
+    fn counts(&self, filters: &[Filter], scope: &Scope) -> Result<Vec<u64>, StoreError> {
+        self.read(|db| read::counts(db, filters, scope))
+    }
+
+    fn state_counts(&self, scope: &Scope) -> Result<Vec<(State, u64)>, StoreError> {
+        self.read(|db| read::state_counts(db, scope))
+    }
+
+    fn page(
+        &self,
+        filter: &Filter,
+        sort: Sort,
+        scope: &Scope,
+        cursor: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page, StoreError> {
+        self.read(|db| read::page(db, filter, sort, scope, cursor, limit))
+    }
+
+    fn case(&self, id: CaseId) -> Result<Option<CaseDetail>, StoreError> {
+        self.read(|db| read::detail(db, id))
+    }
+
+    fn find(&self, number: &str) -> Result<Option<CaseId>, StoreError> {
+        self.read(|db| read::find(db, number))
+    }
+
+    fn register(
+        &self,
+        intake: &Intake,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<Case, StoreError> {
+        self.write(|db| write::register(db, intake, actor, at))
+    }
+
+    fn apply(
+        &self,
+        id: CaseId,
+        expected_version: i64,
+        step: &Step,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<Case, StoreError> {
+        self.write(|db| write::apply(db, id, expected_version, step, actor, at))
+    }
+
+    fn search_docs(
+        &self,
+        after: CaseId,
+        limit: usize,
+    ) -> Result<Vec<crate::store::SearchDoc>, StoreError> {
+        self.read(|db| read::search_docs(db, after, limit))
+    }
+
+    /// From the listening connection: no query, and an error while it is reconnecting.
+    fn head(&self) -> Result<i64, StoreError> {
+        self.watch.head().map_err(|detail| StoreError::Unreachable {
+            path: self.location.clone(),
+            detail,
+        })
+    }
+
+    fn changed_since(&self, seq: i64) -> Result<(i64, Vec<CaseId>), StoreError> {
+        self.read(|db| read::changed_since(db, seq))
+    }
+
+    fn undo_last(&self, id: CaseId, actor: &str, at: NaiveDateTime) -> Result<Case, StoreError> {
+        self.write(|db| write::undo_last(db, id, actor, at))
+    }
+
+    fn related(&self, id: CaseId) -> Result<Vec<(CaseId, String, String, NaiveDate)>, StoreError> {
+        self.read(|db| read::related(db, id))
+    }
+
+    fn audit(&self) -> Result<crate::store::AuditReport, StoreError> {
+        self.read(sql::verify::audit)
+    }
+
+    fn change_user(
+        &self,
+        change: &crate::store::UserChange,
+        actor: &str,
+        at: NaiveDateTime,
+    ) -> Result<User, StoreError> {
+        self.write(|db| write::change_user(db, change, actor, at))
+    }
+
+    fn units(&self) -> Result<Vec<Unit>, StoreError> {
+        self.read(read::units)
+    }
+
+    fn leaders(&self) -> Result<Vec<Leader>, StoreError> {
+        self.read(read::leaders)
+    }
+
+    fn users(&self) -> Result<Vec<User>, StoreError> {
+        self.read(read::users)
+    }
+
+    fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
+        self.read(read::campaigns)
+    }
+
+    fn kpis(&self, period: Period, scope: &Scope, as_of: NaiveDate) -> Result<Kpis, StoreError> {
+        self.read(|db| kpi::kpis(db, period, scope, as_of))
+    }
+
+    fn board(
+        &self,
+        kind: crate::domain::board::BoardKind,
+        query: &crate::store::board::BoardQuery,
+    ) -> Result<crate::store::board::BoardData, StoreError> {
+        self.read(|db| board::board(db, kind, query))
+    }
+}

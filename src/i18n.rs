@@ -129,6 +129,7 @@ texts! {
     Live = ("实时", "live"),
     Loading = ("加载中", "loading"),
     StaleSince = ("数据过期于", "stale since"),
+    ReconnectingSince = ("连接中断，正在重连，自", "reconnecting since"),
     ModeNormal = ("浏览", "NORMAL"),
     ModeHelp = ("帮助", "HELP"),
     ModePalette = ("命令", "COMMAND"),

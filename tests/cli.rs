@@ -643,17 +643,26 @@ fn db_recompute_moves_deadlines_off_non_working_days_after_roll_over_is_switched
 }
 
 #[test]
-fn a_postgres_url_is_refused_clearly_without_its_password() {
+fn an_unreachable_postgres_server_is_named_without_its_password() {
+    // Port 9 (discard) has no PostgreSQL behind it.
     let output = xinfang(&[
         "--db",
-        "postgres://ops:s3cret@127.0.0.1:5432/test",
+        "postgres://ops:s3cret@127.0.0.1:9/test",
         "cases",
         "--queue",
         "all",
     ]);
+    assert_one_line_error(&output, "no connection to postgres://ops@127.0.0.1:9/test");
+    assert!(!stderr(&output).contains("s3cret"), "{}", stderr(&output));
+    // Demo databases are generated into SQLite files only.
+    let output = xinfang(&[
+        "--db",
+        "postgres://ops:s3cret@127.0.0.1:9/test",
+        "demo",
+        "--no-open",
+    ]);
     assert_one_line_error(&output, "db copy");
     assert!(!stderr(&output).contains("s3cret"), "{}", stderr(&output));
-    assert!(stderr(&output).contains("postgres://ops@127.0.0.1:5432/test"));
 }
 
 #[test]

@@ -7,87 +7,11 @@
 
 mod common;
 
+use common::tmux::{Tmux, require_tmux};
 use common::{demo_db, stdout, xinfang};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn require_tmux() -> bool {
-    if tmux_available() {
-        return true;
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("tmux is required when CI=true (apt-get install -y tmux)");
-    }
-    eprintln!("skipped: tmux is not installed");
-    false
-}
-
-/// A tmux server of its own, so tests never touch the user's sessions.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new(name: &str) -> Tmux {
-        Tmux {
-            socket: format!("xinfang-test-{name}-{}", std::process::id()),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let output = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "t"])
-    }
-
-    /// Waits until the screen contains `text`.
-    fn wait_for(&self, text: &str) -> String {
-        let started = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "`{text}` never appeared:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "t"];
-        args.extend(keys);
-        self.run(&args);
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-    }
-}
 
 fn start(tmux: &Tmux, db: &Path, extra: &str, width: u16, height: u16) {
     let command = format!(

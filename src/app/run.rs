@@ -39,6 +39,7 @@ fn clock() -> (chrono::NaiveDate, String) {
 pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
     let failed = |request, e: crate::store::StoreError| Msg::LoadFailed {
         request,
+        reconnecting: matches!(e, crate::store::StoreError::Unreachable { .. }),
         error: e.told(),
         clock: clock().1,
     };
@@ -258,6 +259,7 @@ fn perform_indexed(
                     Ok(head) => Msg::IndexRefreshed { head },
                     Err(e) => Msg::LoadFailed {
                         request: 0,
+                        reconnecting: matches!(e, crate::store::StoreError::Unreachable { .. }),
                         error: e.told(),
                         clock: clock().1,
                     },
@@ -350,8 +352,9 @@ pub async fn run<B: Backend>(
     terminal.draw(|frame| ui::draw(frame, &state))?;
     let mut minute = tokio::time::interval(Duration::from_secs(60));
     minute.tick().await;
-    // Changes by other consoles show within a second: one small query, no redraw unless changed.
-    let mut second = tokio::time::interval(Duration::from_secs(1));
+    // Changes by other consoles show within a second: four small queries a second (on PostgreSQL
+    // none: the store's listening connection keeps the newest position), no redraw unless changed.
+    let mut second = tokio::time::interval(Duration::from_millis(250));
     second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     second.tick().await;
     loop {

@@ -5,7 +5,7 @@
 //! something. Pure, like `update`.
 
 use super::action::Action;
-use super::state::{Effect, IndexStatus, Msg, Overlay, Search, State};
+use super::state::{Effect, IndexStatus, Link, Msg, Overlay, Search, State};
 use crate::i18n::Text;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -59,6 +59,13 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
             }
         }
         Msg::ChangesSeen { head } => {
+            if matches!(state.link, Link::Reconnecting { .. }) {
+                // Back after a lost connection: the failure message goes, the numbers reload.
+                state.status = None;
+                if *head <= state.head {
+                    return Some(super::update::reload_keeping_selection(state));
+                }
+            }
             if *head <= state.head || state.head == 0 {
                 return Some(Vec::new());
             }

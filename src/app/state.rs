@@ -142,6 +142,11 @@ pub enum Link {
     Stale {
         since: String,
     },
+    /// The database server cannot be reached since `since` (HH:MM); the store reconnects by
+    /// itself and the console reloads when it is back.
+    Reconnecting {
+        since: String,
+    },
 }
 
 /// Colour theme.
@@ -363,6 +368,8 @@ pub enum Msg {
         request: u64,
         error: crate::i18n::Told,
         clock: String,
+        /// The server is unreachable and the store is reconnecting by itself.
+        reconnecting: bool,
     },
     /// SIGTERM or SIGHUP: leave now.
     Shutdown,

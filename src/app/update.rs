@@ -133,12 +133,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             request,
             error,
             clock,
+            reconnecting,
         } => {
             if request == state.requests.page {
                 state.table.loading = false;
             }
-            if !matches!(state.link, Link::Stale { .. }) {
-                state.link = Link::Stale { since: clock };
+            match (&state.link, reconnecting) {
+                // Still reconnecting: the status line already says so, every second would be noise.
+                (Link::Reconnecting { .. }, true) => return Vec::new(),
+                (Link::Stale { .. }, false) => {}
+                (_, true) => state.link = Link::Reconnecting { since: clock },
+                (_, false) => state.link = Link::Stale { since: clock },
             }
             state.status = Some(format!(
                 "{}: {}",
@@ -630,9 +635,12 @@ fn reload(state: &mut State, keep_selection: bool) -> Vec<Effect> {
     };
     effects.extend(load_queue(state, keep));
     effects.extend(boards::load(state));
-    if keep_selection {
-        // The detail is reloaded too: it may have changed.
-        state.detail = None;
+    if keep_selection && let Some(id) = state.detail.as_ref().map(|d| d.case.id) {
+        // The detail is reloaded too (it may have changed); the old one shows until then, and
+        // stays if the reload fails (a lost connection).
+        let request = state.requests.issue();
+        state.requests.detail = request;
+        effects.push(Effect::LoadDetail { request, id });
     }
     effects
 }

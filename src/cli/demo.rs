@@ -23,6 +23,16 @@ pub struct DemoArgs {
 }
 
 pub fn run(context: &Context, args: &DemoArgs) -> Result<ExitCode> {
+    let location = context.db.to_string_lossy();
+    if xinfang::store::postgres::is_url(&location) {
+        let shown = std::str::FromStr::from_str(&location)
+            .map(|config| xinfang::store::postgres::redacted(&config))
+            .unwrap_or_else(|_| "postgres://…".to_string());
+        anyhow::bail!(
+            "demo databases are generated into a SQLite file; generate one, then move it to \
+             {shown} with `xinfang db copy --from demo.db --to URL`"
+        );
+    }
     refuse_to_replace_real_data(context)?;
     if let Some(parent) = context.db.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)

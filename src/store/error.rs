@@ -68,7 +68,7 @@ pub enum StoreError {
     Io { path: String, detail: String },
     #[error("database error on {path}: {detail}")]
     Backend { path: String, detail: String },
-    #[error("no connection to {path} ({detail}); reconnecting, nothing was written")]
+    #[error("no connection to {path}, nothing was written; reconnecting ({detail})")]
     Unreachable { path: String, detail: String },
 }
 
@@ -128,7 +128,7 @@ impl StoreError {
             StoreError::Io { path, detail } => format!("无法读写 {path}：{detail}"),
             StoreError::Backend { path, detail } => format!("数据库 {path} 出错：{detail}"),
             StoreError::Unreachable { path, detail } => {
-                format!("与 {path} 的连接已断开（{detail}）；正在重连，未写入任何内容")
+                format!("与 {path} 的连接已断开，未写入任何内容；正在重连（{detail}）")
             }
         }
     }

@@ -202,6 +202,7 @@ fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
         Link::Loading => Text::Loading.get(lang).to_string(),
         Link::Live => format!("{} {}", Text::Live.get(lang), state.loaded_at),
         Link::Stale { since } => format!("{} {since}", Text::StaleSince.get(lang)),
+        Link::Reconnecting { since } => format!("{} {since}", Text::ReconnectingSince.get(lang)),
     };
     let pending = if state.pending_keys.is_empty() {
         String::new()
@@ -213,10 +214,19 @@ fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
     };
     // Most important first; what does not fit is left out whole, never cut mid-word.
     let mut parts = vec![format!("{}{pending}", mode.get(lang))];
+    let mut always = 1;
+    // A lost connection matters more than any message.
+    let reconnecting = matches!(state.link, Link::Reconnecting { .. });
+    if reconnecting {
+        parts.push(link.clone());
+        always += 1;
+    }
     if let Some(message) = &state.status {
         parts.push(clean(message).into_owned());
     }
-    parts.push(link);
+    if !reconnecting {
+        parts.push(link);
+    }
     parts.push(format!(
         "{} {} ({})",
         Text::User.get(lang),
@@ -238,7 +248,8 @@ fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
         let fits = unicode_width::UnicodeWidthStr::width(left.as_str())
             + unicode_width::UnicodeWidthStr::width(piece.as_str())
             <= usize::from(area.width);
-        if fits || i <= 1 {
+        // The mode, a lost connection and the message always show (cut at the edge if long).
+        if fits || i <= always {
             left.push_str(&piece);
         }
     }

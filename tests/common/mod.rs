@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod pg;
+pub mod tmux;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use std::path::{Path, PathBuf};

@@ -107,7 +107,7 @@ fn listen(url: &str, watch: &Watch) -> Result<(), String> {
         other => other.to_string(),
     })?;
     let client = &mut conn.client;
-    let text = |e: postgres::Error| e.to_string();
+    let text = |e: postgres::Error| super::describe(&e);
     let channel: String = client
         .query_one(&format!("SELECT {CHANNEL_SQL}"), &[])
         .map_err(text)?

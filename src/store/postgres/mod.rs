@@ -77,21 +77,30 @@ pub fn connect(url: &str) -> Result<Connection, StoreError> {
 
 /// A PostgreSQL error for the person at the keyboard (never with the password).
 pub fn error(location: &str, e: &postgres::Error) -> StoreError {
-    let (detail, lost) = match e.as_db_error() {
+    let detail = describe(e);
+    let lost = match e.as_db_error() {
         // Class 08 (connection exception) and 57P01–57P03 (the server shutting down or
         // restarting, or the backend terminated by an administrator).
         Some(db) => {
             let code = db.code().code();
-            let lost = code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03");
-            (format!("{}: {}", db.severity(), db.message()), lost)
+            code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
         }
-        None => (e.to_string(), e.is_closed() || is_io(e)),
+        None => e.is_closed() || is_io(e),
     };
     let path = location.to_string();
     if lost {
         StoreError::Unreachable { path, detail }
     } else {
         StoreError::Backend { path, detail }
+    }
+}
+
+/// What went wrong, as the server or the network said it (the driver's own text for a server
+/// error is only "db error").
+pub fn describe(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => e.to_string(),
     }
 }
 

@@ -110,7 +110,10 @@ impl PgStore {
     fn checkout(&self) -> Result<r2d2::PooledConnection<Manager>, StoreError> {
         self.pool.get().map_err(|e| StoreError::Unreachable {
             path: self.location.clone(),
-            detail: e.to_string(),
+            // The pool's own text nests every attempt's error; the watch says it in a line.
+            detail: self.watch.head().err().unwrap_or_else(|| {
+                format!("no connection within {} s: {e}", CHECKOUT_TIMEOUT.as_secs())
+            }),
         })
     }
 

@@ -1,0 +1,202 @@
+//! Two consoles in real terminals (tmux) on one PostgreSQL database: a change made in one appears
+//! in the other; when the second loses its connection (through a TCP relay the test cuts, as a
+//! server restart or a dropped network would) it shows "reconnecting", refuses a change with a
+//! clear message and writes nothing, then recovers by itself and shows what changed meanwhile.
+//! Needs PostgreSQL (`XINFANG_TEST_PG`) and tmux; without them it says it was skipped — except
+//! under `CI=true`, where either missing is a failure.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod common;
+
+use common::pg::{Schema, server};
+use common::tmux::{Tmux, require_tmux};
+use common::{demo_db, stdout, xinfang};
+use std::io::Write;
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use xinfang::domain::Rules;
+
+/// A TCP relay to the server that the test can cut (every connection closed, new ones dropped)
+/// and restore.
+struct Relay {
+    port: u16,
+    cut: Arc<AtomicBool>,
+    open: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl Relay {
+    fn start(upstream: String) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let cut = Arc::new(AtomicBool::new(false));
+        let open: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+        let (cut_flag, streams) = (Arc::clone(&cut), Arc::clone(&open));
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                if cut_flag.load(Ordering::SeqCst) {
+                    let _ = client.shutdown(Shutdown::Both);
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(&upstream) else {
+                    continue;
+                };
+                let mut kept = streams.lock().unwrap();
+                for stream in [&client, &server] {
+                    kept.push(stream.try_clone().expect("clone"));
+                }
+                for (mut from, mut to) in [
+                    (
+                        client.try_clone().expect("clone"),
+                        server.try_clone().expect("clone"),
+                    ),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(Shutdown::Both);
+                    });
+                }
+            }
+        });
+        Relay { port, cut, open }
+    }
+
+    fn cut(&self) {
+        self.cut.store(true, Ordering::SeqCst);
+        for stream in self.open.lock().unwrap().drain(..) {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn restore(&self) {
+        self.cut.store(false, Ordering::SeqCst);
+    }
+}
+
+/// The number after `label` on a console screen's queue list.
+fn count(screen: &str, label: &str) -> u64 {
+    let line = screen
+        .lines()
+        .find(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no `{label}` on\n{screen}"));
+    let after = &line[line.find(label).unwrap() + label.len()..];
+    after
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|s| !s.is_empty())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no count in `{line}`"))
+}
+
+/// Waits until `label`'s count on session `target` is `want`; returns how long it took.
+fn wait_count(tmux: &Tmux, target: &str, label: &str, want: u64) -> Duration {
+    let started = Instant::now();
+    loop {
+        let screen = tmux.screen_of(target);
+        if screen.contains(label) && count(&screen, label) == want {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{target}: `{label}` never became {want}:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn console(tmux: &Tmux, name: &str, url: &str) {
+    let command = format!(
+        "LANG=en_US.UTF-8 {} --db '{url}' --today 2026-11-24 --user zhao.lei; echo EXITED=$?; sleep 60",
+        env!("CARGO_BIN_EXE_xinfang"),
+    );
+    let args = ["-d", "-s", name, "-x", "130", "-y", "36", &command];
+    tmux.run(&[&["new-session"][..], &args[..]].concat());
+    tmux.wait_on(name, "live");
+    // The whole queue, so that a case is selected.
+    tmux.keys_on(name, &[":"]);
+    tmux.wait_on(name, "Command palette");
+    tmux.keys_on(name, &["-l", "queue all"]);
+    tmux.keys_on(name, &["Enter"]);
+    tmux.wait_on(name, "Cases · All");
+}
+
+/// Toggles supervision of the selected case (a supervisor's step, the fifth in the step list).
+fn toggle_supervision(tmux: &Tmux, name: &str) {
+    tmux.keys_on(name, &["s"]);
+    tmux.wait_on(name, "Take a step");
+    tmux.keys_on(name, &["Down", "Down", "Down", "Down"]);
+    std::thread::sleep(Duration::from_millis(200));
+    tmux.keys_on(name, &["Enter"]);
+}
+
+#[test]
+fn consoles_on_postgresql_see_each_others_changes_and_recover_from_a_lost_connection() {
+    if !require_tmux() {
+        return;
+    }
+    let Some(base) = server() else { return };
+    let schema = Schema::new(&base, "live");
+    let (_dir, path) = demo_db(800, 4);
+    xinfang::store::copy::copy(path.to_str().unwrap(), &schema.url(), &Rules::default())
+        .expect("copy");
+    let config = postgres::Config::from_str(&base).expect("url");
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(name)) => name.clone(),
+        _ => "127.0.0.1".into(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let relay = Relay::start(format!("{host}:{port}"));
+    let relayed = format!(
+        "postgres://{}@127.0.0.1:{}/{}?sslmode=disable&options=-csearch_path%3D{}",
+        config.get_user().unwrap_or("postgres"),
+        relay.port,
+        config.get_dbname().unwrap_or("test"),
+        schema.name
+    );
+    let tmux = Tmux::new("pglive");
+    console(&tmux, "a", &schema.url());
+    console(&tmux, "b", &relayed);
+    let supervised = count(&tmux.screen_of("a"), "Supervised");
+    assert_eq!(count(&tmux.screen_of("b"), "Supervised"), supervised);
+
+    // A change in one console appears in the other.
+    toggle_supervision(&tmux, "a");
+    let screen = tmux.wait_on("a", "✓");
+    let now = count(&screen, "Supervised");
+    assert_ne!(now, supervised, "{screen}");
+    let took = wait_count(&tmux, "b", "Supervised", now);
+    eprintln!("the other console showed the change after {took:?}");
+
+    // The second console's connection is lost: it says so and keeps its last numbers.
+    relay.cut();
+    let screen = tmux.wait_on("b", "reconnecting since");
+    assert_eq!(count(&screen, "Supervised"), now);
+    // Meanwhile the first console changes the case back.
+    toggle_supervision(&tmux, "a");
+    wait_count(&tmux, "a", "Supervised", supervised);
+    // A change tried while disconnected is refused clearly and nothing is written.
+    let events = |url: &str| {
+        let out = xinfang(&["--db", url, "audit", "verify"]);
+        assert!(out.status.success(), "{}", stdout(&out));
+        stdout(&out)
+    };
+    let before = events(&schema.url());
+    toggle_supervision(&tmux, "b");
+    tmux.wait_on("b", "nothing was written");
+    assert_eq!(
+        events(&schema.url()),
+        before,
+        "the refused change wrote nothing"
+    );
+
+    // The connection comes back: the console recovers by itself and shows the change it missed.
+    relay.restore();
+    let took = wait_count(&tmux, "b", "Supervised", supervised);
+    tmux.wait_on("b", "live");
+    eprintln!("the reconnected console caught up after {took:?}");
+    let _ = std::io::stderr().flush();
+}

@@ -293,6 +293,13 @@ fn sqlite_to_postgres(from: &Path, to: &str, rules: &Rules) -> Result<CopyReport
     }
     let events_verified = verify_chain(&mut tx, &location)?;
     tx.commit().map_err(fail)?;
+    // Freshly loaded tables have neither statistics nor a visibility map: without them the
+    // planner guesses and every index-only scan reads the table too. (Outside the transaction:
+    // VACUUM cannot run in one; the copy is already complete if this fails.)
+    target
+        .client
+        .batch_execute("VACUUM (ANALYZE)")
+        .map_err(fail)?;
     Ok(CopyReport {
         from: shown,
         to: location,

@@ -135,6 +135,21 @@ fn translate(sql: &str) -> String {
         .replace("REAL", "DOUBLE PRECISION")
         .replace("BLOB", "BYTEA")
         .replace(") WITHOUT ROWID", ")");
+    // A SQLite index always carries the rowid, so index-only plans can read `id` from it:
+    // PostgreSQL's indexes on `cases` carry it explicitly.
+    let mut at = 0;
+    while let Some(found) = out[at..].find(" ON cases(") {
+        let start = at + found;
+        let Some(close) = out[start..].find(')') else {
+            break;
+        };
+        let end = start + close + 1;
+        let columns = &out[start + " ON cases(".len()..end - 1];
+        if !columns.split(',').any(|c| c.trim() == "id") {
+            out.insert_str(end, " INCLUDE (id)");
+        }
+        at = end;
+    }
     // Foreign keys are checked at commit, so that rows can be copied in any order.
     let mut at = 0;
     while let Some(found) = out[at..].find("REFERENCES ") {
@@ -189,6 +204,14 @@ mod tests {
         assert_eq!(
             sql,
             "CREATE TABLE t (id BIGINT PRIMARY KEY, x DOUBLE PRECISION, h BYTEA, c BIGINT REFERENCES cases(id) DEFERRABLE INITIALLY IMMEDIATE);"
+        );
+        assert_eq!(
+            translate("CREATE INDEX b ON cases(received_on, county) WHERE backlog = 1;"),
+            "CREATE INDEX b ON cases(received_on, county) INCLUDE (id) WHERE backlog = 1;"
+        );
+        assert_eq!(
+            translate("CREATE INDEX e ON events(case_id, seq);"),
+            "CREATE INDEX e ON events(case_id, seq);"
         );
         let config =
             postgres::Config::from_str("postgres://ops:s3cret@db.example:6543/xf").expect("url");

@@ -43,8 +43,16 @@ impl r2d2::ManageConnection for Manager {
     type Error = StoreError;
 
     fn connect(&self) -> Result<PgConn, StoreError> {
-        super::connect(&self.url).map(|c| PgConn {
-            client: c.client,
+        let mut conn = super::connect(&self.url)?;
+        // Statements are prepared once, but planned for each execution's values: a generic plan
+        // cannot know how many cases a date range or a region holds, and picks scans that are
+        // ten times slower on a province's data. Compiling a plan to machine code (JIT) costs
+        // more than these queries take.
+        conn.client
+            .batch_execute("SET plan_cache_mode = force_custom_plan; SET jit = off")
+            .map_err(|e| super::error(&conn.location, &e))?;
+        Ok(PgConn {
+            client: conn.client,
             statements: Statements::new(),
         })
     }

@@ -418,7 +418,7 @@ fn warnings(db: &dyn Db, query: &BoardQuery) -> Result<Vec<Warning>, StoreError>
         text(query.as_of),
     ];
     region_condition(&query.region, &mut sql, &mut params);
-    sql.push_str(" GROUP BY county, township, category HAVING count(*) >= ?");
+    sql.push_str(" GROUP BY county, township, category HAVING count(*) >= ? ORDER BY county, township, category");
     params.push(Value::Integer(i64::from(board.cluster_cases)));
     let clusters = db.collect(&sql, &params, |r| {
         let (county, township, category): (String, String, String) =
@@ -495,7 +495,7 @@ fn warnings(db: &dyn Db, query: &BoardQuery) -> Result<Vec<Warning>, StoreError>
         text(query.as_of),
     ];
     region_condition(&query.region, &mut sql, &mut params);
-    sql.push_str(" GROUP BY county");
+    sql.push_str(" GROUP BY county ORDER BY county");
     let weeks = db.collect(&sql, &params, |r| {
         Ok(Ok((
             r.get::<String>(0)?,

@@ -70,7 +70,7 @@ impl Tmux {
             }
             assert!(
                 started.elapsed() < Duration::from_secs(20),
-                "`{text}` never appeared:\n{screen}"
+                "{target}: `{text}` never appeared:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(100));
         }

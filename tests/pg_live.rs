@@ -108,6 +108,22 @@ fn wait_count(tmux: &Tmux, target: &str, label: &str, want: u64) -> Duration {
     }
 }
 
+/// Waits until `label`'s count on session `target` is no longer `was`; returns the new count.
+fn changed_count(tmux: &Tmux, target: &str, label: &str, was: u64) -> u64 {
+    let started = Instant::now();
+    loop {
+        let screen = tmux.screen_of(target);
+        if screen.contains(label) && count(&screen, label) != was {
+            return count(&screen, label);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{target}: `{label}` stayed {was}:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn console(tmux: &Tmux, name: &str, url: &str) {
     let command = format!(
         "LANG=en_US.UTF-8 {} --db '{url}' --today 2026-11-24 --user zhao.lei; echo EXITED=$?; sleep 60",
@@ -165,9 +181,10 @@ fn consoles_on_postgresql_see_each_others_changes_and_recover_from_a_lost_connec
 
     // A change in one console appears in the other.
     toggle_supervision(&tmux, "a");
-    let screen = tmux.wait_on("a", "✓");
-    let now = count(&screen, "Supervised");
-    assert_ne!(now, supervised, "{screen}");
+    tmux.wait_on("a", "✓");
+    // The counts reload just after the step's message: supervision went on or off.
+    let now = changed_count(&tmux, "a", "Supervised", supervised);
+    assert_eq!(now.abs_diff(supervised), 1);
     let took = wait_count(&tmux, "b", "Supervised", now);
     eprintln!("the other console showed the change after {took:?}");
 

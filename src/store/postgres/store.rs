@@ -8,14 +8,9 @@
 
 use super::db::{PgDb, Statements};
 use super::listen::{self, Watch};
-use crate::domain::kpi::{Kpis, Period};
-use crate::domain::{Case, CaseId, Intake, Rules, State, Step};
-use crate::store::sql::{self, Db, board, kpi, read, recompute, write};
-use crate::store::{
-    Campaign, CaseDetail, CheckReport, Cursor, Filter, Leader, OpenMode, Page, Scope, Sort, Store,
-    StoreError, Unit, User,
-};
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::domain::Rules;
+use crate::store::sql::{self, Backend, Db};
+use crate::store::{CheckReport, OpenMode, StoreError};
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
@@ -124,44 +119,32 @@ impl PgStore {
             }),
         })
     }
+}
 
-    /// Runs `f` with the shared SQL in a read-only snapshot.
-    fn read<R>(&self, f: impl FnOnce(&dyn Db) -> Result<R, StoreError>) -> Result<R, StoreError> {
+impl PgStore {
+    /// `f` in one transaction on a pooled connection: a read-only repeatable-read snapshot, or a
+    /// write holding the writers' lock. Committed if `f` succeeds; rolled back otherwise.
+    fn transaction<R>(
+        &self,
+        writing: bool,
+        f: impl FnOnce(&dyn Db) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
         let mut conn = self.checkout()?;
         let PgConn { client, statements } = &mut *conn;
         let fail = |e: postgres::Error| super::error(&self.location, &e);
-        let tx = client
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(fail)?;
-        let db = PgDb {
-            tx: RefCell::new(tx),
-            statements: RefCell::new(statements),
-            location: &self.location,
-            rules: &self.rules,
+        let tx = if writing {
+            let mut tx = client.transaction().map_err(fail)?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+                .map_err(fail)?;
+            tx
+        } else {
+            client
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(fail)?
         };
-        let result = f(&db)?;
-        db.tx.into_inner().commit().map_err(fail)?;
-        Ok(result)
-    }
-
-    /// Runs `f` with the shared SQL in one write transaction holding the writers' lock; commits
-    /// if `f` succeeds, rolls back otherwise.
-    fn write<R>(&self, f: impl FnOnce(&dyn Db) -> Result<R, StoreError>) -> Result<R, StoreError> {
-        if self.read_only {
-            return Err(StoreError::ReadOnly {
-                path: self.location.clone(),
-                detail: "opened read-only".into(),
-            });
-        }
-        let mut conn = self.checkout()?;
-        let PgConn { client, statements } = &mut *conn;
-        let fail = |e: postgres::Error| super::error(&self.location, &e);
-        let mut tx = client.transaction().map_err(fail)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-            .map_err(fail)?;
         let db = PgDb {
             tx: RefCell::new(tx),
             statements: RefCell::new(statements),
@@ -211,12 +194,37 @@ fn prepare_schema(
     }
 }
 
-impl Store for PgStore {
-    fn location(&self) -> String {
+impl Backend for PgStore {
+    /// Runs `f` with the shared SQL in a read-only snapshot.
+    fn read<R>(&self, f: impl FnOnce(&dyn Db) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        self.transaction(false, f)
+    }
+
+    /// Runs `f` with the shared SQL in one write transaction holding the writers' lock; commits
+    /// if `f` succeeds, rolls back otherwise.
+    fn write<R>(&self, f: impl FnOnce(&dyn Db) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.location.clone(),
+                detail: "opened read-only".into(),
+            });
+        }
+        self.transaction(true, f)
+    }
+
+    fn snapshot<R>(
+        &self,
+        f: impl FnOnce(&dyn Db) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        // Every read is already one repeatable-read transaction.
+        self.read(f)
+    }
+
+    fn place(&self) -> String {
         self.location.clone()
     }
 
-    fn check(&self) -> Result<CheckReport, StoreError> {
+    fn check_all(&self) -> Result<CheckReport, StoreError> {
         let schema_version = {
             let mut conn = self.checkout()?;
             super::version(&mut conn.client)
@@ -241,127 +249,11 @@ impl Store for PgStore {
         })
     }
 
-    fn recompute(
-        &self,
-        actor: &str,
-        at: NaiveDateTime,
-    ) -> Result<crate::store::RecomputeReport, StoreError> {
-        self.write(|db| recompute::recompute(db, actor, at))
-    }
-
-    fn counts(&self, filters: &[Filter], scope: &Scope) -> Result<Vec<u64>, StoreError> {
-        self.read(|db| read::counts(db, filters, scope))
-    }
-
-    fn state_counts(&self, scope: &Scope) -> Result<Vec<(State, u64)>, StoreError> {
-        self.read(|db| read::state_counts(db, scope))
-    }
-
-    fn page(
-        &self,
-        filter: &Filter,
-        sort: Sort,
-        scope: &Scope,
-        cursor: Option<&Cursor>,
-        limit: usize,
-    ) -> Result<Page, StoreError> {
-        self.read(|db| read::page(db, filter, sort, scope, cursor, limit))
-    }
-
-    fn case(&self, id: CaseId) -> Result<Option<CaseDetail>, StoreError> {
-        self.read(|db| read::detail(db, id))
-    }
-
-    fn find(&self, number: &str) -> Result<Option<CaseId>, StoreError> {
-        self.read(|db| read::find(db, number))
-    }
-
-    fn register(
-        &self,
-        intake: &Intake,
-        actor: &str,
-        at: NaiveDateTime,
-    ) -> Result<Case, StoreError> {
-        self.write(|db| write::register(db, intake, actor, at))
-    }
-
-    fn apply(
-        &self,
-        id: CaseId,
-        expected_version: i64,
-        step: &Step,
-        actor: &str,
-        at: NaiveDateTime,
-    ) -> Result<Case, StoreError> {
-        self.write(|db| write::apply(db, id, expected_version, step, actor, at))
-    }
-
-    fn search_docs(
-        &self,
-        after: CaseId,
-        limit: usize,
-    ) -> Result<Vec<crate::store::SearchDoc>, StoreError> {
-        self.read(|db| read::search_docs(db, after, limit))
-    }
-
     /// From the listening connection: no query, and an error while it is reconnecting.
-    fn head(&self) -> Result<i64, StoreError> {
+    fn newest(&self) -> Result<i64, StoreError> {
         self.watch.head().map_err(|detail| StoreError::Unreachable {
             path: self.location.clone(),
             detail,
         })
-    }
-
-    fn changed_since(&self, seq: i64) -> Result<(i64, Vec<CaseId>), StoreError> {
-        self.read(|db| read::changed_since(db, seq))
-    }
-
-    fn undo_last(&self, id: CaseId, actor: &str, at: NaiveDateTime) -> Result<Case, StoreError> {
-        self.write(|db| write::undo_last(db, id, actor, at))
-    }
-
-    fn related(&self, id: CaseId) -> Result<Vec<(CaseId, String, String, NaiveDate)>, StoreError> {
-        self.read(|db| read::related(db, id))
-    }
-
-    fn audit(&self) -> Result<crate::store::AuditReport, StoreError> {
-        self.read(sql::verify::audit)
-    }
-
-    fn change_user(
-        &self,
-        change: &crate::store::UserChange,
-        actor: &str,
-        at: NaiveDateTime,
-    ) -> Result<User, StoreError> {
-        self.write(|db| write::change_user(db, change, actor, at))
-    }
-
-    fn units(&self) -> Result<Vec<Unit>, StoreError> {
-        self.read(read::units)
-    }
-
-    fn leaders(&self) -> Result<Vec<Leader>, StoreError> {
-        self.read(read::leaders)
-    }
-
-    fn users(&self) -> Result<Vec<User>, StoreError> {
-        self.read(read::users)
-    }
-
-    fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
-        self.read(read::campaigns)
-    }
-
-    fn kpis(&self, period: Period, scope: &Scope, as_of: NaiveDate) -> Result<Kpis, StoreError> {
-        self.read(|db| kpi::kpis(db, period, scope, as_of))
-    }
-
-    fn board(
-        &self,
-        kind: crate::domain::board::BoardKind,
-        query: &crate::store::board::BoardQuery,
-    ) -> Result<crate::store::board::BoardData, StoreError> {
-        self.read(|db| board::board(db, kind, query))
     }
 }

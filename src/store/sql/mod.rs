@@ -7,6 +7,7 @@
 //! aggregation) come from `Dialect`. Values are bound as `rusqlite::types::Value` and read back
 //! through `Row`, which both backends produce.
 
+mod backend;
 pub mod board;
 pub mod kpi;
 pub mod read;
@@ -19,6 +20,7 @@ use crate::domain::Rules;
 use crate::store::StoreError;
 use rusqlite::types::{FromSql, FromSqlError, Value, ValueRef};
 
+pub use backend::Backend;
 pub use rows::BadValue;
 
 /// How a backend spells what the two dialects do not share.

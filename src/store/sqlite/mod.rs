@@ -13,14 +13,9 @@ pub use bulk::{
     BulkLoader, EncodedCase, References, encode_case, load, remove_if_present, side_path,
 };
 
-use crate::domain::kpi::{Kpis, Period};
-use crate::domain::{Case, CaseId, Intake, Rules, State, Step};
-use crate::store::sql::{self, Db, Dialect, Row, RowResult, board, kpi, read, recompute, write};
-use crate::store::{
-    Campaign, CaseDetail, CheckReport, Cursor, Filter, Leader, OpenMode, Page, Scope, Sort, Store,
-    StoreError, Unit, User,
-};
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::domain::Rules;
+use crate::store::sql::{Backend, Db, Dialect, Row, RowResult};
+use crate::store::{CheckReport, OpenMode, StoreError};
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior, params_from_iter};
 use std::path::{Path, PathBuf};
@@ -139,37 +134,6 @@ impl SqliteStore {
         let result = f(&conn);
         self.give_back(conn);
         result
-    }
-
-    /// Runs `f` with the shared SQL on a pooled read connection.
-    fn read<R>(&self, f: impl FnOnce(&dyn Db) -> Result<R, StoreError>) -> Result<R, StoreError> {
-        self.read_conn(|conn| f(&self.lite(conn)))
-    }
-
-    /// `read` inside one read transaction, so every query sees the same moment.
-    fn snapshot<R>(
-        &self,
-        f: impl FnOnce(&dyn Db) -> Result<R, StoreError>,
-    ) -> Result<R, StoreError> {
-        self.read_conn(|conn| {
-            conn.execute_batch("BEGIN").map_err(|e| self.error(e))?;
-            let result = f(&self.lite(conn));
-            let _ = conn.execute_batch("COMMIT");
-            result
-        })
-    }
-
-    /// Runs `f` with the shared SQL in one `BEGIN IMMEDIATE` transaction, committed if `f`
-    /// succeeds and rolled back otherwise.
-    fn write<R>(&self, f: impl FnOnce(&dyn Db) -> Result<R, StoreError>) -> Result<R, StoreError> {
-        self.writer_conn(|conn| {
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(|e| self.error(e))?;
-            let result = f(&self.lite(&tx))?;
-            tx.commit().map_err(|e| self.error(e))?;
-            Ok(result)
-        })
     }
 
     fn lite<'c>(&'c self, conn: &'c Connection) -> Lite<'c> {
@@ -313,132 +277,43 @@ fn pragma_u32(conn: &Connection, name: &str) -> rusqlite::Result<u32> {
         .map(|v| v as u32)
 }
 
-impl Store for SqliteStore {
-    fn location(&self) -> String {
+impl Backend for SqliteStore {
+    /// Runs `f` with the shared SQL on a pooled read connection.
+    fn read<R>(&self, f: impl FnOnce(&dyn Db) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        self.read_conn(|conn| f(&self.lite(conn)))
+    }
+
+    /// `read` inside one read transaction, so every query sees the same moment.
+    fn snapshot<R>(
+        &self,
+        f: impl FnOnce(&dyn Db) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        self.read_conn(|conn| {
+            conn.execute_batch("BEGIN").map_err(|e| self.error(e))?;
+            let result = f(&self.lite(conn));
+            let _ = conn.execute_batch("COMMIT");
+            result
+        })
+    }
+
+    /// Runs `f` with the shared SQL in one `BEGIN IMMEDIATE` transaction, committed if `f`
+    /// succeeds and rolled back otherwise.
+    fn write<R>(&self, f: impl FnOnce(&dyn Db) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        self.writer_conn(|conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|e| self.error(e))?;
+            let result = f(&self.lite(&tx))?;
+            tx.commit().map_err(|e| self.error(e))?;
+            Ok(result)
+        })
+    }
+
+    fn place(&self) -> String {
         self.path.display().to_string()
     }
 
-    fn check(&self) -> Result<CheckReport, StoreError> {
+    fn check_all(&self) -> Result<CheckReport, StoreError> {
         self.read_conn(|conn| check::check(&self.lite(conn), conn))
-    }
-
-    fn counts(&self, filters: &[Filter], scope: &Scope) -> Result<Vec<u64>, StoreError> {
-        self.read(|db| read::counts(db, filters, scope))
-    }
-
-    fn state_counts(&self, scope: &Scope) -> Result<Vec<(State, u64)>, StoreError> {
-        self.read(|db| read::state_counts(db, scope))
-    }
-
-    fn page(
-        &self,
-        filter: &Filter,
-        sort: Sort,
-        scope: &Scope,
-        cursor: Option<&Cursor>,
-        limit: usize,
-    ) -> Result<Page, StoreError> {
-        self.read(|db| read::page(db, filter, sort, scope, cursor, limit))
-    }
-
-    fn case(&self, id: CaseId) -> Result<Option<CaseDetail>, StoreError> {
-        self.read(|db| read::detail(db, id))
-    }
-
-    fn find(&self, number: &str) -> Result<Option<CaseId>, StoreError> {
-        self.read(|db| read::find(db, number))
-    }
-
-    fn register(
-        &self,
-        intake: &Intake,
-        actor: &str,
-        at: NaiveDateTime,
-    ) -> Result<Case, StoreError> {
-        self.write(|db| write::register(db, intake, actor, at))
-    }
-
-    fn apply(
-        &self,
-        id: CaseId,
-        expected_version: i64,
-        step: &Step,
-        actor: &str,
-        at: NaiveDateTime,
-    ) -> Result<Case, StoreError> {
-        self.write(|db| write::apply(db, id, expected_version, step, actor, at))
-    }
-
-    fn search_docs(
-        &self,
-        after: CaseId,
-        limit: usize,
-    ) -> Result<Vec<crate::store::SearchDoc>, StoreError> {
-        self.read(|db| read::search_docs(db, after, limit))
-    }
-
-    fn head(&self) -> Result<i64, StoreError> {
-        self.read(read::head)
-    }
-
-    fn changed_since(&self, seq: i64) -> Result<(i64, Vec<CaseId>), StoreError> {
-        self.read(|db| read::changed_since(db, seq))
-    }
-
-    fn undo_last(&self, id: CaseId, actor: &str, at: NaiveDateTime) -> Result<Case, StoreError> {
-        self.write(|db| write::undo_last(db, id, actor, at))
-    }
-
-    fn related(&self, id: CaseId) -> Result<Vec<(CaseId, String, String, NaiveDate)>, StoreError> {
-        self.read(|db| read::related(db, id))
-    }
-
-    fn recompute(
-        &self,
-        actor: &str,
-        at: NaiveDateTime,
-    ) -> Result<crate::store::RecomputeReport, StoreError> {
-        self.write(|db| recompute::recompute(db, actor, at))
-    }
-
-    fn audit(&self) -> Result<crate::store::AuditReport, StoreError> {
-        self.read(sql::verify::audit)
-    }
-
-    fn change_user(
-        &self,
-        change: &crate::store::UserChange,
-        actor: &str,
-        at: NaiveDateTime,
-    ) -> Result<User, StoreError> {
-        self.write(|db| write::change_user(db, change, actor, at))
-    }
-
-    fn units(&self) -> Result<Vec<Unit>, StoreError> {
-        self.read(|db| read::units(db))
-    }
-
-    fn leaders(&self) -> Result<Vec<Leader>, StoreError> {
-        self.read(|db| read::leaders(db))
-    }
-
-    fn users(&self) -> Result<Vec<User>, StoreError> {
-        self.read(|db| read::users(db))
-    }
-
-    fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
-        self.read(|db| read::campaigns(db))
-    }
-
-    fn kpis(&self, period: Period, scope: &Scope, as_of: NaiveDate) -> Result<Kpis, StoreError> {
-        self.read(|db| kpi::kpis(db, period, scope, as_of))
-    }
-
-    fn board(
-        &self,
-        kind: crate::domain::board::BoardKind,
-        query: &crate::store::board::BoardQuery,
-    ) -> Result<crate::store::board::BoardData, StoreError> {
-        self.snapshot(|db| board::board(db, kind, query))
     }
 }

@@ -137,31 +137,30 @@ fn translate(sql: &str) -> String {
         .replace(") WITHOUT ROWID", ")");
     // A SQLite index always carries the rowid, so index-only plans can read `id` from it:
     // PostgreSQL's indexes on `cases` carry it explicitly.
+    after_each(&mut out, " ON cases(", |columns| {
+        (!columns.split(',').any(|c| c.trim() == "id")).then_some(" INCLUDE (id)")
+    });
+    // Foreign keys are checked at commit, so that rows can be copied in any order.
+    after_each(&mut out, "REFERENCES ", |_| {
+        Some(" DEFERRABLE INITIALLY IMMEDIATE")
+    });
+    out
+}
+
+/// After each `needle…)` in `sql`, inserts what `insert` returns for the text between them.
+fn after_each(sql: &mut String, needle: &str, insert: impl Fn(&str) -> Option<&'static str>) {
     let mut at = 0;
-    while let Some(found) = out[at..].find(" ON cases(") {
+    while let Some(found) = sql[at..].find(needle) {
         let start = at + found;
-        let Some(close) = out[start..].find(')') else {
+        let Some(close) = sql[start..].find(')') else {
             break;
         };
         let end = start + close + 1;
-        let columns = &out[start + " ON cases(".len()..end - 1];
-        if !columns.split(',').any(|c| c.trim() == "id") {
-            out.insert_str(end, " INCLUDE (id)");
+        if let Some(text) = insert(&sql[start + needle.len()..end - 1]) {
+            sql.insert_str(end, text);
         }
         at = end;
     }
-    // Foreign keys are checked at commit, so that rows can be copied in any order.
-    let mut at = 0;
-    while let Some(found) = out[at..].find("REFERENCES ") {
-        let start = at + found;
-        let Some(close) = out[start..].find(')') else {
-            break;
-        };
-        let end = start + close + 1;
-        out.insert_str(end, " DEFERRABLE INITIALLY IMMEDIATE");
-        at = end;
-    }
-    out
 }
 
 /// The schema version of the database, `None` when it holds no xinfang schema.

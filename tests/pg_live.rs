@@ -1,7 +1,8 @@
 //! Two consoles in real terminals (tmux) on one PostgreSQL database: a change made in one appears
 //! in the other; when the second loses its connection (through a TCP relay the test cuts, as a
 //! server restart or a dropped network would) it shows "reconnecting", refuses a change with a
-//! clear message and writes nothing, then recovers by itself and shows what changed meanwhile.
+//! clear message and writes nothing, then recovers by itself and shows what changed meanwhile;
+//! and both recover when the server terminates their sessions (`pg_terminate_backend`).
 //! Needs PostgreSQL (`XINFANG_TEST_PG`) and tmux; without them it says it was skipped — except
 //! under `CI=true`, where either missing is a failure.
 
@@ -215,5 +216,26 @@ fn consoles_on_postgresql_see_each_others_changes_and_recover_from_a_lost_connec
     let took = wait_count(&tmux, "b", "Supervised", supervised);
     tmux.wait_on("b", "live");
     eprintln!("the reconnected console caught up after {took:?}");
+
+    // Every xinfang session on the server is terminated (`pg_terminate_backend`): both consoles
+    // reconnect by themselves, and a change in one still reaches the other.
+    let mut admin = schema.client();
+    let killed = admin
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE application_name = 'xinfang' AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .expect("terminate")
+        .len();
+    assert!(
+        killed >= 4,
+        "each console has a listening and a pooled connection: {killed}"
+    );
+    tmux.wait_on("a", "live");
+    toggle_supervision(&tmux, "b");
+    let now = changed_count(&tmux, "b", "Supervised", supervised);
+    let took = wait_count(&tmux, "a", "Supervised", now);
+    eprintln!("after pg_terminate_backend, a change reached the other console after {took:?}");
     let _ = std::io::stderr().flush();
 }

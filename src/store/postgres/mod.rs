@@ -60,6 +60,10 @@ pub fn connect(url: &str) -> Result<Connection, StoreError> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(std::time::Duration::from_secs(3));
     }
+    // So that operators find xinfang's sessions in `pg_stat_activity`.
+    if config.get_application_name().is_none() {
+        config.application_name("xinfang");
+    }
     let location = redacted(&config);
     let client = match &mode {
         tls::Mode::Disable => config.connect(postgres::NoTls),

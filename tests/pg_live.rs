@@ -168,14 +168,17 @@ fn consoles_on_postgresql_see_each_others_changes_and_recover_from_a_lost_connec
     let port = config.get_ports().first().copied().unwrap_or(5432);
     let relay = Relay::start(format!("{host}:{port}"));
     let relayed = format!(
-        "postgres://{}@127.0.0.1:{}/{}?sslmode=disable&options=-csearch_path%3D{}",
+        "postgres://{}@127.0.0.1:{}/{}?sslmode=disable&options=-csearch_path%3D{}&application_name={}",
         config.get_user().unwrap_or("postgres"),
         relay.port,
         config.get_dbname().unwrap_or("test"),
+        schema.name,
         schema.name
     );
     let tmux = Tmux::new("pglive");
-    console(&tmux, "a", &schema.url());
+    // The consoles' sessions carry the schema's name, so that only they are terminated below.
+    let named = format!("{}&application_name={}", schema.url(), schema.name);
+    console(&tmux, "a", &named);
     console(&tmux, "b", &relayed);
     let supervised = count(&tmux.screen_of("a"), "Supervised");
     assert_eq!(count(&tmux.screen_of("b"), "Supervised"), supervised);
@@ -217,14 +220,14 @@ fn consoles_on_postgresql_see_each_others_changes_and_recover_from_a_lost_connec
     tmux.wait_on("b", "live");
     eprintln!("the reconnected console caught up after {took:?}");
 
-    // Every xinfang session on the server is terminated (`pg_terminate_backend`): both consoles
+    // The consoles' sessions are terminated (`pg_terminate_backend`): both consoles
     // reconnect by themselves, and a change in one still reaches the other.
     let mut admin = schema.client();
     let killed = admin
         .query(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-             WHERE application_name = 'xinfang' AND pid <> pg_backend_pid()",
-            &[],
+             WHERE application_name = $1 AND pid <> pg_backend_pid()",
+            &[&schema.name],
         )
         .expect("terminate")
         .len();

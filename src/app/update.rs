@@ -619,7 +619,8 @@ fn load_queue(state: &mut State, keep: Option<crate::domain::CaseId>) -> Vec<Eff
 fn reload(state: &mut State, keep_selection: bool) -> Vec<Effect> {
     let request = state.requests.issue();
     state.requests.counts = request;
-    if state.link != Link::Live {
+    // "Reconnecting" stays until a load succeeds: a reload must not hide a lost connection.
+    if !matches!(state.link, Link::Live | Link::Reconnecting { .. }) {
         state.link = Link::Loading;
     }
     let filters = state.queues.iter().map(|q| q.filter.clone()).collect();

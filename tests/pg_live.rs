@@ -79,18 +79,14 @@ impl Relay {
     }
 }
 
-/// The number after `label` on a console screen's queue list.
-fn count(screen: &str, label: &str) -> u64 {
-    let line = screen
-        .lines()
-        .find(|l| l.contains(label))
-        .unwrap_or_else(|| panic!("no `{label}` on\n{screen}"));
-    let after = &line[line.find(label).unwrap() + label.len()..];
+/// The number after `label` on a console screen's queue list (none while an overlay hides it).
+fn count(screen: &str, label: &str) -> Option<u64> {
+    let line = screen.lines().find(|l| l.contains(label))?;
+    let after = &line[line.find(label)? + label.len()..];
     after
         .split(|c: char| !c.is_ascii_digit())
         .find(|s| !s.is_empty())
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no count in `{line}`"))
 }
 
 /// Waits until `label`'s count on session `target` is `want`; returns how long it took.
@@ -98,7 +94,7 @@ fn wait_count(tmux: &Tmux, target: &str, label: &str, want: u64) -> Duration {
     let started = Instant::now();
     loop {
         let screen = tmux.screen_of(target);
-        if screen.contains(label) && count(&screen, label) == want {
+        if count(&screen, label) == Some(want) {
             return started.elapsed();
         }
         assert!(
@@ -114,8 +110,8 @@ fn changed_count(tmux: &Tmux, target: &str, label: &str, was: u64) -> u64 {
     let started = Instant::now();
     loop {
         let screen = tmux.screen_of(target);
-        if screen.contains(label) && count(&screen, label) != was {
-            return count(&screen, label);
+        if let Some(now) = count(&screen, label).filter(|n| *n != was) {
+            return now;
         }
         assert!(
             started.elapsed() < Duration::from_secs(20),
@@ -180,8 +176,8 @@ fn consoles_on_postgresql_see_each_others_changes_and_recover_from_a_lost_connec
     let named = format!("{}&application_name={}", schema.url(), schema.name);
     console(&tmux, "a", &named);
     console(&tmux, "b", &relayed);
-    let supervised = count(&tmux.screen_of("a"), "Supervised");
-    assert_eq!(count(&tmux.screen_of("b"), "Supervised"), supervised);
+    let supervised = count(&tmux.screen_of("a"), "Supervised").expect("a's count");
+    wait_count(&tmux, "b", "Supervised", supervised);
 
     // A change in one console appears in the other.
     toggle_supervision(&tmux, "a");
@@ -195,7 +191,7 @@ fn consoles_on_postgresql_see_each_others_changes_and_recover_from_a_lost_connec
     // The second console's connection is lost: it says so and keeps its last numbers.
     relay.cut();
     let screen = tmux.wait_on("b", "reconnecting since");
-    assert_eq!(count(&screen, "Supervised"), now);
+    assert_eq!(count(&screen, "Supervised"), Some(now));
     // Meanwhile the first console changes the case back.
     toggle_supervision(&tmux, "a");
     wait_count(&tmux, "a", "Supervised", supervised);

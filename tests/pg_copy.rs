@@ -196,3 +196,27 @@ fn a_postgresql_database_from_a_newer_xinfang_is_refused() {
     assert!(err.to_string().contains("already holds"), "{err}");
     assert_eq!(schema.tables(), ["xinfang_schema"]);
 }
+
+#[test]
+fn db_migrate_creates_a_postgresql_schema_then_reports_it_current() {
+    let Some(base) = server() else { return };
+    let schema = Schema::new(&base, "migrate");
+    let url = schema.url();
+    let first = common::xinfang(&["--db", &url, "db", "migrate"]);
+    assert!(first.status.success(), "{}", common::stderr(&first));
+    assert!(
+        common::stdout(&first).contains("created at schema version"),
+        "{}",
+        common::stdout(&first)
+    );
+    let again = common::xinfang(&["--db", &url, "db", "migrate"]);
+    assert!(
+        common::stdout(&again).contains("is current"),
+        "{}",
+        common::stdout(&again)
+    );
+    // A URL is not a path: nothing named after it appears in the working directory.
+    assert!(!std::path::Path::new("postgres:").exists());
+    let check = common::xinfang(&["--db", &url, "db", "check"]);
+    assert!(check.status.success(), "{}", common::stdout(&check));
+}

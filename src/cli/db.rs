@@ -85,18 +85,15 @@ pub fn run(context: &Context, action: &DbAction, args_user: Option<String>) -> R
             Ok(ExitCode::SUCCESS)
         }
         DbAction::Migrate => {
-            if let Some(parent) = context.db.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", parent.display()))?;
-            }
-            // The version before opening, read from the file header without SQLite.
-            let before = if context.db.exists() {
-                schema::check_header(&context.db)
-                    .ok()
-                    .flatten()
-                    .map(|h| h.user_version)
+            let location = context.db.to_string_lossy();
+            let before = if xinfang::store::postgres::is_url(&location) {
+                xinfang::store::postgres::schema_version(&location)?
             } else {
-                None
+                if let Some(parent) = context.db.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", parent.display()))?;
+                }
+                file_version(&context.db)
             };
             let store = context.open(OpenMode::Create)?;
             let now = schema::current_version();
@@ -111,4 +108,15 @@ pub fn run(context: &Context, action: &DbAction, args_user: Option<String>) -> R
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A SQLite file's schema version from its header (without SQLite), `None` for no file.
+fn file_version(path: &std::path::Path) -> Option<u32> {
+    if !path.exists() {
+        return None;
+    }
+    schema::check_header(path)
+        .ok()
+        .flatten()
+        .map(|h| h.user_version)
 }

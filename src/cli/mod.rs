@@ -27,8 +27,9 @@ use xinfang::store::{self, OpenMode, Store};
 #[derive(Debug, Parser)]
 #[command(name = "xinfang", version, about, long_about = None)]
 pub struct Args {
-    /// Database file [default: the `db` setting, else xinfang.db in the user data directory]
-    #[arg(long, global = true, value_name = "PATH", env = "XINFANG_DB")]
+    /// Database: a SQLite file or a postgres:// URL [default: the `db` setting, else xinfang.db
+    /// in the user data directory]
+    #[arg(long, global = true, value_name = "PATH|URL", env = "XINFANG_DB")]
     pub db: Option<PathBuf>,
     /// Settings file [default: config.toml in the user config directory, if present]
     #[arg(long, global = true, value_name = "PATH", env = "XINFANG_CONFIG")]

@@ -182,6 +182,12 @@ pub fn version(client: &mut impl postgres::GenericClient) -> Result<Option<u32>,
     Ok(Some(version.max(0) as u32))
 }
 
+/// The schema version of the database at `url`, `None` when it holds no xinfang schema.
+pub fn schema_version(url: &str) -> Result<Option<u32>, StoreError> {
+    let mut conn = connect(url)?;
+    version(&mut conn.client).map_err(|e| error(&conn.location, &e))
+}
+
 /// Applies every migration after `from`, inside the caller's transaction.
 pub fn migrate(tx: &mut postgres::Transaction<'_>, from: u32) -> Result<(), postgres::Error> {
     tx.batch_execute("CREATE TABLE IF NOT EXISTS xinfang_schema (version INTEGER NOT NULL)")?;

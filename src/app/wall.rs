@@ -400,7 +400,7 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
                 want_load = false;
                 Some(Request::Load(wall.kind(), wall.query(&options.region)))
             } else if now >= next_poll {
-                next_poll = now + Duration::from_secs(1);
+                next_poll = now + Duration::from_millis(500);
                 Some(Request::Head)
             } else {
                 None

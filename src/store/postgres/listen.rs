@@ -15,8 +15,9 @@ use std::time::{Duration, Instant};
 /// schemas of one server do not hear each other (and cut to PostgreSQL's 63-character names).
 pub const CHANNEL_SQL: &str = "left('xinfang_events_' || current_schema(), 63)";
 
-/// How often a quiet connection is checked.
+/// How often a quiet connection is checked, and how long it may take to answer.
 const PROBE_EVERY: Duration = Duration::from_secs(2);
+const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// What the listening connection knows.
 #[derive(Default)]
@@ -142,7 +143,8 @@ fn listen(url: &str, watch: &Watch) -> Result<(), String> {
                     return Err("the connection was closed".into());
                 }
                 if probed.elapsed() >= PROBE_EVERY {
-                    client.simple_query("").map_err(text)?;
+                    // A link that went silent (no reset) does not answer in time.
+                    client.is_valid(PROBE_TIMEOUT).map_err(text)?;
                     probed = Instant::now();
                 }
             }

@@ -60,6 +60,17 @@ pub fn connect(url: &str) -> Result<Connection, StoreError> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(std::time::Duration::from_secs(3));
     }
+    // A network that drops silently (no reset) is noticed within about half a minute, not after
+    // the system's two-hour keepalive: consoles then say they are reconnecting.
+    if config.get_keepalives_idle() >= std::time::Duration::from_secs(7200) {
+        config
+            .keepalives_idle(std::time::Duration::from_secs(10))
+            .keepalives_interval(std::time::Duration::from_secs(5))
+            .keepalives_retries(3);
+    }
+    if config.get_tcp_user_timeout().is_none() {
+        config.tcp_user_timeout(std::time::Duration::from_secs(20));
+    }
     // So that operators find xinfang's sessions in `pg_stat_activity`.
     if config.get_application_name().is_none() {
         config.application_name("xinfang");

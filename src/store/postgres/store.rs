@@ -54,8 +54,7 @@ impl r2d2::ManageConnection for Manager {
 
     fn is_valid(&self, conn: &mut PgConn) -> Result<(), StoreError> {
         conn.client
-            .simple_query("")
-            .map(drop)
+            .is_valid(Duration::from_secs(2))
             .map_err(|e| super::error("", &e))
     }
 

@@ -2,7 +2,8 @@
 //! in the other; when the second loses its connection (through a TCP relay the test cuts, as a
 //! server restart or a dropped network would) it shows "reconnecting", refuses a change with a
 //! clear message and writes nothing, then recovers by itself and shows what changed meanwhile;
-//! and both recover when the server terminates their sessions (`pg_terminate_backend`).
+//! and both recover when the server terminates their sessions (`pg_terminate_backend`) and when
+//! the link goes silent (bytes lost without a reset).
 //! Needs PostgreSQL (`XINFANG_TEST_PG`) and tmux; without them it says it was skipped — except
 //! under `CI=true`, where either missing is a failure.
 
@@ -13,7 +14,7 @@ mod common;
 use common::pg::{Schema, server};
 use common::tmux::{Tmux, require_tmux};
 use common::{demo_db, stdout, xinfang};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,12 +22,27 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use xinfang::domain::Rules;
 
-/// A TCP relay to the server that the test can cut (every connection closed, new ones dropped)
-/// and restore.
+/// A TCP relay to the server that the test can cut (every connection closed, new ones dropped),
+/// freeze (bytes silently lost, new connections never answered: a network gone quiet) and restore.
 struct Relay {
     port: u16,
     cut: Arc<AtomicBool>,
+    frozen: Arc<AtomicBool>,
     open: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+/// Copies `from` to `to` until either closes; while `frozen`, what arrives is dropped.
+fn pump(mut from: TcpStream, mut to: TcpStream, frozen: Arc<AtomicBool>) {
+    let mut buffer = [0u8; 16384];
+    while let Ok(n) = from.read(&mut buffer) {
+        if n == 0 {
+            break;
+        }
+        if !frozen.load(Ordering::SeqCst) && to.write_all(&buffer[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown(Shutdown::Both);
 }
 
 impl Relay {
@@ -34,13 +50,20 @@ impl Relay {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let cut = Arc::new(AtomicBool::new(false));
+        let frozen = Arc::new(AtomicBool::new(false));
         let open: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
-        let (cut_flag, streams) = (Arc::clone(&cut), Arc::clone(&open));
+        let (cut_flag, frozen_flag, streams) =
+            (Arc::clone(&cut), Arc::clone(&frozen), Arc::clone(&open));
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(client) = client else { continue };
                 if cut_flag.load(Ordering::SeqCst) {
                     let _ = client.shutdown(Shutdown::Both);
+                    continue;
+                }
+                if frozen_flag.load(Ordering::SeqCst) {
+                    // Held open and never answered.
+                    streams.lock().unwrap().push(client);
                     continue;
                 }
                 let Ok(server) = TcpStream::connect(&upstream) else {
@@ -50,21 +73,28 @@ impl Relay {
                 for stream in [&client, &server] {
                     kept.push(stream.try_clone().expect("clone"));
                 }
-                for (mut from, mut to) in [
+                for (from, to) in [
                     (
                         client.try_clone().expect("clone"),
                         server.try_clone().expect("clone"),
                     ),
                     (server, client),
                 ] {
-                    std::thread::spawn(move || {
-                        let _ = std::io::copy(&mut from, &mut to);
-                        let _ = to.shutdown(Shutdown::Both);
-                    });
+                    let frozen = Arc::clone(&frozen_flag);
+                    std::thread::spawn(move || pump(from, to, frozen));
                 }
             }
         });
-        Relay { port, cut, open }
+        Relay {
+            port,
+            cut,
+            frozen,
+            open,
+        }
+    }
+
+    fn freeze(&self) {
+        self.frozen.store(true, Ordering::SeqCst);
     }
 
     fn cut(&self) {
@@ -75,6 +105,7 @@ impl Relay {
     }
 
     fn restore(&self) {
+        self.frozen.store(false, Ordering::SeqCst);
         self.cut.store(false, Ordering::SeqCst);
     }
 }
@@ -236,5 +267,21 @@ fn consoles_on_postgresql_see_each_others_changes_and_recover_from_a_lost_connec
     let now = changed_count(&tmux, "b", "Supervised", supervised);
     let took = wait_count(&tmux, "a", "Supervised", now);
     eprintln!("after pg_terminate_backend, a change reached the other console after {took:?}");
+
+    // The network goes quiet: no reset, bytes simply lost. The relayed console notices on its
+    // own (the listening connection's probe gets no answer) and says it is reconnecting.
+    tmux.wait_on("b", "live");
+    relay.freeze();
+    let started = Instant::now();
+    tmux.wait_on("b", "reconnecting since");
+    eprintln!("a silent link was noticed after {:?}", started.elapsed());
+    toggle_supervision(&tmux, "a");
+    let now = changed_count(&tmux, "a", "Supervised", now);
+    // The link comes back (its stale connections closed): the console catches up.
+    relay.cut();
+    relay.restore();
+    let took = wait_count(&tmux, "b", "Supervised", now);
+    tmux.wait_on("b", "live");
+    eprintln!("after the silent link came back, the console caught up after {took:?}");
     let _ = std::io::stderr().flush();
 }

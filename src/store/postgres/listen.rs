@@ -7,7 +7,7 @@
 //! doubling to at most 5 s. On reconnecting it reads the newest sequence number again, so
 //! changes made meanwhile are not missed.
 
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -18,12 +18,17 @@ pub const CHANNEL_SQL: &str = "left('xinfang_events_' || current_schema(), 63)";
 /// How often a quiet connection is checked, and how long it may take to answer.
 const PROBE_EVERY: Duration = Duration::from_secs(2);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
+/// A listening connection that has not come round its loop for this long is lost, whatever
+/// it is waiting for (a link gone silent can hold a call longer than its own timeout).
+const SILENT_AFTER: Duration = Duration::from_secs(6);
 
 /// What the listening connection knows.
 #[derive(Default)]
 pub struct Watch {
     head: AtomicI64,
     live: AtomicBool,
+    /// When the listening connection last came round its loop (ms since the Unix epoch).
+    alive_at: AtomicU64,
     stop: AtomicBool,
     /// Why the connection is down and since when (China time, HH:MM:SS).
     down: Mutex<Option<(String, String)>>,
@@ -33,7 +38,11 @@ impl Watch {
     /// The newest sequence number, or why it is not known now.
     pub fn head(&self) -> Result<i64, String> {
         if self.live.load(Ordering::SeqCst) {
-            return Ok(self.head.load(Ordering::SeqCst));
+            let quiet = now_ms().saturating_sub(self.alive_at.load(Ordering::SeqCst));
+            if quiet <= SILENT_AFTER.as_millis() as u64 {
+                return Ok(self.head.load(Ordering::SeqCst));
+            }
+            self.went_down(format!("no answer from the server for {} s", quiet / 1000));
         }
         let down = self.down.lock().unwrap_or_else(|p| p.into_inner());
         Err(match &*down {
@@ -122,6 +131,7 @@ fn listen(url: &str, watch: &Watch) -> Result<(), String> {
         .map_err(text)?
         .get(0);
     watch.saw(head);
+    watch.alive_at.store(now_ms(), Ordering::SeqCst);
     watch.live.store(true, Ordering::SeqCst);
     let mut probed = Instant::now();
     loop {
@@ -150,5 +160,17 @@ fn listen(url: &str, watch: &Watch) -> Result<(), String> {
             }
             Err(e) => return Err(text(e)),
         }
+        if !watch.live.load(Ordering::SeqCst) {
+            // Declared lost while this loop was held up: start afresh.
+            return Err("the server did not answer in time".into());
+        }
+        watch.alive_at.store(now_ms(), Ordering::SeqCst);
     }
+}
+
+/// Milliseconds since the Unix epoch.
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }

@@ -24,14 +24,22 @@ pub struct PgDb<'a> {
     pub rules: &'a Rules,
 }
 
-impl PgDb<'_> {
+impl<'a> PgDb<'a> {
+    /// The transaction, or an error (not a panic) if a row callback asked for another query
+    /// while this connection is still streaming rows: the shared SQL must not do that.
+    fn tx(&self) -> Result<std::cell::RefMut<'_, postgres::Transaction<'a>>, StoreError> {
+        self.tx.try_borrow_mut().map_err(|_| StoreError::Backend {
+            path: self.location.to_string(),
+            detail: "a query was started while another one was still reading rows".into(),
+        })
+    }
+
     fn statement(&self, sql: &str) -> Result<postgres::Statement, StoreError> {
         if let Some(found) = self.statements.borrow().get(sql) {
             return Ok(found.clone());
         }
         let prepared = self
-            .tx
-            .borrow_mut()
+            .tx()?
             .prepare(&placeholders(sql))
             .map_err(|e| super::error(self.location, &e))?;
         self.statements
@@ -55,7 +63,7 @@ impl Db for PgDb<'_> {
             .map(|c| c.name().to_string())
             .collect();
         let fail = |e: postgres::Error| super::error(self.location, &e);
-        let mut tx = self.tx.borrow_mut();
+        let mut tx = self.tx()?;
         let mut rows = tx
             .query_raw(&statement, params.iter().map(Param))
             .map_err(fail)?;
@@ -79,8 +87,7 @@ impl Db for PgDb<'_> {
         let bound: Vec<Param<'_>> = params.iter().map(Param).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             bound.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        self.tx
-            .borrow_mut()
+        self.tx()?
             .execute(&statement, &refs)
             .map_err(|e| super::error(self.location, &e))
     }

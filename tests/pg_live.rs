@@ -285,3 +285,48 @@ fn consoles_on_postgresql_see_each_others_changes_and_recover_from_a_lost_connec
     eprintln!("after the silent link came back, the console caught up after {took:?}");
     let _ = std::io::stderr().flush();
 }
+
+#[test]
+fn a_wall_board_on_postgresql_shows_a_new_case_by_itself() {
+    if !require_tmux() {
+        return;
+    }
+    let Some(base) = server() else { return };
+    let schema = Schema::new(&base, "wall");
+    let (_dir, path) = demo_db(400, 6);
+    xinfang::store::copy::copy(path.to_str().unwrap(), &schema.url(), &Rules::default())
+        .expect("copy");
+    let tmux = Tmux::new("pgwall");
+    let command = format!(
+        "LANG=en_US.UTF-8 {} --db '{}' --today 2026-11-24 board --boards overview; sleep 60",
+        env!("CARGO_BIN_EXE_xinfang"),
+        schema.url()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "w",
+        "-x",
+        "120",
+        "-y",
+        "32",
+        &command,
+    ]);
+    let screen = tmux.wait_on("w", "Cases received");
+    let today = count(&screen, "Cases received").expect("today's intake");
+    // Another program registers a case received today.
+    let store = xinfang::store::open(
+        &schema.url(),
+        Rules::default(),
+        xinfang::store::OpenMode::ReadWrite,
+    )
+    .expect("open");
+    let mut intake = store.case(1).expect("read").expect("case 1").case.intake;
+    intake.received_on = common::today();
+    store
+        .register(&intake, "li.na", common::now())
+        .expect("register");
+    let took = wait_count(&tmux, "w", "Cases received", today + 1);
+    eprintln!("the wall board showed the new case after {took:?}");
+}

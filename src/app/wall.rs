@@ -311,7 +311,13 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
             break;
         }
-        let event = match keys.recv_timeout(tick) {
+        // While the worker is busy, its answer is picked up promptly rather than a tick later.
+        let wait = if in_flight {
+            Duration::from_millis(20)
+        } else {
+            tick
+        };
+        let event = match keys.recv_timeout(wait) {
             Ok(event) => Some(event),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             // The terminal is gone.
@@ -400,7 +406,7 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
                 want_load = false;
                 Some(Request::Load(wall.kind(), wall.query(&options.region)))
             } else if now >= next_poll {
-                next_poll = now + Duration::from_millis(500);
+                next_poll = now + Duration::from_millis(250);
                 Some(Request::Head)
             } else {
                 None

@@ -1,5 +1,6 @@
 //! The Store API: everything the console, reports and command line read and write, and the
-//! backends behind it (SQLite now; the API keeps dialect details inside each backend).
+//! backends behind it: SQLite and PostgreSQL, both running the SQL in `sql`; each keeps its
+//! connections, transactions and dialect details to itself.
 //!
 //! Must not import `ui` or `app`. Every write is one transaction that also appends an event to the
 //! audit chain; reads never write.

@@ -2,7 +2,8 @@
 //!
 //! Opening checks the file header before SQLite sees the file, so a random, truncated, foreign or
 //! newer file is refused without a single byte written. Reads use a small pool of connections;
-//! writes go through one writer connection in `BEGIN IMMEDIATE` transactions.
+//! writes go through one writer connection in `BEGIN IMMEDIATE` transactions. The queries
+//! themselves are the shared ones in `store::sql`.
 
 mod bulk;
 mod check;

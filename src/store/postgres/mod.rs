@@ -115,7 +115,11 @@ pub fn error(location: &str, e: &postgres::Error) -> StoreError {
 pub fn describe(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => format!("{}: {}", db.severity(), db.message()),
-        None => e.to_string(),
+        // The driver's own text leaves out the cause ("error connecting to server"): add it.
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
     }
 }
 

@@ -82,7 +82,14 @@ impl PgStore {
     /// Connects to `url`, checks the schema (creating it with `OpenMode::Create` when the
     /// database holds none, upgrading an older one unless read-only) and starts listening.
     pub fn open(url: &str, rules: Rules, mode: OpenMode) -> Result<PgStore, StoreError> {
-        let mut first = super::connect(url)?;
+        // Not reachable at all: nothing to reconnect to yet, so say so plainly.
+        let mut first = super::connect(url).map_err(|e| match e {
+            StoreError::Unreachable { path, detail } => StoreError::Io {
+                path,
+                detail: format!("cannot connect ({detail})"),
+            },
+            other => other,
+        })?;
         let location = first.location.clone();
         prepare_schema(&mut first.client, &location, mode)?;
         let pool = r2d2::Pool::builder()

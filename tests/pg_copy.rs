@@ -220,3 +220,30 @@ fn db_migrate_creates_a_postgresql_schema_then_reports_it_current() {
     let check = common::xinfang(&["--db", &url, "db", "check"]);
     assert!(check.status.success(), "{}", common::stdout(&check));
 }
+
+#[test]
+fn processes_creating_one_postgresql_database_at_once_migrate_it_once() {
+    let Some(base) = server() else { return };
+    let schema = Schema::new(&base, "race");
+    let url = schema.url();
+    let opened: Vec<bool> = std::thread::scope(|s| {
+        let openers: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| xinfang::store::open(&url, Rules::default(), OpenMode::Create).is_ok())
+            })
+            .collect();
+        openers
+            .into_iter()
+            .map(|o| o.join().expect("opener"))
+            .collect()
+    });
+    assert_eq!(opened, vec![true; 4]);
+    let versions: Vec<i32> = schema
+        .client()
+        .query("SELECT version FROM xinfang_schema ORDER BY version", &[])
+        .expect("versions")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(versions, vec![1, 2, 3], "each migration applied once");
+}

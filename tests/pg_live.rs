@@ -330,3 +330,50 @@ fn a_wall_board_on_postgresql_shows_a_new_case_by_itself() {
     let took = wait_count(&tmux, "w", "Cases received", today + 1);
     eprintln!("the wall board showed the new case after {took:?}");
 }
+
+#[test]
+fn a_wall_boards_source_keeps_a_reconnecting_store_and_recovers_with_it() {
+    let Some(base) = server() else { return };
+    let schema = Schema::new(&base, "source");
+    let (_dir, path) = demo_db(200, 9);
+    xinfang::store::copy::copy(path.to_str().unwrap(), &schema.url(), &Rules::default())
+        .expect("copy");
+    let config = postgres::Config::from_str(&base).expect("url");
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let relay = Relay::start(format!("127.0.0.1:{port}"));
+    let relayed = format!(
+        "postgres://{}@127.0.0.1:{}/{}?sslmode=disable&options=-csearch_path%3D{}",
+        config.get_user().unwrap_or("postgres"),
+        relay.port,
+        config.get_dbname().unwrap_or("test"),
+        schema.name
+    );
+    let mut source = xinfang::app::wall::Source::new(&relayed, Rules::default());
+    let head = source.head().expect("head");
+    assert!(!source.is_reconnecting());
+    relay.cut();
+    let until = Instant::now() + Duration::from_secs(20);
+    let error = loop {
+        if let Err(e) = source.head() {
+            break e;
+        }
+        assert!(
+            Instant::now() < until,
+            "the lost connection was never noticed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(error.en.contains("no connection"), "{}", error.en);
+    assert!(
+        source.is_reconnecting(),
+        "the store reconnects by itself, so the source keeps it"
+    );
+    relay.restore();
+    let until = Instant::now() + Duration::from_secs(20);
+    while source.head().is_err() {
+        assert!(Instant::now() < until, "the store never came back");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(source.head().expect("head"), head);
+    assert!(!source.is_reconnecting());
+}

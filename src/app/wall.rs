@@ -4,7 +4,8 @@
 //! quit or turn to the next or previous board). A worker thread owns the database; the screen
 //! thread never waits on it. When the database goes away, the last numbers stay up with "stale
 //! since HH:MM", the worker retries with backoff (1 s doubling to 60 s) and the board recovers by
-//! itself. Nothing accumulates: each load replaces the last, so memory stays flat.
+//! itself. A store that reconnects by itself (PostgreSQL) is kept and asked again every second:
+//! asking it costs nothing, and the board is back as soon as the connection is. Nothing accumulates: each load replaces the last, so memory stays flat.
 
 use super::state::{BoardView, ThemeName};
 use crate::domain::Rules;
@@ -18,6 +19,8 @@ use std::time::{Duration, Instant};
 
 /// Longest wait between two attempts to reach the database.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// How often a store that is reconnecting by itself is asked again.
+const RECONNECT_POLL: Duration = Duration::from_secs(1);
 
 /// The database as the wall board sees it: reopened whenever it fails or its file is replaced.
 pub struct Source {
@@ -26,6 +29,8 @@ pub struct Source {
     store: Option<Box<dyn Store>>,
     /// Device and inode of the file the store was opened on.
     identity: Option<(u64, u64)>,
+    /// The last failure came from a store that is reconnecting by itself, and it was kept.
+    reconnecting: bool,
 }
 
 impl Source {
@@ -35,7 +40,13 @@ impl Source {
             rules,
             store: None,
             identity: None,
+            reconnecting: false,
         }
+    }
+
+    /// True when the last failure came from a store that reconnects by itself (it was kept open).
+    pub fn is_reconnecting(&self) -> bool {
+        self.reconnecting
     }
 
     /// The file's identity now; an error when the file is gone.
@@ -81,16 +92,21 @@ impl Source {
         }
     }
 
-    /// Runs `read` on the store; on failure the store is dropped so that the next call reopens it.
+    /// Runs `read` on the store. On failure the store is dropped so that the next call reopens
+    /// it — unless it is reconnecting by itself, when reopening would only start over.
     fn with_store<T>(
         &mut self,
         read: impl FnOnce(&dyn Store) -> Result<T, crate::store::StoreError>,
     ) -> Result<T, Told> {
-        let result = read(self.store()?).map_err(|e| e.told());
-        if result.is_err() {
-            self.store = None;
+        self.reconnecting = false;
+        let result = read(self.store()?);
+        if let Err(e) = &result {
+            self.reconnecting = matches!(e, crate::store::StoreError::Unreachable { .. });
+            if !self.reconnecting {
+                self.store = None;
+            }
         }
-        result
+        result.map_err(|e| e.told())
     }
 
     /// One board's data.
@@ -267,7 +283,8 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
         flag.store(true, std::sync::atomic::Ordering::Relaxed);
     });
     let (requests, worker_requests) = mpsc::channel::<Request>();
-    let (worker_replies, replies) = mpsc::channel::<Reply>();
+    // Each reply says whether a failure is a store reconnecting by itself.
+    let (worker_replies, replies) = mpsc::channel::<(Reply, bool)>();
     let mut source = Source::new(&options.location, options.rules.clone());
     std::thread::spawn(move || {
         for request in worker_requests {
@@ -279,7 +296,10 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
                 }
                 Request::Head => Reply::Head(source.head()),
             };
-            if worker_replies.send(reply).is_err() {
+            if worker_replies
+                .send((reply, source.is_reconnecting()))
+                .is_err()
+            {
                 return;
             }
         }
@@ -346,7 +366,7 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
                 _ => {}
             }
         }
-        while let Ok(reply) = replies.try_recv() {
+        while let Ok((reply, reconnecting)) = replies.try_recv() {
             in_flight = false;
             dirty = true;
             let failed = match reply {
@@ -372,7 +392,9 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
                     true
                 }
             };
-            if failed {
+            if failed && reconnecting {
+                retry_at = Some(Instant::now() + RECONNECT_POLL);
+            } else if failed {
                 retry_at = Some(Instant::now() + backoff);
                 backoff = (backoff * 2).min(MAX_BACKOFF);
             } else if wall.stale.is_none() {

@@ -171,6 +171,11 @@ fn prepare_schema(
 ) -> Result<(), StoreError> {
     let fail = |e: postgres::Error| super::error(location, &e);
     let mut tx = client.transaction().map_err(fail)?;
+    if mode != OpenMode::ReadOnly {
+        // Two processes opening an old or empty database at once must not both migrate it.
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+            .map_err(fail)?;
+    }
     let found = super::version(&mut tx).map_err(fail)?;
     let known = super::current_version();
     match (found, mode) {
@@ -192,8 +197,6 @@ fn prepare_schema(
             detail: "its schema needs upgrading; open it once without read-only mode".into(),
         }),
         (Some(v), _) => {
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-                .map_err(fail)?;
             super::migrate(&mut tx, v).map_err(fail)?;
             tx.commit().map_err(fail)
         }
@@ -231,13 +234,14 @@ impl Backend for PgStore {
     }
 
     fn check_all(&self) -> Result<CheckReport, StoreError> {
-        let schema_version = {
-            let mut conn = self.checkout()?;
-            super::version(&mut conn.client)
-                .map_err(|e| super::error(&self.location, &e))?
-                .unwrap_or(0)
-        };
         self.read(|db| {
+            // The database opened, so `xinfang_schema` exists.
+            let schema_version: i64 = db.one(
+                "SELECT coalesce(max(version), 0) FROM xinfang_schema",
+                &[],
+                |r| r.get(0),
+            )?;
+            let schema_version = u32::try_from(schema_version).unwrap_or(0);
             let mut problems = Vec::new();
             if schema_version != super::current_version() {
                 problems.push(format!(

@@ -43,10 +43,6 @@ pub fn add_tally(
     db.execute(&sql, &values).map(drop)
 }
 
-fn count(db: &dyn Db, sql: &str, params: Vec<Value>) -> Result<Vec<i64>, StoreError> {
-    db.counts(sql, &params)
-}
-
 /// `WHERE`-clause parameters for a period and region, appended to `sql`.
 fn scoped(
     sql: &str,
@@ -88,7 +84,7 @@ pub fn kpis_with_clearance(
         scope,
         vec![],
     );
-    let values = count(db, &sql, params)?;
+    let values = db.counts(&sql, &params)?;
     let mut array = [0i64; 14];
     for (slot, v) in array.iter_mut().zip(values) {
         *slot = v;
@@ -104,7 +100,7 @@ pub fn kpis_with_clearance(
         scope,
         vec![Value::Text(accept_cutoff)],
     );
-    let unaccepted_late = count(db, &sql, params)?[0];
+    let unaccepted_late = db.counts(&sql, &params)?[0];
     // Open handling clocks, overdue or not (KPI 2).
     let as_of_text = Value::Text(rows::date(as_of));
     let (sql, params) = scoped(
@@ -116,7 +112,7 @@ pub fn kpis_with_clearance(
         scope,
         vec![as_of_text.clone()],
     );
-    let open = count(db, &sql, params)?;
+    let open = db.counts(&sql, &params)?;
     // Replies still inside their evaluation window (KPI 3: not yet expired).
     let eval_cutoff =
         rows::date(as_of - chrono::Days::new(u64::from(rules.evaluation_window_days)));
@@ -128,7 +124,7 @@ pub fn kpis_with_clearance(
         scope,
         vec![Value::Text(eval_cutoff)],
     );
-    let unevaluated_recent = count(db, &sql, params)?[0];
+    let unevaluated_recent = db.counts(&sql, &params)?[0];
     let u = |v: i64| v.max(0) as u64;
     Ok(Kpis {
         cases: u(t.cases),
@@ -191,7 +187,7 @@ pub fn clearance(
         Value::Text(rows::date(up_to)),
     ];
     region_condition(&scope.region, &mut sql, &mut params);
-    let n = count(db, &sql, params)?;
+    let n = db.counts(&sql, &params)?;
     Ok(Ratio {
         den: n[0].max(0) as u64,
         num: n[1].max(0) as u64,

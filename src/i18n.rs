@@ -154,7 +154,7 @@ texts! {
     LoadFailed = ("读取失败", "could not load"),
     CaseLeftQueue = ("所选信访件已离开本队列，已选中相邻信访件", "the selected case left this queue; selected its neighbour"),
     Masked = ("（已隐藏）", "(masked)"),
-    Restricted = ("检举控告类：内容仅限督办员查看", "accusation: content restricted to supervisors"),
+    Restricted = ("保密（第三十条）：内容仅限督办员查看", "confidential (Art 30): content for supervisors only"),
 }
 
 #[cfg(test)]

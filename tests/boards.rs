@@ -53,6 +53,8 @@ fn intake(county: &str, township: &str, received: &str, channel: Channel) -> Int
         threat: false,
         urgent: false,
         received_on: day(received),
+        accused: String::new(),
+        accused_unit: None,
     }
 }
 
@@ -109,6 +111,8 @@ fn fixture(path: &Path) {
     c6.unit = Some(1);
     c6.dates.forwarded_on = Some(day("2026-05-02"));
     c6.dates.accepted_on = Some(day("2026-05-05"));
+    c6.dates.disposed_on = Some(day("2026-05-02"));
+    c6.dates.answered_on = Some(day("2026-05-05"));
     c6.backlog = true;
     c6.package = Some(Package {
         leader: 1,
@@ -124,7 +128,10 @@ fn fixture(path: &Path) {
     c7.unit = Some(1);
     c7.dates.forwarded_on = Some(day("2026-03-02"));
     c7.dates.accepted_on = Some(day("2026-03-03"));
+    c7.dates.disposed_on = Some(day("2026-03-02"));
+    c7.dates.answered_on = Some(day("2026-03-03"));
     c7.dates.replied_on = Some(day("2026-03-20"));
+    c7.dates.delivered_on = Some(day("2026-03-23"));
     c7.dates.evaluated_on = Some(day("2026-03-25"));
     c7.dates.closed_on = Some(day("2026-04-01"));
     c7.satisfaction = Some(Satisfaction::Satisfied);
@@ -143,7 +150,10 @@ fn fixture(path: &Path) {
     c8.unit = Some(1);
     c8.dates.forwarded_on = Some(day("2026-02-02"));
     c8.dates.accepted_on = Some(day("2026-02-20"));
+    c8.dates.disposed_on = Some(day("2026-02-02"));
+    c8.dates.answered_on = Some(day("2026-02-20"));
     c8.dates.replied_on = Some(day("2026-08-20"));
+    c8.dates.delivered_on = Some(day("2026-08-20"));
     c8.dates.closed_on = Some(day("2026-08-30"));
     c8.agreement_on = Some(day("2026-11-24"));
     c8.backlog = true;
@@ -161,6 +171,8 @@ fn fixture(path: &Path) {
     c9.unit = Some(1);
     c9.dates.forwarded_on = Some(day("2026-09-01"));
     c9.dates.accepted_on = Some(day("2026-09-02"));
+    c9.dates.disposed_on = Some(day("2026-09-01"));
+    c9.dates.answered_on = Some(day("2026-09-02"));
     c9.intake.persons = 6;
     c9.collective = true;
     cases.extend([c6, c7, c8, c9]);
@@ -240,25 +252,32 @@ fn overview_kpis_match_the_arithmetic() {
     // This month: cases 1–5, three of them online: 3 ÷ 5.
     assert_eq!(month.current.cases, 5);
     assert_eq!(month.current.online_share.rate(), Some(3.0 / 5.0));
-    // Nothing was accepted in November and no 15-day window has run out: no rate, not 0 %.
+    // Nothing was answered in November and no 15-day window ran out in it: no rate, not 0 %.
     assert_eq!(month.current.timely_acceptance.rate(), None);
+    // 2 in November: case 9's handling deadline (09-02 + 60 = 11-01) passed unreplied, counted
+    // as late on 11-02, the day it became late.
+    assert_eq!(
+        (month.current.completion.num, month.current.completion.den),
+        (0, 1)
+    );
     let y = &year.current;
     assert_eq!(y.cases, 9);
     // Online: 1, 3, 5 and 9 → 4 ÷ 9.
     assert_eq!((y.online_share.num, y.online_share.den), (4, 9));
-    // 1. Accepted within 15 days: 6 (4 days), 7 (2), 9 (1); 8 took 19 → 3 ÷ 4. Cases 1–5 are
-    // still inside their 15 days (11-20 + 15 = 12-05) and do not count.
+    // 1a. Disposed of within 15 days of receipt (Art 22): 6, 7, 8, 9 each the next day or the
+    // same; 1–5 are inside their 15 days (11-20 + 15 = 12-05) and not yet measured → 4 ÷ 4.
+    assert_eq!((y.timely_disposal.num, y.timely_disposal.den), (4, 4));
+    // 1b. Accepted within 15 days of forwarding (Art 23): 6 (3 days), 7 (1), 9 (1); 8 took 18
+    // (02-02 → 02-20), late since 02-18 → 3 ÷ 4.
     assert_eq!((y.timely_acceptance.num, y.timely_acceptance.den), (3, 4));
     // 2. Handling deadlines (acceptance + 60): 7 replied 03-20 ≤ 05-02 on time; 8 replied 08-20 >
-    // 04-21 late; 6 (07-04) and 9 (11-01) open and overdue → 1 ÷ (1 + 1 + 2).
-    let c = y.completion;
-    assert_eq!(
-        (c.on_time, c.late, c.open_overdue, c.open_not_due),
-        (1, 1, 2, 0)
-    );
-    assert_eq!(c.ratio().rate(), Some(0.25));
-    // 3. Evaluated: 7; 8's 30-day window closed on 09-19 unevaluated → 1 ÷ 2. 4. Satisfied 1 ÷ 1.
+    // 04-21 late; 6 (07-04) and 9 (11-01) passed unreplied → 1 ÷ 4.
+    assert_eq!((y.completion.num, y.completion.den), (1, 4));
+    assert_eq!(y.completion.rate(), Some(0.25));
+    // 3. Evaluated: 7; 8's 30-day window from delivery (08-20) closed on 09-19 unevaluated →
+    // 1 ÷ 2, one expired. 4. Satisfied 1 ÷ 1.
     assert_eq!((y.participation.num, y.participation.den), (1, 2));
+    assert_eq!(y.evaluation_expired, 1);
     assert_eq!((y.satisfaction.num, y.satisfaction.den), (1, 1));
     // 7. Handling days: 7 took 19 (03-01 → 03-20), 8 took 200 (02-01 → 08-20) → 219 ÷ 2.
     assert_eq!(y.average_handling_days(), Some(109.5));

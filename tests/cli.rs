@@ -213,7 +213,10 @@ fn listings_neutralise_escape_sequences_in_petition_text() {
     let (_dir, db) = demo_db(500, 1);
     let conn = Connection::open(&db).expect("open");
     conn.execute(
-        "UPDATE cases SET title = 'x' || char(27) || '[2J' || char(9) || 'y' WHERE id = 1",
+        // A case whose title every user may see (not confidential under Art 30).
+        "UPDATE cases SET title = 'x' || char(27) || '[2J' || char(9) || 'y' WHERE id = (\
+         SELECT min(id) FROM cases WHERE coalesce(category, '') <> 'discipline' \
+         AND coalesce(class, '') <> 'accusation' AND coalesce(route, '') <> 'discipline-inspection')",
         [],
     )
     .expect("plant");

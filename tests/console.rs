@@ -40,6 +40,7 @@ fn setup(store: Arc<dyn Store>, lang: Lang, keymap: Keymap, notices: Vec<String>
         today: today(),
         rules: Rules::default(),
         user_queues: Vec::new(),
+        clock: Default::default(),
     }
 }
 
@@ -1342,7 +1343,7 @@ fn every_other_step_is_taken_by_keys_through_the_review_chain() {
         ),
         (
             K::Classify,
-            vec!["text:suggestion", "enter", "text:environment", "enter"],
+            vec!["text:demand", "enter", "text:environment", "enter"],
             S::InHandling,
         ),
         (K::FlagBacklog, vec![], S::InHandling),
@@ -1390,7 +1391,7 @@ fn every_other_step_is_taken_by_keys_through_the_review_chain() {
     assert_eq!(
         (case.class, case.intake.category),
         (
-            Some(xinfang::domain::Class::Suggestion),
+            Some(xinfang::domain::Class::Demand),
             Some(xinfang::domain::Category::Environment)
         )
     );
@@ -1412,9 +1413,15 @@ fn object_divert_and_decline_by_keys() {
     let open = format!("text:case {first}");
     for (kind, prompts, expected) in [
         (K::Forward, vec!["enter", "enter"], S::Forwarded),
+        // Art 23 ¶3: the unit objects, the bureau agrees, the case is back with the bureau.
         (
             K::Object,
             vec!["text:不属于本单位职责", "enter"],
+            S::Forwarded,
+        ),
+        (
+            K::DecideObjection,
+            vec!["text:agree", "enter", "text:确非该单位职责", "enter"],
             S::Registered,
         ),
         (

@@ -46,6 +46,8 @@ fn intake() -> Intake {
         threat: false,
         urgent: false,
         received_on: today(),
+        accused: String::new(),
+        accused_unit: None,
     }
 }
 
@@ -311,6 +313,7 @@ fn steps(leader: i64) -> Vec<Step> {
         Step::Reply {
             outcome: Outcome::Supported,
             text: "已协调支付".into(),
+            delivered_on: None,
         },
         Step::Evaluate {
             rating: Satisfaction::Satisfied,

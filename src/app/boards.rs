@@ -226,8 +226,8 @@ fn drill(state: &mut State) -> Vec<Effect> {
                     Indicator::Overdue => ("超期", "overdue", Filter::DueBefore(today)),
                     Indicator::Clearance => ("积案", "backlog", Filter::Backlog),
                     Indicator::Intake => (
-                        "本周收件",
-                        "received this week",
+                        "近7日收件",
+                        "received in the last 7 days",
                         Filter::ReceivedBetween(
                             today
                                 .checked_sub_days(chrono::Days::new(6))

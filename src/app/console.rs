@@ -26,6 +26,8 @@ pub struct Setup {
     pub today: NaiveDate,
     pub rules: Rules,
     pub user_queues: Vec<QueueDef>,
+    /// Real time, or the day fixed with `--today` for the whole session.
+    pub clock: super::clock::SessionClock,
 }
 
 /// The user's role and region scope; an unknown user is a viewer of the whole province, with a
@@ -63,6 +65,8 @@ pub fn initial_state(setup: &Setup, width: u16, height: u16) -> Result<State, St
             today: setup.today,
         },
         due_soon_days: setup.rules.due_soon_days,
+        rules: setup.rules.clone(),
+        clock: setup.clock,
         db_label: setup.store.location(),
         link: Link::Loading,
         keymap: setup.keymap.clone(),
@@ -144,7 +148,7 @@ pub fn open(setup: Setup) -> std::io::Result<()> {
         terminal.clear()?;
         let mut out = std::io::stdout();
         let mut clipboard = Osc52(&mut out);
-        let shared = super::run::Shared::default();
+        let shared = super::run::Shared::with_clock(setup.clock);
         run(
             &mut terminal,
             setup.store.clone(),

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod boards;
+pub mod clock;
 pub mod console;
 pub mod marking;
 pub mod palette;

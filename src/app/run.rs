@@ -3,6 +3,7 @@
 //! screen is drawn once per batch of messages and only when something arrived. The loop never
 //! awaits the store, and an idle console wakes only for the minute tick.
 
+use super::clock::SessionClock;
 use super::state::{Effect, Msg, State};
 use super::update::{start, update};
 use crate::store::Store;
@@ -28,15 +29,16 @@ pub trait Clipboard {
     fn copy(&mut self, text: &str);
 }
 
-/// The current wall-clock time in China as HH:MM and the current day.
-fn clock() -> (chrono::NaiveDate, String) {
-    let now = crate::domain::china_now();
+/// The session's current day and time as HH:MM.
+fn clock_of(session: SessionClock) -> (chrono::NaiveDate, String) {
+    let now = session.now();
     (now.date(), now.format("%H:%M").to_string())
 }
 
 /// Performs a store effect and returns the message with its result (`None` for effects that are
 /// not store work). Blocking: the loop calls it on a blocking task, the benchmark inline.
-pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
+pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Option<Msg> {
+    let clock = || clock_of(session);
     let failed = |request, e: crate::store::StoreError| Msg::LoadFailed {
         request,
         reconnecting: matches!(e, crate::store::StoreError::Unreachable { .. }),
@@ -92,7 +94,7 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
         },
         Effect::Undo { id, number, actor } => {
             let result = store
-                .undo_last(id, &actor, crate::domain::china_now())
+                .undo_last(id, &actor, session.now())
                 .map(Box::new)
                 .map_err(|e| e.told());
             Msg::StepDone { number, result }
@@ -111,7 +113,7 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
         },
         Effect::Register { intake, actor } => {
             let result = store
-                .register(&intake, &actor, crate::domain::china_now())
+                .register(&intake, &actor, session.now())
                 .map(Box::new)
                 .map_err(|e| e.told());
             let number = result
@@ -132,7 +134,7 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             actor,
         } => {
             let result = store
-                .apply(id, version, &step, &actor, crate::domain::china_now())
+                .apply(id, version, &step, &actor, session.now())
                 .map(Box::new)
                 .map_err(|e| e.told());
             Msg::StepDone { number, result }
@@ -143,7 +145,7 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             answers,
             actor,
         } => {
-            let at = crate::domain::china_now();
+            let at = session.now();
             let mut results = Vec::new();
             for id in ids {
                 // Each case is its own transaction: applied whole, or refused with the reason.
@@ -200,7 +202,7 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
             Ok(data) => Msg::BoardLoaded {
                 request,
                 data: Box::new(data),
-                clock: crate::domain::china_now().format("%H:%M:%S").to_string(),
+                clock: session.now().format("%H:%M:%S").to_string(),
             },
             Err(e) => failed(request, e),
         },
@@ -223,6 +225,18 @@ pub fn perform(effect: Effect, store: &dyn Store) -> Option<Msg> {
 pub struct Shared {
     index: Arc<std::sync::RwLock<Option<crate::search::Index>>>,
     latest_search: Arc<std::sync::atomic::AtomicU64>,
+    /// The session's clock, for effects that date what they write.
+    clock: SessionClock,
+}
+
+impl Shared {
+    /// Shared state for a session on `clock`.
+    pub fn with_clock(clock: SessionClock) -> Shared {
+        Shared {
+            clock,
+            ..Shared::default()
+        }
+    }
 }
 
 /// Performs an effect that needs the search index; other effects go to `perform`.
@@ -261,7 +275,7 @@ fn perform_indexed(
                         request: 0,
                         reconnecting: matches!(e, crate::store::StoreError::Unreachable { .. }),
                         error: e.told(),
-                        clock: clock().1,
+                        clock: clock_of(shared.clock).1,
                     },
                 },
             )
@@ -290,7 +304,7 @@ fn perform_indexed(
                 results: Box::new(results),
             })
         }
-        other => perform(other, store),
+        other => perform(other, store, shared.clock),
     }
 }
 
@@ -365,7 +379,7 @@ pub async fn run<B: Backend>(
             Inputs::Channel(rx) => tokio::select! {
                 Some(msg) = rx.recv() => msg,
                 Some(msg) = results.recv() => { if msg.answers_effect() { in_flight = in_flight.saturating_sub(1); } msg }
-                _ = minute.tick() => { let (today, clock) = clock(); Msg::Tick { today, clock } }
+                _ = minute.tick() => { let (today, clock) = clock_of(shared.clock); Msg::Tick { today, clock } }
                 _ = second.tick() => Msg::Poll,
                 else => break,
             },

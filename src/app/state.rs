@@ -288,6 +288,10 @@ pub struct State {
     pub role: Role,
     pub scope: Scope,
     pub due_soon_days: u32,
+    /// The rules in force (config `[rules]`): the step menu and the timeline use them.
+    pub rules: crate::domain::Rules,
+    /// Real time, or the day fixed with `--today` for the whole session.
+    pub clock: super::clock::SessionClock,
     /// Where the data lives (a path or host, never a password).
     pub db_label: String,
     pub link: Link,

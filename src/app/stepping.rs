@@ -8,7 +8,7 @@
 use super::action::Action;
 use super::state::{Effect, Msg, Overlay, State, StepForm};
 use super::triage::{self, Prompt, StepKind};
-use crate::domain::{Role, Rules};
+use crate::domain::Role;
 use crate::i18n::Text;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use fuzzy_matcher::FuzzyMatcher;
@@ -120,14 +120,10 @@ fn open(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let case = &detail.case;
-    let rules = Rules {
-        due_soon_days: state.due_soon_days,
-        ..Rules::default()
-    };
     let menu = triage::menu(
         case,
-        crate::domain::china_now(),
-        &rules,
+        state.clock.now(),
+        &state.rules,
         state.role,
         &state.scope.region,
         state.lang,
@@ -284,8 +280,7 @@ fn choose(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     if kind == StepKind::Register {
-        let Some(intake) = triage::build_intake(&form.answers, crate::domain::china_now().date())
-        else {
+        let Some(intake) = triage::build_intake(&form.answers, state.clock.today()) else {
             form.error = Some(
                 lang.pick("答案不符合要求", "an answer does not fit")
                     .to_string(),

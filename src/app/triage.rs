@@ -13,7 +13,8 @@ code_enum! {
     /// The steps the menu offers, in workflow order.
     StepKind {
         Forward = ("forward", "转送/交办", "forward or assign"),
-        Object = ("object", "异议退回", "object (not our remit)"),
+        Object = ("object", "单位异议", "object (not our remit)"),
+        DecideObjection = ("decide-objection", "异议审核", "decide the unit's objection"),
         Accept = ("accept", "受理", "accept"),
         StartHandling = ("start-handling", "开始办理", "start handling"),
         Decline = ("decline", "不予受理", "decline"),
@@ -21,6 +22,7 @@ code_enum! {
         Classify = ("classify", "分类", "classify"),
         Extend = ("extend", "延期", "extend"),
         Reply = ("reply", "答复", "reply"),
+        RecordDelivery = ("record-delivery", "登记送达", "record delivery of the reply"),
         Evaluate = ("evaluate", "满意度评价", "record satisfaction"),
         RequestReview = ("request-review", "申请复查", "request review"),
         ReplyReview = ("reply-review", "复查意见", "review opinion"),
@@ -36,6 +38,7 @@ code_enum! {
         SignAgreement = ("sign-agreement", "息诉罢访协议", "record an agreement"),
         LinkRepeat = ("link-repeat", "关联为重复信访", "link as a repeat of an earlier case"),
         Edit = ("edit", "更正登记信息", "correct the registration"),
+        RecordAccused = ("record-accused", "被反映人/单位", "record the accused person or unit"),
         Note = ("note", "备注", "add a note"),
         Register = ("register", "登记新信访件", "register a new case"),
     }
@@ -185,6 +188,40 @@ pub fn prompts(
             ),
         ],
         StepKind::Object | StepKind::Decline => vec![text("理由", "reason", true)],
+        StepKind::DecideObjection => vec![
+            pick(
+                "审核意见",
+                "decision",
+                vec![
+                    (
+                        "agree".into(),
+                        lang.pick("同意：退回信访部门", "agree: back to the bureau")
+                            .into(),
+                    ),
+                    (
+                        "reject".into(),
+                        lang.pick("不同意：单位应当受理", "reject: the unit must accept")
+                            .into(),
+                    ),
+                ],
+            ),
+            text("理由", "reason", true),
+        ],
+        StepKind::RecordDelivery => {
+            vec![text("送达日期 YYYY-MM-DD", "delivered on YYYY-MM-DD", true)]
+        }
+        StepKind::RecordAccused => {
+            let mut choices = vec![(
+                "-".to_string(),
+                lang.pick("（非本系统单位）", "(not a unit here)")
+                    .to_string(),
+            )];
+            choices.extend(units.iter().map(|u| (u.id.to_string(), u.name.clone())));
+            vec![
+                text("被反映人/单位", "accused person or unit", true),
+                pick("被反映单位", "accused unit", choices),
+            ]
+        }
         StepKind::Accept => vec![pick(
             "分类",
             "class",
@@ -302,6 +339,21 @@ pub fn build(kind: StepKind, case: &Case, answers: &[String]) -> Option<Step> {
         StepKind::Object => Step::Object {
             reason: a(0).into(),
         },
+        StepKind::DecideObjection => Step::DecideObjection {
+            agree: match a(0) {
+                "agree" => true,
+                "reject" => false,
+                _ => return None,
+            },
+            reason: a(1).into(),
+        },
+        StepKind::RecordDelivery => Step::RecordDelivery {
+            on: chrono::NaiveDate::parse_from_str(a(0).trim(), "%Y-%m-%d").ok()?,
+        },
+        StepKind::RecordAccused => Step::RecordAccused {
+            name: a(0).into(),
+            unit: a(1).parse().ok(),
+        },
         StepKind::Accept => Step::Accept {
             class: Class::from_code(a(0))?,
         },
@@ -324,16 +376,22 @@ pub fn build(kind: StepKind, case: &Case, answers: &[String]) -> Option<Step> {
         StepKind::Reply => Step::Reply {
             outcome: Outcome::from_code(a(0))?,
             text: a(1).into(),
+            delivered_on: None,
         },
         StepKind::Evaluate => Step::Evaluate {
             rating: Satisfaction::from_code(a(0))?,
         },
-        StepKind::RequestReview => Step::RequestReview,
+        StepKind::RequestReview => Step::RequestReview {
+            body: String::new(),
+        },
         StepKind::ReplyReview => Step::ReplyReview {
             outcome: Outcome::from_code(a(0))?,
             text: a(1).into(),
+            delivered_on: None,
         },
-        StepKind::RequestReReview => Step::RequestReReview,
+        StepKind::RequestReReview => Step::RequestReReview {
+            body: String::new(),
+        },
         StepKind::RecordHearing => Step::RecordHearing {
             days: a(0).parse().ok()?,
         },
@@ -368,6 +426,7 @@ pub fn build(kind: StepKind, case: &Case, answers: &[String]) -> Option<Step> {
         }
         StepKind::LinkRepeat => Step::LinkRepeat {
             of: a(0).parse().ok()?,
+            of_final: false,
         },
         StepKind::Register => return None,
     })
@@ -476,6 +535,8 @@ pub fn build_intake(answers: &[String], today: chrono::NaiveDate) -> Option<crat
         },
         persons,
         involved: persons,
+        accused: String::new(),
+        accused_unit: None,
         threat: false,
         urgent: false,
         received_on: today,
@@ -487,6 +548,16 @@ pub fn build_intake(answers: &[String], today: chrono::NaiveDate) -> Option<crat
 fn probe(kind: StepKind, case: &Case) -> Option<Step> {
     let answers: Vec<String> = match kind {
         StepKind::Forward => vec!["1".into(), "forward".into()],
+        StepKind::DecideObjection => vec!["agree".into(), "—".into()],
+        StepKind::RecordDelivery => {
+            let replied = match case.state {
+                crate::domain::State::ReviewReplied => case.dates.review_replied_on,
+                _ => case.dates.replied_on,
+            };
+            // Any date lets the rules answer for a case with no reply yet (they refuse it).
+            vec![replied.map_or_else(|| "2000-01-01".to_string(), |d| d.to_string())]
+        }
+        StepKind::RecordAccused => vec!["—".into(), "-".into()],
         StepKind::Accept => vec!["demand".into()],
         StepKind::Divert => vec!["litigation".into(), "—".into()],
         StepKind::Classify => vec!["demand".into(), "other".into()],
@@ -567,6 +638,8 @@ mod tests {
                 threat: false,
                 urgent: false,
                 received_on: day,
+                accused: String::new(),
+                accused_unit: None,
             },
         )
     }
@@ -575,6 +648,28 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 3, day)
             .and_then(|d| d.and_hms_opt(10, 0, 0))
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn every_step_a_registered_case_cannot_take_is_refused_with_a_reason() {
+        let c = case();
+        let entries = menu(
+            &c,
+            at(2),
+            &Rules::default(),
+            Role::Supervisor,
+            "64",
+            Lang::En,
+        );
+        for kind in [
+            StepKind::RecordDelivery,
+            StepKind::DecideObjection,
+            StepKind::Object,
+            StepKind::Reply,
+        ] {
+            let entry = entries.iter().find(|e| e.kind == kind).expect("listed");
+            assert!(entry.refusal.is_some(), "{kind:?} must be refused");
+        }
     }
 
     #[test]

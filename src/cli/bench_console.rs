@@ -30,7 +30,7 @@ const HEIGHT: u16 = 40;
 /// are left.
 fn settle(state: &mut State, store: &dyn Store, mut effects: Vec<Effect>) -> Result<()> {
     while let Some(effect) = effects.pop() {
-        match perform(effect, store) {
+        match perform(effect, store, Default::default()) {
             Some(Msg::LoadFailed { error, .. }) => anyhow::bail!("{}", error.en),
             Some(msg) => effects.extend(update(state, msg)),
             None => {}
@@ -50,6 +50,7 @@ fn setup(store: &Arc<dyn Store>, today: chrono::NaiveDate) -> Setup {
         today,
         rules: Rules::default(),
         user_queues: Vec::new(),
+        clock: Default::default(),
     }
 }
 

@@ -59,7 +59,10 @@ struct Line<'a> {
 
 const PAGE: usize = 5000;
 
-pub fn run(context: &Context, args: &CasesArgs) -> Result<ExitCode> {
+/// What a listing prints instead of a confidential case's title for a user who may not see it.
+pub const RESTRICTED: &str = "[restricted: Art 30]";
+
+pub fn run(context: &Context, args: &CasesArgs, user: &str) -> Result<ExitCode> {
     let Some(queue) = Builtin::from_name(&args.queue) else {
         let known: Vec<&str> = Builtin::ALL.iter().map(|q| q.name()).collect();
         bail!(
@@ -75,6 +78,10 @@ pub fn run(context: &Context, args: &CasesArgs) -> Result<ExitCode> {
         );
     }
     let store = context.open(OpenMode::ReadOnly)?;
+    let (role, user_scope, _) = xinfang::app::console::resolve_user(store.as_ref(), user)?;
+    let may_see = |row: &CaseRow| {
+        xinfang::domain::access::may_see_content(row.confidential, role, &user_scope, &row.county)
+    };
     let rules = &context.config.rules;
     let scope = Scope {
         region: args.region.clone(),
@@ -101,7 +108,7 @@ pub fn run(context: &Context, args: &CasesArgs) -> Result<ExitCode> {
         }
         let page = store.page(&filter, sort, &scope, cursor.as_ref(), want)?;
         for row in &page.rows {
-            let line = line(row, scope.today, rules.due_soon_days);
+            let line = line(row, scope.today, rules.due_soon_days, may_see(row));
             match args.format {
                 Format::Tsv => writeln!(
                     out,
@@ -146,13 +153,18 @@ pub fn run(context: &Context, args: &CasesArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn valid_region(region: &str) -> bool {
+pub fn valid_region(region: &str) -> bool {
     matches!(region.len(), 2 | 4 | 6 | 9)
         && region.starts_with(region::PROVINCE_CODE)
         && region.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn line(row: &CaseRow, today: chrono::NaiveDate, due_soon_days: u32) -> Line<'_> {
+fn line(
+    row: &CaseRow,
+    today: chrono::NaiveDate,
+    due_soon_days: u32,
+    content_visible: bool,
+) -> Line<'_> {
     let days_left = row
         .due_on
         .map(|due| match classify(due, today, due_soon_days) {
@@ -170,6 +182,10 @@ fn line(row: &CaseRow, today: chrono::NaiveDate, due_soon_days: u32) -> Line<'_>
         state: row.state.code(),
         due: row.due_on.map(|d| d.to_string()),
         days_left,
-        title: sanitise(&row.title).into_owned(),
+        title: if content_visible {
+            sanitise(&row.title).into_owned()
+        } else {
+            RESTRICTED.to_string()
+        },
     }
 }

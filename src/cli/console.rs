@@ -98,6 +98,9 @@ pub fn run(context: &Context, args: &ConsoleArgs<'_>) -> Result<ExitCode> {
         today,
         rules: config.rules.clone(),
         user_queues,
+        clock: xinfang::app::clock::SessionClock {
+            fixed: context.fixed_day,
+        },
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@ mod cases;
 mod console;
 mod db;
 mod demo;
+mod kpi;
 mod search;
 mod summary;
 
@@ -61,6 +62,8 @@ pub enum Command {
     Cases(cases::CasesArgs),
     /// Search cases as the console's `/` does (without the console)
     Search(search::SearchArgs),
+    /// Every indicator (domain.md §8) for a period, with numerators and denominators
+    Kpi(kpi::KpiArgs),
     /// Unattended wall board: read-only, rotating boards, no personal data
     Board(board::BoardArgs),
     /// Measure the store budgets on a generated database (prints a Markdown table)
@@ -160,7 +163,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let user = args.user.as_deref().or(Some(xinfang::demo::DEMO_USER));
             console::run(&context, &console_args(&args, user))
         }
-        Some(Command::Cases(cases)) => cases::run(&context, cases),
+        Some(Command::Kpi(kpi)) => kpi::run(&context, kpi),
+        Some(Command::Cases(cases)) => {
+            let user = args.user.clone().unwrap_or_else(console::login);
+            cases::run(&context, cases, &user)
+        }
         Some(Command::Db { action }) => db::run(&context, action, args.user.clone()),
         Some(Command::Bench(bench)) => bench::run(&context, bench),
         Some(Command::Board(board)) => {

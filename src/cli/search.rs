@@ -56,7 +56,7 @@ pub fn run(context: &Context, args: &SearchArgs, user: &str) -> Result<ExitCode>
                     hit.county,
                     hit.state.code(),
                     hit.score,
-                    sanitise(&hit.title)
+                    shown_title(&hit.title)
                 )?;
             }
         }
@@ -68,7 +68,7 @@ pub fn run(context: &Context, args: &SearchArgs, user: &str) -> Result<ExitCode>
                     number: &hit.number,
                     county: &hit.county,
                     state: hit.state.code(),
-                    title: sanitise(&hit.title).into_owned(),
+                    title: shown_title(&hit.title),
                     score: hit.score,
                 })
                 .collect();
@@ -79,4 +79,14 @@ pub fn run(context: &Context, args: &SearchArgs, user: &str) -> Result<ExitCode>
     out.flush()?;
     eprintln!("{} of {} matching cases", results.hits.len(), results.total);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A hit's title as printed: the index holds no title for a case whose content the user may not
+/// see (Art 30), so it says so instead of printing nothing.
+fn shown_title(title: &str) -> String {
+    if title.is_empty() {
+        super::cases::RESTRICTED.to_string()
+    } else {
+        sanitise(title).into_owned()
+    }
 }

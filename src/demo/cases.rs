@@ -5,7 +5,7 @@ use super::people;
 use super::reference::{self, DEMO_USER};
 use super::simulate::Sim;
 use super::text;
-use crate::domain::region::{COUNTIES, Township};
+use crate::domain::region::{COUNTIES, Township, level_up};
 use crate::domain::{
     Case, CaseId, Category, Channel, Class, DivertRoute, Duty, Intake, LeaderLevel, Outcome,
     Petitioner, Rules, Satisfaction, State, Step,
@@ -65,6 +65,8 @@ struct Earlier {
     township: usize,
     received: NaiveDateTime,
     state: State,
+    backlog: bool,
+    closed: Option<chrono::NaiveDate>,
 }
 
 /// Everything shared by the cases of one demo run.
@@ -74,6 +76,8 @@ pub struct Generator<'r> {
     townships: Vec<Vec<Township>>,
     county_weights: Vec<(usize, u32)>,
     leaders: Vec<Leader>,
+    /// Each unit's region, for the body one level up that reviews its replies.
+    unit_regions: std::collections::HashMap<i64, String>,
     recent: VecDeque<Earlier>,
     backlog: VecDeque<Earlier>,
     /// Ids of backlog cases generated so far, with their receipt day.
@@ -95,6 +99,10 @@ impl<'r> Generator<'r> {
                 .map(|(i, c)| (i, c.weight))
                 .collect(),
             leaders: reference::leaders(),
+            unit_regions: reference::units()
+                .into_iter()
+                .map(|u| (u.id, u.region))
+                .collect(),
             recent: VecDeque::with_capacity(4096),
             backlog: VecDeque::with_capacity(1024),
             backlog_ids: Vec::new(),
@@ -109,7 +117,11 @@ impl<'r> Generator<'r> {
         number: String,
         received: NaiveDateTime,
     ) -> (Case, Vec<StoredEvent>) {
-        let repeat_of = if rng.random_bool(0.04) {
+        let age_days = (self.now.date() - received.date()).num_days();
+        // How far back in the history (1 = its first day): repeats and collective visits were
+        // more common then, and fall year on year (the seed article).
+        let age = (age_days as f64 / super::HISTORY_DAYS as f64).clamp(0.0, 1.0);
+        let repeat_of = if rng.random_bool(0.035 + 0.0042 * age) {
             self.pick_earlier(rng, received)
         } else {
             None
@@ -142,13 +154,12 @@ impl<'r> Generator<'r> {
         if id == 7 || id % 20_000 == 0 {
             summary = text::hostile(&summary, id as u64);
         }
-        let collective = rng.random_bool(0.004);
+        let collective = rng.random_bool(0.0012 + 0.006 * age);
         let persons = if collective {
             rng.random_range(5..=60)
         } else {
             1
         };
-        let age_days = (self.now.date() - received.date()).num_days();
         // Online registrations from the last two days may still lack a category.
         let incomplete = age_days <= 2 && rng.random_bool(0.35);
         let intake = Intake {
@@ -168,6 +179,8 @@ impl<'r> Generator<'r> {
             threat: rng.random_bool(0.0015),
             urgent: rng.random_bool(0.0025) || (collective && rng.random_bool(0.3)),
             received_on: received.date(),
+            accused: String::new(),
+            accused_unit: None,
         };
         let operator = reference::operator_for(c.code);
         let registrar = if intake.channel == Channel::Online {
@@ -177,7 +190,7 @@ impl<'r> Generator<'r> {
         };
         let case = Case::registered(id, number, intake);
         let mut sim = Sim::new(case, received, registrar, self.now, self.rules);
-        let hard = rng.random_bool(if age_days > 150 { 0.035 } else { 0.01 })
+        let hard = rng.random_bool(if age_days > 150 { 0.035 } else { 0.004 })
             && category != Category::Litigation;
         if collective {
             let at = sim.after(rng, 0);
@@ -185,7 +198,8 @@ impl<'r> Generator<'r> {
         }
         if let Some(e) = &repeat_of {
             let at = sim.after(rng, 0);
-            sim.side(at, operator, Step::LinkRepeat { of: e.id });
+            let of_final = e.state == State::Final;
+            sim.side(at, operator, Step::LinkRepeat { of: e.id, of_final });
         }
         if !incomplete {
             self.life(
@@ -225,6 +239,8 @@ impl<'r> Generator<'r> {
             township,
             received,
             state: sim.case.state,
+            backlog: sim.case.backlog,
+            closed: sim.case.dates.closed_on,
         };
         if sim.case.backlog {
             self.backlog_ids.push((id, received.date()));
@@ -235,16 +251,24 @@ impl<'r> Generator<'r> {
     }
 
     fn pick_earlier<R: Rng>(&self, rng: &mut R, received: NaiveDateTime) -> Option<Earlier> {
-        let pool = if !self.backlog.is_empty() && rng.random_bool(0.3) {
-            &self.backlog
-        } else {
-            &self.recent
+        let day = received.date();
+        let usable = |e: &Earlier, rng: &mut R| {
+            // A backlog case is mostly petitioned again before it is resolved; after a 息诉罢访
+            // agreement rarely (which would undo its clearance).
+            let after_resolution = e.backlog && e.closed.is_some_and(|c| c < day);
+            e.received.date() + chrono::Days::new(3) <= day
+                && (!after_resolution || rng.random_bool(0.03))
         };
-        if pool.is_empty() {
-            return None;
+        for pool in [&self.backlog, &self.recent] {
+            if pool.is_empty() || (std::ptr::eq(pool, &self.backlog) && !rng.random_bool(0.3)) {
+                continue;
+            }
+            let e = &pool[rng.random_range(0..pool.len())];
+            if usable(e, rng) {
+                return Some(e.clone());
+            }
         }
-        let e = &pool[rng.random_range(0..pool.len())];
-        (e.received.date() + chrono::Days::new(3) <= received.date()).then(|| e.clone())
+        None
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -269,7 +293,7 @@ impl<'r> Generator<'r> {
             sim.step(at, operator, step);
             return;
         }
-        if repeat_of.is_some_and(|e| e.state == State::Final) && rng.random_bool(0.8) {
+        if repeat_of.is_some_and(|e| e.state == State::Final) {
             let reason = "该事项已复核终结，同一事实和理由不再受理（第三十六条）".into();
             sim.step(at, operator, Step::Decline { reason });
             return;
@@ -293,6 +317,19 @@ impl<'r> Generator<'r> {
         } else {
             reference::county_unit_id(county, kind)
         };
+        if category == Category::Discipline {
+            // An accusation against an official of another county unit (Art 30).
+            let accused = reference::county_unit_id(county, (kind + 1) % 12);
+            let at = sim.after(rng, 0);
+            sim.side(
+                at,
+                operator,
+                Step::RecordAccused {
+                    name: people::official(rng),
+                    unit: (accused != unit).then_some(accused),
+                },
+            );
+        }
         if !sim.step(
             at,
             operator,
@@ -314,7 +351,18 @@ impl<'r> Generator<'r> {
             ) {
                 return;
             }
-            let at = sim.within(rng, 1, 3);
+            let at = sim.within(rng, 0, 2);
+            if !sim.step(
+                at,
+                operator,
+                Step::DecideObjection {
+                    agree: true,
+                    reason: "经审核，确不属于该单位职责范围".into(),
+                },
+            ) {
+                return;
+            }
+            let at = sim.within(rng, 0, 2);
             let step = Step::Forward {
                 unit: reference::province_unit_id(kind),
                 assign: true,
@@ -371,14 +419,14 @@ impl<'r> Generator<'r> {
                 rng,
                 &[
                     (25, 5, 10),
-                    (60, 11, 20),
-                    (10, 21, 35),
-                    (3, 36, 60),
-                    (2, 61, 80),
+                    (62, 9, 17),
+                    (9, 20, 35),
+                    (3, 36, 58),
+                    (1, 59, 80),
                 ],
             )
         };
-        if handling > 52 && rng.random_bool(0.6) {
+        if handling > 52 && sim.case.has_statutory_clock() && rng.random_bool(0.6) {
             let at = accepted + chrono::Duration::days(rng.random_range(35..=50));
             sim.step(
                 at.max(sim.cursor),
@@ -405,6 +453,7 @@ impl<'r> Generator<'r> {
             Step::Reply {
                 outcome,
                 text: reply_text(outcome),
+                delivered_on: None,
             },
         ) {
             return;
@@ -453,6 +502,7 @@ impl<'r> Generator<'r> {
                 Step::ReplyReview {
                     outcome,
                     text: "复查意见：维持原处理意见".into(),
+                    delivered_on: None,
                 },
             ) {
                 return;
@@ -483,7 +533,7 @@ impl<'r> Generator<'r> {
                 );
             }
         }
-        if !sim.case.state.is_open() && sim.case.backlog && rng.random_bool(0.97) {
+        if !sim.case.state.is_open() && sim.case.backlog && rng.random_bool(0.99) {
             let at = sim.within(rng, 3, 40);
             if sim.side(at, operator, Step::SignAgreement) {
                 leader_ticks(sim, rng, &[Duty::EducateStabilise, Duty::StopPetitioning]);
@@ -504,9 +554,9 @@ impl<'r> Generator<'r> {
             Outcome::NotSupported => weighted(
                 rng,
                 &[
-                    (Satisfaction::Satisfied, 45),
-                    (Satisfaction::BasicallySatisfied, 25),
-                    (Satisfaction::Unsatisfied, 30),
+                    (Satisfaction::Satisfied, 70),
+                    (Satisfaction::BasicallySatisfied, 20),
+                    (Satisfaction::Unsatisfied, 10),
                 ],
                 |_| 1,
             ),
@@ -514,24 +564,47 @@ impl<'r> Generator<'r> {
                 rng,
                 &[
                     (Satisfaction::Satisfied, 86),
-                    (Satisfaction::BasicallySatisfied, 11),
-                    (Satisfaction::Unsatisfied, 3),
+                    (Satisfaction::BasicallySatisfied, 12),
+                    (Satisfaction::Unsatisfied, 2),
                 ],
                 |_| 1,
             ),
         };
-        let evaluated = rng.random_bool(0.92) && {
+        let evaluated = rng.random_bool(0.975) && {
             let at = sim.within(rng, 1, 10);
             sim.side(at, "信访人", Step::Evaluate { rating })
         };
         let dissatisfied =
             !evaluated || rating == Satisfaction::Unsatisfied || outcome == Outcome::NotSupported;
         let (request, window_start) = match sim.case.state {
-            State::Replied => (Step::RequestReview, sim.case.dates.replied_on),
-            _ => (Step::RequestReReview, sim.case.dates.review_replied_on),
+            State::Replied => (
+                Step::RequestReview {
+                    body: level_up(
+                        sim.case
+                            .unit
+                            .and_then(|u| self.unit_regions.get(&u))
+                            .map_or(sim.case.intake.county.as_str(), String::as_str),
+                    ),
+                },
+                crate::domain::deadline::reply_received_on(&sim.case),
+            ),
+            _ => (
+                Step::RequestReReview {
+                    body: level_up(sim.case.review_body.as_deref().unwrap_or("64")),
+                },
+                crate::domain::deadline::review_received_on(&sim.case),
+            ),
         };
-        if dissatisfied && rng.random_bool(appeal) {
-            let at = sim.within(rng, 3, 25);
+        // Suggestions and accusations have no review chain (Art 35–36).
+        if dissatisfied && sim.case.has_statutory_clock() && rng.random_bool(appeal) {
+            // Within the 30-day window (Arts 35–36), counted from delivery.
+            let closes = window_start
+                .map(|d| d + chrono::Days::new(30))
+                .and_then(|d| d.and_hms_opt(17, 0, 0));
+            let mut at = sim.within(rng, 3, 25);
+            if let Some(closes) = closes {
+                at = at.min(closes).max(sim.cursor);
+            }
             return sim.step(at, "信访人", request);
         }
         let at = if evaluated && rating != Satisfaction::Unsatisfied {

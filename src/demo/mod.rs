@@ -1,6 +1,6 @@
 //! Realistic, deterministic Ningxia demo data of any size (`xinfang demo`).
 //!
-//! Cases are spread over the 18 months up to "now" (weekdays busier, intake growing, wage
+//! Cases are spread over the 18 months up to "now" (weekdays busier, intake falling, wage
 //! arrears peaking before the Spring Festival), numbered in order of receipt, and played through
 //! the real state machine. Generation runs on one thread while the store loads on another.
 //! May import `domain` and `store`; never `ui` or `app`.
@@ -183,7 +183,8 @@ pub fn daily_counts(total: u64, today: NaiveDate) -> Vec<(NaiveDate, u64)> {
                 Weekday::Sun => 0.35,
                 _ => 1.0,
             };
-            let trend = 0.85 + 0.3 * i as f64 / HISTORY_DAYS as f64;
+            // Intake falls over the history, as the seed reports for Ningxia.
+            let trend = 1.15 - 0.3 * i as f64 / HISTORY_DAYS as f64;
             let season = if matches!(day.month(), 12 | 1) {
                 1.15
             } else {

@@ -80,6 +80,16 @@ pub fn name<R: Rng>(rng: &mut R) -> String {
     out
 }
 
+/// An official an accusation names (被反映人): a name and a post.
+pub fn official<R: Rng>(rng: &mut R) -> String {
+    const POSTS: &[&str] = &["局长", "副局长", "科长", "镇长", "副镇长", "村支书", "站长"];
+    format!(
+        "{}（{}）",
+        name(rng),
+        POSTS[rng.random_range(0..POSTS.len())]
+    )
+}
+
 /// ISO 7064 MOD 11-2 check character of the first 17 digits of a resident ID number.
 pub fn id_check_digit(first17: &str) -> Option<char> {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

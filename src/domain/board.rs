@@ -126,7 +126,7 @@ code_enum! {
     Indicator {
         Overdue = ("overdue", "超期件", "overdue"),
         Clearance = ("clearance", "积案化解率", "backlog clearance"),
-        Intake = ("intake", "本周收件", "intake this week"),
+        Intake = ("intake", "近7日收件", "intake, last 7 days"),
         Warnings = ("warnings", "预警", "warnings"),
     }
 }
@@ -159,7 +159,7 @@ impl Band {
 }
 
 /// Board settings (`[boards]` in `config.toml`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BoardRules {
     /// Rates at or above this percentage are green ("good").

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use std::collections::BTreeSet;
 
 /// Holidays and make-up working days; empty by default.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
     /// Days that are not working days even though they fall Monday–Friday.

@@ -5,6 +5,18 @@
 //! below `intake`. Pure: no I/O, no SQL, no terminal.
 
 use super::codes::{Category, Channel, Class, DivertRoute, Duty, Outcome, Satisfaction};
+
+/// Art 30 confidentiality from the three facts that decide it (for stores and rows that do not
+/// hold a whole `Case`): category 纪检监察, class accusation, or route discipline inspection.
+pub fn confidential(
+    category: Option<Category>,
+    class: Option<Class>,
+    route: Option<DivertRoute>,
+) -> bool {
+    category == Some(Category::Discipline)
+        || class == Some(Class::Accusation)
+        || route == Some(DivertRoute::DisciplineInspection)
+}
 use super::state::State;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -48,6 +60,12 @@ pub struct Intake {
     pub urgent: bool,
     /// Day the petition was received and registered.
     pub received_on: NaiveDate,
+    /// 被反映人/单位: the person or unit an accusation is about (Art 30); empty when none.
+    #[serde(default)]
+    pub accused: String,
+    /// The responsible unit an accusation is about, if it is one: never forwarded to it.
+    #[serde(default)]
+    pub accused_unit: Option<UnitId>,
 }
 
 /// Dates on which the case entered its states; the clocks start from these.
@@ -62,6 +80,19 @@ pub struct Milestones {
     pub review_requested_on: Option<NaiveDate>,
     pub review_replied_on: Option<NaiveDate>,
     pub re_review_requested_on: Option<NaiveDate>,
+    /// The bureau's first disposal (forward, assign, decline or divert; Art 22).
+    pub disposed_on: Option<NaiveDate>,
+    /// The unit's answer to a forwarded case (accept, decline, divert, or an agreed objection;
+    /// Art 23).
+    pub answered_on: Option<NaiveDate>,
+    /// Day the unit lodged an objection the bureau has not decided yet (Art 23 ¶3).
+    pub objection_on: Option<NaiveDate>,
+    /// Day the petitioner received the written reply (送达); the Art 35 window runs from it.
+    pub delivered_on: Option<NaiveDate>,
+    /// Day the petitioner received the review opinion; the Art 36 window runs from it.
+    pub review_delivered_on: Option<NaiveDate>,
+    /// Day the review opinion was evaluated (kept apart from the first evaluation).
+    pub review_evaluated_on: Option<NaiveDate>,
     /// Day the case reached a closed state (concluded, final, declined, diverted).
     pub closed_on: Option<NaiveDate>,
 }
@@ -106,18 +137,27 @@ pub struct Case {
     /// Whether the forward was an assignment (交办) requiring a completion report.
     pub assigned: bool,
     pub dates: Milestones,
-    /// Days added by the one permitted extension (0 when not extended).
+    /// Days added by extensions, in total (0 when not extended; at most 30, Art 34).
     pub extension_days: u32,
     /// Hearing (听证) days not counted against the re-review clock.
     pub hearing_days: u32,
     /// Outcome of the latest reply or opinion.
     pub outcome: Option<Outcome>,
+    /// The first-handling evaluation (谁办理、谁接受评价): never overwritten by a later one.
     pub satisfaction: Option<Satisfaction>,
+    /// The evaluation of the review opinion, counted apart.
+    pub review_satisfaction: Option<Satisfaction>,
+    /// The bureau rejected the unit's objection: the unit must accept (Art 23 ¶3).
+    pub objection_rejected: bool,
+    /// Region code of the body handling the review or re-review (one level up each time).
+    pub review_body: Option<String>,
     pub route: Option<DivertRoute>,
     pub supervised: bool,
     pub backlog: bool,
     pub collective: bool,
     pub repeat_of: Option<CaseId>,
+    /// The earlier case this repeats had reached `Final`: this one can only be declined (Art 36 ¶3).
+    pub repeat_of_final: bool,
     /// Day a signed 息诉罢访 agreement was recorded.
     pub agreement_on: Option<NaiveDate>,
     /// Operator who owns the case in the console ("mine").
@@ -147,16 +187,34 @@ impl Case {
             hearing_days: 0,
             outcome: None,
             satisfaction: None,
+            review_satisfaction: None,
+            objection_rejected: false,
+            review_body: None,
             route: None,
             supervised: false,
             backlog: false,
             collective: false,
             repeat_of: None,
+            repeat_of_final: false,
             agreement_on: None,
             owner: None,
             package: None,
             version: 1,
         }
+    }
+
+    /// True when the case is confidential under Art 30 (domain.md §4): its category is 纪检监察,
+    /// its class is accusation, or its route is discipline inspection — from registration on.
+    pub fn is_confidential(&self) -> bool {
+        confidential(self.intake.category, self.class, self.route)
+    }
+
+    /// True when Art 34's statutory 60 (+30) day clock and the Art 35–36 review chain apply: a
+    /// 申诉求决类 case on the petition route (Art 31 item 6). Suggestions (Art 29) and accusations
+    /// (Art 30) have an internal target instead. A case not yet classified is held to the
+    /// statutory clock, the stricter of the two.
+    pub fn has_statutory_clock(&self) -> bool {
+        !matches!(self.class, Some(Class::Suggestion | Class::Accusation)) && self.route.is_none()
     }
 
     /// True when the case is litigation-related (涉法涉诉), which KPIs 1–4 exclude.

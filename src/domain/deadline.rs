@@ -19,13 +19,16 @@ pub enum ClockKind {
     Acceptance,
     /// Art 23: the unit may object within 5 working days.
     Objection,
-    /// Art 34: handling concludes within 60 days (+ one extension of at most 30).
+    /// Art 34: a 申诉求决类 case is concluded within 60 days (+ extensions of at most 30 in all).
     Handling,
-    /// Art 35: the petitioner may ask for review within 30 days of the reply.
+    /// Suggestions (Art 29) and accusations (Art 30): the bureau's internal handling target
+    /// (`Rules::internal_target_days`), not a statutory clock.
+    InternalTarget,
+    /// Art 35: the petitioner may ask for review within 30 days of receiving the reply.
     ReviewWindow,
     /// Art 35: the review opinion within 30 days of the request.
     Review,
-    /// Art 36: the petitioner may ask for re-review within 30 days of the review opinion.
+    /// Art 36: the petitioner may ask for re-review within 30 days of receiving the review opinion.
     ReReviewWindow,
     /// Art 36: the re-review opinion within 30 days, hearing time not counted.
     ReReview,
@@ -46,9 +49,15 @@ impl ClockKind {
             ClockKind::Dispose => "Art 22",
             ClockKind::Acceptance | ClockKind::Objection => "Art 23",
             ClockKind::Handling => "Art 34",
+            ClockKind::InternalTarget => "internal",
             ClockKind::ReviewWindow | ClockKind::Review => "Art 35",
             ClockKind::ReReviewWindow | ClockKind::ReReview => "Art 36",
         }
+    }
+
+    /// True for clocks the Regulations set; false for the bureau's internal target.
+    pub fn is_statutory(self) -> bool {
+        self != ClockKind::InternalTarget
     }
 
     /// Stable machine name.
@@ -58,6 +67,7 @@ impl ClockKind {
             ClockKind::Acceptance => "acceptance",
             ClockKind::Objection => "objection",
             ClockKind::Handling => "handling",
+            ClockKind::InternalTarget => "internal-target",
             ClockKind::ReviewWindow => "review-window",
             ClockKind::Review => "review",
             ClockKind::ReReviewWindow => "re-review-window",
@@ -88,18 +98,94 @@ pub enum Urgency {
     NoClock,
 }
 
-/// The last day of the handling clock: acceptance + 60 days + the extension (Art 34).
+/// The handling clock's kind and length for the case: Art 34's 60 days plus extensions for a
+/// 申诉求决类 case on the petition route; the internal target for suggestions and accusations.
+pub fn handling_clock(case: &Case, rules: &Rules) -> (ClockKind, u32) {
+    if case.has_statutory_clock() {
+        (
+            ClockKind::Handling,
+            rules::HANDLING_DAYS + case.extension_days,
+        )
+    } else {
+        (
+            ClockKind::InternalTarget,
+            rules.internal_target_days + case.extension_days,
+        )
+    }
+}
+
+/// The last day of the handling clock: acceptance + 60 days + extensions (Art 34), or the
+/// internal target for suggestions and accusations.
 pub fn handling_due(case: &Case, rules: &Rules) -> Option<NaiveDate> {
     let accepted = case.dates.accepted_on?;
-    Some(rules.calendar.deadline(
-        accepted,
-        rules::HANDLING_DAYS + case.extension_days,
-        rules.roll_over,
+    let (_, days) = handling_clock(case, rules);
+    Some(rules.calendar.deadline(accepted, days, rules.roll_over))
+}
+
+/// The last day of the Art 22 disposal clock (15 days from receipt, or from the day an agreed
+/// objection returned the case when the rules restart it).
+pub fn dispose_due(case: &Case, rules: &Rules) -> Option<NaiveDate> {
+    let start = case.dates.registered_on?;
+    Some(
+        rules
+            .calendar
+            .deadline(start, rules::DISPOSE_DAYS, rules.roll_over),
+    )
+}
+
+/// The last day of the Art 23 acceptance clock (15 days from forwarding).
+pub fn accept_due(case: &Case, rules: &Rules) -> Option<NaiveDate> {
+    let start = case.dates.forwarded_on?;
+    Some(
+        rules
+            .calendar
+            .deadline(start, rules::ACCEPT_DAYS, rules.roll_over),
+    )
+}
+
+/// Day the petitioner received the latest first reply: the recorded delivery, else the reply day.
+pub fn reply_received_on(case: &Case) -> Option<NaiveDate> {
+    case.dates.delivered_on.or(case.dates.replied_on)
+}
+
+/// Day the petitioner received the review opinion: the recorded delivery, else the opinion day.
+pub fn review_received_on(case: &Case) -> Option<NaiveDate> {
+    case.dates
+        .review_delivered_on
+        .or(case.dates.review_replied_on)
+}
+
+/// The default delivery day of a reply made on `replied_on` to a petition that came by
+/// `channel`: the same day, or `letter_delivery_days` later for letters.
+pub fn default_delivery(
+    channel: super::codes::Channel,
+    replied_on: NaiveDate,
+    rules: &Rules,
+) -> NaiveDate {
+    match channel {
+        super::codes::Channel::Letter => {
+            super::calendar::add_days(replied_on, rules.letter_delivery_days)
+        }
+        _ => replied_on,
+    }
+}
+
+/// The last day on which the petitioner may evaluate the latest reply: the evaluation window
+/// runs from its delivery.
+pub fn evaluation_window_end(case: &Case, rules: &Rules) -> Option<NaiveDate> {
+    let received = match case.state {
+        State::ReviewReplied => review_received_on(case),
+        _ => reply_received_on(case),
+    }?;
+    Some(super::calendar::add_days(
+        received,
+        rules.evaluation_window_days,
     ))
 }
 
 /// The clock that runs in the case's current state, duty or window, if any. In `Forwarded` this
-/// is the acceptance clock; the objection window is in [`objection_window`].
+/// is the acceptance clock; the objection window is in [`objection_window`]. A suggestion or
+/// accusation has no review window after its reply (no Art 35–36 chain).
 pub fn current_clock(case: &Case, rules: &Rules) -> Option<Clock> {
     let cal = &rules.calendar;
     let roll = rules.roll_over;
@@ -121,16 +207,16 @@ pub fn current_clock(case: &Case, rules: &Rules) -> Option<Clock> {
             case.dates.forwarded_on,
             rules::ACCEPT_DAYS,
         ),
-        State::Accepted | State::InHandling => make(
-            ClockKind::Handling,
-            case.dates.accepted_on,
-            rules::HANDLING_DAYS + case.extension_days,
-        ),
-        State::Replied => make(
+        State::Accepted | State::InHandling => {
+            let (kind, days) = handling_clock(case, rules);
+            make(kind, case.dates.accepted_on, days)
+        }
+        State::Replied if case.has_statutory_clock() => make(
             ClockKind::ReviewWindow,
-            case.dates.replied_on,
+            reply_received_on(case),
             rules::REVIEW_REQUEST_DAYS,
         ),
+        State::Replied => None,
         State::InReview => make(
             ClockKind::Review,
             case.dates.review_requested_on,
@@ -138,7 +224,7 @@ pub fn current_clock(case: &Case, rules: &Rules) -> Option<Clock> {
         ),
         State::ReviewReplied => make(
             ClockKind::ReReviewWindow,
-            case.dates.review_replied_on,
+            review_received_on(case),
             rules::RE_REVIEW_REQUEST_DAYS,
         ),
         State::InReReview => make(
@@ -214,16 +300,15 @@ pub fn timeline(case: &Case, rules: &Rules) -> Vec<Clock> {
         case.dates.forwarded_on,
         rules::ACCEPT_DAYS,
     );
-    push(
-        ClockKind::Handling,
-        case.dates.accepted_on,
-        rules::HANDLING_DAYS + case.extension_days,
-    );
-    push(
-        ClockKind::ReviewWindow,
-        case.dates.replied_on,
-        rules::REVIEW_REQUEST_DAYS,
-    );
+    let (handling_kind, handling_days) = handling_clock(case, rules);
+    push(handling_kind, case.dates.accepted_on, handling_days);
+    if case.has_statutory_clock() {
+        push(
+            ClockKind::ReviewWindow,
+            reply_received_on(case),
+            rules::REVIEW_REQUEST_DAYS,
+        );
+    }
     push(
         ClockKind::Review,
         case.dates.review_requested_on,
@@ -231,7 +316,7 @@ pub fn timeline(case: &Case, rules: &Rules) -> Vec<Clock> {
     );
     push(
         ClockKind::ReReviewWindow,
-        case.dates.review_replied_on,
+        review_received_on(case),
         rules::RE_REVIEW_REQUEST_DAYS,
     );
     push(

@@ -1,23 +1,36 @@
 //! The indicators of domain.md §8 as pure functions over cases, a period and an "as of" day.
 //!
 //! These functions are the reference definition; the store computes the same numbers in SQL for
-//! speed, and a test holds the two equal. Exact definitions where domain.md leaves room:
-//! - scope: cases received in the period (the caller applies the region scope);
-//!   litigation-related cases (涉法涉诉) are left out of 1–4;
-//! - 1 timely acceptance: accepted within 15 calendar days of receipt ÷ cases that were accepted
-//!   or whose 15 days have run out (declined and diverted cases left the route and are not counted);
-//! - 2 on-time completion: a case counts once accepted; "concluded" for the handling clock is the
-//!   written reply (Art 34's 办结), compared with the handling deadline including any extension;
-//! - 3 participation: a reply's evaluation window is `Rules::evaluation_window_days`;
-//! - 7 average handling days: reply day − receipt day, over replied cases;
-//! - 8 backlog clearance: every backlog case received up to the period's end, cleared as of the
+//! speed, and a test holds the two equal. Every indicator is counted by the day on which its
+//! result became known (its *measure day*), and a period counts the measure days from its first
+//! day to its last day or the "as of" day, whichever is earlier:
+//! - 1a timely disposal (Art 22): a registered case counts on the day the bureau disposed of it
+//!   (forward, assign, decline, divert) if that was within its 15 days, else on the day after its
+//!   15 days ran out, as late, whether it was disposed of later or not yet;
+//! - 1b timely acceptance (Art 23): the same for a forwarded case and the unit's answer (accept,
+//!   decline, divert, or an objection the bureau agreed), from the latest forwarding;
+//! - 2 on-time completion: the same for an accepted case and its written reply against the
+//!   handling deadline (extensions included; the internal target for suggestions and
+//!   accusations); a case diverted before its reply leaves the count;
+//! - 3 participation: a first-handling evaluation counts on its day; a reply whose evaluation
+//!   window (`Rules::evaluation_window_days` from delivery) closed unevaluated counts on the day
+//!   after it closed. Review evaluations are counted apart (谁办理、谁接受评价);
+//! - 4 satisfaction: 满意 + 基本满意 over first-handling evaluations, by evaluation day;
+//! - 5, 6, 9 intake: by day of receipt; 7 average handling days: over replies in the period;
+//! - 8 backlog clearance: every backlog case (flagged, open longer than `backlog_open_days`, or
+//!   with `backlog_repeats` repeat petitions) received up to the period's end, cleared as of the
 //!   "as of" day.
+//!
+//! So a case is counted once per indicator, in one period: "this month" means the same on the 1st
+//! and on the 24th, a year equals the sum of its months, and the period before, seen "as of" its
+//! own last day, is what it was on that day. Litigation-related cases (涉法涉诉) are left out of
+//! 1–4.
 
 use super::calendar::{add_days, days_between};
 use super::case::{Case, CaseId};
 use super::codes::{Channel, Satisfaction};
-use super::deadline::handling_due;
-use super::rules::{self, Rules};
+use super::deadline::{accept_due, dispose_due, handling_due, reply_received_on};
+use super::rules::Rules;
 use super::state::State;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -33,6 +46,14 @@ impl Period {
     /// True when `day` falls inside the period.
     pub fn contains(&self, day: NaiveDate) -> bool {
         self.from <= day && day <= self.to
+    }
+
+    /// The days of the period that have happened by `as_of` (empty when `as_of` is before it).
+    pub fn up_to(&self, as_of: NaiveDate) -> Period {
+        Period {
+            from: self.from,
+            to: self.to.min(as_of),
+        }
     }
 }
 
@@ -50,34 +71,25 @@ impl Ratio {
     }
 }
 
-/// The on-time completion breakdown (KPI 2).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Completion {
-    pub on_time: u64,
-    pub late: u64,
-    pub open_overdue: u64,
-    pub open_not_due: u64,
-}
-
-impl Completion {
-    /// on time ÷ (on time + late + open overdue + open not yet due).
-    pub fn ratio(&self) -> Ratio {
-        Ratio {
-            num: self.on_time,
-            den: self.on_time + self.late + self.open_overdue + self.open_not_due,
-        }
-    }
-}
-
 /// All indicators of domain.md §8 for one scope and period.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Kpis {
     /// Cases received in the period.
     pub cases: u64,
+    /// 1a: disposed of by the bureau within 15 days (Art 22).
+    pub timely_disposal: Ratio,
+    /// 1b: accepted or answered by the unit within 15 days (Art 23).
     pub timely_acceptance: Ratio,
-    pub completion: Completion,
+    /// 2: replied by the handling deadline.
+    pub completion: Ratio,
+    /// 3: first-handling evaluations ÷ (those + windows closed unevaluated).
     pub participation: Ratio,
+    /// Replies whose evaluation window closed unevaluated (part of 3's denominator).
+    pub evaluation_expired: u64,
+    /// 4: satisfied or basically satisfied ÷ first-handling evaluations.
     pub satisfaction: Ratio,
+    /// Review-opinion evaluations, counted apart from the first: satisfied ÷ evaluated.
+    pub review_satisfaction: Ratio,
     pub repeat_rate: Ratio,
     pub online_share: Ratio,
     /// Sum and count of handling days, for the average.
@@ -95,34 +107,59 @@ impl Kpis {
     }
 }
 
-/// The part of a case's contribution to the indicators that does not depend on "as of": what a
-/// store can keep in a summary table per day of receipt and county, updated with each change.
-/// The remainder (cases still waiting for acceptance, open handling clocks, recent unevaluated
-/// replies, backlog clearance) concerns few cases and is computed live.
+/// What one case adds to the indicators on one day. A store keeps these summed per day and county
+/// (the `kpi_day` table), changed in the same transaction as every case, so any period is a sum
+/// of rows; nothing in it depends on "as of".
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
+    /// By day of receipt.
     pub cases: i64,
     pub repeats: i64,
     pub online: i64,
     pub collective: i64,
     pub collective_persons: i64,
-    /// Replied cases and the sum of their handling days (KPI 7).
+    /// By day of reply: replied cases and the sum of their handling days (KPI 7).
     pub handled: i64,
     pub handling_days: i64,
-    /// The following count non-litigation cases only (KPIs 1–4).
-    pub accepted: i64,
-    pub accepted_in_time: i64,
-    pub on_time: i64,
-    pub late: i64,
-    /// Replied but not evaluated (yet).
-    pub unevaluated: i64,
+    /// By measure day, non-litigation cases only (KPIs 1–4).
+    pub disposal_due: i64,
+    pub disposal_in_time: i64,
+    pub acceptance_due: i64,
+    pub acceptance_in_time: i64,
+    pub completion_due: i64,
+    pub completion_on_time: i64,
     pub evaluated: i64,
     pub satisfied: i64,
+    pub evaluation_expired: i64,
+    pub review_evaluated: i64,
+    pub review_satisfied: i64,
 }
+
+/// Names of the `Tally` counters, in `to_array` order (the summary table's columns).
+pub const TALLY_COLUMNS: [&str; 18] = [
+    "cases",
+    "repeats",
+    "online",
+    "collective",
+    "collective_persons",
+    "handled",
+    "handling_days",
+    "disposal_due",
+    "disposal_in_time",
+    "acceptance_due",
+    "acceptance_in_time",
+    "completion_due",
+    "completion_on_time",
+    "evaluated",
+    "satisfied",
+    "evaluation_expired",
+    "review_evaluated",
+    "review_satisfied",
+];
 
 impl Tally {
     /// The counters in a fixed order (for storage).
-    pub fn to_array(&self) -> [i64; 14] {
+    pub fn to_array(&self) -> [i64; 18] {
         [
             self.cases,
             self.repeats,
@@ -131,18 +168,22 @@ impl Tally {
             self.collective_persons,
             self.handled,
             self.handling_days,
-            self.accepted,
-            self.accepted_in_time,
-            self.on_time,
-            self.late,
-            self.unevaluated,
+            self.disposal_due,
+            self.disposal_in_time,
+            self.acceptance_due,
+            self.acceptance_in_time,
+            self.completion_due,
+            self.completion_on_time,
             self.evaluated,
             self.satisfied,
+            self.evaluation_expired,
+            self.review_evaluated,
+            self.review_satisfied,
         ]
     }
 
     /// The inverse of `to_array`.
-    pub fn from_array(a: [i64; 14]) -> Tally {
+    pub fn from_array(a: [i64; 18]) -> Tally {
         Tally {
             cases: a[0],
             repeats: a[1],
@@ -151,13 +192,17 @@ impl Tally {
             collective_persons: a[4],
             handled: a[5],
             handling_days: a[6],
-            accepted: a[7],
-            accepted_in_time: a[8],
-            on_time: a[9],
-            late: a[10],
-            unevaluated: a[11],
-            evaluated: a[12],
-            satisfied: a[13],
+            disposal_due: a[7],
+            disposal_in_time: a[8],
+            acceptance_due: a[9],
+            acceptance_in_time: a[10],
+            completion_due: a[11],
+            completion_on_time: a[12],
+            evaluated: a[13],
+            satisfied: a[14],
+            evaluation_expired: a[15],
+            review_evaluated: a[16],
+            review_satisfied: a[17],
         }
     }
 
@@ -169,145 +214,171 @@ impl Tally {
         }
         *self = Tally::from_array(a);
     }
+
+    /// True when every counter is zero.
+    pub fn is_empty(&self) -> bool {
+        self.to_array().iter().all(|v| *v == 0)
+    }
 }
 
-/// Names of the `Tally` counters, in `to_array` order (the summary table's columns).
-pub const TALLY_COLUMNS: [&str; 14] = [
-    "cases",
-    "repeats",
-    "online",
-    "collective",
-    "collective_persons",
-    "handled",
-    "handling_days",
-    "accepted",
-    "accepted_in_time",
-    "on_time",
-    "late",
-    "unevaluated",
-    "evaluated",
-    "satisfied",
-];
-
-/// The time-independent contribution of one case.
-pub fn tally(case: &Case, rules: &Rules) -> Tally {
-    let mut t = Tally {
-        cases: 1,
-        ..Tally::default()
-    };
-    let received = case.intake.received_on;
-    t.repeats = i64::from(case.repeat_of.is_some());
-    t.online = i64::from(case.intake.channel == Channel::Online);
-    if case.collective {
-        t.collective = 1;
-        t.collective_persons = i64::from(case.intake.persons);
+/// The day on which a clock's result is known: the step's day when it came in time, else the
+/// day after the deadline (late, whether the step came later or has not come yet); and whether it
+/// was in time.
+fn measure(done: Option<NaiveDate>, due: NaiveDate) -> (NaiveDate, bool) {
+    match done {
+        Some(day) if day <= due => (day, true),
+        _ => (add_days(due, 1), false),
     }
+}
+
+/// Every day's contribution of one case, merged by day, in day order.
+pub fn contributions(case: &Case, rules: &Rules) -> Vec<(NaiveDate, Tally)> {
+    let mut out: Vec<(NaiveDate, Tally)> = Vec::with_capacity(6);
+    let mut add =
+        |day: NaiveDate, change: &dyn Fn(&mut Tally)| match out.iter_mut().find(|(d, _)| *d == day)
+        {
+            Some((_, t)) => change(t),
+            None => {
+                let mut t = Tally::default();
+                change(&mut t);
+                out.push((day, t));
+            }
+        };
+    let received = case.intake.received_on;
+    let persons = i64::from(case.intake.persons);
+    let (repeat, online, collective) = (
+        case.repeat_of.is_some(),
+        case.intake.channel == Channel::Online,
+        case.collective,
+    );
+    add(received, &|t| {
+        t.cases = 1;
+        t.repeats = i64::from(repeat);
+        t.online = i64::from(online);
+        if collective {
+            t.collective = 1;
+            t.collective_persons = persons;
+        }
+    });
     if let Some(replied) = case.dates.replied_on {
-        t.handled = 1;
-        t.handling_days = days_between(received, replied).max(0);
+        let days = days_between(received, replied).max(0);
+        add(replied, &|t| {
+            t.handled += 1;
+            t.handling_days += days;
+        });
     }
     if case.is_litigation() {
-        return t;
+        out.sort_by_key(|(d, _)| *d);
+        return out;
     }
-    if let Some(accepted) = case.dates.accepted_on {
-        t.accepted = 1;
-        t.accepted_in_time = i64::from(accepted <= add_days(received, rules::DISPOSE_DAYS));
+    if let Some(due) = dispose_due(case, rules) {
+        let (day, in_time) = measure(case.dates.disposed_on, due);
+        add(day, &|t| {
+            t.disposal_due += 1;
+            t.disposal_in_time += i64::from(in_time);
+        });
     }
-    if let (Some(due), Some(replied)) = (handling_due(case, rules), case.dates.replied_on) {
-        if replied <= due {
-            t.on_time = 1;
-        } else {
-            t.late = 1;
-        }
+    if let Some(due) = accept_due(case, rules) {
+        let (day, in_time) = measure(case.dates.answered_on, due);
+        add(day, &|t| {
+            t.acceptance_due += 1;
+            t.acceptance_in_time += i64::from(in_time);
+        });
     }
-    if case.dates.replied_on.is_some() {
-        match case.satisfaction {
-            Some(rating) => {
-                t.evaluated = 1;
-                t.satisfied = i64::from(rating != Satisfaction::Unsatisfied);
+    let diverted_unreplied = case.state == State::Diverted && case.dates.replied_on.is_none();
+    if let Some(due) = handling_due(case, rules)
+        && !diverted_unreplied
+    {
+        let (day, in_time) = measure(case.dates.replied_on, due);
+        add(day, &|t| {
+            t.completion_due += 1;
+            t.completion_on_time += i64::from(in_time);
+        });
+    }
+    if let Some(received_reply) = reply_received_on(case) {
+        match (case.satisfaction, case.dates.evaluated_on) {
+            (Some(rating), Some(day)) => {
+                let satisfied = rating != Satisfaction::Unsatisfied;
+                add(day, &|t| {
+                    t.evaluated += 1;
+                    t.satisfied += i64::from(satisfied);
+                });
             }
-            None => t.unevaluated = 1,
+            _ => {
+                let closes = add_days(received_reply, rules.evaluation_window_days);
+                add(add_days(closes, 1), &|t| t.evaluation_expired += 1);
+            }
         }
     }
-    t
+    if let (Some(rating), Some(day)) = (case.review_satisfaction, case.dates.review_evaluated_on) {
+        let satisfied = rating != Satisfaction::Unsatisfied;
+        add(day, &|t| {
+            t.review_evaluated += 1;
+            t.review_satisfied += i64::from(satisfied);
+        });
+    }
+    out.sort_by_key(|(d, _)| *d);
+    out
+}
+
+/// The indicators (all but backlog clearance) from a period's summed tally.
+pub fn from_tally(t: &Tally) -> Kpis {
+    let u = |v: i64| v.max(0) as u64;
+    let ratio = |num: i64, den: i64| Ratio {
+        num: u(num),
+        den: u(den),
+    };
+    Kpis {
+        cases: u(t.cases),
+        timely_disposal: ratio(t.disposal_in_time, t.disposal_due),
+        timely_acceptance: ratio(t.acceptance_in_time, t.acceptance_due),
+        completion: ratio(t.completion_on_time, t.completion_due),
+        participation: ratio(t.evaluated, t.evaluated + t.evaluation_expired),
+        evaluation_expired: u(t.evaluation_expired),
+        satisfaction: ratio(t.satisfied, t.evaluated),
+        review_satisfaction: ratio(t.review_satisfied, t.review_evaluated),
+        repeat_rate: ratio(t.repeats, t.cases),
+        online_share: ratio(t.online, t.cases),
+        handling_days_total: u(t.handling_days),
+        handled: u(t.handled),
+        backlog_clearance: Ratio::default(),
+        collective_batches: u(t.collective),
+        collective_persons: u(t.collective_persons),
+    }
 }
 
 /// Computes every indicator for `period`, seen on `as_of`, over `cases` (already in scope).
 pub fn compute(cases: &[Case], period: Period, as_of: NaiveDate, rules: &Rules) -> Kpis {
-    let mut k = Kpis::default();
-    let eval_cutoff = as_of - chrono::Days::new(u64::from(rules.evaluation_window_days));
-    for case in cases
-        .iter()
-        .filter(|c| period.contains(c.intake.received_on))
-    {
-        k.cases += 1;
-        let received = case.intake.received_on;
-        if case.repeat_of.is_some() {
-            k.repeat_rate.num += 1;
-        }
-        if case.intake.channel == Channel::Online {
-            k.online_share.num += 1;
-        }
-        if case.collective {
-            k.collective_batches += 1;
-            k.collective_persons += u64::from(case.intake.persons);
-        }
-        if let Some(replied) = case.dates.replied_on {
-            k.handled += 1;
-            k.handling_days_total += days_between(received, replied).max(0) as u64;
-        }
-        if case.is_litigation() {
-            continue;
-        }
-        // 1. timely acceptance
-        let accept_by = add_days(received, rules::DISPOSE_DAYS);
-        match case.dates.accepted_on {
-            Some(accepted) => {
-                k.timely_acceptance.den += 1;
-                if accepted <= accept_by {
-                    k.timely_acceptance.num += 1;
-                }
-            }
-            None if !matches!(case.state, State::Declined | State::Diverted)
-                && accept_by < as_of =>
-            {
-                k.timely_acceptance.den += 1;
-            }
-            None => {}
-        }
-        // 2. on-time completion
-        if let Some(due) = handling_due(case, rules) {
-            match case.dates.replied_on {
-                Some(replied) if replied <= due => k.completion.on_time += 1,
-                Some(_) => k.completion.late += 1,
-                None if case.state == State::Diverted => {}
-                None if due < as_of => k.completion.open_overdue += 1,
-                None => k.completion.open_not_due += 1,
-            }
-        }
-        // 3 and 4. evaluation
-        if let Some(replied) = case.dates.replied_on {
-            match case.satisfaction {
-                Some(rating) => {
-                    k.participation.num += 1;
-                    k.participation.den += 1;
-                    k.satisfaction.den += 1;
-                    if rating != Satisfaction::Unsatisfied {
-                        k.satisfaction.num += 1;
-                    }
-                }
-                None if replied < eval_cutoff => k.participation.den += 1,
-                None => {}
+    let counted = period.up_to(as_of);
+    let mut sum = Tally::default();
+    for case in cases {
+        for (day, t) in contributions(case, rules) {
+            if counted.contains(day) {
+                sum.add(&t, 1);
             }
         }
     }
-    k.repeat_rate.den = k.cases;
-    k.online_share.den = k.cases;
+    let mut k = from_tally(&sum);
     k.backlog_clearance = backlog_clearance(cases, period.to, as_of, rules);
     k
 }
 
-/// KPI 8: cleared ÷ backlog cases received up to `up_to`, as of `as_of`.
+/// The day a case became a backlog case (积案), if it is one regardless of its repeats: the day
+/// of receipt when a supervisor flagged it, else the day after it had been open
+/// `backlog_open_days` (if it was still open then). The repeat rule (`backlog_repeats`) depends
+/// on other cases and is counted by the caller.
+pub fn backlog_from(case: &Case, rules: &Rules) -> Option<NaiveDate> {
+    if case.backlog {
+        return Some(case.intake.received_on);
+    }
+    let limit = add_days(case.intake.received_on, rules.backlog_open_days);
+    match case.dates.closed_on {
+        Some(closed) if closed <= limit => None,
+        _ => Some(add_days(limit, 1)),
+    }
+}
+
+/// KPI 8: cleared ÷ backlog cases received up to `up_to` that were backlog cases by `as_of`.
 pub fn backlog_clearance(
     cases: &[Case],
     up_to: NaiveDate,
@@ -315,19 +386,23 @@ pub fn backlog_clearance(
     rules: &Rules,
 ) -> Ratio {
     let mut latest_repeat: HashMap<CaseId, NaiveDate> = HashMap::new();
+    let mut repeats: HashMap<CaseId, u32> = HashMap::new();
     for case in cases {
         if let Some(of) = case.repeat_of
             && case.intake.received_on <= as_of
         {
             let entry = latest_repeat.entry(of).or_insert(case.intake.received_on);
             *entry = (*entry).max(case.intake.received_on);
+            *repeats.entry(of).or_default() += 1;
         }
     }
     let mut ratio = Ratio::default();
-    for case in cases
-        .iter()
-        .filter(|c| c.backlog && c.intake.received_on <= up_to)
-    {
+    for case in cases.iter().filter(|c| c.intake.received_on <= up_to) {
+        let by_repeats = repeats.get(&case.id).copied().unwrap_or(0) >= rules.backlog_repeats;
+        let by_self = backlog_from(case, rules).is_some_and(|d| d <= as_of);
+        if !(by_repeats || by_self) {
+            continue;
+        }
         ratio.den += 1;
         if is_cleared(case, latest_repeat.get(&case.id).copied(), as_of, rules) {
             ratio.num += 1;
@@ -336,8 +411,9 @@ pub fn backlog_clearance(
     ratio
 }
 
-/// A backlog case is cleared when concluded or final and either a 息诉罢访 agreement is recorded,
-/// or `cleared_quiet_days` have passed since closing with no new petition on it (domain.md §6).
+/// A backlog case is cleared when concluded or final and either a 息诉罢访 agreement is recorded
+/// with no new petition on it since, or `cleared_quiet_days` have passed since closing with no new
+/// petition on it (domain.md §6). `latest_repeat_on` is the newest repeat received by `as_of`.
 pub fn is_cleared(
     case: &Case,
     latest_repeat_on: Option<NaiveDate>,
@@ -366,8 +442,9 @@ pub fn cleared(
     if !matches!(state, State::Concluded | State::Final) {
         return false;
     }
-    if agreement_on.is_some_and(|d| d <= as_of) {
-        return true;
+    if let Some(agreed) = agreement_on.filter(|d| *d <= as_of) {
+        // An agreement followed by a new petition on the same matter did not hold.
+        return latest_repeat_on.is_none_or(|r| r <= agreed);
     }
     let Some(closed) = closed_on else {
         return false;

@@ -19,10 +19,36 @@ pub enum RuleError {
     NotAllowed { step: &'static str, state: State },
     #[error("registration happens once, when the case is created")]
     AlreadyRegistered,
-    #[error("a case can be extended only once (Art 34)")]
-    AlreadyExtended,
-    #[error("an extension is 1 to 30 days (Art 34), not {days}")]
-    ExtensionLength { days: u32 },
+    #[error("extensions total at most 30 days (Art 34): {used} already granted, {days} more asked")]
+    ExtensionCap { used: u32, days: u32 },
+    #[error("an extension is at least 1 day (Art 34)")]
+    ExtensionLength,
+    #[error(
+        "Art 34's extension is for 申诉求决类 cases; a suggestion or accusation has an internal target"
+    )]
+    ExtensionNotStatutory,
+    #[error(
+        "review and re-review (Art 35–36) apply to 申诉求决类 cases on the petition route only"
+    )]
+    NoReviewChain,
+    #[error("the unit's objection awaits the bureau's decision (Art 23 ¶3)")]
+    ObjectionPending,
+    #[error("there is no objection to decide (Art 23 ¶3)")]
+    NoObjection,
+    #[error("the bureau rejected the unit's objection: the unit must accept the case (Art 23 ¶3)")]
+    ObjectionRejected,
+    #[error(
+        "the matter reached 终结 in an earlier case: it is not accepted again and can only be declined (Art 36 ¶3)"
+    )]
+    FinalMatter,
+    #[error("the evaluation window closed on {closed_on}")]
+    EvaluationWindowClosed { closed_on: NaiveDate },
+    #[error("a hearing is recorded while the re-review clock runs; it ran out on {due} (Art 36)")]
+    HearingOutsideClock { due: NaiveDate },
+    #[error("an accusation is never forwarded to the unit it accuses (Art 30)")]
+    AccusedUnit,
+    #[error("the delivery day must fall between the reply on {replied} and today")]
+    DeliveryDate { replied: NaiveDate },
     #[error(
         "the handling deadline passed on {due}; an extension must be granted before it (Art 34)"
     )]
@@ -73,9 +99,33 @@ impl RuleError {
                 )
             }
             RuleError::AlreadyRegistered => "登记只在建件时进行一次".into(),
-            RuleError::AlreadyExtended => "办理期限只能延长一次（第三十四条）".into(),
-            RuleError::ExtensionLength { days } => {
-                format!("延期为1至30日（第三十四条），不能为{days}日")
+            RuleError::ExtensionCap { used, days } => {
+                format!("延期累计不得超过30日（第三十四条）：已延期{used}日，又申请{days}日")
+            }
+            RuleError::ExtensionLength => "延期至少1日（第三十四条）".into(),
+            RuleError::ExtensionNotStatutory => {
+                "第三十四条延期适用于申诉求决类；建议意见类、检举控告类按内部时限办理".into()
+            }
+            RuleError::NoReviewChain => {
+                "复查、复核（第三十五、三十六条）仅适用于依信访程序办理的申诉求决类事项".into()
+            }
+            RuleError::ObjectionPending => "单位异议待信访部门审核（第二十三条第三款）".into(),
+            RuleError::NoObjection => "没有待审核的异议（第二十三条第三款）".into(),
+            RuleError::ObjectionRejected => {
+                "信访部门不同意异议：有关单位应当受理（第二十三条第三款）".into()
+            }
+            RuleError::FinalMatter => {
+                "该事项已在先前信访件中终结，不再受理，只能不予受理（第三十六条第三款）".into()
+            }
+            RuleError::EvaluationWindowClosed { closed_on } => {
+                format!("满意度评价期已于{closed_on}届满")
+            }
+            RuleError::HearingOutsideClock { due } => {
+                format!("听证须在复核期限内记录；复核期限已于{due}届满（第三十六条）")
+            }
+            RuleError::AccusedUnit => "检举控告不得转送被反映单位（第三十条）".into(),
+            RuleError::DeliveryDate { replied } => {
+                format!("送达日期须在答复日{replied}至今天之间")
             }
             RuleError::ExtensionTooLate { due } => {
                 format!("办理期限已于{due}届满；延期须在期限内批准（第三十四条）")
@@ -136,11 +186,31 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
             Ok(())
         }
     };
+    let final_matter = || {
+        if case.repeat_of_final {
+            Err(RuleError::FinalMatter)
+        } else {
+            Ok(())
+        }
+    };
     match step {
         Step::Register => Err(RuleError::AlreadyRegistered),
-        Step::Forward { .. } => require(state == State::Registered),
+        Step::Forward { unit, .. } => {
+            require(state == State::Registered)?;
+            final_matter()?;
+            if case.is_confidential() && case.intake.accused_unit == Some(*unit) {
+                return Err(RuleError::AccusedUnit);
+            }
+            Ok(())
+        }
         Step::Object { reason: why } => {
             require(state == State::Forwarded)?;
+            if case.dates.objection_on.is_some() {
+                return Err(RuleError::ObjectionPending);
+            }
+            if case.objection_rejected {
+                return Err(RuleError::ObjectionRejected);
+            }
             reason(why)?;
             if let Some(window) = objection_window(case, rules)
                 && today > window.due_on
@@ -151,26 +221,46 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
             }
             Ok(())
         }
-        Step::Accept { .. } => require(state == State::Forwarded),
+        Step::DecideObjection { reason: why, .. } => {
+            require(state == State::Forwarded)?;
+            if case.dates.objection_on.is_none() {
+                return Err(RuleError::NoObjection);
+            }
+            reason(why)
+        }
+        Step::Accept { .. } => {
+            require(state == State::Forwarded)?;
+            final_matter()
+        }
         Step::StartHandling => require(state == State::Accepted),
         Step::Decline { reason: why } => {
             require(matches!(state, State::Registered | State::Forwarded))?;
+            if state == State::Forwarded && case.objection_rejected {
+                return Err(RuleError::ObjectionRejected);
+            }
             reason(why)
         }
         Step::Divert { reason: why, .. } => {
             require(matches!(
                 state,
-                State::Registered | State::Accepted | State::InHandling
+                State::Registered | State::Forwarded | State::Accepted | State::InHandling
             ))?;
+            final_matter()?;
             reason(why)
         }
         Step::Extend { days, reason: why } => {
             require(state.is_handling())?;
-            if case.extension_days > 0 {
-                return Err(RuleError::AlreadyExtended);
+            if !case.has_statutory_clock() {
+                return Err(RuleError::ExtensionNotStatutory);
             }
-            if *days == 0 || *days > rules::MAX_EXTENSION_DAYS {
-                return Err(RuleError::ExtensionLength { days: *days });
+            if *days == 0 {
+                return Err(RuleError::ExtensionLength);
+            }
+            if case.extension_days + *days > rules::MAX_EXTENSION_DAYS {
+                return Err(RuleError::ExtensionCap {
+                    used: case.extension_days,
+                    days: *days,
+                });
             }
             reason(why)?;
             match handling_due(case, rules) {
@@ -182,22 +272,45 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
             require(state.is_handling())?;
             non_empty(text)
         }
-        Step::Evaluate { .. } => {
+        Step::RecordDelivery { on } => {
             require(matches!(state, State::Replied | State::ReviewReplied))?;
-            let latest_reply = match state {
+            let replied = match state {
                 State::ReviewReplied => case.dates.review_replied_on,
                 _ => case.dates.replied_on,
             };
-            match (case.dates.evaluated_on, latest_reply) {
-                (Some(evaluated), Some(reply)) if evaluated >= reply => {
-                    Err(RuleError::AlreadyEvaluated)
+            match replied {
+                Some(replied) if *on < replied || *on > today => {
+                    Err(RuleError::DeliveryDate { replied })
                 }
                 _ => Ok(()),
             }
         }
-        Step::RequestReview => {
+        Step::Evaluate { .. } => {
+            require(matches!(state, State::Replied | State::ReviewReplied))?;
+            let evaluated = match state {
+                State::ReviewReplied => case.dates.review_evaluated_on,
+                _ => case.dates.evaluated_on,
+            };
+            if evaluated.is_some() {
+                return Err(RuleError::AlreadyEvaluated);
+            }
+            match super::deadline::evaluation_window_end(case, rules) {
+                Some(closed_on) if today > closed_on => {
+                    Err(RuleError::EvaluationWindowClosed { closed_on })
+                }
+                _ => Ok(()),
+            }
+        }
+        Step::RequestReview { .. } => {
             require(state == State::Replied)?;
-            let closes = window_end(case.dates.replied_on, rules::REVIEW_REQUEST_DAYS, rules);
+            if !case.has_statutory_clock() {
+                return Err(RuleError::NoReviewChain);
+            }
+            let closes = window_end(
+                super::deadline::reply_received_on(case),
+                rules::REVIEW_REQUEST_DAYS,
+                rules,
+            );
             match closes {
                 Some(closed_on) if today > closed_on => {
                     Err(RuleError::ReviewWindowClosed { closed_on })
@@ -209,10 +322,10 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
             require(state == State::InReview)?;
             non_empty(text)
         }
-        Step::RequestReReview => {
+        Step::RequestReReview { .. } => {
             require(state == State::ReviewReplied)?;
             let closes = window_end(
-                case.dates.review_replied_on,
+                super::deadline::review_received_on(case),
                 rules::RE_REVIEW_REQUEST_DAYS,
                 rules,
             );
@@ -226,9 +339,13 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
         Step::RecordHearing { days } => {
             require(state == State::InReReview)?;
             if *days == 0 {
-                Err(RuleError::HearingLength)
-            } else {
-                Ok(())
+                return Err(RuleError::HearingLength);
+            }
+            match super::deadline::current_clock(case, rules) {
+                Some(clock) if today > clock.due_on => {
+                    Err(RuleError::HearingOutsideClock { due: clock.due_on })
+                }
+                _ => Ok(()),
             }
         }
         Step::Finalise { text, .. } => {
@@ -237,15 +354,27 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
         }
         Step::Conclude => {
             require(matches!(state, State::Replied | State::ReviewReplied))?;
+            if !case.has_statutory_clock() {
+                // No appeal chain for suggestions and accusations: concluded on reply.
+                return Ok(());
+            }
+            let latest = match state {
+                State::ReviewReplied => case.review_satisfaction,
+                _ => case.satisfaction,
+            };
             let satisfied = matches!(
-                case.satisfaction,
+                latest,
                 Some(Satisfaction::Satisfied | Satisfaction::BasicallySatisfied)
-            ) && case.dates.evaluated_on >= latest_reply_on(case);
+            );
             let (start, days) = match state {
-                State::ReviewReplied => {
-                    (case.dates.review_replied_on, rules::RE_REVIEW_REQUEST_DAYS)
-                }
-                _ => (case.dates.replied_on, rules::REVIEW_REQUEST_DAYS),
+                State::ReviewReplied => (
+                    super::deadline::review_received_on(case),
+                    rules::RE_REVIEW_REQUEST_DAYS,
+                ),
+                _ => (
+                    super::deadline::reply_received_on(case),
+                    rules::REVIEW_REQUEST_DAYS,
+                ),
             };
             match window_end(start, days, rules) {
                 Some(until) if !satisfied && today <= until => {
@@ -255,6 +384,17 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
             }
         }
         Step::Supervise { .. } | Step::AssignOwner { .. } | Step::Classify { .. } => open(case),
+        Step::RecordAccused { name, unit } => {
+            open(case)?;
+            if name.trim().is_empty() && unit.is_none() {
+                return Err(RuleError::TextRequired);
+            }
+            // Recording the accused unit after forwarding to it would leave the accusation there.
+            if case.state != State::Registered && unit.is_some() && *unit == case.unit {
+                return Err(RuleError::AccusedUnit);
+            }
+            Ok(())
+        }
         Step::PackageToLeader { .. } => {
             open(case)?;
             if case.package.is_some() {
@@ -270,7 +410,7 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
                 Ok(())
             }
         }
-        Step::LinkRepeat { of } => {
+        Step::LinkRepeat { of, .. } => {
             if *of == case.id {
                 Err(RuleError::RepeatOfItself)
             } else {
@@ -296,74 +436,122 @@ pub fn apply(
 ) -> Result<(), RuleError> {
     check(case, step, at, rules)?;
     let today = at.date();
-    let dates = &mut case.dates;
     match step {
         Step::Register => {}
         Step::Forward { unit, assign } => {
             case.unit = Some(*unit);
             case.assigned = *assign;
-            dates.forwarded_on = Some(today);
+            case.dates.forwarded_on = Some(today);
+            case.dates.disposed_on.get_or_insert(today);
+            case.dates.answered_on = None;
+            case.objection_rejected = false;
             case.state = State::Forwarded;
         }
-        Step::Object { .. } => {
+        Step::Object { .. } => case.dates.objection_on = Some(today),
+        Step::DecideObjection { agree: true, .. } => {
+            // The unit answered lawfully: the matter is not its remit. The case returns to the
+            // bureau; its Art 22 clock restarts only when the rules say so.
+            case.dates.answered_on = case.dates.objection_on.take();
             case.unit = None;
             case.assigned = false;
-            dates.forwarded_on = None;
-            dates.registered_on = Some(today);
+            case.dates.forwarded_on = None;
+            if rules.objection_restarts_dispose {
+                case.dates.registered_on = Some(today);
+                case.dates.disposed_on = None;
+            }
             case.state = State::Registered;
+        }
+        Step::DecideObjection { agree: false, .. } => {
+            case.dates.objection_on = None;
+            case.objection_rejected = true;
         }
         Step::Accept { class } => {
             case.class = Some(*class);
-            dates.accepted_on = Some(today);
+            case.dates.accepted_on = Some(today);
+            case.dates.answered_on = Some(today);
+            case.dates.objection_on = None;
             case.state = State::Accepted;
         }
         Step::StartHandling => case.state = State::InHandling,
         Step::Decline { .. } => {
-            dates.closed_on = Some(today);
+            answer_or_dispose(case, today);
+            case.dates.closed_on = Some(today);
             case.state = State::Declined;
         }
         Step::Divert { route, .. } => {
+            answer_or_dispose(case, today);
             case.route = Some(*route);
-            dates.closed_on = Some(today);
+            case.dates.closed_on = Some(today);
             case.state = State::Diverted;
         }
-        Step::Extend { days, .. } => case.extension_days = *days,
-        Step::Reply { outcome, .. } => {
+        Step::Extend { days, .. } => case.extension_days += *days,
+        Step::Reply {
+            outcome,
+            delivered_on,
+            ..
+        } => {
             case.outcome = Some(*outcome);
-            dates.replied_on = Some(today);
+            case.dates.replied_on = Some(today);
+            case.dates.delivered_on = Some(delivered_on.unwrap_or_else(|| {
+                super::deadline::default_delivery(case.intake.channel, today, rules)
+            }));
             case.state = State::Replied;
         }
-        Step::Evaluate { rating } => {
-            case.satisfaction = Some(*rating);
-            dates.evaluated_on = Some(today);
-        }
-        Step::RequestReview => {
-            dates.review_requested_on = Some(today);
+        Step::RecordDelivery { on } => match case.state {
+            State::ReviewReplied => case.dates.review_delivered_on = Some(*on),
+            _ => case.dates.delivered_on = Some(*on),
+        },
+        Step::Evaluate { rating } => match case.state {
+            State::ReviewReplied => {
+                case.review_satisfaction = Some(*rating);
+                case.dates.review_evaluated_on = Some(today);
+            }
+            _ => {
+                case.satisfaction = Some(*rating);
+                case.dates.evaluated_on = Some(today);
+            }
+        },
+        Step::RequestReview { body } => {
+            case.dates.review_requested_on = Some(today);
+            case.review_body = (!body.is_empty()).then(|| body.clone());
             case.state = State::InReview;
         }
-        Step::ReplyReview { outcome, .. } => {
+        Step::ReplyReview {
+            outcome,
+            delivered_on,
+            ..
+        } => {
             case.outcome = Some(*outcome);
-            dates.review_replied_on = Some(today);
+            case.dates.review_replied_on = Some(today);
+            case.dates.review_delivered_on = Some(delivered_on.unwrap_or_else(|| {
+                super::deadline::default_delivery(case.intake.channel, today, rules)
+            }));
             case.state = State::ReviewReplied;
         }
-        Step::RequestReReview => {
-            dates.re_review_requested_on = Some(today);
+        Step::RequestReReview { body } => {
+            case.dates.re_review_requested_on = Some(today);
+            if !body.is_empty() {
+                case.review_body = Some(body.clone());
+            }
             case.state = State::InReReview;
         }
         Step::RecordHearing { days } => case.hearing_days += *days,
         Step::Finalise { outcome, .. } => {
             case.outcome = Some(*outcome);
-            dates.closed_on = Some(today);
+            case.dates.closed_on = Some(today);
             case.state = State::Final;
         }
         Step::Conclude => {
-            dates.closed_on = Some(today);
+            case.dates.closed_on = Some(today);
             case.state = State::Concluded;
         }
         Step::Supervise { on } => case.supervised = *on,
         Step::FlagBacklog { on } => case.backlog = *on,
         Step::FlagCollective { on } => case.collective = *on,
-        Step::LinkRepeat { of } => case.repeat_of = Some(*of),
+        Step::LinkRepeat { of, of_final } => {
+            case.repeat_of = Some(*of);
+            case.repeat_of_final = *of_final;
+        }
         Step::Classify { class, category } => {
             case.class = *class;
             case.intake.category = Some(*category);
@@ -384,6 +572,10 @@ pub fn apply(
             }
         }
         Step::SignAgreement => case.agreement_on = Some(today),
+        Step::RecordAccused { name, unit } => {
+            case.intake.accused = name.trim().to_string();
+            case.intake.accused_unit = *unit;
+        }
         Step::AssignOwner { owner } => case.owner = owner.clone(),
         Step::Note { .. } | Step::Undo { .. } => {}
         Step::Edit { field, to, .. } => field.set(&mut case.intake, to),
@@ -444,6 +636,8 @@ pub fn last_step_on(case: &Case) -> Option<NaiveDate> {
         d.review_replied_on,
         d.re_review_requested_on,
         d.closed_on,
+        d.objection_on,
+        d.review_evaluated_on,
         case.agreement_on,
         case.package.as_ref().map(|p| p.packaged_on),
     ]
@@ -452,8 +646,19 @@ pub fn last_step_on(case: &Case) -> Option<NaiveDate> {
     .max()
 }
 
-fn latest_reply_on(case: &Case) -> Option<NaiveDate> {
-    case.dates.review_replied_on.or(case.dates.replied_on)
+/// Records a decline or diversion as the unit's answer (from `Forwarded`) or the bureau's
+/// disposal (from `Registered`).
+fn answer_or_dispose(case: &mut Case, today: NaiveDate) {
+    match case.state {
+        State::Registered => {
+            case.dates.disposed_on.get_or_insert(today);
+        }
+        State::Forwarded => {
+            case.dates.answered_on = Some(today);
+            case.dates.objection_on = None;
+        }
+        _ => {}
+    }
 }
 
 fn window_end(start: Option<NaiveDate>, days: u32, rules: &Rules) -> Option<NaiveDate> {

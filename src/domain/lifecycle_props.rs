@@ -24,13 +24,27 @@ fn any_step() -> impl Strategy<Value = Step> {
         (prop::sample::select(DivertRoute::ALL), text.clone())
             .prop_map(|(route, reason)| Step::Divert { route, reason }),
         (0u32..40, text.clone()).prop_map(|(days, reason)| Step::Extend { days, reason }),
-        (prop::sample::select(Outcome::ALL), text.clone())
-            .prop_map(|(outcome, text)| Step::Reply { outcome, text }),
+        (prop::sample::select(Outcome::ALL), text.clone()).prop_map(|(outcome, text)| {
+            Step::Reply {
+                outcome,
+                text,
+                delivered_on: None,
+            }
+        }),
         prop::sample::select(Satisfaction::ALL).prop_map(|rating| Step::Evaluate { rating }),
-        Just(Step::RequestReview),
-        (prop::sample::select(Outcome::ALL), text.clone())
-            .prop_map(|(outcome, text)| Step::ReplyReview { outcome, text }),
-        Just(Step::RequestReReview),
+        Just(Step::RequestReview {
+            body: String::new()
+        }),
+        (prop::sample::select(Outcome::ALL), text.clone()).prop_map(|(outcome, text)| {
+            Step::ReplyReview {
+                outcome,
+                text,
+                delivered_on: None,
+            }
+        }),
+        Just(Step::RequestReReview {
+            body: String::new()
+        }),
         (0u32..5).prop_map(|days| Step::RecordHearing { days }),
         (prop::sample::select(Outcome::ALL), text.clone())
             .prop_map(|(outcome, text)| Step::Finalise { outcome, text }),

@@ -32,6 +32,8 @@ pub(super) fn intake(received: &str) -> Intake {
         threat: false,
         urgent: false,
         received_on: d(received),
+        accused: String::new(),
+        accused_unit: None,
     }
 }
 
@@ -75,6 +77,7 @@ fn reply() -> Step {
     Step::Reply {
         outcome: Outcome::Supported,
         text: "已协调支付".into(),
+        delivered_on: None,
     }
 }
 
@@ -113,7 +116,7 @@ fn art23_forwarded_case_must_be_accepted_within_15_days() {
 }
 
 #[test]
-fn art23_unit_may_object_within_five_working_days_and_the_case_returns() {
+fn art23_unit_may_object_within_five_working_days_and_the_bureau_decides() {
     let mut case = new_case("2026-03-01");
     // Forwarded Tuesday 3 March: the five working days end Tuesday 10 March.
     step(
@@ -145,11 +148,77 @@ fn art23_unit_may_object_within_five_working_days_and_the_case_returns() {
         },
         "2026-03-10",
     );
-    assert_eq!(case.state, State::Registered);
-    assert_eq!(case.unit, None);
-    // The bureau's 15 days start again from the return.
-    let clock = deadline::duty_clock(&case, &Rules::default()).expect("dispose clock");
-    assert_eq!(clock.due_on, d("2026-03-25"));
+    // Art 23 ¶3: the objection waits for the bureau; the case stays with the unit meanwhile.
+    assert_eq!(case.state, State::Forwarded);
+    assert_eq!(case.dates.objection_on, Some(d("2026-03-10")));
+    let again = Step::Object {
+        reason: "再次异议".into(),
+    };
+    assert_eq!(
+        check(&case, &again, at("2026-03-10"), &Rules::default()),
+        Err(RuleError::ObjectionPending)
+    );
+    let mut agreed = case.clone();
+    step(
+        &mut agreed,
+        Step::DecideObjection {
+            agree: true,
+            reason: "确非该单位职责".into(),
+        },
+        "2026-03-11",
+    );
+    assert_eq!(agreed.state, State::Registered);
+    assert_eq!(agreed.unit, None);
+    // The bureau's Art 22 clock is not restarted by default: still 15 days from receipt.
+    let clock = deadline::duty_clock(&agreed, &Rules::default()).expect("dispose clock");
+    assert_eq!(clock.due_on, d("2026-03-16"));
+    // … unless the rules say so.
+    let restarting = Rules {
+        objection_restarts_dispose: true,
+        ..Rules::default()
+    };
+    let mut restarted = case.clone();
+    apply(
+        &mut restarted,
+        &Step::DecideObjection {
+            agree: true,
+            reason: "确非该单位职责".into(),
+        },
+        at("2026-03-11"),
+        &restarting,
+    )
+    .expect("agree");
+    let clock = deadline::duty_clock(&restarted, &restarting).expect("dispose clock");
+    assert_eq!(clock.due_on, d("2026-03-26"));
+    // Rejected: the unit must accept; it can neither object again nor decline.
+    step(
+        &mut case,
+        Step::DecideObjection {
+            agree: false,
+            reason: "属该单位职责".into(),
+        },
+        "2026-03-11",
+    );
+    assert_eq!(case.state, State::Forwarded);
+    assert_eq!(
+        check(&case, &again, at("2026-03-11"), &Rules::default()),
+        Err(RuleError::ObjectionRejected)
+    );
+    let decline = Step::Decline {
+        reason: "不予受理".into(),
+    };
+    assert_eq!(
+        check(&case, &decline, at("2026-03-12"), &Rules::default()),
+        Err(RuleError::ObjectionRejected)
+    );
+    step(
+        &mut case,
+        Step::Accept {
+            class: Class::Demand,
+        },
+        "2026-03-12",
+    );
+    assert_eq!(case.state, State::Accepted);
 }
 
 #[test]
@@ -161,7 +230,7 @@ fn art34_handling_concludes_within_60_days_of_acceptance() {
 }
 
 #[test]
-fn art34_one_extension_of_at_most_30_days_with_a_reason() {
+fn art34_extensions_total_at_most_30_days_each_with_a_reason() {
     let rules = Rules::default();
     let mut case = accepted_case();
     let too_long = Step::Extend {
@@ -170,7 +239,15 @@ fn art34_one_extension_of_at_most_30_days_with_a_reason() {
     };
     assert_eq!(
         check(&case, &too_long, at("2026-04-01"), &rules),
-        Err(RuleError::ExtensionLength { days: 31 })
+        Err(RuleError::ExtensionCap { used: 0, days: 31 })
+    );
+    let zero = Step::Extend {
+        days: 0,
+        reason: "需现场核查".into(),
+    };
+    assert_eq!(
+        check(&case, &zero, at("2026-04-01"), &rules),
+        Err(RuleError::ExtensionLength)
     );
     let no_reason = Step::Extend {
         days: 30,
@@ -180,22 +257,32 @@ fn art34_one_extension_of_at_most_30_days_with_a_reason() {
         check(&case, &no_reason, at("2026-04-01"), &rules),
         Err(RuleError::ReasonRequired)
     );
+    // Two extensions within the cap: 10 days, then 20 more (30 in total).
     step(
         &mut case,
         Step::Extend {
-            days: 30,
+            days: 10,
             reason: "需现场核查".into(),
         },
         "2026-04-01",
     );
+    assert_eq!(deadline::handling_due(&case, &rules), Some(d("2026-05-19")));
+    step(
+        &mut case,
+        Step::Extend {
+            days: 20,
+            reason: "需补充调查".into(),
+        },
+        "2026-05-10",
+    );
     assert_eq!(deadline::handling_due(&case, &rules), Some(d("2026-06-08")));
     let again = Step::Extend {
-        days: 5,
+        days: 1,
         reason: "再次延期".into(),
     };
     assert_eq!(
-        check(&case, &again, at("2026-04-02"), &rules),
-        Err(RuleError::AlreadyExtended)
+        check(&case, &again, at("2026-05-12"), &rules),
+        Err(RuleError::ExtensionCap { used: 30, days: 1 })
     );
 }
 
@@ -227,13 +314,26 @@ fn art35_review_may_be_requested_within_30_days_of_the_reply() {
         Urgency::NoClock
     );
     assert_eq!(
-        check(&case, &Step::RequestReview, at("2026-05-02"), &rules),
+        check(
+            &case,
+            &Step::RequestReview {
+                body: String::new()
+            },
+            at("2026-05-02"),
+            &rules
+        ),
         Err(RuleError::ReviewWindowClosed {
             closed_on: d("2026-05-01")
         })
     );
     let mut in_time = case.clone();
-    step(&mut in_time, Step::RequestReview, "2026-05-01");
+    step(
+        &mut in_time,
+        Step::RequestReview {
+            body: String::new(),
+        },
+        "2026-05-01",
+    );
     assert_eq!(in_time.state, State::InReview);
     let clock = deadline::duty_clock(&in_time, &rules).expect("review clock");
     assert_eq!(clock.due_on, d("2026-05-31"));
@@ -243,22 +343,42 @@ fn art35_review_may_be_requested_within_30_days_of_the_reply() {
 fn art36_re_review_within_30_days_and_hearing_days_are_not_counted() {
     let rules = Rules::default();
     let mut case = replied_case();
-    step(&mut case, Step::RequestReview, "2026-04-10");
+    step(
+        &mut case,
+        Step::RequestReview {
+            body: String::new(),
+        },
+        "2026-04-10",
+    );
     step(
         &mut case,
         Step::ReplyReview {
             outcome: Outcome::Explained,
             text: "维持原意见".into(),
+            delivered_on: None,
         },
         "2026-05-01",
     );
     assert_eq!(
-        check(&case, &Step::RequestReReview, at("2026-06-01"), &rules),
+        check(
+            &case,
+            &Step::RequestReReview {
+                body: String::new()
+            },
+            at("2026-06-01"),
+            &rules
+        ),
         Err(RuleError::ReReviewWindowClosed {
             closed_on: d("2026-05-31")
         })
     );
-    step(&mut case, Step::RequestReReview, "2026-05-20");
+    step(
+        &mut case,
+        Step::RequestReReview {
+            body: String::new(),
+        },
+        "2026-05-20",
+    );
     assert_eq!(
         deadline::duty_clock(&case, &rules).map(|c| c.due_on),
         Some(d("2026-06-19"))
@@ -283,16 +403,29 @@ fn art36_re_review_within_30_days_and_hearing_days_are_not_counted() {
 #[test]
 fn art36_final_cases_accept_no_further_appeal() {
     let mut case = replied_case();
-    step(&mut case, Step::RequestReview, "2026-04-10");
+    step(
+        &mut case,
+        Step::RequestReview {
+            body: String::new(),
+        },
+        "2026-04-10",
+    );
     step(
         &mut case,
         Step::ReplyReview {
             outcome: Outcome::Explained,
             text: "维持".into(),
+            delivered_on: None,
         },
         "2026-05-01",
     );
-    step(&mut case, Step::RequestReReview, "2026-05-02");
+    step(
+        &mut case,
+        Step::RequestReReview {
+            body: String::new(),
+        },
+        "2026-05-02",
+    );
     step(
         &mut case,
         Step::Finalise {
@@ -302,8 +435,12 @@ fn art36_final_cases_accept_no_further_appeal() {
         "2026-05-20",
     );
     for next in [
-        Step::RequestReview,
-        Step::RequestReReview,
+        Step::RequestReview {
+            body: String::new(),
+        },
+        Step::RequestReReview {
+            body: String::new(),
+        },
         reply(),
         Step::Conclude,
     ] {
@@ -347,7 +484,7 @@ fn art35_conclusion_waits_for_the_appeal_window_unless_the_petitioner_is_satisfi
 }
 
 #[test]
-fn evaluation_is_once_per_reply() {
+fn first_and_review_evaluations_are_kept_apart() {
     let mut case = replied_case();
     step(
         &mut case,
@@ -367,12 +504,19 @@ fn evaluation_is_once_per_reply() {
         ),
         Err(RuleError::AlreadyEvaluated)
     );
-    step(&mut case, Step::RequestReview, "2026-04-03");
+    step(
+        &mut case,
+        Step::RequestReview {
+            body: String::new(),
+        },
+        "2026-04-03",
+    );
     step(
         &mut case,
         Step::ReplyReview {
             outcome: Outcome::Supported,
             text: "改为支持".into(),
+            delivered_on: None,
         },
         "2026-04-20",
     );
@@ -383,7 +527,9 @@ fn evaluation_is_once_per_reply() {
         },
         "2026-04-21",
     );
-    assert_eq!(case.satisfaction, Some(Satisfaction::Satisfied));
+    // 谁办理、谁接受评价: the review's evaluation never overwrites the first.
+    assert_eq!(case.satisfaction, Some(Satisfaction::Unsatisfied));
+    assert_eq!(case.review_satisfaction, Some(Satisfaction::Satisfied));
 }
 
 #[test]
@@ -700,7 +846,9 @@ fn replay_rebuilds_the_case_and_rejects_a_history_without_registration() {
     bad.push(Event {
         at: at("2026-03-11"),
         actor: "b".into(),
-        step: Step::RequestReview,
+        step: Step::RequestReview {
+            body: String::new(),
+        },
     });
     assert!(matches!(
         replay(1, "x".into(), intake("2026-03-01"), &bad, &Rules::default()),
@@ -710,4 +858,286 @@ fn replay_rebuilds_the_case_and_rejects_a_history_without_registration() {
             ..
         })
     ));
+}
+
+/// A suggestion accepted on 2026-03-10.
+fn suggestion_case() -> Case {
+    let mut case = new_case("2026-03-01");
+    step(
+        &mut case,
+        Step::Forward {
+            unit: 7,
+            assign: false,
+        },
+        "2026-03-03",
+    );
+    step(
+        &mut case,
+        Step::Accept {
+            class: Class::Suggestion,
+        },
+        "2026-03-10",
+    );
+    case
+}
+
+#[test]
+fn art29_art30_suggestions_have_an_internal_target_and_no_review_chain() {
+    let rules = Rules {
+        internal_target_days: 45,
+        ..Rules::default()
+    };
+    let mut case = suggestion_case();
+    let clock = deadline::duty_clock(&case, &rules).expect("internal target");
+    assert_eq!(clock.kind, ClockKind::InternalTarget);
+    assert!(!clock.kind.is_statutory());
+    assert_eq!(clock.due_on, d("2026-04-24"));
+    // Art 34's extension is for 申诉求决类 cases only.
+    let extend = Step::Extend {
+        days: 10,
+        reason: "需调研".into(),
+    };
+    assert_eq!(
+        check(&case, &extend, at("2026-04-01"), &rules),
+        Err(RuleError::ExtensionNotStatutory)
+    );
+    apply(&mut case, &reply(), at("2026-04-01"), &rules).expect("reply");
+    // No review window after the reply, so no review, and conclusion at once.
+    assert_eq!(deadline::current_clock(&case, &rules), None);
+    assert_eq!(
+        check(
+            &case,
+            &Step::RequestReview {
+                body: String::new()
+            },
+            at("2026-04-02"),
+            &rules
+        ),
+        Err(RuleError::NoReviewChain)
+    );
+    apply(&mut case, &Step::Conclude, at("2026-04-02"), &rules).expect("conclude");
+    assert_eq!(case.state, State::Concluded);
+}
+
+#[test]
+fn art35_windows_run_from_delivery_letters_take_configured_days() {
+    let rules = Rules {
+        letter_delivery_days: 5,
+        ..Rules::default()
+    };
+    let mut case = accepted_case();
+    case.intake.channel = Channel::Letter;
+    apply(&mut case, &reply(), at("2026-04-01"), &rules).expect("reply");
+    assert_eq!(case.dates.delivered_on, Some(d("2026-04-06")));
+    let window = deadline::current_clock(&case, &rules).expect("review window");
+    assert_eq!(window.kind, ClockKind::ReviewWindow);
+    assert_eq!(window.started_on, d("2026-04-06"));
+    assert_eq!(window.due_on, d("2026-05-06"));
+    // Still in time on 05-06 (30 days from receipt, not from the reply).
+    assert_eq!(
+        check(
+            &case,
+            &Step::RequestReview {
+                body: String::new()
+            },
+            at("2026-05-06"),
+            &rules
+        ),
+        Ok(())
+    );
+    // A recorded delivery (the receipt came back) moves the window.
+    apply(
+        &mut case,
+        &Step::RecordDelivery {
+            on: d("2026-04-10"),
+        },
+        at("2026-04-12"),
+        &rules,
+    )
+    .expect("delivery");
+    assert_eq!(
+        deadline::current_clock(&case, &rules).map(|c| c.due_on),
+        Some(d("2026-05-10"))
+    );
+    // A delivery before the reply or after today is refused.
+    assert_eq!(
+        check(
+            &case,
+            &Step::RecordDelivery {
+                on: d("2026-03-31")
+            },
+            at("2026-04-12"),
+            &rules
+        ),
+        Err(RuleError::DeliveryDate {
+            replied: d("2026-04-01")
+        })
+    );
+    // Online replies are delivered the same day.
+    let mut online = accepted_case();
+    apply(&mut online, &reply(), at("2026-04-01"), &rules).expect("reply");
+    assert_eq!(online.dates.delivered_on, Some(d("2026-04-01")));
+}
+
+#[test]
+fn evaluation_only_inside_its_window() {
+    let rules = Rules::default();
+    let case = replied_case();
+    let evaluate = Step::Evaluate {
+        rating: Satisfaction::Satisfied,
+    };
+    // Replied online 04-01: the 30-day window ends 05-01.
+    assert_eq!(check(&case, &evaluate, at("2026-05-01"), &rules), Ok(()));
+    assert_eq!(
+        check(&case, &evaluate, at("2026-05-02"), &rules),
+        Err(RuleError::EvaluationWindowClosed {
+            closed_on: d("2026-05-01")
+        })
+    );
+}
+
+#[test]
+fn art36_hearing_days_only_while_the_re_review_clock_runs() {
+    let rules = Rules::default();
+    let mut case = replied_case();
+    step(
+        &mut case,
+        Step::RequestReview {
+            body: "6401".into(),
+        },
+        "2026-04-10",
+    );
+    assert_eq!(case.review_body.as_deref(), Some("6401"));
+    step(
+        &mut case,
+        Step::ReplyReview {
+            outcome: Outcome::NotSupported,
+            text: "维持".into(),
+            delivered_on: None,
+        },
+        "2026-05-01",
+    );
+    step(
+        &mut case,
+        Step::RequestReReview { body: "64".into() },
+        "2026-05-10",
+    );
+    // Re-review moves one level up again, and is recorded.
+    assert_eq!(case.review_body.as_deref(), Some("64"));
+    let hearing = Step::RecordHearing { days: 5 };
+    // The re-review clock ends 06-09.
+    assert_eq!(check(&case, &hearing, at("2026-06-09"), &rules), Ok(()));
+    assert_eq!(
+        check(&case, &hearing, at("2026-06-10"), &rules),
+        Err(RuleError::HearingOutsideClock {
+            due: d("2026-06-09")
+        })
+    );
+}
+
+#[test]
+fn art36_a_repeat_of_a_final_matter_can_only_be_declined() {
+    let rules = Rules::default();
+    let mut case = new_case("2026-03-01");
+    step(
+        &mut case,
+        Step::LinkRepeat {
+            of: 99,
+            of_final: true,
+        },
+        "2026-03-01",
+    );
+    let forward = Step::Forward {
+        unit: 7,
+        assign: false,
+    };
+    assert_eq!(
+        check(&case, &forward, at("2026-03-02"), &rules),
+        Err(RuleError::FinalMatter)
+    );
+    let divert = Step::Divert {
+        route: DivertRoute::Arbitration,
+        reason: "仲裁".into(),
+    };
+    assert_eq!(
+        check(&case, &divert, at("2026-03-02"), &rules),
+        Err(RuleError::FinalMatter)
+    );
+    step(
+        &mut case,
+        Step::Decline {
+            reason: "已复核终结（第三十六条第三款）".into(),
+        },
+        "2026-03-02",
+    );
+    assert_eq!(case.state, State::Declined);
+}
+
+#[test]
+fn art30_an_accusation_is_confidential_from_registration_and_never_goes_to_the_accused() {
+    let rules = Rules::default();
+    let mut case = new_case("2026-03-01");
+    case.intake.category = Some(Category::Discipline);
+    // Confidential before any class is given: category 纪检监察.
+    assert!(case.is_confidential());
+    step(
+        &mut case,
+        Step::RecordAccused {
+            name: "王某（局长）".into(),
+            unit: Some(7),
+        },
+        "2026-03-01",
+    );
+    assert_eq!(
+        check(
+            &case,
+            &Step::Forward {
+                unit: 7,
+                assign: false
+            },
+            at("2026-03-02"),
+            &rules
+        ),
+        Err(RuleError::AccusedUnit)
+    );
+    step(
+        &mut case,
+        Step::Forward {
+            unit: 8,
+            assign: false,
+        },
+        "2026-03-02",
+    );
+    assert_eq!(case.unit, Some(8));
+    // Class or route alone also make a case confidential.
+    let mut by_class = new_case("2026-03-01");
+    by_class.class = Some(Class::Accusation);
+    assert!(by_class.is_confidential());
+    let mut by_route = new_case("2026-03-01");
+    by_route.route = Some(DivertRoute::DisciplineInspection);
+    assert!(by_route.is_confidential());
+    assert!(!new_case("2026-03-01").is_confidential());
+}
+
+#[test]
+fn forwarded_cases_may_be_diverted() {
+    let mut case = new_case("2026-03-01");
+    step(
+        &mut case,
+        Step::Forward {
+            unit: 7,
+            assign: false,
+        },
+        "2026-03-03",
+    );
+    step(
+        &mut case,
+        Step::Divert {
+            route: DivertRoute::Litigation,
+            reason: "涉法涉诉".into(),
+        },
+        "2026-03-05",
+    );
+    assert_eq!(case.state, State::Diverted);
+    assert_eq!(case.dates.answered_on, Some(d("2026-03-05")));
 }

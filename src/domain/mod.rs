@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod codes;
+pub mod access;
 pub mod board;
 pub mod calendar;
 pub mod case;

@@ -302,6 +302,16 @@ pub fn name_of(code: &str) -> Option<String> {
     }
 }
 
+/// The region code of the level above `code` (county → city → province; the province is the
+/// top): the body that handles a review (Art 35) or re-review (Art 36) sits there.
+pub fn level_up(code: &str) -> String {
+    match code.len() {
+        n if n > 4 => code.chars().take(4).collect(),
+        n if n > 2 => code.chars().take(2).collect(),
+        _ => code.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

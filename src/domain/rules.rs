@@ -14,7 +14,7 @@ pub const ACCEPT_DAYS: u32 = 15;
 pub const OBJECTION_WORKING_DAYS: u32 = 5;
 /// Art 34: handling concludes within 60 days of acceptance.
 pub const HANDLING_DAYS: u32 = 60;
-/// Art 34: one extension of at most 30 days.
+/// Art 34: extensions of at most 30 days in total.
 pub const MAX_EXTENSION_DAYS: u32 = 30;
 /// Art 35: review may be requested within 30 days of receiving the reply.
 pub const REVIEW_REQUEST_DAYS: u32 = 30;
@@ -26,7 +26,7 @@ pub const RE_REVIEW_REQUEST_DAYS: u32 = 30;
 pub const RE_REVIEW_DAYS: u32 = 30;
 
 /// Rule settings that deployments may change.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rules {
     /// A duty clock with this many days or fewer left is "due soon".
@@ -45,6 +45,15 @@ pub struct Rules {
     pub collective_threshold: u32,
     /// Days after a reply during which the petitioner may evaluate it.
     pub evaluation_window_days: u32,
+    /// Internal target for handling suggestions (Art 29) and accusations (Art 30), which Art 34's
+    /// statutory clock does not cover: days from acceptance.
+    pub internal_target_days: u32,
+    /// Days a reply sent by letter takes to reach the petitioner; the Art 35/36 windows run from
+    /// that delivery day. Replies to other channels are delivered on the day they are made.
+    pub letter_delivery_days: u32,
+    /// Whether a case returned by an agreed objection (Art 23 ¶3) starts a new 15-day Art 22
+    /// disposal clock. Off by default: the bureau's clock keeps running from receipt.
+    pub objection_restarts_dispose: bool,
     /// Colour bands and early-warning thresholds of the boards.
     pub boards: super::board::BoardRules,
 }
@@ -60,6 +69,9 @@ impl Default for Rules {
             cleared_quiet_days: 90,
             collective_threshold: 5,
             evaluation_window_days: 30,
+            internal_target_days: 60,
+            letter_delivery_days: 3,
+            objection_restarts_dispose: false,
             boards: super::board::BoardRules::default(),
         }
     }

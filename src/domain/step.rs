@@ -5,7 +5,7 @@
 
 use super::case::{CaseId, LeaderId, UnitId};
 use super::codes::{Category, Class, DivertRoute, Duty, Outcome, Satisfaction};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 /// One thing that can happen to a case.
@@ -16,8 +16,11 @@ pub enum Step {
     Register,
     /// Forwarded (转送) or assigned (交办, `assign`) to a responsible unit.
     Forward { unit: UnitId, assign: bool },
-    /// The unit objected that the matter is not its remit; the case returns to the bureau.
+    /// The unit objects that the matter is not its remit (Art 23 ¶3); the bureau decides.
     Object { reason: String },
+    /// The bureau decides the unit's objection: agreed, the case returns to the bureau; rejected,
+    /// the unit must accept it (Art 23 ¶3).
+    DecideObjection { agree: bool, reason: String },
     /// The unit accepted (受理) the case, classifying it by law.
     Accept { class: Class },
     /// Handling started (办理).
@@ -26,18 +29,39 @@ pub enum Step {
     Decline { reason: String },
     /// Left the petition route (导出) for another channel.
     Divert { route: DivertRoute, reason: String },
-    /// The one extension of the handling deadline (延期, Art 34).
+    /// An extension of the handling deadline (延期, Art 34): at most 30 days in total.
     Extend { days: u32, reason: String },
-    /// Written reply (答复) with its outcome (Art 32).
-    Reply { outcome: Outcome, text: String },
+    /// Written reply (答复) with its outcome (Art 32). `delivered_on` is the day the petitioner
+    /// received it; when absent, the rules' default for the case's channel.
+    Reply {
+        outcome: Outcome,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivered_on: Option<NaiveDate>,
+    },
+    /// The day the petitioner received the latest reply or review opinion (送达), corrected from
+    /// the default when the receipt comes back.
+    RecordDelivery { on: NaiveDate },
     /// The petitioner evaluated the latest reply (满意度评价).
     Evaluate { rating: Satisfaction },
-    /// The petitioner asked for review (复查, Art 35).
-    RequestReview,
+    /// The petitioner asked for review (复查, Art 35), handled by the body one level up (`body`,
+    /// a region code; the store fills it from the responsible unit).
+    RequestReview {
+        #[serde(default)]
+        body: String,
+    },
     /// The review opinion.
-    ReplyReview { outcome: Outcome, text: String },
-    /// The petitioner asked for re-review (复核, Art 36).
-    RequestReReview,
+    ReplyReview {
+        outcome: Outcome,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivered_on: Option<NaiveDate>,
+    },
+    /// The petitioner asked for re-review (复核, Art 36), one level above the reviewer.
+    RequestReReview {
+        #[serde(default)]
+        body: String,
+    },
     /// A hearing (听证) held during re-review; its days are not counted (Art 36).
     RecordHearing { days: u32 },
     /// The re-review opinion, which ends the case for good (终结).
@@ -50,8 +74,16 @@ pub enum Step {
     FlagBacklog { on: bool },
     /// Collective-visit (集体访) flag switched on or off.
     FlagCollective { on: bool },
-    /// Marked as a repeat of an earlier case (重复信访).
-    LinkRepeat { of: CaseId },
+    /// Marked as a repeat of an earlier case (重复信访). `of_final`: that case had reached `Final`
+    /// (the store fills it), so this one can only be declined (Art 36 ¶3).
+    LinkRepeat {
+        of: CaseId,
+        #[serde(default)]
+        of_final: bool,
+    },
+    /// The person or unit an accusation is about (被反映人/单位, Art 30): the case is never
+    /// forwarded to that unit, and neither sees the accusation.
+    RecordAccused { name: String, unit: Option<UnitId> },
     /// Class and subject category set or changed.
     Classify {
         class: Option<Class>,
@@ -85,6 +117,8 @@ impl Step {
             Step::Register => "register",
             Step::Forward { .. } => "forward",
             Step::Object { .. } => "object",
+            Step::DecideObjection { .. } => "decide-objection",
+            Step::RecordDelivery { .. } => "record-delivery",
             Step::Accept { .. } => "accept",
             Step::StartHandling => "start-handling",
             Step::Decline { .. } => "decline",
@@ -92,9 +126,9 @@ impl Step {
             Step::Extend { .. } => "extend",
             Step::Reply { .. } => "reply",
             Step::Evaluate { .. } => "evaluate",
-            Step::RequestReview => "request-review",
+            Step::RequestReview { .. } => "request-review",
             Step::ReplyReview { .. } => "reply-review",
-            Step::RequestReReview => "request-re-review",
+            Step::RequestReReview { .. } => "request-re-review",
             Step::RecordHearing { .. } => "record-hearing",
             Step::Finalise { .. } => "finalise",
             Step::Conclude => "conclude",
@@ -103,6 +137,7 @@ impl Step {
             Step::FlagCollective { .. } => "flag-collective",
             Step::LinkRepeat { .. } => "link-repeat",
             Step::Classify { .. } => "classify",
+            Step::RecordAccused { .. } => "record-accused",
             Step::PackageToLeader { .. } => "package",
             Step::TickDuty { .. } => "tick-duty",
             Step::SignAgreement => "sign-agreement",
@@ -205,6 +240,8 @@ pub fn name_zh(name: &str) -> &str {
         "register" => "登记",
         "forward" => "转送/交办",
         "object" => "异议退回",
+        "decide-objection" => "异议审核",
+        "record-delivery" => "登记送达",
         "accept" => "受理",
         "start-handling" => "开始办理",
         "decline" => "不予受理",
@@ -223,6 +260,7 @@ pub fn name_zh(name: &str) -> &str {
         "flag-collective" => "集体访标记",
         "link-repeat" => "关联重复信访",
         "classify" => "分类",
+        "record-accused" => "登记被反映人/单位",
         "package" => "领导包案",
         "tick-duty" => "五包落实",
         "sign-agreement" => "息诉罢访协议",
@@ -239,6 +277,8 @@ pub fn verb_en(name: &str) -> &str {
     match name {
         "start-handling" => "start handling",
         "object" => "object to",
+        "decide-objection" => "decide an objection on",
+        "record-delivery" => "record the delivery of a reply on",
         "reply" => "reply to",
         "evaluate" => "record satisfaction with",
         "request-review" => "request a review of",
@@ -253,6 +293,7 @@ pub fn verb_en(name: &str) -> &str {
         "assign-owner" => "assign an owner to",
         "note" => "add a note to",
         "edit" => "correct",
+        "record-accused" => "record the accused party of",
         "undo" => "undo a step on",
         other => other,
     }

@@ -9,17 +9,16 @@ pub mod query;
 pub use index::{Hit, Index, Results, pinyin_of, text_score};
 pub use query::{Query, QueryError, parse};
 
-use crate::domain::{Class, Role};
+use crate::domain::Role;
 use crate::store::{SearchDoc, Store, StoreError};
 
 /// Cases read from the store per batch while building.
 const BATCH: usize = 20_000;
 
-/// Whether a user may search a case's content: accusation content and the accuser only for
-/// supervisors and admins in scope (Art 30).
+/// Whether a user may search a case's content: a confidential case's content and accuser only
+/// for supervisors and admins in scope (Art 30, `domain::access`).
 pub fn content_visible(doc: &SearchDoc, role: Role, scope: &str) -> bool {
-    doc.class != Some(Class::Accusation)
-        || (matches!(role, Role::Supervisor | Role::Admin) && doc.county.starts_with(scope))
+    crate::domain::access::may_see_content(doc.confidential, role, scope, &doc.county)
 }
 
 /// Builds the index of every case, calling `progress` with the number indexed so far; returns the

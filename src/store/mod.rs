@@ -56,6 +56,8 @@ pub struct SearchDoc {
     pub leader: Option<crate::domain::LeaderId>,
     pub category: Option<crate::domain::Category>,
     pub class: Option<crate::domain::Class>,
+    /// Art 30: category 纪检监察, class accusation or route discipline inspection.
+    pub confidential: bool,
     pub channel: crate::domain::Channel,
     pub state: State,
     pub due_on: Option<NaiveDate>,
@@ -209,8 +211,8 @@ pub trait Store: Send + Sync {
     fn users(&self) -> Result<Vec<User>, StoreError>;
     fn campaigns(&self) -> Result<Vec<Campaign>, StoreError>;
 
-    /// The indicators of domain.md §8 for cases received in `period` within the scope's region,
-    /// seen on `as_of`.
+    /// The indicators of domain.md §8 for `period` within the scope's region, seen on `as_of`
+    /// (each counted on its measure day up to the earlier of the period's end and `as_of`).
     fn kpis(&self, period: Period, scope: &Scope, as_of: NaiveDate) -> Result<Kpis, StoreError>;
 
     /// One board's data, all of it read at one moment. No petitioner data, no petition text.

@@ -236,6 +236,8 @@ pub struct CaseRow {
     pub county: String,
     pub category: Option<Category>,
     pub class: Option<Class>,
+    /// Art 30: category 纪检监察, class accusation or route discipline inspection.
+    pub confidential: bool,
     pub title: String,
     pub state: State,
     /// Last day of the running duty clock, if any.

@@ -4,7 +4,7 @@
 use super::{clean, labels, mask, pane, theme};
 use crate::app::state::{Focus, State};
 use crate::domain::deadline::{self, classify};
-use crate::domain::{Duty, Rules, region};
+use crate::domain::{Duty, region};
 use crate::i18n::{Lang, Text};
 use crate::store::CaseDetail;
 use ratatui::Frame;
@@ -48,8 +48,12 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
     let theme = theme::theme(state.theme);
     let case = &detail.case;
     let intake = &case.intake;
-    let content =
-        mask::may_see_content(case.class, state.role, &state.scope.region, &intake.county);
+    let content = mask::may_see_content(
+        case.is_confidential(),
+        state.role,
+        &state.scope.region,
+        &intake.county,
+    );
     let personal =
         content && mask::may_see_personal(state.role, &state.scope.region, &intake.county);
     let mut out = Vec::new();
@@ -117,6 +121,24 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
         Text::Unit.get(lang),
         Text::Class.get(lang)
     )));
+    if let Some(body) = &case.review_body {
+        let name = region::name_of(body).unwrap_or_else(|| body.clone());
+        out.push(Line::from(format!(
+            "{}: {}",
+            lang.pick("复查/复核机关所在", "review body at"),
+            clean(&name)
+        )));
+    }
+    if content && !intake.accused.is_empty() {
+        out.push(Line::from(Span::styled(
+            format!(
+                "{}: {}",
+                lang.pick("被反映人/单位（保密）", "accused (confidential)"),
+                clean(&intake.accused)
+            ),
+            theme.due_soon,
+        )));
+    }
     out.push(heading(Text::Petitioner, lang, theme.header));
     if content {
         let p = &intake.petitioner;
@@ -148,12 +170,9 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
         )));
     }
     out.push(heading(Text::Deadlines, lang, theme.header));
-    let rules = Rules {
-        due_soon_days: state.due_soon_days,
-        ..Rules::default()
-    };
-    let current = deadline::current_clock(case, &rules);
-    for clock in deadline::timeline(case, &rules) {
+    let rules = &state.rules;
+    let current = deadline::current_clock(case, rules);
+    for clock in deadline::timeline(case, rules) {
         let running =
             current.is_some_and(|c| c.kind == clock.kind && c.started_on == clock.started_on);
         let mut text = format!(
@@ -161,7 +180,11 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
             labels::clock(clock.kind, lang),
             clock.started_on,
             clock.due_on,
-            clock.kind.article()
+            if clock.kind.is_statutory() {
+                clock.kind.article()
+            } else {
+                lang.pick("内部时限，非法定", "internal target, not statutory")
+            }
         );
         let mut style = theme.muted;
         if running {

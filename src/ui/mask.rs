@@ -2,18 +2,7 @@
 //! user is an operator or above whose region scope covers the case; accusation content and the
 //! accuser are shown only to supervisors and admins in scope (Art 30).
 
-use crate::domain::{Class, Role};
-
-/// Whether `role` with `scope` may see the petitioner's personal data for a case in `county`.
-pub fn may_see_personal(role: Role, scope: &str, county: &str) -> bool {
-    role != Role::Viewer && county.starts_with(scope)
-}
-
-/// Whether the case's content and petitioner may be shown at all (accusations are restricted).
-pub fn may_see_content(class: Option<Class>, role: Role, scope: &str, county: &str) -> bool {
-    class != Some(Class::Accusation)
-        || (matches!(role, Role::Supervisor | Role::Admin) && county.starts_with(scope))
-}
+pub use crate::domain::access::{may_see_content, may_see_personal};
 
 /// `6401**********1234`: the first four and last four characters.
 pub fn id_number(id: &str) -> String {
@@ -52,30 +41,5 @@ mod tests {
         assert_eq!(id_number("640106199001011234"), "6401**********1234");
         assert_eq!(phone("13812345678"), "138****5678");
         assert_eq!(address("金凤区良田镇1号"), "金凤区****");
-    }
-
-    #[test]
-    fn visibility_depends_on_role_and_scope() {
-        assert!(!may_see_personal(Role::Viewer, "64", "640106"));
-        assert!(may_see_personal(Role::Operator, "6401", "640106"));
-        assert!(!may_see_personal(Role::Operator, "6402", "640106"));
-        assert!(!may_see_content(
-            Some(Class::Accusation),
-            Role::Operator,
-            "64",
-            "640106"
-        ));
-        assert!(may_see_content(
-            Some(Class::Accusation),
-            Role::Supervisor,
-            "64",
-            "640106"
-        ));
-        assert!(may_see_content(
-            Some(Class::Demand),
-            Role::Viewer,
-            "64",
-            "640106"
-        ));
     }
 }

@@ -227,6 +227,12 @@ fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
     if !reconnecting {
         parts.push(link);
     }
+    if let Some(day) = state.clock.fixed {
+        parts.push(format!(
+            "{} {day}",
+            lang.pick("日期固定为", "today fixed at")
+        ));
+    }
     parts.push(format!(
         "{} {} ({})",
         Text::User.get(lang),

@@ -122,7 +122,7 @@ fn cell<'a>(column: Column, row: &'a CaseRow, state: &State) -> Cell<'a> {
         Column::Category => Cell::from(row.category.map_or("—", |c| lang.pick(c.zh(), c.en()))),
         Column::Title => {
             let restricted = !super::mask::may_see_content(
-                row.class,
+                row.confidential,
                 state.role,
                 &state.scope.region,
                 &row.county,

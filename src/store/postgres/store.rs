@@ -91,7 +91,7 @@ impl PgStore {
             other => other,
         })?;
         let location = first.location.clone();
-        prepare_schema(&mut first.client, &location, mode)?;
+        let stale_summary = prepare_schema(&mut first.client, &location, mode)?;
         let pool = r2d2::Pool::builder()
             .max_size(POOL_SIZE)
             .min_idle(Some(1))
@@ -107,13 +107,17 @@ impl PgStore {
         while !watch.is_live() && std::time::Instant::now() < until {
             std::thread::sleep(Duration::from_millis(20));
         }
-        Ok(PgStore {
+        let store = PgStore {
             pool,
             location,
             rules,
             read_only: mode == OpenMode::ReadOnly,
             watch,
-        })
+        };
+        if stale_summary {
+            store.write(|db| crate::store::sql::kpi::rebuild(db).map(drop))?;
+        }
+        Ok(store)
     }
 
     fn checkout(&self) -> Result<r2d2::PooledConnection<Manager>, StoreError> {
@@ -163,12 +167,13 @@ impl PgStore {
     }
 }
 
-/// Checks the schema version; creates or upgrades the schema where `mode` allows.
+/// Checks the schema version; creates or upgrades the schema where `mode` allows. True when an
+/// upgrade crossed the change of the KPI summary's key, so the summary must be rebuilt.
 fn prepare_schema(
     client: &mut postgres::Client,
     location: &str,
     mode: OpenMode,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let fail = |e: postgres::Error| super::error(location, &e);
     let mut tx = client.transaction().map_err(fail)?;
     if mode != OpenMode::ReadOnly {
@@ -184,10 +189,10 @@ fn prepare_schema(
             found: v,
             known,
         }),
-        (Some(v), _) if v == known => Ok(()),
+        (Some(v), _) if v == known => Ok(false),
         (None, OpenMode::Create) => {
             super::migrate(&mut tx, 0).map_err(fail)?;
-            tx.commit().map_err(fail)
+            tx.commit().map_err(fail).map(|()| false)
         }
         (None, _) => Err(StoreError::NotXinfang {
             path: location.to_string(),
@@ -198,7 +203,9 @@ fn prepare_schema(
         }),
         (Some(v), _) => {
             super::migrate(&mut tx, v).map_err(fail)?;
-            tx.commit().map_err(fail)
+            tx.commit()
+                .map_err(fail)
+                .map(|()| v < crate::store::sqlite::schema::KPI_BY_MEASURE_DAY)
         }
     }
 }

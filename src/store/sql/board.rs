@@ -20,10 +20,10 @@ use chrono::{Days, NaiveDate};
 use rusqlite::types::Value;
 use std::collections::BTreeMap;
 
-/// Neither an accusation nor a discipline-inspection matter: these never appear on a board
-/// (domain.md §4, Art 30).
-const NOT_CONFIDENTIAL: &str =
-    "coalesce(class, '') <> 'accusation' AND coalesce(category, '') <> 'discipline'";
+/// Not confidential (`domain::case::confidential`: class accusation, category 纪检监察 or route
+/// discipline inspection): these never appear on a board (domain.md §4, Art 30).
+const NOT_CONFIDENTIAL: &str = "coalesce(class, '') <> 'accusation' \
+    AND coalesce(category, '') <> 'discipline' AND coalesce(route, '') <> 'discipline-inspection'";
 
 /// Reads one board.
 pub fn board(db: &dyn Db, kind: BoardKind, query: &BoardQuery) -> Result<BoardData, StoreError> {
@@ -64,18 +64,21 @@ fn counties_in(region: &str) -> Vec<String> {
 
 fn overview(db: &dyn Db, query: &BoardQuery) -> Result<Overview, StoreError> {
     let scope = scope(query);
-    // Backlog clearance depends only on a period's last day: the four current periods share one.
+    // Each period is seen as of its own last day (the period before "as of the same lag", so an
+    // unfinished period is never compared with a finished one; domain.md §8). Backlog clearance
+    // depends only on that day: the four current periods share one count.
     let mut clearances: BTreeMap<NaiveDate, kpi::Ratio> = BTreeMap::new();
     let mut kpis = |period: kpi::Period| -> Result<kpi::Kpis, StoreError> {
-        let clearance = match clearances.get(&period.to) {
+        let as_of = period.to.min(query.as_of);
+        let clearance = match clearances.get(&as_of) {
             Some(ratio) => *ratio,
             None => {
-                let ratio = super::kpi::clearance(db, period.to, &scope, query.as_of)?;
-                clearances.insert(period.to, ratio);
+                let ratio = super::kpi::clearance(db, period.to, &scope, as_of)?;
+                clearances.insert(as_of, ratio);
                 ratio
             }
         };
-        super::kpi::kpis_with_clearance(db, period, &scope, query.as_of, clearance)
+        super::kpi::kpis_with_clearance(db, period, &scope, as_of, clearance)
     };
     let mut periods = Vec::new();
     for span in Span::ALL {
@@ -351,9 +354,7 @@ fn map(db: &dyn Db, query: &BoardQuery) -> Result<Vec<CountyTile>, StoreError> {
             Ok(Ok((r.get::<String>(0)?, r.get::<i64>(1)?.max(0) as u64)))
         })
     };
-    let mut sql = String::from(
-        "SELECT county, sum(cases) FROM kpi_day WHERE received_on > ? AND received_on <= ?",
-    );
+    let mut sql = String::from("SELECT county, sum(cases) FROM kpi_day WHERE day > ? AND day <= ?");
     let mut params = vec![text(back(query.as_of, 7)), text(query.as_of)];
     region_condition(&query.region, &mut sql, &mut params);
     sql.push_str(" GROUP BY county");
@@ -484,9 +485,9 @@ fn warnings(db: &dyn Db, query: &BoardQuery) -> Result<Vec<Warning>, StoreError>
     out.extend(flagged);
     // 3. Counties whose last 7 days exceed their weekly average of the 4 weeks before.
     let mut sql = String::from(
-        "SELECT county, sum(CASE WHEN received_on > ?1 THEN cases ELSE 0 END),
-                sum(CASE WHEN received_on <= ?1 THEN cases ELSE 0 END)
-         FROM kpi_day WHERE received_on > ?2 AND received_on <= ?3",
+        "SELECT county, sum(CASE WHEN day > ?1 THEN cases ELSE 0 END),
+                sum(CASE WHEN day <= ?1 THEN cases ELSE 0 END)
+         FROM kpi_day WHERE day > ?2 AND day <= ?3",
     );
     let week_start = back(query.as_of, 7);
     let mut params = vec![

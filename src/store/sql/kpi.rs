@@ -1,25 +1,26 @@
 //! KPI aggregates of domain.md §8 in SQL, equal by test to `domain::kpi::compute`.
 //!
-//! The time-independent counters (`domain::kpi::Tally`) live in `kpi_day`, one row per day of
-//! receipt and county, changed in the same transaction as every case. What depends on "as of" —
-//! cases still waiting for acceptance, open handling clocks, recent unevaluated replies, backlog
-//! clearance — concerns few cases and is counted live from small covering partial indexes.
+//! Each case's contributions (`domain::kpi::contributions`: intake on the day of receipt, each
+//! clock's result on its measure day, evaluations on theirs) live summed in `kpi_day`, one row per
+//! day and county, changed in the same transaction as every case. A period is one range sum over
+//! that table: nothing depends on "as of" beyond where the range ends. Backlog clearance (KPI 8) is
+//! counted live from a covering partial index.
 
 use super::read::region_condition;
 use super::{Db, rows};
-use crate::domain::kpi::{Completion, Kpis, Period, Ratio, TALLY_COLUMNS, Tally};
+use crate::domain::kpi::{self, Kpis, Period, Ratio, TALLY_COLUMNS, Tally};
 use crate::store::{Scope, StoreError};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
+use std::collections::BTreeMap;
 
-/// Not litigation-related (涉法涉诉 is left out of KPIs 1–4).
-const NOT_LITIGATION: &str =
-    "NOT (coalesce(category, '') = 'litigation' OR coalesce(route, '') = 'litigation')";
+/// Summary rows: (day, county) → summed contributions.
+pub type Summary = BTreeMap<(NaiveDate, String), Tally>;
 
-/// Adds `sign` × `tally` to the summary row of (`received_on`, `county`).
+/// Adds `sign` × `tally` to the summary row of (`day`, `county`).
 pub fn add_tally(
     db: &dyn Db,
-    received_on: NaiveDate,
+    day: NaiveDate,
     county: &str,
     tally: &Tally,
     sign: i64,
@@ -30,34 +31,47 @@ pub fn add_tally(
         .map(|c| format!("{c} = kpi_day.{c} + excluded.{c}"))
         .collect();
     let sql = format!(
-        "INSERT INTO kpi_day (received_on, county, {columns}) VALUES (?, ?{}) \
-         ON CONFLICT (received_on, county) DO UPDATE SET {}",
+        "INSERT INTO kpi_day (day, county, {columns}) VALUES (?, ?{}) \
+         ON CONFLICT (day, county) DO UPDATE SET {}",
         ", ?".repeat(TALLY_COLUMNS.len()),
         updates.join(", ")
     );
     let mut values = vec![
-        Value::Text(rows::date(received_on)),
+        Value::Text(rows::date(day)),
         Value::Text(county.to_string()),
     ];
     values.extend(tally.to_array().iter().map(|v| Value::Integer(v * sign)));
     db.execute(&sql, &values).map(drop)
 }
 
-/// `WHERE`-clause parameters for a period and region, appended to `sql`.
-fn scoped(
-    sql: &str,
-    period: Period,
-    scope: &Scope,
-    mut params: Vec<Value>,
-) -> (String, Vec<Value>) {
-    let mut sql = sql.to_string();
-    sql.push_str(" AND received_on >= ? AND received_on <= ?");
-    params.push(Value::Text(rows::date(period.from)));
-    params.push(Value::Text(rows::date(period.to)));
-    region_condition(&scope.region, &mut sql, &mut params);
-    (sql, params)
+/// Moves a case's contributions from `before` (if it existed) to `after` in the summary,
+/// touching only the days whose contribution changed.
+pub fn update_summary(
+    db: &dyn Db,
+    before: Option<&crate::domain::Case>,
+    after: &crate::domain::Case,
+) -> Result<(), StoreError> {
+    let rules = db.rules();
+    let mut diff: BTreeMap<(NaiveDate, String), Tally> = BTreeMap::new();
+    if let Some(before) = before {
+        for (day, t) in kpi::contributions(before, rules) {
+            diff.entry((day, before.intake.county.clone()))
+                .or_default()
+                .add(&t, -1);
+        }
+    }
+    for (day, t) in kpi::contributions(after, rules) {
+        diff.entry((day, after.intake.county.clone()))
+            .or_default()
+            .add(&t, 1);
+    }
+    for ((day, county), t) in diff.iter().filter(|(_, t)| !t.is_empty()) {
+        add_tally(db, *day, county, t, 1)?;
+    }
+    Ok(())
 }
 
+/// Every indicator for `period` in the scope's region, seen on `as_of`.
 pub fn kpis(
     db: &dyn Db,
     period: Period,
@@ -76,115 +90,63 @@ pub fn kpis_with_clearance(
     as_of: NaiveDate,
     clearance: Ratio,
 ) -> Result<Kpis, StoreError> {
-    let rules = db.rules();
+    let counted = period.up_to(as_of);
     let sums: Vec<String> = TALLY_COLUMNS.iter().map(|c| format!("sum({c})")).collect();
-    let (sql, params) = scoped(
-        &format!("SELECT {} FROM kpi_day WHERE 1 = 1", sums.join(", ")),
-        period,
-        scope,
-        vec![],
+    let mut sql = format!(
+        "SELECT {} FROM kpi_day WHERE day >= ? AND day <= ?",
+        sums.join(", ")
     );
+    let mut params = vec![
+        Value::Text(rows::date(counted.from)),
+        Value::Text(rows::date(counted.to)),
+    ];
+    region_condition(&scope.region, &mut sql, &mut params);
     let values = db.counts(&sql, &params)?;
-    let mut array = [0i64; 14];
+    let mut array = [0i64; TALLY_COLUMNS.len()];
     for (slot, v) in array.iter_mut().zip(values) {
         *slot = v;
     }
-    let t = Tally::from_array(array);
-    // Waiting for acceptance although 15 days have passed (KPI 1's denominator).
-    let accept_cutoff =
-        rows::date(as_of - chrono::Days::new(u64::from(crate::domain::rules::DISPOSE_DAYS)));
-    let (sql, params) = scoped(
-        "SELECT count(*) FROM cases WHERE accepted_on IS NULL AND closed_on IS NULL \
-         AND coalesce(category, '') <> 'litigation' AND received_on < ?",
-        period,
-        scope,
-        vec![Value::Text(accept_cutoff)],
-    );
-    let unaccepted_late = db.counts(&sql, &params)?[0];
-    // Open handling clocks, overdue or not (KPI 2).
-    let as_of_text = Value::Text(rows::date(as_of));
-    let (sql, params) = scoped(
-        "SELECT sum(CASE WHEN handling_due_on < ?1 THEN 1 ELSE 0 END), \
-         sum(CASE WHEN handling_due_on >= ?1 THEN 1 ELSE 0 END) FROM cases \
-         WHERE accepted_on IS NOT NULL AND replied_on IS NULL AND closed_on IS NULL \
-         AND coalesce(category, '') <> 'litigation'",
-        period,
-        scope,
-        vec![as_of_text.clone()],
-    );
-    let open = db.counts(&sql, &params)?;
-    // Replies still inside their evaluation window (KPI 3: not yet expired).
-    let eval_cutoff =
-        rows::date(as_of - chrono::Days::new(u64::from(rules.evaluation_window_days)));
-    let (sql, params) = scoped(
-        &format!(
-            "SELECT count(*) FROM cases WHERE replied_on IS NOT NULL AND satisfaction IS NULL AND replied_on >= ? AND {NOT_LITIGATION}"
-        ),
-        period,
-        scope,
-        vec![Value::Text(eval_cutoff)],
-    );
-    let unevaluated_recent = db.counts(&sql, &params)?[0];
-    let u = |v: i64| v.max(0) as u64;
-    Ok(Kpis {
-        cases: u(t.cases),
-        timely_acceptance: Ratio {
-            num: u(t.accepted_in_time),
-            den: u(t.accepted + unaccepted_late),
-        },
-        completion: Completion {
-            on_time: u(t.on_time),
-            late: u(t.late),
-            open_overdue: u(open[0]),
-            open_not_due: u(open[1]),
-        },
-        participation: Ratio {
-            num: u(t.evaluated),
-            den: u(t.evaluated + t.unevaluated - unevaluated_recent),
-        },
-        satisfaction: Ratio {
-            num: u(t.satisfied),
-            den: u(t.evaluated),
-        },
-        repeat_rate: Ratio {
-            num: u(t.repeats),
-            den: u(t.cases),
-        },
-        online_share: Ratio {
-            num: u(t.online),
-            den: u(t.cases),
-        },
-        handling_days_total: u(t.handling_days),
-        handled: u(t.handled),
-        backlog_clearance: clearance,
-        collective_batches: u(t.collective),
-        collective_persons: u(t.collective_persons),
-    })
+    let mut k = kpi::from_tally(&Tally::from_array(array));
+    k.backlog_clearance = clearance;
+    Ok(k)
 }
 
 /// KPI 8 alone: it depends only on the period's last day, so callers that ask for several
-/// periods ending on one day (the overview) count it once.
+/// periods ending on one day (the overview) count it once. A backlog case is one flagged or open
+/// past `backlog_open_days` (`backlog_from`), or with `backlog_repeats` repeat petitions by
+/// `as_of`.
 pub fn clearance(
     db: &dyn Db,
     up_to: NaiveDate,
     scope: &Scope,
     as_of: NaiveDate,
 ) -> Result<Ratio, StoreError> {
-    let quiet = i64::from(db.rules().cleared_quiet_days);
+    let rules = db.rules();
+    let quiet = i64::from(rules.cleared_quiet_days);
     let quiet_end = db.dialect().add_days("closed_on", "?2");
+    let repeat_after = |since: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM cases r WHERE r.repeat_of = c.id \
+             AND r.received_on > c.{since} AND r.received_on <= ?1)"
+        )
+    };
     let mut sql = format!(
         "SELECT count(*), sum(CASE WHEN state IN ('concluded', 'final') AND (
-             (agreement_on IS NOT NULL AND agreement_on <= ?1)
-             OR (closed_on IS NOT NULL AND {quiet_end} <= ?1 AND NOT EXISTS (
-                 SELECT 1 FROM cases r WHERE r.repeat_of = c.id
-                 AND r.received_on > c.closed_on AND r.received_on <= ?1))
+             (agreement_on IS NOT NULL AND agreement_on <= ?1 AND NOT {})
+             OR ((agreement_on IS NULL OR agreement_on > ?1) AND closed_on IS NOT NULL
+                 AND {quiet_end} <= ?1 AND NOT {})
          ) THEN 1 ELSE 0 END)
-         FROM cases c WHERE backlog = 1 AND received_on <= ?3",
+         FROM cases c WHERE received_on <= ?3 AND (backlog_from <= ?1 OR id IN (
+             SELECT repeat_of FROM cases r WHERE r.repeat_of IS NOT NULL AND r.received_on <= ?1
+             GROUP BY repeat_of HAVING count(*) >= ?4))",
+        repeat_after("agreement_on"),
+        repeat_after("closed_on"),
     );
     let mut params = vec![
         Value::Text(rows::date(as_of)),
         Value::Integer(quiet),
         Value::Text(rows::date(up_to)),
+        Value::Integer(i64::from(rules.backlog_repeats)),
     ];
     region_condition(&scope.region, &mut sql, &mut params);
     let n = db.counts(&sql, &params)?;
@@ -194,63 +156,112 @@ pub fn clearance(
     })
 }
 
-/// The summary recomputed from the cases table with the same definitions as `Tally`, for
-/// `db check`: returns how many (day, county) rows disagree with `kpi_day`.
-pub fn recount_mismatches(db: &dyn Db) -> Result<i64, StoreError> {
-    let recount = recount_sql(db.dialect());
-    let stored = "SELECT * FROM kpi_day WHERE cases <> 0";
+/// The rules the stored deadlines and summary follow: those the last `db recompute` recorded,
+/// else the rules in force.
+pub fn recorded_rules(db: &dyn Db) -> Result<crate::domain::Rules, StoreError> {
+    let recorded: Vec<String> =
+        db.collect("SELECT value FROM meta WHERE key = 'rules'", &[], |r| {
+            Ok(Ok(r.get(0)?))
+        })?;
+    Ok(recorded
+        .first()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or_else(|| db.rules().clone()))
+}
+
+/// The summary counted afresh from every case under `rules`.
+pub fn recount(db: &dyn Db, rules: &crate::domain::Rules) -> Result<Summary, StoreError> {
+    let rules = rules.clone();
+    let mut summary = Summary::new();
+    let mut bad = None;
+    let sql = format!("SELECT {} FROM cases", rows::CASE_COLUMNS.join(", "));
+    db.query(&sql, &[], &mut |row| {
+        match rows::read_case(row) {
+            Ok(case) => {
+                for (day, t) in kpi::contributions(&case, &rules) {
+                    summary
+                        .entry((day, case.intake.county.clone()))
+                        .or_default()
+                        .add(&t, 1);
+                }
+            }
+            Err(b) => {
+                bad.get_or_insert(b);
+            }
+        }
+        Ok(())
+    })?;
+    match bad {
+        Some(b) => Err(db.corrupt(b)),
+        None => Ok(summary),
+    }
+}
+
+/// The stored summary, without its all-zero rows.
+fn stored(db: &dyn Db) -> Result<Summary, StoreError> {
     let sql = format!(
-        "SELECT count(*) FROM (SELECT received_on, county FROM ({recount} EXCEPT {stored}) AS a \
-         UNION SELECT received_on, county FROM ({stored} EXCEPT {recount}) AS b) AS differing"
+        "SELECT day, county, {} FROM kpi_day",
+        TALLY_COLUMNS.join(", ")
     );
-    db.one(&sql, &[], |r| r.get(0))
+    let mut out = Summary::new();
+    let mut bad = None;
+    db.query(&sql, &[], &mut |row| {
+        let day: String = row.get(0)?;
+        let county: String = row.get(1)?;
+        let mut array = [0i64; TALLY_COLUMNS.len()];
+        for (i, slot) in array.iter_mut().enumerate() {
+            *slot = row.get(i + 2)?;
+        }
+        match NaiveDate::parse_from_str(&day, rows::DATE) {
+            Ok(day) => {
+                let t = Tally::from_array(array);
+                if !t.is_empty() {
+                    out.insert((day, county), t);
+                }
+            }
+            Err(_) => {
+                bad.get_or_insert(rows::BadValue(format!(
+                    "kpi_day.day: `{day}` is not a date"
+                )));
+            }
+        }
+        Ok(())
+    })?;
+    match bad {
+        Some(b) => Err(db.corrupt(b)),
+        None => Ok(out),
+    }
+}
+
+/// For `db check`: how many (day, county) rows of `kpi_day` disagree with a recount of the cases.
+pub fn recount_mismatches(db: &dyn Db) -> Result<i64, StoreError> {
+    let rules = recorded_rules(db)?;
+    let fresh: Summary = recount(db, &rules)?
+        .into_iter()
+        .filter(|(_, t)| !t.is_empty())
+        .collect();
+    let stored = stored(db)?;
+    let differing = fresh
+        .iter()
+        .filter(|(k, t)| stored.get(*k) != Some(*t))
+        .count()
+        + stored.keys().filter(|k| !fresh.contains_key(*k)).count();
+    Ok(differing as i64)
 }
 
 /// Replaces the whole summary with a recount of the cases (inside the caller's transaction);
 /// returns the number of summary rows.
 pub fn rebuild(db: &dyn Db) -> Result<u64, StoreError> {
+    let summary = recount(db, db.rules())?;
     db.execute("DELETE FROM kpi_day", &[])?;
-    db.execute(
-        &format!("INSERT INTO kpi_day {}", recount_sql(db.dialect())),
-        &[],
-    )
+    write_summary(db, &summary)?;
+    Ok(summary.len() as u64)
 }
 
-/// `kpi_day`'s rows, in its column order, counted from the cases with the same definitions as
-/// `Tally`.
-fn recount_sql(dialect: super::Dialect) -> String {
-    let nl = NOT_LITIGATION;
-    let days = dialect.days_between("received_on", "replied_on");
-    let accept_by = dialect.add_days("received_on", "15");
-    let when = |cond: &str| format!("sum(CASE WHEN {cond} THEN 1 ELSE 0 END)");
-    format!(
-        "SELECT received_on, county, count(*), {}, {},
-            sum(collective), sum(CASE WHEN collective = 1 THEN persons ELSE 0 END),
-            {},
-            sum(CASE WHEN replied_on IS NOT NULL AND {days} > 0 THEN {days} ELSE 0 END),
-            {}, {}, {}, {}, {}, {}, {}
-         FROM cases GROUP BY received_on, county",
-        when("repeat_of IS NOT NULL"),
-        when("channel = 'online'"),
-        when("replied_on IS NOT NULL"),
-        when(&format!("{nl} AND accepted_on IS NOT NULL")),
-        when(&format!(
-            "{nl} AND accepted_on IS NOT NULL AND accepted_on <= {accept_by}"
-        )),
-        when(&format!(
-            "{nl} AND replied_on IS NOT NULL AND handling_due_on IS NOT NULL AND replied_on <= handling_due_on"
-        )),
-        when(&format!(
-            "{nl} AND replied_on IS NOT NULL AND handling_due_on IS NOT NULL AND replied_on > handling_due_on"
-        )),
-        when(&format!(
-            "{nl} AND replied_on IS NOT NULL AND satisfaction IS NULL"
-        )),
-        when(&format!(
-            "{nl} AND replied_on IS NOT NULL AND satisfaction IS NOT NULL"
-        )),
-        when(&format!(
-            "{nl} AND replied_on IS NOT NULL AND coalesce(satisfaction, '') IN ('satisfied', 'basically-satisfied')"
-        )),
-    )
+/// Writes summed rows into `kpi_day` (adding to any already there).
+pub fn write_summary(db: &dyn Db, summary: &Summary) -> Result<(), StoreError> {
+    for ((day, county), t) in summary.iter().filter(|(_, t)| !t.is_empty()) {
+        add_tally(db, *day, county, t, 1)?;
+    }
+    Ok(())
 }

@@ -432,7 +432,7 @@ pub fn search_docs(
     db.query(
         "SELECT id, number, title, summary, pet_name, county, township, unit_id, leader_id, category, \
          class, channel, state, due_on, supervised, backlog, collective, \
-         CASE WHEN repeat_of IS NOT NULL THEN 1 ELSE 0 END \
+         CASE WHEN repeat_of IS NOT NULL THEN 1 ELSE 0 END, route \
          FROM cases WHERE id > ? ORDER BY id LIMIT ?",
         &vals![after, limit as i64],
         &mut |row| {
@@ -454,7 +454,7 @@ pub fn search_docs(
 fn search_doc(row: &Row<'_>) -> Result<crate::store::SearchDoc, rows::BadValue> {
     use crate::domain::{Category, Channel, Class};
     let mut r = rows::Reader::new(row);
-    Ok(crate::store::SearchDoc {
+    let mut doc = crate::store::SearchDoc {
         id: r.int()?,
         number: r.text()?,
         title: r.text()?,
@@ -466,6 +466,7 @@ fn search_doc(row: &Row<'_>) -> Result<crate::store::SearchDoc, rows::BadValue> 
         leader: r.opt_int()?,
         category: r.opt_code(Category::from_code)?,
         class: r.opt_code(Class::from_code)?,
+        confidential: false,
         channel: r.code(Channel::from_code)?,
         state: r.code(State::from_code)?,
         due_on: r.opt_date()?,
@@ -473,7 +474,10 @@ fn search_doc(row: &Row<'_>) -> Result<crate::store::SearchDoc, rows::BadValue> 
         backlog: r.flag()?,
         collective: r.flag()?,
         repeat: r.flag()?,
-    })
+    };
+    let route = r.opt_code(crate::domain::DivertRoute::from_code)?;
+    doc.confidential = crate::domain::case::confidential(doc.category, doc.class, route);
+    Ok(doc)
 }
 
 /// The newest event's sequence number (0 for none).

@@ -55,7 +55,16 @@ pub fn recompute(
         )?;
     }
     let summary_rows = kpi::rebuild(db)?;
-    let payload = serde_json::json!({ "cases": cases, "changed": changes.len() }).to_string();
+    // The rules the derived columns and the summary now follow: `db check` recounts under them,
+    // and the event says what was used.
+    let used = serde_json::to_value(rules).unwrap_or_default();
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('rules', ?) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        &vals![used.to_string()],
+    )?;
+    let payload =
+        serde_json::json!({ "cases": cases, "changed": changes.len(), "rules": used }).to_string();
     super::write::append_raw_event(db, None, at, actor, "recompute", &payload)?;
     Ok(RecomputeReport {
         cases,

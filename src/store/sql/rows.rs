@@ -59,12 +59,25 @@ pub const CASE_COLUMNS: &[&str] = &[
     "version",
     "updated_at",
     "updated_by",
+    "accused",
+    "accused_unit_id",
+    "disposed_on",
+    "answered_on",
+    "objection_on",
+    "objection_rejected",
+    "delivered_on",
+    "review_delivered_on",
+    "review_evaluated_on",
+    "review_satisfaction",
+    "review_body",
+    "repeat_of_final",
+    "backlog_from",
 ];
 
 /// Columns of a queue row, in the order `read_row` reads them.
 pub const ROW_COLUMNS: &str = "id, number, received_on, channel, county, category, class, title, \
     state, due_on, supervised, backlog, collective, repeat_of IS NOT NULL, leader_id IS NOT NULL, \
-    threat, urgent, owner, version";
+    threat, urgent, owner, version, route";
 
 /// Date format of every `*_on` column.
 pub const DATE: &str = "%Y-%m-%d";
@@ -165,6 +178,19 @@ pub fn case_values(
         Value::Integer(case.version),
         Value::Text(timestamp(updated_at)),
         text(updated_by),
+        text(&i.accused),
+        i.accused_unit.map_or(Value::Null, Value::Integer),
+        opt_date(d.disposed_on),
+        opt_date(d.answered_on),
+        opt_date(d.objection_on),
+        flag(case.objection_rejected),
+        opt_date(d.delivered_on),
+        opt_date(d.review_delivered_on),
+        opt_date(d.review_evaluated_on),
+        opt_code(case.review_satisfaction.map(|c| c.code())),
+        case.review_body.as_ref().map_or(Value::Null, |b| text(b)),
+        flag(case.repeat_of_final),
+        opt_date(crate::domain::kpi::backlog_from(case, rules)),
     ]
 }
 
@@ -282,6 +308,8 @@ pub fn read_case(row: &Row<'_>) -> Result<Case, BadValue> {
         threat: r.flag()?,
         urgent: r.flag()?,
         received_on: r.date()?,
+        accused: String::new(),
+        accused_unit: None,
     };
     let state = r.code(State::from_code)?;
     let class = r.opt_code(Class::from_code)?;
@@ -297,6 +325,7 @@ pub fn read_case(row: &Row<'_>) -> Result<Case, BadValue> {
         review_replied_on: r.opt_date()?,
         re_review_requested_on: r.opt_date()?,
         closed_on: r.opt_date()?,
+        ..Milestones::default()
     };
     let extension_days = r.count()?;
     let hearing_days = r.count()?;
@@ -314,6 +343,22 @@ pub fn read_case(row: &Row<'_>) -> Result<Case, BadValue> {
     let _due_on = r.opt_date()?;
     let _handling_due_on = r.opt_date()?;
     let version = r.int()?;
+    let _updated_at = r.text()?;
+    let _updated_by = r.text()?;
+    let mut intake = intake;
+    let mut dates = dates;
+    intake.accused = r.text()?;
+    intake.accused_unit = r.opt_int()?;
+    dates.disposed_on = r.opt_date()?;
+    dates.answered_on = r.opt_date()?;
+    dates.objection_on = r.opt_date()?;
+    let objection_rejected = r.flag()?;
+    dates.delivered_on = r.opt_date()?;
+    dates.review_delivered_on = r.opt_date()?;
+    dates.review_evaluated_on = r.opt_date()?;
+    let review_satisfaction = r.opt_code(Satisfaction::from_code)?;
+    let review_body = r.opt_text()?;
+    let repeat_of_final = r.flag()?;
     let package = match (leader, packaged_on) {
         (Some(leader), Some(packaged_on)) => Some(Package {
             leader,
@@ -335,11 +380,15 @@ pub fn read_case(row: &Row<'_>) -> Result<Case, BadValue> {
         hearing_days,
         outcome,
         satisfaction,
+        review_satisfaction,
+        objection_rejected,
+        review_body,
         route,
         supervised,
         backlog,
         collective,
         repeat_of,
+        repeat_of_final,
         agreement_on,
         owner,
         package,
@@ -360,14 +409,22 @@ pub fn add_duty(case: &mut Case, duty: usize, done_on: NaiveDate, note: String) 
 pub fn read_row(row: &Row<'_>) -> Result<CaseRow, BadValue> {
     use crate::domain::{Category, Channel, Class};
     let mut r = Reader::new(row);
-    Ok(CaseRow {
-        id: r.int()?,
-        number: r.text()?,
-        received_on: r.date()?,
-        channel: r.code(Channel::from_code)?,
-        county: r.text()?,
-        category: r.opt_code(Category::from_code)?,
-        class: r.opt_code(Class::from_code)?,
+    let id = r.int()?;
+    let number = r.text()?;
+    let received_on = r.date()?;
+    let channel = r.code(Channel::from_code)?;
+    let county = r.text()?;
+    let category = r.opt_code(Category::from_code)?;
+    let class = r.opt_code(Class::from_code)?;
+    let mut out = CaseRow {
+        id,
+        number,
+        received_on,
+        channel,
+        county,
+        category,
+        class,
+        confidential: false,
         title: r.text()?,
         state: r.code(State::from_code)?,
         due_on: r.opt_date()?,
@@ -380,7 +437,10 @@ pub fn read_row(row: &Row<'_>) -> Result<CaseRow, BadValue> {
         urgent: r.flag()?,
         owner: r.opt_text()?,
         version: r.int()?,
-    })
+    };
+    let route = r.opt_code(crate::domain::DivertRoute::from_code)?;
+    out.confidential = crate::domain::case::confidential(category, class, route);
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -140,8 +140,7 @@ pub fn register(
         &insert_case_sql(),
         &rows::case_values(&case, db.rules(), at, actor),
     )?;
-    let tally = crate::domain::kpi::tally(&case, db.rules());
-    super::kpi::add_tally(db, case.intake.received_on, &case.intake.county, &tally, 1)?;
+    super::kpi::update_summary(db, None, &case)?;
     append_event(
         db,
         Some(id),
@@ -177,11 +176,13 @@ pub fn apply(
     }
     let from = case.state;
     let before = case.clone();
+    let filled = fill_step(db, &case, step)?;
+    let step = &filled;
     lifecycle::apply(&mut case, step, at, db.rules()).map_err(|error| StoreError::Rule {
         number: case.number.clone(),
         error,
     })?;
-    update_summary(db, &before, &case)?;
+    super::kpi::update_summary(db, Some(&before), &case)?;
     let mut values = rows::case_values(&case, db.rules(), at, actor);
     let id_value = values.remove(0);
     values.push(id_value);
@@ -197,23 +198,50 @@ pub fn apply(
     Ok(case)
 }
 
-/// Moves the case's KPI contribution from its old value to its new one.
-fn update_summary(db: &dyn Db, before: &Case, after: &Case) -> Result<(), StoreError> {
-    use crate::domain::kpi::tally;
-    let (old, new) = (tally(before, db.rules()), tally(after, db.rules()));
-    let same_key = before.intake.received_on == after.intake.received_on
-        && before.intake.county == after.intake.county;
-    if same_key && old == new {
-        return Ok(());
-    }
-    super::kpi::add_tally(
-        db,
-        before.intake.received_on,
-        &before.intake.county,
-        &old,
-        -1,
-    )?;
-    super::kpi::add_tally(db, after.intake.received_on, &after.intake.county, &new, 1)
+/// The facts a step records that the store knows better than its caller: whether a linked
+/// earlier case is final (Art 36 ¶3), and which body one level up handles a review or re-review
+/// (Art 35–36).
+fn fill_step(db: &dyn Db, case: &Case, step: &Step) -> Result<Step, StoreError> {
+    let unit_region = || -> Result<String, StoreError> {
+        match case.unit {
+            Some(unit) => Ok(db
+                .collect("SELECT region FROM units WHERE id = ?", &vals![unit], |r| {
+                    Ok(Ok(r.get::<String>(0)?))
+                })?
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| case.intake.county.clone())),
+            None => Ok(case.intake.county.clone()),
+        }
+    };
+    Ok(match step {
+        Step::LinkRepeat { of, .. } => {
+            let state: Vec<String> =
+                db.collect("SELECT state FROM cases WHERE id = ?", &vals![*of], |r| {
+                    Ok(Ok(r.get(0)?))
+                })?;
+            let Some(state) = state.into_iter().next() else {
+                return Err(StoreError::NoSuchCase(of.to_string()));
+            };
+            Step::LinkRepeat {
+                of: *of,
+                of_final: state == State::Final.code(),
+            }
+        }
+        Step::RequestReview { .. } => Step::RequestReview {
+            body: crate::domain::region::level_up(&unit_region()?),
+        },
+        Step::RequestReReview { .. } => {
+            let reviewer = match &case.review_body {
+                Some(body) => body.clone(),
+                None => crate::domain::region::level_up(&unit_region()?),
+            };
+            Step::RequestReReview {
+                body: crate::domain::region::level_up(&reviewer),
+            }
+        }
+        other => other.clone(),
+    })
 }
 
 /// Adds or changes a console user, with its audit event (no case; the change as payload).
@@ -350,7 +378,7 @@ pub fn undo_last(
             }
         }
     }
-    update_summary(db, &current, &rebuilt)?;
+    super::kpi::update_summary(db, Some(&current), &rebuilt)?;
     append_event(
         db,
         Some(id),

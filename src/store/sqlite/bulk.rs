@@ -35,9 +35,9 @@ pub struct EncodedEvent {
 #[derive(Debug, Clone)]
 pub struct EncodedCase {
     id: i64,
-    received_on: NaiveDate,
     county: String,
-    tally: Tally,
+    /// KPI contributions by day.
+    tallies: Vec<(NaiveDate, Tally)>,
     values: Vec<Value>,
     duties: Vec<(i64, String, String)>,
     events: Vec<EncodedEvent>,
@@ -102,9 +102,8 @@ pub fn encode_case(
     }
     Ok(EncodedCase {
         id: case.id,
-        received_on: case.intake.received_on,
         county: case.intake.county.clone(),
-        tally: crate::domain::kpi::tally(case, rules),
+        tallies: crate::domain::kpi::contributions(case, rules),
         values: case_values(case, rules, updated_at, updated_by),
         duties,
         events: encoded_events,
@@ -203,10 +202,12 @@ impl BulkLoader<'_> {
 
     /// Inserts an encoded case with its duties and events.
     pub fn add(&mut self, case: &EncodedCase) -> Result<(), StoreError> {
-        self.summary
-            .entry((case.received_on, case.county.clone()))
-            .or_default()
-            .add(&case.tally, 1);
+        for (day, tally) in &case.tallies {
+            self.summary
+                .entry((*day, case.county.clone()))
+                .or_default()
+                .add(tally, 1);
+        }
         let path = &self.path;
         self.insert_case
             .execute(params_from_iter(case.values.iter()))
@@ -297,7 +298,7 @@ pub fn load<T>(
                 path: shown.clone(),
             };
             let value = fill(&mut loader)?;
-            // The summary's rows do not depend on the rules.
+            // Writing summary rows does not consult the rules (they were applied when encoding).
             let rules = Rules::default();
             let db = super::Lite {
                 conn: &tx,

@@ -86,6 +86,12 @@ impl SqliteStore {
             });
         }
         store.give_back(conn);
+        let stale_summary = mode != OpenMode::ReadOnly
+            && found.user_version > 0
+            && found.user_version < schema::KPI_BY_MEASURE_DAY;
+        if stale_summary {
+            store.write(|db| crate::store::sql::kpi::rebuild(db).map(drop))?;
+        }
         Ok(store)
     }
 

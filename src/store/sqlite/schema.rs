@@ -158,7 +158,65 @@ CREATE INDEX cases_leader ON cases(leader_id, state, closed_on, due_on, received
 DROP INDEX cases_repeat_of;
 CREATE INDEX cases_repeat_of ON cases(repeat_of, received_on) WHERE repeat_of IS NOT NULL;
 "#,
+    // 4: the rules read article by article (domain.md §3, §4, §8): the accused party of an
+    // accusation (Art 30), the bureau's disposal and the unit's answer (Arts 22–23), a pending or
+    // rejected objection (Art 23 ¶3), delivery of replies (Arts 35–36), review evaluations kept
+    // apart, the reviewing body, repeats of a final matter (Art 36 ¶3), the day a case became a
+    // backlog case; and the KPI summary keyed by each indicator's measure day instead of the day
+    // of receipt (rebuilt from the cases when the migration runs).
+    r#"
+ALTER TABLE cases ADD COLUMN accused TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN accused_unit_id INTEGER;
+ALTER TABLE cases ADD COLUMN disposed_on TEXT;
+ALTER TABLE cases ADD COLUMN answered_on TEXT;
+ALTER TABLE cases ADD COLUMN objection_on TEXT;
+ALTER TABLE cases ADD COLUMN objection_rejected INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN delivered_on TEXT;
+ALTER TABLE cases ADD COLUMN review_delivered_on TEXT;
+ALTER TABLE cases ADD COLUMN review_evaluated_on TEXT;
+ALTER TABLE cases ADD COLUMN review_satisfaction TEXT;
+ALTER TABLE cases ADD COLUMN review_body TEXT;
+ALTER TABLE cases ADD COLUMN repeat_of_final INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN backlog_from TEXT;
+UPDATE cases SET
+    delivered_on = replied_on,
+    review_delivered_on = review_replied_on,
+    disposed_on = coalesce(forwarded_on,
+        CASE WHEN accepted_on IS NULL AND state IN ('declined', 'diverted') THEN closed_on END),
+    answered_on = coalesce(accepted_on,
+        CASE WHEN forwarded_on IS NOT NULL AND state IN ('declined', 'diverted') THEN closed_on END);
+CREATE INDEX cases_backlog_from ON cases(backlog_from, received_on, county, state, agreement_on, closed_on)
+    WHERE backlog_from IS NOT NULL;
+DROP TABLE kpi_day;
+CREATE TABLE kpi_day (
+    day TEXT NOT NULL,
+    county TEXT NOT NULL,
+    cases INTEGER NOT NULL,
+    repeats INTEGER NOT NULL,
+    online INTEGER NOT NULL,
+    collective INTEGER NOT NULL,
+    collective_persons INTEGER NOT NULL,
+    handled INTEGER NOT NULL,
+    handling_days INTEGER NOT NULL,
+    disposal_due INTEGER NOT NULL,
+    disposal_in_time INTEGER NOT NULL,
+    acceptance_due INTEGER NOT NULL,
+    acceptance_in_time INTEGER NOT NULL,
+    completion_due INTEGER NOT NULL,
+    completion_on_time INTEGER NOT NULL,
+    evaluated INTEGER NOT NULL,
+    satisfied INTEGER NOT NULL,
+    evaluation_expired INTEGER NOT NULL,
+    review_evaluated INTEGER NOT NULL,
+    review_satisfied INTEGER NOT NULL,
+    PRIMARY KEY (day, county)
+) WITHOUT ROWID;
+"#,
 ];
+
+/// The first schema version whose KPI summary is keyed by measure day: opening a database that
+/// migrates across it rebuilds the summary from the cases.
+pub const KPI_BY_MEASURE_DAY: u32 = 4;
 
 /// The schema version this build writes.
 pub fn current_version() -> u32 {

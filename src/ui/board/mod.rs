@@ -216,7 +216,7 @@ pub fn change(now: i64, before: i64) -> String {
     }
 }
 
-/// A change of a rate in percentage points: "▲0.4", "▼1.2", "—" when either is undefined.
+/// A change of a rate in percentage points: "↑0.4", "↓1.2", "—" when either is undefined.
 pub fn points(now: Option<f64>, before: Option<f64>) -> String {
     match (now, before) {
         (Some(a), Some(b)) => {
@@ -224,9 +224,9 @@ pub fn points(now: Option<f64>, before: Option<f64>) -> String {
             if d.abs() < 0.05 {
                 "=".to_string()
             } else if d > 0.0 {
-                format!("▲{d:.1}")
+                format!("↑{d:.1}")
             } else {
-                format!("▼{:.1}", -d)
+                format!("↓{:.1}", -d)
             }
         }
         _ => "—".to_string(),

@@ -12,6 +12,17 @@ struct Row {
     zh: &'static str,
     en: &'static str,
     value: fn(&Kpis) -> Value,
+    /// Which way a change is an improvement.
+    better: Better,
+}
+
+/// Which direction of change is good news.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Better {
+    Higher,
+    Lower,
+    /// Neither (intake: more petitions are neither good nor bad work).
+    Neither,
 }
 
 enum Value {
@@ -24,61 +35,115 @@ enum Value {
     Collective(u64, u64),
 }
 
-const ROWS: [Row; 10] = [
+const ROWS: [Row; 11] = [
     Row {
         zh: "收件数",
         en: "Cases received",
         value: |k| Value::Count(k.cases),
+        better: Better::Neither,
     },
     Row {
-        zh: "1 及时受理率",
-        en: "1 Timely acceptance",
+        zh: "1a 及时处理率",
+        en: "1a Timely disposal",
+        value: |k| Value::Good(k.timely_disposal),
+        better: Better::Higher,
+    },
+    Row {
+        zh: "1b 及时受理率",
+        en: "1b Timely acceptance",
         value: |k| Value::Good(k.timely_acceptance),
+        better: Better::Higher,
     },
     Row {
         zh: "2 按期办结率",
         en: "2 On-time completion",
-        value: |k| Value::Good(k.completion.ratio()),
+        value: |k| Value::Good(k.completion),
+        better: Better::Higher,
     },
     Row {
         zh: "3 参评率",
         en: "3 Evaluation rate",
         value: |k| Value::Good(k.participation),
+        better: Better::Higher,
     },
     Row {
         zh: "4 满意率",
         en: "4 Satisfaction",
         value: |k| Value::Good(k.satisfaction),
+        better: Better::Higher,
     },
     Row {
         zh: "5 重复信访率",
         en: "5 Repeat rate",
         value: |k| Value::Plain(k.repeat_rate),
+        better: Better::Lower,
     },
     Row {
         zh: "6 网上信访占比",
         en: "6 Online share",
         value: |k| Value::Plain(k.online_share),
+        better: Better::Higher,
     },
     Row {
         zh: "7 平均办理天数",
         en: "7 Avg handling days",
         value: |k| Value::Days(k.average_handling_days()),
+        better: Better::Lower,
     },
     Row {
         zh: "8 积案化解率",
         en: "8 Backlog clearance",
         value: |k| Value::Good(k.backlog_clearance),
+        better: Better::Higher,
     },
     Row {
         zh: "9 集体访 批/人",
         en: "9 Collective b/p",
         value: |k| Value::Collective(k.collective_batches, k.collective_persons),
+        better: Better::Lower,
     },
 ];
 
-/// The value and its change, as spans of one cell.
-fn cell(screen: &Screen<'_>, now: &Value, before: &Value, width: usize) -> Vec<Span<'static>> {
+/// The direction of a change: +1 up, -1 down, 0 none or unknown.
+fn direction(now: &Value, before: &Value) -> i8 {
+    let sign = |d: f64| {
+        if d.abs() < 0.0005 {
+            0
+        } else if d > 0.0 {
+            1
+        } else {
+            -1
+        }
+    };
+    match (now, before) {
+        (Value::Good(a), Value::Good(b)) | (Value::Plain(a), Value::Plain(b)) => {
+            match (a.rate(), b.rate()) {
+                (Some(a), Some(b)) => sign(a - b),
+                _ => 0,
+            }
+        }
+        (Value::Count(a), Value::Count(b)) | (Value::Collective(a, _), Value::Collective(b, _)) => {
+            sign(*a as f64 - *b as f64)
+        }
+        (Value::Days(Some(a)), Value::Days(Some(b))) => sign(a - b),
+        _ => 0,
+    }
+}
+
+/// The value and its change, as spans of one cell; a change carries ✓ (better) or ✗ (worse) and
+/// the matching colour, never colour alone.
+fn cell(
+    screen: &Screen<'_>,
+    now: &Value,
+    before: &Value,
+    better: Better,
+    width: usize,
+) -> Vec<Span<'static>> {
+    let verdict = match (direction(now, before), better) {
+        (0, _) | (_, Better::Neither) => None,
+        (1, Better::Higher) | (-1, Better::Lower) => Some(true),
+        _ => Some(false),
+    };
     let (text, change, style) = match (now, before) {
         (Value::Good(a), Value::Good(b)) => {
             let span = screen.rate(a.rate());
@@ -115,12 +180,14 @@ fn cell(screen: &Screen<'_>, now: &Value, before: &Value, width: usize) -> Vec<S
         _ => ("—".to_string(), String::new(), screen.theme.muted),
     };
     let change_width = (width / 2).min(8);
+    let (change, change_style) = match verdict {
+        Some(true) => (format!("{change}✓"), screen.theme.on_time),
+        Some(false) => (format!("{change}✗"), screen.theme.overdue),
+        None => (change, screen.theme.muted),
+    };
     vec![
         Span::styled(right(&text, width - change_width), style),
-        Span::styled(
-            format!(" {}", pad(&change, change_width - 1)),
-            screen.theme.muted,
-        ),
+        Span::styled(format!(" {}", pad(&change, change_width - 1)), change_style),
     ]
 }
 
@@ -158,6 +225,7 @@ pub fn lines(screen: &Screen<'_>, overview: &Overview, area: Rect) -> Vec<Line<'
                 screen,
                 &(row.value)(&period.current),
                 &(row.value)(&period.previous),
+                row.better,
                 cell_width,
             ));
         }
@@ -167,10 +235,10 @@ pub fn lines(screen: &Screen<'_>, overview: &Overview, area: Rect) -> Vec<Line<'
     out.push(Line::styled(
         match screen.lang {
             crate::i18n::Lang::Zh => format!(
-                "● 达标 ≥{g}%  ▲ 关注 {a}–{g}%  ✖ 落后 <{a}%；变化对比上一周期同期（百分点）"
+                "● 达标 ≥{g}%  ▲ 关注 {a}–{g}%  ✖ 落后 <{a}%；变化对比上一周期同期（百分点）✓向好 ✗变差"
             ),
             crate::i18n::Lang::En => format!(
-                "● good ≥{g}%  ▲ watch {a}–{g}%  ✖ poor <{a}%; change against the same stretch before (points)"
+                "● good ≥{g}%  ▲ watch {a}–{g}%  ✖ poor <{a}%; change vs the same stretch before (points) ✓ better ✗ worse"
             ),
         },
         screen.theme.muted,
@@ -209,7 +277,7 @@ fn headline(screen: &Screen<'_>, overview: &Overview) -> Vec<Line<'static>> {
     let month = overview
         .periods
         .get(2)
-        .and_then(|p| p.current.completion.ratio().rate());
+        .and_then(|p| p.current.completion.rate());
     let month_text = month.map_or("-".to_string(), |r| format!("{:.1}%", r * 100.0));
     let (Some(a), Some(b)) = (super::big(&today.to_string()), super::big(&month_text)) else {
         return Vec::new();

@@ -633,3 +633,42 @@ fn boards_keep_to_the_region_asked_for() {
     };
     assert_eq!(o.periods[3].current.cases, 2, "cases 6 and 7 this year");
 }
+
+#[test]
+fn the_hand_computed_indicators_hold_on_postgresql_too() {
+    let Some(base) = common::pg::server() else {
+        return;
+    };
+    let (_dir, path, lite) = fixture_store();
+    let schema = common::pg::Schema::new(&base, "kpifix");
+    xinfang::store::copy::copy(
+        path.to_str().expect("utf-8"),
+        &schema.url(),
+        &Rules::default(),
+    )
+    .expect("copy");
+    let pg = xinfang::store::open(&schema.url(), Rules::default(), OpenMode::ReadOnly)
+        .expect("open postgresql");
+    let (BoardData::Overview(a), BoardData::Overview(b)) = (
+        board(lite.as_ref(), BoardKind::Overview),
+        board(pg.as_ref(), BoardKind::Overview),
+    ) else {
+        panic!("overviews");
+    };
+    assert_eq!(
+        a.periods, b.periods,
+        "every period's indicators, both backends"
+    );
+    let year = &b.periods[3].current;
+    assert_eq!((year.timely_disposal.num, year.timely_disposal.den), (4, 4));
+    assert_eq!(
+        (year.timely_acceptance.num, year.timely_acceptance.den),
+        (3, 4)
+    );
+    assert_eq!((year.completion.num, year.completion.den), (1, 4));
+    assert_eq!((year.participation.num, year.participation.den), (1, 2));
+    assert_eq!(
+        (year.backlog_clearance.num, year.backlog_clearance.den),
+        (2, 3)
+    );
+}

@@ -210,7 +210,7 @@ fn drill(state: &mut State) -> Vec<Effect> {
             Some(BoardData::Backlog(board)) => backlog_lines(&board.counties)
                 .get(view.selected)
                 .map(|code| {
-                    let mut parts = vec![Filter::Backlog, Filter::Region(code.clone())];
+                    let mut parts = vec![Filter::Backlog(today), Filter::Region(code.clone())];
                     if let Some(c) = &board.campaign {
                         parts.push(Filter::Campaign(c.id));
                     }
@@ -224,7 +224,7 @@ fn drill(state: &mut State) -> Vec<Effect> {
                 let county = Filter::Region(tile.county.clone());
                 let (zh, en, filter) = match view.indicator {
                     Indicator::Overdue => ("超期", "overdue", Filter::DueBefore(today)),
-                    Indicator::Clearance => ("积案", "backlog", Filter::Backlog),
+                    Indicator::Clearance => ("积案", "backlog", Filter::Backlog(today)),
                     Indicator::Intake => (
                         "近7日收件",
                         "received in the last 7 days",

@@ -104,7 +104,7 @@ impl QueueConfig {
             parts.push(match flag {
                 QueueFlag::Open => Filter::Open,
                 QueueFlag::Supervised => Filter::Supervised,
-                QueueFlag::Backlog => Filter::Backlog,
+                QueueFlag::Backlog => Filter::Backlog(today),
                 QueueFlag::Collective => Filter::Collective,
                 QueueFlag::Repeat => Filter::Repeat,
                 QueueFlag::Packaged => Filter::Packaged,

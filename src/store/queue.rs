@@ -24,7 +24,9 @@ pub enum Filter {
     Open,
     Supervised,
     Packaged,
-    Backlog,
+    /// A backlog case on this day: flagged, or open longer than `backlog_open_days` (the stored
+    /// `backlog_from`).
+    Backlog(NaiveDate),
     Collective,
     Repeat,
     /// Owned by this user.
@@ -203,7 +205,7 @@ impl Builtin {
             ),
             Builtin::Supervised => (Filter::And(vec![Filter::Supervised, Filter::Open]), newest),
             Builtin::Packaged => (Filter::Packaged, newest),
-            Builtin::Backlog => (Filter::Backlog, newest),
+            Builtin::Backlog => (Filter::Backlog(today), newest),
             Builtin::Collective => (Filter::Collective, newest),
             Builtin::Repeat => (Filter::Repeat, newest),
             Builtin::Mine => (

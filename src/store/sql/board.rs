@@ -4,13 +4,14 @@
 //! small partial indexes. Backlog clearance is decided per case by `domain::kpi::is_cleared`, the
 //! same rule KPI 8 uses, so the board and the overview never disagree.
 
+use super::backlog::BacklogCase;
 use super::read::{region_condition, region_condition_on, stored_date};
 use super::{Db, rows};
 use crate::domain::board::{BoardKind, Span};
 use crate::domain::calendar::add_days;
 use crate::domain::kpi;
 use crate::domain::region::COUNTIES;
-use crate::domain::{Category, Channel, LeaderLevel, State};
+use crate::domain::{Category, Channel, LeaderLevel};
 use crate::store::board::{
     BacklogBoard, BacklogCounty, BoardData, BoardQuery, CountyTile, Overview, PackageRow,
     PeriodKpis, Reason, WARNING_CASES_SHOWN, Warning,
@@ -66,28 +67,36 @@ fn overview(db: &dyn Db, query: &BoardQuery) -> Result<Overview, StoreError> {
     let scope = scope(query);
     // Each period is seen as of its own last day (the period before "as of the same lag", so an
     // unfinished period is never compared with a finished one; domain.md §8). Backlog clearance
-    // depends only on that day: the four current periods share one count.
-    let mut clearances: BTreeMap<NaiveDate, kpi::Ratio> = BTreeMap::new();
-    let mut kpis = |period: kpi::Period| -> Result<kpi::Kpis, StoreError> {
-        let as_of = period.to.min(query.as_of);
-        let clearance = match clearances.get(&as_of) {
-            Some(ratio) => *ratio,
-            None => {
-                let ratio = super::kpi::clearance(db, period.to, &scope, as_of)?;
-                clearances.insert(as_of, ratio);
-                ratio
-            }
-        };
-        super::kpi::kpis_with_clearance(db, period, &scope, as_of, clearance)
-    };
+    // for all eight comes from one read of the backlog cases.
+    let spans: Vec<(Span, kpi::Period, kpi::Period)> = Span::ALL
+        .iter()
+        .map(|span| {
+            let (current, previous) = span.periods(query.as_of);
+            (*span, current, previous)
+        })
+        .collect();
+    let seen = |p: &kpi::Period| p.to.min(query.as_of);
+    let asks: Vec<(NaiveDate, NaiveDate)> = spans
+        .iter()
+        .flat_map(|(_, c, p)| [(c.to, seen(c)), (p.to, seen(p))])
+        .collect();
+    let clearances = super::backlog::clearances(db, &scope.region, &asks)?;
     let mut periods = Vec::new();
-    for span in Span::ALL {
-        let (current, previous) = span.periods(query.as_of);
+    for (i, (span, current, previous)) in spans.iter().enumerate() {
+        let kpis = |period: &kpi::Period, clearance: Option<&kpi::Ratio>| {
+            super::kpi::kpis_with_clearance(
+                db,
+                *period,
+                &scope,
+                seen(period),
+                clearance.copied().unwrap_or_default(),
+            )
+        };
         periods.push(PeriodKpis {
             span: *span,
-            period: current,
-            current: kpis(current)?,
-            previous: kpis(previous)?,
+            period: *current,
+            current: kpis(current, clearances.get(2 * i))?,
+            previous: kpis(previous, clearances.get(2 * i + 1))?,
         });
     }
     let days = db.rules().boards.chart_days.max(1);
@@ -183,33 +192,12 @@ fn packages(db: &dyn Db, query: &BoardQuery) -> Result<Vec<PackageRow>, StoreErr
     })
 }
 
-/// A backlog case with what clearance needs.
-struct BacklogCase {
-    county: String,
-    state: State,
-    closed_on: Option<NaiveDate>,
-    agreement_on: Option<NaiveDate>,
-    /// The first repeat petition received after the case closed.
-    repeat_after_close: Option<NaiveDate>,
-}
-
+/// The backlog cases of the board: backlog cases on `as_of` (of the campaign, if one is chosen).
 fn backlog_cases(
     db: &dyn Db,
     query: &BoardQuery,
     campaign: Option<i64>,
 ) -> Result<Vec<BacklogCase>, StoreError> {
-    let mut sql = String::from(
-        "SELECT c.id, c.county, c.state, c.closed_on, c.agreement_on,
-                CASE WHEN c.closed_on IS NOT NULL THEN
-                    (SELECT min(r.received_on) FROM cases r WHERE r.repeat_of = c.id
-                     AND r.received_on > c.closed_on AND r.received_on <= ?) END
-         FROM cases c",
-    );
-    let mut params = vec![text(query.as_of)];
-    sql.push_str(" WHERE c.backlog = 1 AND c.received_on <= ?");
-    params.push(text(query.as_of));
-    // Both tables of the repeat subquery have a county: the backlog case's own is meant.
-    region_condition_on("c.county", &query.region, &mut sql, &mut params);
     // Campaign membership is looked up in memory: joining would read every case row at random.
     let members: Option<std::collections::HashSet<i64>> = match campaign {
         Some(id) => Some(
@@ -223,53 +211,12 @@ fn backlog_cases(
         ),
         None => None,
     };
-    let mut found = db.collect(&sql, &params, |r| {
-        let id: i64 = r.get(0)?;
-        if members.as_ref().is_some_and(|m| !m.contains(&id)) {
-            return Ok(Ok(None));
-        }
-        let county: String = r.get(1)?;
-        let state: String = r.get(2)?;
-        let dates: [Option<String>; 3] = [r.get(3)?, r.get(4)?, r.get(5)?];
-        let Some(state) = State::from_code(&state) else {
-            return Ok(Err(rows::BadValue(format!(
-                "cases.state: unknown code `{state}`"
-            ))));
-        };
-        let mut parsed = [None; 3];
-        for (slot, value) in parsed.iter_mut().zip(dates) {
-            if let Some(day) = value {
-                match stored_date(|| "cases (backlog)".into(), &day) {
-                    Ok(day) => *slot = Some(day),
-                    Err(bad) => return Ok(Err(bad)),
-                }
-            }
-        }
-        Ok(Ok(Some(BacklogCase {
-            county,
-            state,
-            closed_on: parsed[0],
-            agreement_on: parsed[1],
-            repeat_after_close: parsed[2],
-        })))
-    })?;
-    found.retain(Option::is_some);
-    Ok(found.into_iter().flatten().collect())
-}
-
-impl BacklogCase {
-    /// KPI 8's rule on `day`: a repeat after closing counts once it has been received.
-    fn cleared_on(&self, day: NaiveDate, rules: &crate::domain::Rules) -> bool {
-        let repeat = self.repeat_after_close.filter(|r| *r <= day);
-        kpi::cleared(
-            self.state,
-            self.closed_on,
-            self.agreement_on,
-            repeat,
-            day,
-            rules,
-        )
-    }
+    let rules = db.rules();
+    let mut cases = super::backlog::candidates(db, &query.region, query.as_of, query.as_of)?;
+    cases.retain(|c| {
+        c.is_backlog_on(query.as_of, rules) && members.as_ref().is_none_or(|m| m.contains(&c.id))
+    });
+    Ok(cases)
 }
 
 fn backlog(db: &dyn Db, query: &BoardQuery) -> Result<BacklogBoard, StoreError> {
@@ -311,7 +258,7 @@ fn backlog(db: &dyn Db, query: &BoardQuery) -> Result<BacklogBoard, StoreError> 
         row.cleared_yesterday += u64::from(case.cleared_on(yesterday, rules));
         let at_start = case.cleared_on(day_before, rules);
         let changes = at_start != case.cleared_on(query.as_of, rules)
-            || case.repeat_after_close.is_some_and(|r| r > day_before);
+            || case.repeats.iter().any(|r| *r > day_before);
         if !changes {
             steady += i64::from(at_start);
             continue;

@@ -4,7 +4,7 @@
 //! clock's result on its measure day, evaluations on theirs) live summed in `kpi_day`, one row per
 //! day and county, changed in the same transaction as every case. A period is one range sum over
 //! that table: nothing depends on "as of" beyond where the range ends. Backlog clearance (KPI 8) is
-//! counted live from a covering partial index.
+//! decided in `backlog` from a covering partial index.
 
 use super::read::region_condition;
 use super::{Db, rows};
@@ -111,49 +111,19 @@ pub fn kpis_with_clearance(
     Ok(k)
 }
 
-/// KPI 8 alone: it depends only on the period's last day, so callers that ask for several
-/// periods ending on one day (the overview) count it once. A backlog case is one flagged or open
-/// past `backlog_open_days` (`backlog_from`), or with `backlog_repeats` repeat petitions by
-/// `as_of`.
+/// KPI 8 alone (see `backlog::clearances`, which counts several at once).
 pub fn clearance(
     db: &dyn Db,
     up_to: NaiveDate,
     scope: &Scope,
     as_of: NaiveDate,
 ) -> Result<Ratio, StoreError> {
-    let rules = db.rules();
-    let quiet = i64::from(rules.cleared_quiet_days);
-    let quiet_end = db.dialect().add_days("closed_on", "?2");
-    let repeat_after = |since: &str| {
-        format!(
-            "EXISTS (SELECT 1 FROM cases r WHERE r.repeat_of = c.id \
-             AND r.received_on > c.{since} AND r.received_on <= ?1)"
-        )
-    };
-    let mut sql = format!(
-        "SELECT count(*), sum(CASE WHEN state IN ('concluded', 'final') AND (
-             (agreement_on IS NOT NULL AND agreement_on <= ?1 AND NOT {})
-             OR ((agreement_on IS NULL OR agreement_on > ?1) AND closed_on IS NOT NULL
-                 AND {quiet_end} <= ?1 AND NOT {})
-         ) THEN 1 ELSE 0 END)
-         FROM cases c WHERE received_on <= ?3 AND (backlog_from <= ?1 OR id IN (
-             SELECT repeat_of FROM cases r WHERE r.repeat_of IS NOT NULL AND r.received_on <= ?1
-             GROUP BY repeat_of HAVING count(*) >= ?4))",
-        repeat_after("agreement_on"),
-        repeat_after("closed_on"),
-    );
-    let mut params = vec![
-        Value::Text(rows::date(as_of)),
-        Value::Integer(quiet),
-        Value::Text(rows::date(up_to)),
-        Value::Integer(i64::from(rules.backlog_repeats)),
-    ];
-    region_condition(&scope.region, &mut sql, &mut params);
-    let n = db.counts(&sql, &params)?;
-    Ok(Ratio {
-        den: n[0].max(0) as u64,
-        num: n[1].max(0) as u64,
-    })
+    Ok(
+        super::backlog::clearances(db, &scope.region, &[(up_to, as_of)])?
+            .first()
+            .copied()
+            .unwrap_or_default(),
+    )
 }
 
 /// The rules the stored deadlines and summary follow: those the last `db recompute` recorded,

@@ -8,6 +8,7 @@
 //! through `Row`, which both backends produce.
 
 mod backend;
+pub mod backlog;
 pub mod board;
 pub mod kpi;
 pub mod read;

@@ -39,7 +39,10 @@ pub fn condition(filter: &Filter, sql: &mut String, params: &mut Vec<Value>) {
         Filter::Open => sql.push_str("closed_on IS NULL"),
         Filter::Supervised => sql.push_str("supervised = 1"),
         Filter::Packaged => sql.push_str("leader_id IS NOT NULL"),
-        Filter::Backlog => sql.push_str("backlog = 1"),
+        Filter::Backlog(day) => {
+            sql.push_str("backlog_from IS NOT NULL AND backlog_from <= ?");
+            params.push(Value::Text(rows::date(*day)));
+        }
         Filter::Collective => sql.push_str("collective = 1"),
         Filter::Repeat => sql.push_str("repeat_of IS NOT NULL"),
         Filter::Region(prefix) => {
@@ -340,8 +343,8 @@ pub(super) fn stored_date(
     what: impl FnOnce() -> String,
     text: &str,
 ) -> Result<chrono::NaiveDate, rows::BadValue> {
-    chrono::NaiveDate::parse_from_str(text, rows::DATE)
-        .map_err(|_| rows::BadValue(format!("{}: `{text}` is not a date", what())))
+    rows::parse_date(text)
+        .ok_or_else(|| rows::BadValue(format!("{}: `{text}` is not a date", what())))
 }
 
 fn units_where(db: &dyn Db, clause: &str, params: &[Value]) -> Result<Vec<Unit>, StoreError> {

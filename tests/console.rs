@@ -40,7 +40,8 @@ fn setup(store: Arc<dyn Store>, lang: Lang, keymap: Keymap, notices: Vec<String>
         today: today(),
         rules: Rules::default(),
         user_queues: Vec::new(),
-        clock: Default::default(),
+        // As `--today` gives: the day holds for the whole session, steps included.
+        clock: xinfang::app::clock::SessionClock::fixed(today()),
     }
 }
 
@@ -196,7 +197,7 @@ impl Session {
                 .expect("runtime"),
             terminal: Terminal::new(TestBackend::new(width, height)).expect("terminal"),
             store: Arc::clone(store),
-            shared: Shared::default(),
+            shared: Shared::with_clock(setup.clock),
             state: Some(initial_state(&setup, width, height).expect("state")),
         }
     }
@@ -1073,6 +1074,20 @@ fn a_refused_undo_is_explained_in_chinese_in_the_chinese_console() {
         forwarded.status.as_deref().is_some_and(|s| s.contains('✓')),
         "{:?}",
         forwarded.status
+    );
+    // The session's fixed day (`--today`) dates the step too, not the machine's clock.
+    let forward = store
+        .case(store_case(&store, &number).id)
+        .expect("read")
+        .expect("exists")
+        .events
+        .last()
+        .map(|e| e.at)
+        .expect("an event");
+    assert_eq!(
+        forward.date(),
+        today(),
+        "dated on the session's day: {forward}"
     );
     // Someone else adds a note after the forward: the forward is no longer the last step.
     let case = store_case(&store, &number);

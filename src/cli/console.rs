@@ -98,9 +98,7 @@ pub fn run(context: &Context, args: &ConsoleArgs<'_>) -> Result<ExitCode> {
         today,
         rules: config.rules.clone(),
         user_queues,
-        clock: xinfang::app::clock::SessionClock {
-            fixed: context.fixed_day,
-        },
+        clock: xinfang::app::clock::SessionClock::from_option(context.fixed_day),
     })?;
     Ok(ExitCode::SUCCESS)
 }

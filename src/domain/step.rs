@@ -239,7 +239,7 @@ pub fn name_zh(name: &str) -> &str {
     match name {
         "register" => "登记",
         "forward" => "转送/交办",
-        "object" => "异议退回",
+        "object" => "单位异议",
         "decide-objection" => "异议审核",
         "record-delivery" => "登记送达",
         "accept" => "受理",

@@ -184,12 +184,24 @@ impl Session {
     }
 
     fn in_lang(store: &Arc<dyn Store>, lang: Lang, width: u16, height: u16) -> Session {
-        let setup = setup(
+        Session::with_rules(store, lang, width, height, Rules::default())
+    }
+
+    /// A session under the given `[rules]`.
+    fn with_rules(
+        store: &Arc<dyn Store>,
+        lang: Lang,
+        width: u16,
+        height: u16,
+        rules: Rules,
+    ) -> Session {
+        let mut setup = setup(
             Arc::clone(store),
             lang,
             Keymap::default_preset(),
             Vec::new(),
         );
+        setup.rules = rules;
         Session {
             runtime: tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -1684,4 +1696,65 @@ fn a_recompute_elsewhere_makes_the_console_and_its_boards_reload() {
         "the board on screen was loaded again"
     );
     assert!(other.audit().expect("audit").broken.is_none());
+}
+
+#[test]
+fn the_configured_rules_drive_the_timeline_and_the_step_menu() {
+    use xinfang::domain::{Class, State as S};
+    let (_dir, store) = open_demo(3000);
+    // A suggestion in handling: its clock is the internal target, here set to 10 days.
+    let page = store
+        .page(
+            &xinfang::store::Filter::StateIn(vec![S::InHandling, S::Accepted]),
+            xinfang::store::Sort {
+                key: xinfang::store::SortKey::Received,
+                descending: true,
+            },
+            &xinfang::store::Scope {
+                region: "64".into(),
+                user: String::new(),
+                today: today(),
+            },
+            None,
+            500,
+        )
+        .expect("page");
+    let case = page
+        .rows
+        .iter()
+        .map(|r| store_case(&store, &r.number))
+        .find(|c| c.class == Some(Class::Suggestion))
+        .expect("a suggestion in handling");
+    let rules = Rules {
+        internal_target_days: 10,
+        ..Rules::default()
+    };
+    let accepted = case.dates.accepted_on.expect("accepted");
+    let due = accepted + chrono::Days::new(10);
+    let mut session = Session::with_rules(&store, Lang::En, 200, 60, rules);
+    let open = format!("text:case {}", case.number);
+    session.keys(&[":", &open, "enter", "3"]);
+    let screen = common::buffer_text(session.terminal.backend().buffer());
+    assert!(
+        screen.contains(&format!("{accepted} → {due}")) && screen.contains("internal target"),
+        "the timeline follows internal_target_days:\n{screen}"
+    );
+    // The step menu asks the same rules: no Art 34 extension for a suggestion.
+    let state = session.keys(&["s"]).clone();
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    let extend = form
+        .menu
+        .iter()
+        .find(|e| e.kind == xinfang::app::triage::StepKind::Extend)
+        .expect("listed");
+    assert!(
+        extend
+            .refusal
+            .as_deref()
+            .is_some_and(|r| r.contains("internal target")),
+        "{:?}",
+        extend.refusal
+    );
 }

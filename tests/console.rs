@@ -1758,3 +1758,44 @@ fn the_configured_rules_drive_the_timeline_and_the_step_menu() {
         extend.refusal
     );
 }
+
+#[test]
+fn copying_a_confidential_case_keeps_its_title_from_those_who_may_not_see_it() {
+    let (dir, store) = open_demo(1000);
+    let path = dir.path().join("demo.db");
+    let marker = "机密标题COPY";
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let changed = conn
+        .execute(
+            &format!(
+                "UPDATE cases SET title = '{marker}', class = 'accusation' WHERE id = (\
+                 SELECT id FROM cases WHERE state = 'registered' AND category IS NULL \
+                 ORDER BY received_on DESC, id DESC LIMIT 1)"
+            ),
+            [],
+        )
+        .expect("plant");
+    assert_eq!(changed, 1);
+    drop(conn);
+    let mut viewer = setup(
+        Arc::clone(&store),
+        Lang::En,
+        Keymap::default_preset(),
+        Vec::new(),
+    );
+    viewer.user = "nobody".into();
+    let driven = drive_with(viewer, 120, 40, &["Y"]);
+    assert_eq!(driven.copied.len(), 1, "one summary copied");
+    assert!(!driven.copied[0].contains(marker), "{:?}", driven.copied);
+    assert!(
+        driven.copied[0].contains("confidential"),
+        "{:?}",
+        driven.copied
+    );
+    let supervisor = drive(&store, Lang::En, 120, 40, &["Y"]);
+    assert!(
+        supervisor.copied[0].contains(marker),
+        "{:?}",
+        supervisor.copied
+    );
+}

@@ -898,3 +898,76 @@ fn an_unreadable_stored_value_is_reported_as_damage_naming_the_value() {
         "the rest still reads"
     );
 }
+
+#[test]
+fn a_version_3_database_with_cases_gains_backlog_days_and_a_summary_by_measure_day() {
+    use xinfang::store::sqlite::schema::MIGRATIONS;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v3.db");
+    let conn = Connection::open(&path).expect("create");
+    for sql in &MIGRATIONS[..3] {
+        conn.execute_batch(sql).expect("old schema");
+    }
+    conn.pragma_update(None, "user_version", 3)
+        .expect("version");
+    conn.pragma_update(
+        None,
+        "application_id",
+        xinfang::store::sqlite::schema::APPLICATION_ID,
+    )
+    .expect("application id");
+    // A flagged backlog case and a case open for 200 days, written by the old schema, with the
+    // old summary row (keyed by the day of receipt).
+    for (id, received, backlog) in [(1, "2026-11-20", 1), (2, "2026-05-08", 0)] {
+        conn.execute(
+            "INSERT INTO cases (id, number, title, summary, channel, county, township, pet_name, \
+             pet_id_number, pet_phone, pet_address, persons, involved, threat, urgent, received_on, \
+             state, assigned, registered_on, extension_days, hearing_days, supervised, backlog, \
+             collective, version, updated_at, updated_by) VALUES (?1, 'NX-2026-00000' || ?1, 't', \
+             's', 'online', '640106', '640106001', 'n', '', '', '', 1, 1, 0, 0, ?2, 'registered', 0, \
+             ?2, 0, 0, 0, ?3, 0, 1, ?2 || ' 10:00:00', 'x')",
+            rusqlite::params![id, received, backlog],
+        )
+        .expect("old case");
+    }
+    conn.execute(
+        "INSERT INTO kpi_day (received_on, county, cases, repeats, online, collective, \
+         collective_persons, handled, handling_days, accepted, accepted_in_time, on_time, late, \
+         unevaluated, evaluated, satisfied) VALUES ('2026-11-20', '640106', 1, 0, 1, 0, 0, 0, 0, \
+         0, 0, 0, 0, 0, 0, 0)",
+        [],
+    )
+    .expect("old summary");
+    drop(conn);
+    let store = open_at(&path, OpenMode::ReadWrite);
+    let conn = Connection::open(&path).expect("reopen");
+    let backlog_from: Vec<Option<String>> = conn
+        .prepare("SELECT backlog_from FROM cases ORDER BY id")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    // Flagged: a backlog case from receipt; open: from the day after 180 days.
+    assert_eq!(
+        backlog_from,
+        [
+            Some("2026-11-20".to_string()),
+            Some("2026-11-05".to_string())
+        ]
+    );
+    let cases: i64 = conn
+        .query_row("SELECT sum(cases) FROM kpi_day", [], |r| r.get(0))
+        .expect("summary");
+    assert_eq!(cases, 2, "the summary was rebuilt from the cases");
+    // Both count as backlog cases today; neither is cleared.
+    let year = Period {
+        from: "2026-01-01".parse().expect("date"),
+        to: today(),
+    };
+    let kpis = store.kpis(year, &scope(), today()).expect("kpis");
+    assert_eq!(
+        (kpis.backlog_clearance.num, kpis.backlog_clearance.den),
+        (0, 2)
+    );
+}

@@ -344,13 +344,24 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
                 row.number.clone()
             } else {
                 let county = crate::domain::region::name_of(&row.county).unwrap_or_default();
+                let visible = crate::domain::access::may_see_content(
+                    row.confidential,
+                    state.role,
+                    &state.scope.region,
+                    &row.county,
+                );
+                let title = if visible {
+                    row.title.as_str()
+                } else {
+                    Text::Restricted.get(state.lang)
+                };
                 let line = format!(
                     "{} {} {} {} {}",
                     row.number,
                     row.received_on,
                     county,
                     row.state.zh(),
-                    row.title
+                    title
                 );
                 crate::text::sanitise(&line).into_owned()
             };

@@ -84,12 +84,13 @@ pub fn resolve(arg: &PeriodArg, today: NaiveDate) -> ((Period, NaiveDate), (Peri
             let next = first
                 .checked_add_months(chrono::Months::new(1))
                 .unwrap_or(first);
-            let last = next - Days::new(1);
+            let last = next.checked_sub_days(Days::new(1)).unwrap_or(first);
             if first <= today && today <= last {
                 let (current, previous) = Span::Month.periods(today);
                 return (seen(current), seen(previous));
             }
-            let previous_first = (first - Days::new(1)).with_day(1).unwrap_or(first);
+            let previous_last = first.checked_sub_days(Days::new(1)).unwrap_or(first);
+            let previous_first = previous_last.with_day(1).unwrap_or(first);
             (
                 seen(Period {
                     from: first,
@@ -97,26 +98,32 @@ pub fn resolve(arg: &PeriodArg, today: NaiveDate) -> ((Period, NaiveDate), (Peri
                 }),
                 seen(Period {
                     from: previous_first,
-                    to: first - Days::new(1),
+                    to: previous_last,
                 }),
             )
         }
         PeriodArg::Range(from, to) => {
-            // The stretch of the same length just before, seen as of the same lag.
+            // The stretch of the same length just before, seen as of the same lag (at the edge of
+            // the calendar, the days that exist).
             let length = (*to - *from).num_days().max(0) as u64 + 1;
             let shown_to = (*to).min(today);
-            let previous_from = *from - Days::new(length);
+            let previous_from = from.checked_sub_days(Days::new(length)).unwrap_or(*from);
             let lag = (shown_to - *from).num_days().max(0) as u64;
+            let previous_to = from.checked_sub_days(Days::new(1)).unwrap_or(*from);
             let previous = Period {
                 from: previous_from,
-                to: previous_from + Days::new(length - 1),
+                to: previous_to,
             };
+            let previous_as_of = previous_from
+                .checked_add_days(Days::new(lag))
+                .unwrap_or(previous_to)
+                .min(previous_to);
             (
                 seen(Period {
                     from: *from,
                     to: *to,
                 }),
-                (previous, (previous_from + Days::new(lag)).min(previous.to)),
+                (previous, previous_as_of),
             )
         }
     }
@@ -347,6 +354,9 @@ mod tests {
         assert!(parse_period("2026-13").is_err());
         assert!(parse_period("2026-11-30..2026-11-01").is_err());
         assert!(parse_period("soon").is_err());
+        // The edge of the calendar is no panic.
+        let edge = parse_period("-262143-01-01..-262143-01-02").expect("range");
+        let _ = resolve(&edge, d("2026-11-24"));
         let today = d("2026-11-24");
         // A past month: whole, against the whole month before.
         let ((p, seen), (q, before)) = resolve(&PeriodArg::Month(2026, 10), today);

@@ -173,9 +173,12 @@ pub fn default_delivery(
 /// The last day on which the petitioner may evaluate the latest reply: the evaluation window
 /// runs from its delivery.
 pub fn evaluation_window_end(case: &Case, rules: &Rules) -> Option<NaiveDate> {
-    let received = match case.state {
-        State::ReviewReplied => review_received_on(case),
-        _ => reply_received_on(case),
+    let review = case.state == State::ReviewReplied
+        || (case.state == State::Concluded && case.dates.review_replied_on.is_some());
+    let received = if review {
+        review_received_on(case)
+    } else {
+        reply_received_on(case)
     }?;
     Some(super::calendar::add_days(
         received,

@@ -285,9 +285,12 @@ pub fn contributions(case: &Case, rules: &Rules) -> Vec<(NaiveDate, Tally)> {
             t.acceptance_in_time += i64::from(in_time);
         });
     }
-    let diverted_unreplied = case.state == State::Diverted && case.dates.replied_on.is_none();
     if let Some(due) = handling_due(case, rules)
-        && !diverted_unreplied
+        // Diverted in time, before a reply: it left the route and the count. Diverted after the
+        // deadline had passed: it was late by then, and stays so.
+        && !(case.state == State::Diverted
+            && case.dates.replied_on.is_none()
+            && case.dates.closed_on.is_some_and(|closed| closed <= due))
     {
         let (day, in_time) = measure(case.dates.replied_on, due);
         add(day, &|t| {

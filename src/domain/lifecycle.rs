@@ -198,7 +198,9 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
         Step::Forward { unit, .. } => {
             require(state == State::Registered)?;
             final_matter()?;
-            if case.is_confidential() && case.intake.accused_unit == Some(*unit) {
+            // Whether or not it is classified yet: once an accused unit is recorded, the case
+            // never goes to it (Art 30).
+            if case.intake.accused_unit == Some(*unit) {
                 return Err(RuleError::AccusedUnit);
             }
             Ok(())
@@ -228,9 +230,10 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
             }
             reason(why)
         }
-        Step::Accept { .. } => {
+        Step::Accept { class } => {
             require(state == State::Forwarded)?;
-            final_matter()
+            final_matter()?;
+            accused_holds_it(case, Some(*class))
         }
         Step::StartHandling => require(state == State::Accepted),
         Step::Decline { reason: why } => {
@@ -246,6 +249,9 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
                 State::Registered | State::Forwarded | State::Accepted | State::InHandling
             ))?;
             final_matter()?;
+            if state == State::Forwarded && case.objection_rejected {
+                return Err(RuleError::ObjectionRejected);
+            }
             reason(why)
         }
         Step::Extend { days, reason: why } => {
@@ -256,7 +262,11 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
             if *days == 0 {
                 return Err(RuleError::ExtensionLength);
             }
-            if case.extension_days + *days > rules::MAX_EXTENSION_DAYS {
+            if case
+                .extension_days
+                .checked_add(*days)
+                .is_none_or(|total| total > rules::MAX_EXTENSION_DAYS)
+            {
                 return Err(RuleError::ExtensionCap {
                     used: case.extension_days,
                     days: *days,
@@ -286,10 +296,16 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
             }
         }
         Step::Evaluate { .. } => {
-            require(matches!(state, State::Replied | State::ReviewReplied))?;
-            let evaluated = match state {
-                State::ReviewReplied => case.dates.review_evaluated_on,
-                _ => case.dates.evaluated_on,
+            // A concluded case may still be evaluated inside the window: a suggestion or
+            // accusation is concluded on its reply, or the petitioner was satisfied early.
+            require(
+                matches!(state, State::Replied | State::ReviewReplied)
+                    || (state == State::Concluded && case.dates.replied_on.is_some()),
+            )?;
+            let evaluated = if evaluates_review(case) {
+                case.dates.review_evaluated_on
+            } else {
+                case.dates.evaluated_on
             };
             if evaluated.is_some() {
                 return Err(RuleError::AlreadyEvaluated);
@@ -383,7 +399,11 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
                 _ => Ok(()),
             }
         }
-        Step::Supervise { .. } | Step::AssignOwner { .. } | Step::Classify { .. } => open(case),
+        Step::Supervise { .. } | Step::AssignOwner { .. } => open(case),
+        Step::Classify { class, .. } => {
+            open(case)?;
+            accused_holds_it(case, *class)
+        }
         Step::RecordAccused { name, unit } => {
             open(case)?;
             if name.trim().is_empty() && unit.is_none() {
@@ -450,11 +470,11 @@ pub fn apply(
         Step::Object { .. } => case.dates.objection_on = Some(today),
         Step::DecideObjection { agree: true, .. } => {
             // The unit answered lawfully: the matter is not its remit. The case returns to the
-            // bureau; its Art 22 clock restarts only when the rules say so.
+            // bureau (the forwarding day stays on record, so KPI 1b counts the answer); its Art 22
+            // clock restarts only when the rules say so.
             case.dates.answered_on = case.dates.objection_on.take();
             case.unit = None;
             case.assigned = false;
-            case.dates.forwarded_on = None;
             if rules.objection_restarts_dispose {
                 case.dates.registered_on = Some(today);
                 case.dates.disposed_on = None;
@@ -484,7 +504,9 @@ pub fn apply(
             case.dates.closed_on = Some(today);
             case.state = State::Diverted;
         }
-        Step::Extend { days, .. } => case.extension_days += *days,
+        Step::Extend { days, .. } => {
+            case.extension_days = case.extension_days.saturating_add(*days)
+        }
         Step::Reply {
             outcome,
             delivered_on,
@@ -501,16 +523,15 @@ pub fn apply(
             State::ReviewReplied => case.dates.review_delivered_on = Some(*on),
             _ => case.dates.delivered_on = Some(*on),
         },
-        Step::Evaluate { rating } => match case.state {
-            State::ReviewReplied => {
+        Step::Evaluate { rating } => {
+            if evaluates_review(case) {
                 case.review_satisfaction = Some(*rating);
                 case.dates.review_evaluated_on = Some(today);
-            }
-            _ => {
+            } else {
                 case.satisfaction = Some(*rating);
                 case.dates.evaluated_on = Some(today);
             }
-        },
+        }
         Step::RequestReview { body } => {
             case.dates.review_requested_on = Some(today);
             case.review_body = (!body.is_empty()).then(|| body.clone());
@@ -644,6 +665,23 @@ pub fn last_step_on(case: &Case) -> Option<NaiveDate> {
     .into_iter()
     .flatten()
     .max()
+}
+
+/// Whether an evaluation now concerns the review opinion (not the first reply).
+fn evaluates_review(case: &Case) -> bool {
+    case.state == State::ReviewReplied
+        || (case.state == State::Concluded && case.dates.review_replied_on.is_some())
+}
+
+/// Refuses accepting or classifying a case as an accusation while the unit it accuses holds it
+/// (Art 30).
+fn accused_holds_it(case: &Case, class: Option<super::codes::Class>) -> Result<(), RuleError> {
+    let accusation = class == Some(super::codes::Class::Accusation) || case.is_confidential();
+    if accusation && case.unit.is_some() && case.unit == case.intake.accused_unit {
+        Err(RuleError::AccusedUnit)
+    } else {
+        Ok(())
+    }
 }
 
 /// Records a decline or diversion as the unit's answer (from `Forwarded`) or the bureau's

@@ -1141,3 +1141,159 @@ fn forwarded_cases_may_be_diverted() {
     assert_eq!(case.state, State::Diverted);
     assert_eq!(case.dates.answered_on, Some(d("2026-03-05")));
 }
+
+#[test]
+fn kpi_1b_counts_an_agreed_objection_as_the_units_answer() {
+    use super::kpi::{Period, compute};
+    let mut case = new_case("2026-03-01");
+    step(
+        &mut case,
+        Step::Forward {
+            unit: 7,
+            assign: false,
+        },
+        "2026-03-03",
+    );
+    step(
+        &mut case,
+        Step::Object {
+            reason: "非本单位职责".into(),
+        },
+        "2026-03-05",
+    );
+    step(
+        &mut case,
+        Step::DecideObjection {
+            agree: true,
+            reason: "同意".into(),
+        },
+        "2026-03-06",
+    );
+    let march = Period {
+        from: d("2026-03-01"),
+        to: d("2026-03-31"),
+    };
+    let k = compute(&[case], march, d("2026-03-31"), &Rules::default());
+    // Answered (the agreed objection) on 03-06, two days after forwarding: in time.
+    assert_eq!((k.timely_acceptance.num, k.timely_acceptance.den), (1, 1));
+}
+
+#[test]
+fn kpi_2_a_case_diverted_after_its_deadline_stays_late() {
+    use super::kpi::{Period, compute};
+    let mut late = accepted_case(); // due 2026-05-09
+    step(
+        &mut late,
+        Step::Divert {
+            route: DivertRoute::Arbitration,
+            reason: "仲裁".into(),
+        },
+        "2026-05-20",
+    );
+    let mut in_time = accepted_case();
+    step(
+        &mut in_time,
+        Step::Divert {
+            route: DivertRoute::Arbitration,
+            reason: "仲裁".into(),
+        },
+        "2026-04-01",
+    );
+    let year = Period {
+        from: d("2026-01-01"),
+        to: d("2026-12-31"),
+    };
+    let k = compute(&[late], year, d("2026-12-31"), &Rules::default());
+    assert_eq!(
+        (k.completion.num, k.completion.den),
+        (0, 1),
+        "late by the time it left"
+    );
+    let k = compute(&[in_time], year, d("2026-12-31"), &Rules::default());
+    assert_eq!(
+        (k.completion.num, k.completion.den),
+        (0, 0),
+        "left the route in time"
+    );
+}
+
+#[test]
+fn a_concluded_suggestion_can_still_be_evaluated_inside_its_window() {
+    let rules = Rules::default();
+    let mut case = suggestion_case();
+    apply(&mut case, &reply(), at("2026-04-01"), &rules).expect("reply");
+    apply(&mut case, &Step::Conclude, at("2026-04-01"), &rules).expect("conclude");
+    let evaluate = Step::Evaluate {
+        rating: Satisfaction::Satisfied,
+    };
+    assert_eq!(
+        check(&case, &evaluate, at("2026-05-02"), &rules),
+        Err(RuleError::EvaluationWindowClosed {
+            closed_on: d("2026-05-01")
+        })
+    );
+    apply(&mut case, &evaluate, at("2026-04-10"), &rules).expect("evaluate");
+    assert_eq!(case.satisfaction, Some(Satisfaction::Satisfied));
+}
+
+#[test]
+fn art23_a_rejected_objection_cannot_be_escaped_by_diverting() {
+    let mut case = new_case("2026-03-01");
+    step(
+        &mut case,
+        Step::Forward {
+            unit: 7,
+            assign: false,
+        },
+        "2026-03-03",
+    );
+    step(
+        &mut case,
+        Step::Object {
+            reason: "非本单位职责".into(),
+        },
+        "2026-03-04",
+    );
+    step(
+        &mut case,
+        Step::DecideObjection {
+            agree: false,
+            reason: "属该单位职责".into(),
+        },
+        "2026-03-05",
+    );
+    let divert = Step::Divert {
+        route: DivertRoute::Arbitration,
+        reason: "仲裁".into(),
+    };
+    assert_eq!(
+        check(&case, &divert, at("2026-03-06"), &Rules::default()),
+        Err(RuleError::ObjectionRejected)
+    );
+}
+
+#[test]
+fn art30_the_accused_unit_never_receives_the_case_even_before_it_is_classified() {
+    let mut case = new_case("2026-03-01");
+    assert!(!case.is_confidential());
+    step(
+        &mut case,
+        Step::RecordAccused {
+            name: "某局".into(),
+            unit: Some(7),
+        },
+        "2026-03-01",
+    );
+    assert_eq!(
+        check(
+            &case,
+            &Step::Forward {
+                unit: 7,
+                assign: false
+            },
+            at("2026-03-02"),
+            &Rules::default()
+        ),
+        Err(RuleError::AccusedUnit)
+    );
+}

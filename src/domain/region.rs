@@ -306,6 +306,7 @@ pub fn name_of(code: &str) -> Option<String> {
 /// top): the body that handles a review (Art 35) or re-review (Art 36) sits there.
 pub fn level_up(code: &str) -> String {
     match code.len() {
+        n if n > 6 => code.chars().take(6).collect(),
         n if n > 4 => code.chars().take(4).collect(),
         n if n > 2 => code.chars().take(2).collect(),
         _ => code.to_string(),

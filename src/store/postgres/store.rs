@@ -115,7 +115,7 @@ impl PgStore {
             watch,
         };
         if stale_summary {
-            store.write(|db| crate::store::sql::kpi::rebuild(db).map(drop))?;
+            crate::store::sql::recompute::after_upgrade(&store)?;
         }
         Ok(store)
     }

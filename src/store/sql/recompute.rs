@@ -23,7 +23,7 @@ pub fn recompute(
     let mut changes = Vec::new();
     let mut bad = None;
     let sql = format!(
-        "SELECT {}, due_on, handling_due_on FROM cases ORDER BY id",
+        "SELECT {}, due_on, handling_due_on, backlog_from FROM cases ORDER BY id",
         rows::CASE_COLUMNS.join(", ")
     );
     db.query(&sql, &[], &mut |row| {
@@ -34,10 +34,15 @@ pub fn recompute(
                 return Ok(());
             }
         };
-        let stored: (Option<String>, Option<String>) = (row.get(columns)?, row.get(columns + 1)?);
+        let stored: (Option<String>, Option<String>, Option<String>) = (
+            row.get(columns)?,
+            row.get(columns + 1)?,
+            row.get(columns + 2)?,
+        );
         let now = (
             deadline::duty_clock(&case, rules).map(|c| rows::date(c.due_on)),
             deadline::handling_due(&case, rules).map(rows::date),
+            crate::domain::kpi::backlog_from(&case, rules).map(rows::date),
         );
         cases += 1;
         if now != stored {
@@ -48,10 +53,10 @@ pub fn recompute(
     if let Some(b) = bad {
         return Err(db.corrupt(b));
     }
-    for (id, (due, handling)) in &changes {
+    for (id, (due, handling, backlog_from)) in &changes {
         db.execute(
-            "UPDATE cases SET due_on = ?, handling_due_on = ? WHERE id = ?",
-            &vals![due.clone(), handling.clone(), *id],
+            "UPDATE cases SET due_on = ?, handling_due_on = ?, backlog_from = ? WHERE id = ?",
+            &vals![due.clone(), handling.clone(), backlog_from.clone(), *id],
         )?;
     }
     let summary_rows = kpi::rebuild(db)?;
@@ -71,4 +76,12 @@ pub fn recompute(
         changed: changes.len() as u64,
         summary_rows,
     })
+}
+
+/// After an upgrade across schema version 4: the columns it added that derive from the rules
+/// (`backlog_from`, and deadlines under today's clocks) and the KPI summary, now keyed by
+/// measure day, are computed from the cases, with an audit event saying so.
+pub fn after_upgrade(store: &impl super::Backend) -> Result<(), StoreError> {
+    store
+        .write(|db| recompute(db, "xinfang (schema upgrade)", crate::domain::china_now()).map(drop))
 }

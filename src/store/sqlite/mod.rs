@@ -90,7 +90,7 @@ impl SqliteStore {
             && found.user_version > 0
             && found.user_version < schema::KPI_BY_MEASURE_DAY;
         if stale_summary {
-            store.write(|db| crate::store::sql::kpi::rebuild(db).map(drop))?;
+            crate::store::sql::recompute::after_upgrade(&store)?;
         }
         Ok(store)
     }

@@ -901,21 +901,10 @@ fn an_unreadable_stored_value_is_reported_as_damage_naming_the_value() {
 
 #[test]
 fn a_version_3_database_with_cases_gains_backlog_days_and_a_summary_by_measure_day() {
-    use xinfang::store::sqlite::schema::MIGRATIONS;
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("v3.db");
-    let conn = Connection::open(&path).expect("create");
-    for sql in &MIGRATIONS[..3] {
-        conn.execute_batch(sql).expect("old schema");
-    }
-    conn.pragma_update(None, "user_version", 3)
-        .expect("version");
-    conn.pragma_update(
-        None,
-        "application_id",
-        xinfang::store::sqlite::schema::APPLICATION_ID,
-    )
-    .expect("application id");
+    common::old_database(&path, 3);
+    let conn = Connection::open(&path).expect("open");
     // A flagged backlog case and a case open for 200 days, written by the old schema, with the
     // old summary row (keyed by the day of receipt).
     for (id, received, backlog) in [(1, "2026-11-20", 1), (2, "2026-05-08", 0)] {

@@ -16,10 +16,16 @@ use xinfang::domain::Rules;
 
 /// Writes an empty database at `path` as the first released schema (version 1) left it.
 pub fn version_1_database(path: &Path) {
+    old_database(path, 1);
+}
+
+/// Writes an empty database at `path` as schema version `version` left it.
+pub fn old_database(path: &Path, version: usize) {
     let conn = rusqlite::Connection::open(path).expect("create");
-    conn.execute_batch(xinfang::store::sqlite::schema::MIGRATIONS[0])
-        .expect("version 1 schema");
-    conn.pragma_update(None, "user_version", 1)
+    for sql in &xinfang::store::sqlite::schema::MIGRATIONS[..version] {
+        conn.execute_batch(sql).expect("old schema");
+    }
+    conn.pragma_update(None, "user_version", version as u32)
         .expect("version");
     conn.pragma_update(
         None,

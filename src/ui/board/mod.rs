@@ -56,13 +56,19 @@ impl Screen<'_> {
         }
     }
 
-    /// A rate as "● 97.2%" with its band's colour, or "—" for no data.
+    /// A rate as "● 97.2%" with its band's colour ("● 100%" when whole, so it fits a narrow
+    /// cell), or "—" for no data.
     fn rate(&self, rate: Option<f64>) -> Span<'static> {
         match rate {
             Some(r) => {
                 let band = self.rules.band(r);
+                let percent = if r >= 1.0 {
+                    "100%".to_string()
+                } else {
+                    format!("{:.1}%", r * 100.0)
+                };
                 Span::styled(
-                    format!("{} {:.1}%", band.symbol(), r * 100.0),
+                    format!("{} {percent}", band.symbol()),
                     self.band_style(band),
                 )
             }

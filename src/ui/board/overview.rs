@@ -234,11 +234,11 @@ pub fn lines(screen: &Screen<'_>, overview: &Overview, area: Rect) -> Vec<Line<'
     let (g, a) = (screen.rules.green_percent, screen.rules.amber_percent);
     out.push(Line::styled(
         match screen.lang {
-            crate::i18n::Lang::Zh => format!(
-                "● 达标 ≥{g}%  ▲ 关注 {a}–{g}%  ✖ 落后 <{a}%；变化对比上一周期同期（百分点）✓向好 ✗变差"
-            ),
+            crate::i18n::Lang::Zh => {
+                format!("● 达标≥{g}% ▲ 关注{a}–{g}% ✖ 落后<{a}%；对比上期同期（百分点）✓向好 ✗变差")
+            }
             crate::i18n::Lang::En => format!(
-                "● good ≥{g}%  ▲ watch {a}–{g}%  ✖ poor <{a}%; change vs the same stretch before (points) ✓ better ✗ worse"
+                "● ≥{g}% ▲ {a}–{g}% ✖ <{a}%; vs the same stretch before (points) ✓ better ✗ worse"
             ),
         },
         screen.theme.muted,

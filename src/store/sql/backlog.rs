@@ -60,16 +60,18 @@ pub fn candidates(
 ) -> Result<Vec<BacklogCase>, StoreError> {
     let rules = db.rules();
     let mut repeats: HashMap<CaseId, Vec<NaiveDate>> = HashMap::new();
-    let found = db.collect(
-        "SELECT repeat_of, received_on FROM cases WHERE repeat_of IS NOT NULL \
-         AND received_on <= ? ORDER BY repeat_of, received_on",
-        &[Value::Text(rows::date(as_of))],
-        |r| {
-            let of: CaseId = r.get(0)?;
-            let day: String = r.get(1)?;
-            Ok(stored_date(|| "cases.received_on".into(), &day).map(|d| (of, d)))
-        },
-    )?;
+    // Repeats in the region only, as a region's indicators count its own cases.
+    let mut sql = String::from(
+        "SELECT repeat_of, received_on FROM cases WHERE repeat_of IS NOT NULL AND received_on <= ?",
+    );
+    let mut params = vec![Value::Text(rows::date(as_of))];
+    region_condition(region, &mut sql, &mut params);
+    sql.push_str(" ORDER BY repeat_of, received_on");
+    let found = db.collect(&sql, &params, |r| {
+        let of: CaseId = r.get(0)?;
+        let day: String = r.get(1)?;
+        Ok(stored_date(|| "cases.received_on".into(), &day).map(|d| (of, d)))
+    })?;
     for (of, day) in found {
         repeats.entry(of).or_default().push(day);
     }

@@ -248,3 +248,51 @@ fn processes_creating_one_postgresql_database_at_once_migrate_it_once() {
     let all: Vec<i32> = (1..=xinfang::store::postgres::current_version() as i32).collect();
     assert_eq!(versions, all, "each migration applied once");
 }
+
+#[test]
+fn a_postgresql_schema_3_with_cases_is_upgraded_and_its_derived_columns_computed() {
+    let Some(base) = server() else { return };
+    let schema = Schema::new(&base, "upgrade3");
+    let mut client = schema.client();
+    client
+        .batch_execute("CREATE TABLE xinfang_schema (version INTEGER NOT NULL)")
+        .expect("versions");
+    for (i, sql) in xinfang::store::postgres::migrations()[..3]
+        .iter()
+        .enumerate()
+    {
+        client.batch_execute(sql).expect("old schema");
+        client
+            .execute(
+                "INSERT INTO xinfang_schema (version) VALUES ($1)",
+                &[&(i as i32 + 1)],
+            )
+            .expect("version");
+    }
+    client
+        .batch_execute(
+            "INSERT INTO cases (id, number, title, summary, channel, county, township, pet_name, \
+             pet_id_number, pet_phone, pet_address, persons, involved, threat, urgent, received_on, \
+             state, assigned, registered_on, extension_days, hearing_days, supervised, backlog, \
+             collective, version, updated_at, updated_by) VALUES (1, 'NX-2026-000001', 't', 's', \
+             'online', '640106', '640106001', 'n', '', '', '', 1, 1, 0, 0, '2026-11-20', \
+             'registered', 0, '2026-11-20', 0, 0, 0, 1, 0, 1, '2026-11-20 10:00:00', 'x')",
+        )
+        .expect("old case");
+    let store = xinfang::store::open(&schema.url(), Rules::default(), OpenMode::ReadWrite)
+        .expect("open and upgrade");
+    drop(store);
+    let row = client
+        .query_one(
+            "SELECT backlog_from, (SELECT sum(cases) FROM kpi_day)::bigint, \
+             (SELECT count(*) FROM meta WHERE key = 'derived_stale') FROM cases WHERE id = 1",
+            &[],
+        )
+        .expect("row");
+    let backlog_from: Option<String> = row.get(0);
+    let cases: Option<i64> = row.get(1);
+    let marks: i64 = row.get(2);
+    assert_eq!(backlog_from.as_deref(), Some("2026-11-20"));
+    assert_eq!(cases, Some(1));
+    assert_eq!(marks, 0);
+}

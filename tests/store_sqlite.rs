@@ -949,6 +949,17 @@ fn a_version_3_database_with_cases_gains_backlog_days_and_a_summary_by_measure_d
         .query_row("SELECT sum(cases) FROM kpi_day", [], |r| r.get(0))
         .expect("summary");
     assert_eq!(cases, 2, "the summary was rebuilt from the cases");
+    // Once: the mark is gone, and opening again computes nothing more.
+    drop(open_at(&path, OpenMode::ReadWrite));
+    let (marks, recomputes): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM meta WHERE key = 'derived_stale'), \
+             (SELECT count(*) FROM events WHERE kind = 'recompute')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("meta");
+    assert_eq!((marks, recomputes), (0, 1));
     // Both count as backlog cases today; neither is cleared.
     let year = Period {
         from: "2026-01-01".parse().expect("date"),

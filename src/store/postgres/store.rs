@@ -91,7 +91,7 @@ impl PgStore {
             other => other,
         })?;
         let location = first.location.clone();
-        let stale_summary = prepare_schema(&mut first.client, &location, mode)?;
+        prepare_schema(&mut first.client, &location, mode)?;
         let pool = r2d2::Pool::builder()
             .max_size(POOL_SIZE)
             .min_idle(Some(1))
@@ -114,7 +114,7 @@ impl PgStore {
             read_only: mode == OpenMode::ReadOnly,
             watch,
         };
-        if stale_summary {
+        if mode != OpenMode::ReadOnly {
             crate::store::sql::recompute::after_upgrade(&store)?;
         }
         Ok(store)
@@ -167,13 +167,12 @@ impl PgStore {
     }
 }
 
-/// Checks the schema version; creates or upgrades the schema where `mode` allows. True when an
-/// upgrade crossed the change of the KPI summary's key, so the summary must be rebuilt.
+/// Checks the schema version; creates or upgrades the schema where `mode` allows.
 fn prepare_schema(
     client: &mut postgres::Client,
     location: &str,
     mode: OpenMode,
-) -> Result<bool, StoreError> {
+) -> Result<(), StoreError> {
     let fail = |e: postgres::Error| super::error(location, &e);
     let mut tx = client.transaction().map_err(fail)?;
     if mode != OpenMode::ReadOnly {
@@ -189,10 +188,10 @@ fn prepare_schema(
             found: v,
             known,
         }),
-        (Some(v), _) if v == known => Ok(false),
+        (Some(v), _) if v == known => Ok(()),
         (None, OpenMode::Create) => {
             super::migrate(&mut tx, 0).map_err(fail)?;
-            tx.commit().map_err(fail).map(|()| false)
+            tx.commit().map_err(fail)
         }
         (None, _) => Err(StoreError::NotXinfang {
             path: location.to_string(),
@@ -203,9 +202,7 @@ fn prepare_schema(
         }),
         (Some(v), _) => {
             super::migrate(&mut tx, v).map_err(fail)?;
-            tx.commit()
-                .map_err(fail)
-                .map(|()| v < crate::store::sqlite::schema::KPI_BY_MEASURE_DAY)
+            tx.commit().map_err(fail)
         }
     }
 }

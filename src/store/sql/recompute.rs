@@ -78,10 +78,28 @@ pub fn recompute(
     })
 }
 
-/// After an upgrade across schema version 4: the columns it added that derive from the rules
-/// (`backlog_from`, and deadlines under today's clocks) and the KPI summary, now keyed by
-/// measure day, are computed from the cases, with an audit event saying so.
+/// After an upgrade across schema version 4 (marked `derived_stale` in `meta`): the columns it
+/// added that derive from the rules (`backlog_from`, and deadlines under today's clocks) and the
+/// KPI summary, now keyed by measure day, are computed from the cases with an audit event
+/// saying so, and the mark removed — all in one transaction. Reads only when there is no mark.
 pub fn after_upgrade(store: &impl super::Backend) -> Result<(), StoreError> {
-    store
-        .write(|db| recompute(db, "xinfang (schema upgrade)", crate::domain::china_now()).map(drop))
+    let marked = |db: &dyn Db| -> Result<bool, StoreError> {
+        Ok(!db
+            .collect(
+                "SELECT value FROM meta WHERE key = 'derived_stale'",
+                &[],
+                |r| Ok(Ok(r.get::<String>(0)?)),
+            )?
+            .is_empty())
+    };
+    if !store.read(|db| marked(db))? {
+        return Ok(());
+    }
+    store.write(|db| {
+        if marked(db)? {
+            recompute(db, "xinfang (schema upgrade)", crate::domain::china_now())?;
+            db.execute("DELETE FROM meta WHERE key = 'derived_stale'", &[])?;
+        }
+        Ok(())
+    })
 }

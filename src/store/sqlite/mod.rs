@@ -86,10 +86,7 @@ impl SqliteStore {
             });
         }
         store.give_back(conn);
-        let stale_summary = mode != OpenMode::ReadOnly
-            && found.user_version > 0
-            && found.user_version < schema::KPI_BY_MEASURE_DAY;
-        if stale_summary {
+        if mode != OpenMode::ReadOnly {
             crate::store::sql::recompute::after_upgrade(&store)?;
         }
         Ok(store)

@@ -190,6 +190,7 @@ CREATE INDEX cases_backlog_from ON cases(backlog_from, received_on, county, stat
     WHERE backlog_from IS NOT NULL;
 DROP INDEX cases_repeat_of;
 CREATE INDEX cases_repeat_of ON cases(repeat_of, received_on, county) WHERE repeat_of IS NOT NULL;
+INSERT INTO meta (key, value) SELECT 'derived_stale', '4' WHERE EXISTS (SELECT 1 FROM cases);
 DROP TABLE kpi_day;
 CREATE TABLE kpi_day (
     day TEXT NOT NULL,
@@ -217,8 +218,10 @@ CREATE TABLE kpi_day (
 "#,
 ];
 
-/// The first schema version whose KPI summary is keyed by measure day: opening a database that
-/// migrates across it rebuilds the summary from the cases.
+/// The first schema version whose KPI summary is keyed by measure day. Its migration marks a
+/// database that holds cases (`meta` key `derived_stale`); the first open for writing computes
+/// the new derived columns and the summary and removes the mark in one transaction, so an
+/// interrupted upgrade is finished by the next open.
 pub const KPI_BY_MEASURE_DAY: u32 = 4;
 
 /// The schema version this build writes.

@@ -163,8 +163,10 @@ CREATE INDEX cases_repeat_of ON cases(repeat_of, received_on) WHERE repeat_of IS
     // rejected objection (Art 23 ¶3), delivery of replies (Arts 35–36), review evaluations kept
     // apart, the reviewing body, repeats of a final matter (Art 36 ¶3), the day a case became a
     // backlog case, repeats indexed with their county (KPI 8 by region); and the KPI summary
-    // keyed by each indicator's measure day instead of the day of receipt (rebuilt from the cases
-    // when a database is first opened after the migration).
+    // keyed by each indicator's measure day instead of the day of receipt. A database that holds
+    // cases is marked `derived_stale` in `meta`; the first open for writing computes the new
+    // derived columns and the summary and removes the mark in one transaction
+    // (`sql::recompute::after_upgrade`), so an interrupted upgrade is finished by the next open.
     r#"
 ALTER TABLE cases ADD COLUMN accused TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN accused_unit_id INTEGER;
@@ -218,11 +220,6 @@ CREATE TABLE kpi_day (
 "#,
 ];
 
-/// The first schema version whose KPI summary is keyed by measure day. Its migration marks a
-/// database that holds cases (`meta` key `derived_stale`); the first open for writing computes
-/// the new derived columns and the summary and removes the mark in one transaction, so an
-/// interrupted upgrade is finished by the next open.
-pub const KPI_BY_MEASURE_DAY: u32 = 4;
 
 /// The schema version this build writes.
 pub fn current_version() -> u32 {

@@ -119,7 +119,7 @@ texts! {
     DueToday = ("今日到期", "due today"),
     DaysLeft = ("剩", "left"),
     Days = ("天", "d"),
-    Window = ("期限", "window"),
+    Window = ("信访人权利期", "petitioner's window"),
     Until = ("至", "until"),
     Done = ("已完成", "done"),
     NotDone = ("未完成", "open"),

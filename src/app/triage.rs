@@ -255,10 +255,13 @@ pub fn prompts(
         ],
         StepKind::Extend => vec![
             Prompt::Number {
-                label_zh: "延期天数",
-                label_en: "days",
+                label_zh: "延期天数（累计不超过30天）",
+                label_en: "days (30 in total at most)",
                 min: 1,
-                max: 30,
+                // What is left of Art 34's 30 days, so a longer answer is refused as it is typed.
+                max: crate::domain::rules::MAX_EXTENSION_DAYS
+                    .saturating_sub(case.extension_days)
+                    .max(1),
             },
             text("理由", "reason", true),
         ],

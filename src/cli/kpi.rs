@@ -135,6 +135,7 @@ struct Indicator {
     /// Numerator (or the count itself).
     num: u64,
     /// Denominator; absent for counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
     den: Option<u64>,
     /// The rate in 0..=1, the mean, or the count; absent when there is nothing to measure.
     value: Option<f64>,

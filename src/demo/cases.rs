@@ -161,7 +161,8 @@ impl<'r> Generator<'r> {
             1
         };
         // Online registrations from the last two days may still lack a category.
-        let incomplete = age_days <= 2 && rng.random_bool(0.35);
+        // (An accusation is registered with its category: it is confidential from the start.)
+        let incomplete = age_days <= 2 && category != Category::Discipline && rng.random_bool(0.35);
         let intake = Intake {
             title,
             summary,

@@ -6,16 +6,19 @@
 
 use super::codes::{Category, Channel, Class, DivertRoute, Duty, Outcome, Satisfaction};
 
-/// Art 30 confidentiality from the three facts that decide it (for stores and rows that do not
-/// hold a whole `Case`): category 纪检监察, class accusation, or route discipline inspection.
+/// Art 30 confidentiality from the facts that decide it (for stores and rows that do not hold a
+/// whole `Case`): category 纪检监察, class accusation, route discipline inspection, or an accused
+/// person or unit on record (only an accusation has one).
 pub fn confidential(
     category: Option<Category>,
     class: Option<Class>,
     route: Option<DivertRoute>,
+    accused_recorded: bool,
 ) -> bool {
     category == Some(Category::Discipline)
         || class == Some(Class::Accusation)
         || route == Some(DivertRoute::DisciplineInspection)
+        || accused_recorded
 }
 use super::state::State;
 use chrono::NaiveDate;
@@ -204,9 +207,15 @@ impl Case {
     }
 
     /// True when the case is confidential under Art 30 (domain.md §4): its category is 纪检监察,
-    /// its class is accusation, or its route is discipline inspection — from registration on.
+    /// its class is accusation, its route is discipline inspection, or an accused party is
+    /// recorded — from registration on.
     pub fn is_confidential(&self) -> bool {
-        confidential(self.intake.category, self.class, self.route)
+        confidential(
+            self.intake.category,
+            self.class,
+            self.route,
+            !self.intake.accused.is_empty() || self.intake.accused_unit.is_some(),
+        )
     }
 
     /// True when Art 34's statutory 60 (+30) day clock and the Art 35–36 review chain apply: a

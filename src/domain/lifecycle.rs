@@ -401,7 +401,11 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
         }
         Step::Supervise { .. } | Step::AssignOwner { .. } => open(case),
         Step::Classify { class, .. } => {
-            open(case)?;
+            // The class decides the clock and the appeal rights: fixed once the reply is out.
+            require(matches!(
+                state,
+                State::Registered | State::Forwarded | State::Accepted | State::InHandling
+            ))?;
             accused_holds_it(case, *class)
         }
         Step::RecordAccused { name, unit } => {

@@ -1284,6 +1284,8 @@ fn art30_the_accused_unit_never_receives_the_case_even_before_it_is_classified()
         },
         "2026-03-01",
     );
+    // An accused party on record makes the case confidential at once (Art 30).
+    assert!(case.is_confidential());
     assert_eq!(
         check(
             &case,

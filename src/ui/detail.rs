@@ -121,6 +121,35 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
         Text::Unit.get(lang),
         Text::Class.get(lang)
     )));
+    if case.extension_days > 0 {
+        out.push(Line::from(format!(
+            "{} {}/{}",
+            lang.pick("已延期（天，累计/上限）", "extended (days used/limit)"),
+            case.extension_days,
+            crate::domain::rules::MAX_EXTENSION_DAYS
+        )));
+    }
+    if let Some(on) = case.dates.objection_on {
+        out.push(Line::from(Span::styled(
+            format!(
+                "{} {on}",
+                lang.pick(
+                    "单位异议待信访部门审核，提出于",
+                    "unit's objection awaiting the bureau, lodged"
+                )
+            ),
+            theme.due_soon,
+        )));
+    } else if case.objection_rejected && case.state == crate::domain::State::Forwarded {
+        out.push(Line::from(Span::styled(
+            lang.pick(
+                "异议未获同意：单位应当受理（第二十三条）",
+                "objection rejected: the unit must accept (Art 23)",
+            )
+            .to_string(),
+            theme.due_soon,
+        )));
+    }
     if let Some(body) = &case.review_body {
         let name = region::name_of(body).unwrap_or_else(|| body.clone());
         out.push(Line::from(format!(
@@ -133,7 +162,7 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
         out.push(Line::from(Span::styled(
             format!(
                 "{}: {}",
-                lang.pick("被反映人/单位（保密）", "accused (confidential)"),
+                lang.pick("被反映人/单位（保密）", "Accused (confidential)"),
                 clean(&intake.accused)
             ),
             theme.due_soon,
@@ -183,7 +212,7 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
             if clock.kind.is_statutory() {
                 clock.kind.article()
             } else {
-                lang.pick("内部时限，非法定", "internal target, not statutory")
+                lang.pick("非法定", "not statutory")
             }
         );
         let mut style = theme.muted;
@@ -197,7 +226,18 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
                     _ => theme.on_time,
                 };
             } else {
-                text.push_str(&format!("  {}", Text::Window.get(lang)));
+                let left = crate::domain::calendar::days_between(state.scope.today, clock.due_on);
+                text.push_str(&format!(
+                    "  {} {}",
+                    Text::Window.get(lang),
+                    if left >= 0 {
+                        lang.pick("尚余", "open,").to_string()
+                            + &format!(" {left}")
+                            + lang.pick("天", " days left")
+                    } else {
+                        lang.pick("已届满", "closed").to_string()
+                    }
+                ));
                 style = theme.text;
             }
         }

@@ -21,10 +21,12 @@ use chrono::{Days, NaiveDate};
 use rusqlite::types::Value;
 use std::collections::BTreeMap;
 
-/// Not confidential (`domain::case::confidential`: class accusation, category 纪检监察 or route
-/// discipline inspection): these never appear on a board (domain.md §4, Art 30).
+/// Not confidential (`domain::case::confidential`: class accusation, category 纪检监察, route
+/// discipline inspection or an accused party on record): these never appear on a board
+/// (domain.md §4, Art 30).
 const NOT_CONFIDENTIAL: &str = "coalesce(class, '') <> 'accusation' \
-    AND coalesce(category, '') <> 'discipline' AND coalesce(route, '') <> 'discipline-inspection'";
+    AND coalesce(category, '') <> 'discipline' AND coalesce(route, '') <> 'discipline-inspection' \
+    AND accused = '' AND accused_unit_id IS NULL";
 
 /// Reads one board.
 pub fn board(db: &dyn Db, kind: BoardKind, query: &BoardQuery) -> Result<BoardData, StoreError> {

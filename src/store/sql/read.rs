@@ -435,7 +435,8 @@ pub fn search_docs(
     db.query(
         "SELECT id, number, title, summary, pet_name, county, township, unit_id, leader_id, category, \
          class, channel, state, due_on, supervised, backlog, collective, \
-         CASE WHEN repeat_of IS NOT NULL THEN 1 ELSE 0 END, route \
+         CASE WHEN repeat_of IS NOT NULL THEN 1 ELSE 0 END, route, \
+         CASE WHEN accused <> '' OR accused_unit_id IS NOT NULL THEN 1 ELSE 0 END \
          FROM cases WHERE id > ? ORDER BY id LIMIT ?",
         &vals![after, limit as i64],
         &mut |row| {
@@ -479,7 +480,8 @@ fn search_doc(row: &Row<'_>) -> Result<crate::store::SearchDoc, rows::BadValue> 
         repeat: r.flag()?,
     };
     let route = r.opt_code(crate::domain::DivertRoute::from_code)?;
-    doc.confidential = crate::domain::case::confidential(doc.category, doc.class, route);
+    let accused = r.flag()?;
+    doc.confidential = crate::domain::case::confidential(doc.category, doc.class, route, accused);
     Ok(doc)
 }
 

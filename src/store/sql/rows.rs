@@ -77,7 +77,8 @@ pub const CASE_COLUMNS: &[&str] = &[
 /// Columns of a queue row, in the order `read_row` reads them.
 pub const ROW_COLUMNS: &str = "id, number, received_on, channel, county, category, class, title, \
     state, due_on, supervised, backlog, collective, repeat_of IS NOT NULL, leader_id IS NOT NULL, \
-    threat, urgent, owner, version, route";
+    threat, urgent, owner, version, route, \
+    CASE WHEN accused <> '' OR accused_unit_id IS NOT NULL THEN 1 ELSE 0 END";
 
 /// Date format of every `*_on` column.
 pub const DATE: &str = "%Y-%m-%d";
@@ -454,7 +455,8 @@ pub fn read_row(row: &Row<'_>) -> Result<CaseRow, BadValue> {
         version: r.int()?,
     };
     let route = r.opt_code(crate::domain::DivertRoute::from_code)?;
-    out.confidential = crate::domain::case::confidential(category, class, route);
+    let accused = r.flag()?;
+    out.confidential = crate::domain::case::confidential(category, class, route, accused);
     Ok(out)
 }
 

@@ -220,7 +220,6 @@ CREATE TABLE kpi_day (
 "#,
 ];
 
-
 /// The schema version this build writes.
 pub fn current_version() -> u32 {
     MIGRATIONS.len() as u32

@@ -150,13 +150,15 @@ fn rate(r: Ratio) -> (u64, Option<u64>, Option<f64>) {
     (r.num, Some(r.den), r.rate())
 }
 
+fn count(n: u64) -> (u64, Option<u64>, Option<f64>) {
+    (n, None, Some(n as f64))
+}
+
 /// Every indicator, in domain.md §8's order, keyed by its stable name.
 fn indicators(now: &Kpis, before: &Kpis) -> Vec<(&'static str, Indicator)> {
     type Pick = fn(&Kpis) -> (u64, Option<u64>, Option<f64>);
     let rows: [(&str, &str, &str, Pick); 15] = [
-        ("cases_received", "收件数", "cases", |k| {
-            (k.cases, None, Some(k.cases as f64))
-        }),
+        ("cases_received", "收件数", "cases", |k| count(k.cases)),
         (
             "timely_disposal",
             "1a 信访部门及时处理率",
@@ -176,13 +178,7 @@ fn indicators(now: &Kpis, before: &Kpis) -> Vec<(&'static str, Indicator)> {
             "evaluation_expired",
             "3 评价期满未评价",
             "replies",
-            |k| {
-                (
-                    k.evaluation_expired,
-                    None,
-                    Some(k.evaluation_expired as f64),
-                )
-            },
+            |k| count(k.evaluation_expired),
         ),
         ("satisfaction", "4 满意率", "%", |k| rate(k.satisfaction)),
         (
@@ -213,21 +209,13 @@ fn indicators(now: &Kpis, before: &Kpis) -> Vec<(&'static str, Indicator)> {
             rate(k.backlog_clearance)
         }),
         ("collective_batches", "9 集体访批次", "batches", |k| {
-            (
-                k.collective_batches,
-                None,
-                Some(k.collective_batches as f64),
-            )
+            count(k.collective_batches)
         }),
         ("collective_persons", "9 集体访人次", "persons", |k| {
-            (
-                k.collective_persons,
-                None,
-                Some(k.collective_persons as f64),
-            )
+            count(k.collective_persons)
         }),
         ("repeat_cases", "5 重复信访件数", "cases", |k| {
-            (k.repeat_rate.num, None, Some(k.repeat_rate.num as f64))
+            count(k.repeat_rate.num)
         }),
     ];
     rows.iter()

@@ -41,13 +41,8 @@ fn new_case(received: &str) -> Case {
     Case::registered(1, "NX-2026-000001".into(), intake(received))
 }
 
-fn step(case: &mut Case, step: Step, day: &str) {
-    apply(case, &step, at(day), &Rules::default())
-        .unwrap_or_else(|e| panic!("{} on {day}: {e}", step.name()));
-}
-
-/// A case accepted on 2026-03-10 after forwarding on 2026-03-03.
-fn accepted_case() -> Case {
+/// A case received 2026-03-01 and forwarded to unit 7 on `day`.
+fn forwarded(day: &str) -> Case {
     let mut case = new_case("2026-03-01");
     step(
         &mut case,
@@ -55,8 +50,19 @@ fn accepted_case() -> Case {
             unit: 7,
             assign: false,
         },
-        "2026-03-03",
+        day,
     );
+    case
+}
+
+fn step(case: &mut Case, step: Step, day: &str) {
+    apply(case, &step, at(day), &Rules::default())
+        .unwrap_or_else(|e| panic!("{} on {day}: {e}", step.name()));
+}
+
+/// A case accepted on 2026-03-10 after forwarding on 2026-03-03.
+fn accepted_case() -> Case {
+    let mut case = forwarded("2026-03-03");
     step(
         &mut case,
         Step::Accept {
@@ -862,15 +868,7 @@ fn replay_rebuilds_the_case_and_rejects_a_history_without_registration() {
 
 /// A suggestion accepted on 2026-03-10.
 fn suggestion_case() -> Case {
-    let mut case = new_case("2026-03-01");
-    step(
-        &mut case,
-        Step::Forward {
-            unit: 7,
-            assign: false,
-        },
-        "2026-03-03",
-    );
+    let mut case = forwarded("2026-03-03");
     step(
         &mut case,
         Step::Accept {
@@ -1121,15 +1119,7 @@ fn art30_an_accusation_is_confidential_from_registration_and_never_goes_to_the_a
 
 #[test]
 fn forwarded_cases_may_be_diverted() {
-    let mut case = new_case("2026-03-01");
-    step(
-        &mut case,
-        Step::Forward {
-            unit: 7,
-            assign: false,
-        },
-        "2026-03-03",
-    );
+    let mut case = forwarded("2026-03-03");
     step(
         &mut case,
         Step::Divert {
@@ -1145,15 +1135,7 @@ fn forwarded_cases_may_be_diverted() {
 #[test]
 fn kpi_1b_counts_an_agreed_objection_as_the_units_answer() {
     use super::kpi::{Period, compute};
-    let mut case = new_case("2026-03-01");
-    step(
-        &mut case,
-        Step::Forward {
-            unit: 7,
-            assign: false,
-        },
-        "2026-03-03",
-    );
+    let mut case = forwarded("2026-03-03");
     step(
         &mut case,
         Step::Object {
@@ -1238,15 +1220,7 @@ fn a_concluded_suggestion_can_still_be_evaluated_inside_its_window() {
 
 #[test]
 fn art23_a_rejected_objection_cannot_be_escaped_by_diverting() {
-    let mut case = new_case("2026-03-01");
-    step(
-        &mut case,
-        Step::Forward {
-            unit: 7,
-            assign: false,
-        },
-        "2026-03-03",
-    );
+    let mut case = forwarded("2026-03-03");
     step(
         &mut case,
         Step::Object {

@@ -227,17 +227,12 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
                 };
             } else {
                 let left = crate::domain::calendar::days_between(state.scope.today, clock.due_on);
-                text.push_str(&format!(
-                    "  {} {}",
-                    Text::Window.get(lang),
-                    if left >= 0 {
-                        lang.pick("尚余", "open,").to_string()
-                            + &format!(" {left}")
-                            + lang.pick("天", " days left")
-                    } else {
-                        lang.pick("已届满", "closed").to_string()
-                    }
-                ));
+                let open = match (left >= 0, lang) {
+                    (true, crate::i18n::Lang::Zh) => format!("尚余{left}天"),
+                    (true, crate::i18n::Lang::En) => format!("open, {left}d left"),
+                    (false, _) => lang.pick("已届满", "closed").to_string(),
+                };
+                text.push_str(&format!("  {} {open}", Text::Window.get(lang)));
                 style = theme.text;
             }
         }

@@ -10,9 +10,9 @@ mod common;
 use common::pg::{Schema, server};
 use common::{demo_db, now};
 use std::collections::HashMap;
-use xinfang::domain::{CaseId, Rules, Step};
+use xinfang::domain::{CaseId, Role, Rules, Step};
 use xinfang::store::copy::copy;
-use xinfang::store::{OpenMode, Store, StoreError};
+use xinfang::store::{OpenMode, Store, StoreError, UserChange};
 
 const WRITERS: usize = 8;
 const EACH: usize = 1000;
@@ -37,6 +37,15 @@ fn shared_cases(store: &dyn Store) -> Vec<(CaseId, i64)> {
 
 fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
     let first = open();
+    // Each writer is a supervisor of the whole province: the store refuses anyone else.
+    for w in 0..WRITERS {
+        let add = UserChange::Add {
+            name: format!("writer.{w}"),
+            role: Role::Supervisor,
+            scope: "64".into(),
+        };
+        first.change_user(&add, "admin", now()).expect("add writer");
+    }
     let cases = shared_cases(first.as_ref());
     let events_before = first.audit().expect("audit").events;
     let results: Vec<(HashMap<CaseId, u64>, u64)> = std::thread::scope(|s| {
@@ -99,6 +108,10 @@ fn run(open: &(dyn Fn() -> Box<dyn Store> + Sync)) {
     let audit = first.audit().expect("audit");
     assert!(audit.broken.is_none(), "{audit:?}");
     assert!(audit.mismatched.is_empty(), "{audit:?}");
+    assert!(
+        audit.rows.is_empty(),
+        "every row is the replay of its events: {audit:?}"
+    );
     assert_eq!(audit.events, events_before + total);
     eprintln!("{total} transitions, {conflicts} conflicts reported");
 }

@@ -446,7 +446,7 @@ fn a_refresh_keeps_the_selection_on_the_same_case() {
     let mut intake = state.detail.as_ref().expect("detail").case.intake.clone();
     intake.received_on = today();
     store
-        .register(&intake, "li.na", common::now())
+        .register(&intake, "admin", common::now())
         .expect("register");
     let state = session.keys(&["r"]);
     assert_eq!(state.table.selected_row().map(|r| r.id), Some(id));
@@ -566,7 +566,7 @@ fn hostile_petition_text_never_reaches_the_terminal() {
     let mut intake = detail.case.intake.clone();
     intake.title = title.into();
     let planted = store
-        .register(&intake, "li.na", common::now())
+        .register(&intake, "admin", common::now())
         .expect("register");
     let setup = setup(
         Arc::clone(&store),
@@ -722,7 +722,7 @@ fn a_change_in_another_console_reaches_the_queues_and_the_index() {
     intake.title = "另一控制台新登记的信访件".into();
     intake.received_on = today();
     other
-        .register(&intake, "li.na", common::now())
+        .register(&intake, "admin", common::now())
         .expect("register");
     // The once-a-second check sees it.
     let state = session.keys(&["poll", "/", "text:另一控制台"]);
@@ -974,14 +974,14 @@ fn an_irreversible_step_asks_for_confirmation_and_a_race_is_a_conflict() {
             &xinfang::domain::Step::Note {
                 text: "另一控制台".into(),
             },
-            "li.na",
+            "admin",
             common::now(),
         )
         .expect("note");
     let state = session.keys(&["backspace", "text:y", "enter"]);
     assert!(
         state.status.as_deref().is_some_and(
-            |s| s.contains("changed by li.na") && s.contains("nothing was overwritten")
+            |s| s.contains("changed by admin") && s.contains("nothing was overwritten")
         ),
         "{:?}",
         state.status
@@ -1110,14 +1110,14 @@ fn a_refused_undo_is_explained_in_chinese_in_the_chinese_console() {
             &xinfang::domain::Step::Note {
                 text: "已电话联系信访人".into(),
             },
-            "li.na",
+            "admin",
             xinfang::domain::china_now(),
         )
         .expect("note");
     let state = session.keys(&["u"]);
     let status = state.status.clone().unwrap_or_default();
     assert!(
-        status.contains("最后一步「备注」由 li.na 执行，不是 zhao.lei；只能撤销自己的最后一步"),
+        status.contains("最后一步「备注」由 admin 执行，不是 zhao.lei；只能撤销自己的最后一步"),
         "{status}"
     );
     assert!(!status.contains("was taken by"), "{status}");

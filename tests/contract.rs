@@ -86,13 +86,7 @@ fn contract(store: &dyn Store) {
     );
     // A stale version is a conflict naming who changed the case; nothing is written.
     let err = store
-        .apply(
-            case.id,
-            1,
-            &Step::Supervise { on: true },
-            "wang.qiang",
-            now(),
-        )
+        .apply(case.id, 1, &Step::Supervise { on: true }, "zhao.lei", now())
         .expect_err("stale");
     assert!(
         matches!(&err, StoreError::Conflict { by, .. } if by == "li.na"),
@@ -108,7 +102,7 @@ fn contract(store: &dyn Store) {
     assert!(detail.unit.is_some());
     // Only one's own last step can be undone, with a compensating event.
     let err = store
-        .undo_last(case.id, "wang.qiang", now())
+        .undo_last(case.id, "zhao.lei", now())
         .expect_err("not theirs");
     assert!(matches!(err, StoreError::NotYourStep { .. }), "{err:?}");
     let undone = store.undo_last(case.id, "li.na", now()).expect("undo");
@@ -353,7 +347,7 @@ fn write_alike(store: &dyn Store, ids: &[CaseId]) -> Vec<String> {
             store.undo_last(*id, "li.na", now())
         ));
     }
-    let registered = store.register(&intake(), "wang.qiang", now());
+    let registered = store.register(&intake(), "zhao.lei", now());
     out.push(format!("register: {registered:?}"));
     out.push(format!("recompute: {:?}", store.recompute("admin", now())));
     out

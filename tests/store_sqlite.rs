@@ -128,7 +128,7 @@ fn a_stale_version_is_a_conflict_naming_who_changed_it_and_nothing_is_overwritte
             &Step::Note {
                 text: "后到".into(),
             },
-            "wang.qiang",
+            "zhao.lei",
             now(),
         )
         .expect_err("second console must conflict");
@@ -687,7 +687,7 @@ fn supervision_and_rule_outcomes_are_visible_in_queues_after_a_write() {
             text: "x".into(),
             delivered_on: None,
         },
-        "u",
+        "li.na",
         now(),
     );
     assert!(matches!(outcome, Err(StoreError::Rule { .. })));
@@ -717,7 +717,7 @@ fn undo_takes_back_only_your_own_last_step_with_a_compensating_event() {
             &Step::Accept {
                 class: Class::Demand,
             },
-            "wang.qiang",
+            "zhao.lei",
             now(),
         )
         .expect("accept");
@@ -727,17 +727,17 @@ fn undo_takes_back_only_your_own_last_step_with_a_compensating_event() {
     assert!(
         refused
             .to_string()
-            .contains("the last step (accept) was taken by wang.qiang, not by li.na"),
+            .contains("the last step (accept) was taken by zhao.lei, not by li.na"),
         "{refused}"
     );
     assert!(
         refused
             .zh()
-            .contains("最后一步「受理」由 wang.qiang 执行，不是 li.na"),
+            .contains("最后一步「受理」由 zhao.lei 执行，不是 li.na"),
         "{}",
         refused.zh()
     );
-    let undone = store.undo_last(case.id, "wang.qiang", now()).expect("undo");
+    let undone = store.undo_last(case.id, "zhao.lei", now()).expect("undo");
     assert_eq!(
         (undone.state, undone.class, undone.dates.accepted_on),
         (State::Forwarded, None, None)

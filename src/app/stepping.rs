@@ -8,7 +8,6 @@
 use super::action::Action;
 use super::state::{Effect, Msg, Overlay, State, StepForm};
 use super::triage::{self, Prompt, StepKind};
-use crate::domain::Role;
 use crate::i18n::Text;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use fuzzy_matcher::FuzzyMatcher;
@@ -146,7 +145,15 @@ fn open(state: &mut State) -> Vec<Effect> {
 }
 
 fn open_registration(state: &mut State) -> Vec<Effect> {
-    if state.role == Role::Viewer {
+    // Registration in the user's own region: refused here exactly when the store would refuse it.
+    let refused = super::triage::role_refusal(
+        super::triage::StepKind::Register,
+        state.role,
+        &state.scope.region,
+        &state.scope.region,
+        state.lang,
+    );
+    if refused.is_some() {
         state.status = Some(
             state
                 .lang

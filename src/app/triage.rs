@@ -92,14 +92,6 @@ impl Prompt {
     }
 }
 
-/// Steps only supervisors and admins may take (design: supervise, package, finalise).
-pub fn supervisors_only(kind: StepKind) -> bool {
-    matches!(
-        kind,
-        StepKind::Supervise | StepKind::Package | StepKind::Finalise
-    )
-}
-
 /// Irreversible steps, which ask for confirmation.
 pub fn irreversible(kind: StepKind) -> bool {
     matches!(
@@ -108,7 +100,8 @@ pub fn irreversible(kind: StepKind) -> bool {
     )
 }
 
-/// Why `role` with `scope` may not take `kind` on a case in `county`, if it may not.
+/// Why `role` with `scope` may not take `kind` on a case in `county`, if it may not: the store's
+/// own access rule (`domain::access`), asked before the menu offers the step.
 pub fn role_refusal(
     kind: StepKind,
     role: Role,
@@ -116,17 +109,32 @@ pub fn role_refusal(
     county: &str,
     lang: Lang,
 ) -> Option<String> {
-    let text = match role {
-        Role::Viewer => Some(lang.pick("只读用户不能修改信访件", "a viewer cannot change cases")),
-        _ if !county.starts_with(scope) => {
-            Some(lang.pick("该信访件不在您的辖区", "the case is outside your region"))
-        }
-        Role::Operator if supervisors_only(kind) => {
-            Some(lang.pick("此步骤需督办员", "this step needs a supervisor"))
-        }
-        _ => None,
+    use crate::domain::access::{self, Action, Actor, Refusal};
+    let actor = Actor {
+        name: "",
+        role,
+        scope,
     };
-    text.map(str::to_string)
+    let action = match kind {
+        StepKind::Register => Action::Register { county },
+        _ => Action::Step {
+            step: kind.code(),
+            county,
+        },
+    };
+    access::may(&actor, action).err().map(|refusal| {
+        match refusal {
+            Refusal::Viewer => lang.pick("只读用户不能修改信访件", "a viewer cannot change cases"),
+            Refusal::OutOfScope(_) => {
+                lang.pick("该信访件不在您的辖区", "the case is outside your region")
+            }
+            Refusal::NeedsSupervisor => lang.pick("此步骤需督办员", "this step needs a supervisor"),
+            Refusal::NeedsAdmin | Refusal::NotAUser(_) => {
+                lang.pick("您无权执行此步骤", "you may not take this step")
+            }
+        }
+        .to_string()
+    })
 }
 
 fn options<T: Copy>(

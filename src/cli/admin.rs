@@ -1,7 +1,7 @@
 //! `xinfang audit verify` and `xinfang user add|list|set-role|set-scope`.
 //!
-//! Only an admin may change users (the first user of an empty database may be added by anyone, to
-//! bootstrap it); every change is an event on the audit chain.
+//! The store decides who may change users (`domain::access`: admins; the first user of an empty
+//! database is its admin, added by themself); every change is an event on the audit chain.
 
 use super::Context;
 use super::cases::Format;
@@ -64,11 +64,25 @@ pub fn audit(context: &Context, action: &AuditAction) -> Result<ExitCode> {
                 );
                 ok = false;
             }
+            for line in &report.rows {
+                println!("broken: {line}");
+                ok = false;
+            }
             if ok {
-                println!("ok: {} events, chain intact", report.events);
+                println!(
+                    "ok: {} events, chain intact; {} cases and every user equal the replay of their events",
+                    report.events, report.replayed
+                );
                 Ok(ExitCode::SUCCESS)
             } else {
-                eprintln!("xinfang: the audit chain of {} is broken", store.location());
+                if report.broken.is_some() || !report.mismatched.is_empty() {
+                    eprintln!("xinfang: the audit chain of {} is broken", store.location());
+                } else {
+                    eprintln!(
+                        "xinfang: rows of {} were changed outside xinfang: they differ from their events",
+                        store.location()
+                    );
+                }
                 Ok(ExitCode::FAILURE)
             }
         }
@@ -81,8 +95,10 @@ fn valid_scope(scope: &str) -> bool {
         && scope.bytes().all(|b| b.is_ascii_digit())
 }
 
-pub fn user(context: &Context, action: &UserAction, actor: &str) -> Result<ExitCode> {
+pub fn user(context: &Context, action: &UserAction, asked: Option<&str>) -> Result<ExitCode> {
     let store = context.open(OpenMode::ReadWrite)?;
+    let actor = super::identity::resolve(store.as_ref(), asked)?;
+    let actor = actor.as_str();
     let users = store.users()?;
     if let UserAction::List { format } = action {
         match format {
@@ -95,15 +111,6 @@ pub fn user(context: &Context, action: &UserAction, actor: &str) -> Result<ExitC
             Format::Json => println!("{}", serde_json::to_string(&users)?),
         }
         return Ok(ExitCode::SUCCESS);
-    }
-    let is_admin = users
-        .iter()
-        .any(|u| u.name == actor && u.role == Role::Admin);
-    if !users.is_empty() && !is_admin {
-        bail!(
-            "only an admin may change users; `{}` is not one (use --user)",
-            sanitise(actor)
-        );
     }
     let role =
         |code: &str| Role::from_code(code).ok_or_else(|| anyhow::anyhow!("unknown role `{code}`"));

@@ -62,7 +62,7 @@ const PAGE: usize = 5000;
 /// What a listing prints instead of a confidential case's title for a user who may not see it.
 pub const RESTRICTED: &str = "[restricted: Art 30]";
 
-pub fn run(context: &Context, args: &CasesArgs, user: &str) -> Result<ExitCode> {
+pub fn run(context: &Context, args: &CasesArgs, asked: Option<&str>) -> Result<ExitCode> {
     let Some(queue) = Builtin::from_name(&args.queue) else {
         let known: Vec<&str> = Builtin::ALL.iter().map(|q| q.name()).collect();
         bail!(
@@ -78,13 +78,23 @@ pub fn run(context: &Context, args: &CasesArgs, user: &str) -> Result<ExitCode> 
         );
     }
     let store = context.open(OpenMode::ReadOnly)?;
-    let (role, user_scope, _) = xinfang::app::console::resolve_user(store.as_ref(), user)?;
+    let user = super::identity::resolve(store.as_ref(), asked)?;
+    let (role, user_scope, _) = xinfang::app::console::resolve_user(store.as_ref(), &user)?;
+    // A listing shows what the console shows: nothing outside the user's region.
+    let Some(region) = xinfang::domain::access::listing_region(&user_scope, &args.region) else {
+        bail!(
+            "--region {}: outside the region of `{}` ({})",
+            args.region,
+            sanitise(&user),
+            user_scope
+        );
+    };
     let may_see = |row: &CaseRow| {
         xinfang::domain::access::may_see_content(row.confidential, role, &user_scope, &row.county)
     };
     let rules = &context.config.rules;
     let scope = Scope {
-        region: args.region.clone(),
+        region: region.to_string(),
         user: args.owner.clone(),
         today: context.now.date(),
     };

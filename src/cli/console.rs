@@ -21,15 +21,6 @@ pub struct ConsoleArgs<'a> {
     pub theme: Option<ThemeName>,
 }
 
-/// The OS login, which SSH logins map to.
-pub fn login() -> String {
-    ["USER", "LOGNAME"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|v| !v.is_empty())
-        .unwrap_or_else(|| "unknown".to_string())
-}
-
 pub fn run(context: &Context, args: &ConsoleArgs<'_>) -> Result<ExitCode> {
     let config = &context.config;
     let mut notices: Vec<String> = context.config_problem.iter().cloned().collect();
@@ -78,7 +69,8 @@ pub fn run(context: &Context, args: &ConsoleArgs<'_>) -> Result<ExitCode> {
             }
         },
     };
-    let user = args.user.map(str::to_string).unwrap_or_else(login);
+    let store: Arc<dyn xinfang::store::Store> = Arc::from(context.open(OpenMode::ReadWrite)?);
+    let user = super::identity::resolve(store.as_ref(), args.user)?;
     let today = context.now.date();
     let mut user_queues = Vec::new();
     for queue in &config.queues {
@@ -87,7 +79,6 @@ pub fn run(context: &Context, args: &ConsoleArgs<'_>) -> Result<ExitCode> {
             Err(problem) => notices.push(format!("config.toml: {problem}")),
         }
     }
-    let store = Arc::from(context.open(OpenMode::ReadWrite)?);
     console::open(Setup {
         store,
         user,

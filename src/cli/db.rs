@@ -29,7 +29,7 @@ pub enum DbAction {
     },
 }
 
-pub fn run(context: &Context, action: &DbAction, args_user: Option<String>) -> Result<ExitCode> {
+pub fn run(context: &Context, action: &DbAction, asked: Option<&str>) -> Result<ExitCode> {
     match action {
         DbAction::Check => {
             let store = context.open(OpenMode::ReadOnly)?;
@@ -73,7 +73,7 @@ pub fn run(context: &Context, action: &DbAction, args_user: Option<String>) -> R
         }
         DbAction::Recompute => {
             let store = context.open(OpenMode::ReadWrite)?;
-            let actor = args_user.unwrap_or_else(super::console::login);
+            let actor = super::identity::resolve(store.as_ref(), asked)?;
             let report = store.recompute(&actor, context.now)?;
             println!(
                 "{}: {} cases, {} with deadlines recomputed under the current settings; KPI summary rebuilt ({} rows)",

@@ -83,7 +83,7 @@ fn refuse_to_replace_real_data(context: &Context) -> Result<()> {
     };
     match SqliteStore::open(path, Rules::default(), OpenMode::ReadOnly) {
         Ok(store) => {
-            if store.meta("demo_seed")?.is_none() {
+            if xinfang::store::Store::meta(&store, "demo_seed")?.is_none() {
                 return refuse(
                     "holds a xinfang database that was not made by `xinfang demo`".into(),
                 );

@@ -11,6 +11,7 @@ mod cases;
 mod console;
 mod db;
 mod demo;
+mod identity;
 mod kpi;
 mod search;
 mod summary;
@@ -38,7 +39,8 @@ pub struct Args {
     /// Evaluate deadlines as if today were this day (China time), for reproducible output
     #[arg(long, global = true, value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
-    /// Who is working [default: the OS login; `demo` opens as its supervisor zhao.lei]
+    /// Act as this user: only for an admin of the database, or on a demo database [default: the
+    /// OS login of this process (not $USER); `demo` opens as its supervisor zhao.lei]
     #[arg(long, global = true, value_name = "NAME")]
     pub user: Option<String>,
     /// Keymap preset (default, vim, emacs) or keymap file [default: `keymap` setting, else default]
@@ -164,25 +166,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
             console::run(&context, &console_args(&args, user))
         }
         Some(Command::Kpi(kpi)) => kpi::run(&context, kpi),
-        Some(Command::Cases(cases)) => {
-            let user = args.user.clone().unwrap_or_else(console::login);
-            cases::run(&context, cases, &user)
-        }
-        Some(Command::Db { action }) => db::run(&context, action, args.user.clone()),
+        Some(Command::Cases(cases)) => cases::run(&context, cases, args.user.as_deref()),
+        Some(Command::Db { action }) => db::run(&context, action, args.user.as_deref()),
         Some(Command::Bench(bench)) => bench::run(&context, bench),
         Some(Command::Board(board)) => {
             let look = console_args(&args, None);
             board::run(&context, board, look.lang, look.theme)
         }
         Some(Command::Audit { action }) => admin::audit(&context, action),
-        Some(Command::User { action }) => {
-            let actor = args.user.clone().unwrap_or_else(console::login);
-            admin::user(&context, action, &actor)
-        }
-        Some(Command::Search(search)) => {
-            let user = args.user.clone().unwrap_or_else(console::login);
-            search::run(&context, search, &user)
-        }
+        Some(Command::User { action }) => admin::user(&context, action, args.user.as_deref()),
+        Some(Command::Search(search)) => search::run(&context, search, args.user.as_deref()),
         None => console::run(&context, &console_args(&args, args.user.as_deref())),
     }
 }

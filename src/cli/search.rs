@@ -35,13 +35,14 @@ struct Line<'a> {
     score: i64,
 }
 
-pub fn run(context: &Context, args: &SearchArgs, user: &str) -> Result<ExitCode> {
+pub fn run(context: &Context, args: &SearchArgs, asked: Option<&str>) -> Result<ExitCode> {
     let query = match search::parse(&args.query) {
         Ok(query) => query,
         Err(e) => bail!("query `{}`: {e}", sanitise(&args.query)),
     };
     let store = context.open(OpenMode::ReadOnly)?;
-    let (role, scope, _) = resolve_user(store.as_ref(), user)?;
+    let user = super::identity::resolve(store.as_ref(), asked)?;
+    let (role, scope, _) = resolve_user(store.as_ref(), &user)?;
     let (index, _) = search::build(store.as_ref(), role, &scope, &mut |_| {})?;
     let results = index.search(&query, context.now.date(), args.limit, None);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -64,8 +64,20 @@ pub fn generate(
 ) -> Result<Summary, StoreError> {
     let started = Instant::now();
     let (sender, receiver) = mpsc::sync_channel::<Vec<EncodedCase>>(8);
+    // The users come first on the audit chain, added by the demo's admin before any case.
+    let mut chain = Chain::default();
+    let added_at = (options.now.date() - Days::new(HISTORY_DAYS))
+        .and_hms_opt(8, 0, 0)
+        .unwrap_or(options.now);
+    let users = reference::users()
+        .into_iter()
+        .map(|user| {
+            let event = sqlite::encode_user(&user, reference::DEMO_ADMIN, added_at, &mut chain)?;
+            Ok((user, event))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
     std::thread::scope(|scope| {
-        let producer = scope.spawn(|| produce(options, &rules, sender));
+        let producer = scope.spawn(|| produce(options, &rules, sender, chain));
         // Every reference comes from the generator's own tables and the state machine.
         let loaded = sqlite::load(path, sqlite::References::Trusted, |loader| {
             for unit in reference::units() {
@@ -75,8 +87,8 @@ pub fn generate(
                 loader.add_leader(&leader)?;
             }
             let created = crate::store::sqlite::timestamp_text(options.now);
-            for user in reference::users() {
-                loader.add_user(&user, &created)?;
+            for (user, added) in &users {
+                loader.add_user(user, added)?;
             }
             let mut cases = 0u64;
             let mut events = 0u64;
@@ -116,9 +128,9 @@ fn produce(
     options: &Options,
     rules: &Rules,
     sender: mpsc::SyncSender<Vec<EncodedCase>>,
+    mut chain: Chain,
 ) -> Result<(Vec<(i64, NaiveDate)>, u64), StoreError> {
     let mut generator = cases::Generator::new(rules, options.now);
-    let mut chain = Chain::default();
     let mut batch = Vec::with_capacity(BATCH);
     let mut id = 0i64;
     let mut year = 0;

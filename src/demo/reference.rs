@@ -207,7 +207,7 @@ pub fn users() -> Vec<User> {
         scope: scope.to_string(),
     };
     vec![
-        user("admin", Role::Admin, "64"),
+        user(DEMO_ADMIN, Role::Admin, "64"),
         user(DEMO_USER, Role::Supervisor, "64"),
         user("li.na", Role::Operator, "6401"),
         user("wang.qiang", Role::Operator, "6402"),
@@ -220,6 +220,8 @@ pub fn users() -> Vec<User> {
 
 /// The user the demo console opens as.
 pub const DEMO_USER: &str = "zhao.lei";
+/// The demo's admin, who added every demo user.
+pub const DEMO_ADMIN: &str = "admin";
 
 /// The operator who owns open cases of the city with this code prefix.
 pub fn operator_for(county: &str) -> &'static str {

@@ -62,6 +62,15 @@ pub enum StoreError {
         by: String,
         actor: String,
     },
+    #[error("{actor} may not {what}: {reason}; nothing was written")]
+    Refused {
+        actor: String,
+        /// What was asked, in English (e.g. "finalise NX-2026-000123").
+        what: String,
+        /// The same in Chinese.
+        what_zh: String,
+        reason: crate::domain::access::Refusal,
+    },
     #[error("{0}")]
     Invalid(String),
     #[error("cannot read or write {path}: {detail}")]
@@ -124,6 +133,12 @@ impl StoreError {
                 "{number}：最后一步「{}」由 {by} 执行，不是 {actor}；只能撤销自己的最后一步",
                 name_zh(step)
             ),
+            StoreError::Refused {
+                actor,
+                what_zh,
+                reason,
+                ..
+            } => format!("{actor} 无权{what_zh}：{}；未写入任何内容", reason.zh()),
             StoreError::Invalid(message) => message.clone(),
             StoreError::Io { path, detail } => format!("无法读写 {path}：{detail}"),
             StoreError::Backend { path, detail } => format!("数据库 {path} 出错：{detail}"),
@@ -202,6 +217,12 @@ mod tests {
                 step: "reply",
                 by: "li.na".into(),
                 actor: "wang.qiang".into(),
+            },
+            StoreError::Refused {
+                actor: "zhou.min".into(),
+                what: "reply NX-2026-000001".into(),
+                what_zh: "答复 NX-2026-000001".into(),
+                reason: crate::domain::access::Refusal::Viewer,
             },
             StoreError::Io {
                 path: path(),

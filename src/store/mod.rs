@@ -75,10 +75,14 @@ pub struct AuditReport {
     pub broken: Option<audit::BrokenLink>,
     /// Cases whose event count differs from their version (an event removed or added).
     pub mismatched: Vec<String>,
+    /// Case and user rows that differ from the replay of their events (at most 20 lines).
+    pub rows: Vec<String>,
+    /// Cases replayed.
+    pub replayed: u64,
 }
 
 /// A change to a console user.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "change", rename_all = "kebab-case")]
 pub enum UserChange {
     Add {
@@ -132,6 +136,13 @@ pub enum OpenMode {
 pub trait Store: Send + Sync {
     /// Where the data lives, for the status bar: a path or host, never a password.
     fn location(&self) -> String;
+
+    /// A value from the `meta` table (e.g. `demo_seed`, present on a generated demo database).
+    fn meta(&self, key: &str) -> Result<Option<String>, StoreError>;
+
+    /// The database's own name for whoever connected, when the backend authenticates them (the
+    /// PostgreSQL session role); `None` for a SQLite file, where the OS decides who may open it.
+    fn database_user(&self) -> Result<Option<String>, StoreError>;
 
     /// Verifies integrity, schema version and the audit chain.
     fn check(&self) -> Result<CheckReport, StoreError>;

@@ -115,3 +115,11 @@ pub fn buffer_text(buffer: &ratatui::buffer::Buffer) -> String {
     }
     screen
 }
+
+/// The OS login of this process, which is who xinfang says is running it.
+pub fn login() -> String {
+    nix::unistd::User::from_uid(nix::unistd::getuid())
+        .expect("password database")
+        .expect("this user has a login name")
+        .name
+}

@@ -263,6 +263,10 @@ impl Backend for PgStore {
         })
     }
 
+    fn session_user(&self) -> Result<Option<String>, StoreError> {
+        self.read(|db| db.first("SELECT session_user::text", &[], |r| r.get(0)))
+    }
+
     /// From the listening connection: no query, and an error while it is reconnecting.
     fn newest(&self) -> Result<i64, StoreError> {
         self.watch.head().map_err(|detail| StoreError::Unreachable {

@@ -31,6 +31,11 @@ pub trait Backend: Send + Sync {
     /// See `Store::check`: the backend's own checks, then `verify::shared_checks`.
     fn check_all(&self) -> Result<CheckReport, StoreError>;
 
+    /// The authenticated database user, where the backend has one.
+    fn session_user(&self) -> Result<Option<String>, StoreError> {
+        Ok(None)
+    }
+
     /// See `Store::head`.
     fn newest(&self) -> Result<i64, StoreError> {
         self.read(read::head)
@@ -46,12 +51,34 @@ impl<T: Backend> Store for T {
         self.check_all()
     }
 
+    fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.read(|db| {
+            db.first(
+                "SELECT value FROM meta WHERE key = ?",
+                &crate::vals![key],
+                |r| r.get(0),
+            )
+        })
+    }
+
+    fn database_user(&self) -> Result<Option<String>, StoreError> {
+        self.session_user()
+    }
+
     fn recompute(
         &self,
         actor: &str,
         at: NaiveDateTime,
     ) -> Result<crate::store::RecomputeReport, StoreError> {
-        self.write(|db| recompute::recompute(db, actor, at))
+        self.write(|db| {
+            write::authorise(
+                db,
+                actor,
+                crate::domain::access::Action::Recompute,
+                ("recompute every deadline".into(), "重新计算全部期限".into()),
+            )?;
+            recompute::recompute(db, actor, at)
+        })
     }
 
     fn counts(&self, filters: &[Filter], scope: &Scope) -> Result<Vec<u64>, StoreError> {

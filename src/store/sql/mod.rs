@@ -13,6 +13,7 @@ pub mod board;
 pub mod kpi;
 pub mod read;
 pub mod recompute;
+pub mod replay;
 pub mod rows;
 pub mod verify;
 pub mod write;

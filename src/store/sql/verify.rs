@@ -1,5 +1,5 @@
-//! The checks both backends share: the audit chain walked from the first event, and cases whose
-//! event count differs from their version.
+//! The checks both backends share: the audit chain walked from the first event, cases whose
+//! event count differs from their version, and rows that differ from the replay of their events.
 
 use super::Db;
 use crate::store::audit::{BrokenLink, ChainedEvent, Verifier};
@@ -83,10 +83,13 @@ pub fn mismatched(db: &dyn Db) -> Result<Vec<(String, i64, i64)>, StoreError> {
 pub fn audit(db: &dyn Db) -> Result<AuditReport, StoreError> {
     let (events, broken) = chain(db)?;
     let mismatched = mismatched(db)?.into_iter().map(|(n, _, _)| n).collect();
+    let (replayed, rows) = super::replay::differences(db, MAX_PROBLEMS)?;
     Ok(AuditReport {
         events,
         broken,
         mismatched,
+        rows,
+        replayed,
     })
 }
 
@@ -104,6 +107,9 @@ pub fn shared_checks(db: &dyn Db, problems: &mut Vec<String>) -> Result<(u64, u6
             ));
         }
     }
+    let room = MAX_PROBLEMS.saturating_sub(problems.len());
+    let (_, differences) = super::replay::differences(db, room)?;
+    problems.extend(differences);
     let mismatched = super::kpi::recount_mismatches(db)?;
     if mismatched > 0 {
         problems.push(format!(

@@ -98,6 +98,47 @@ fn append(
     Ok(seq)
 }
 
+/// Refuses `action` unless the user `actor` of this database may do it (`domain::access`):
+/// asked inside the write transaction, so a refusal holds whatever the caller checked before.
+pub fn authorise(
+    db: &dyn Db,
+    actor: &str,
+    action: crate::domain::access::Action<'_>,
+    (what, what_zh): (String, String),
+) -> Result<(), StoreError> {
+    use crate::domain::access::{self, Actor, Refusal};
+    let user: Option<(String, String)> = db.first(
+        "SELECT role, scope FROM users WHERE name = ?",
+        &vals![actor],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let refused = |reason| StoreError::Refused {
+        actor: actor.to_string(),
+        what: what.clone(),
+        what_zh: what_zh.clone(),
+        reason,
+    };
+    let Some((role, scope)) = user else {
+        return Err(refused(Refusal::NotAUser(actor.to_string())));
+    };
+    let role = crate::domain::Role::from_code(&role)
+        .ok_or_else(|| StoreError::Invalid(format!("users.role: unknown code `{role}`")))?;
+    let who = Actor {
+        name: actor,
+        role,
+        scope: &scope,
+    };
+    access::may(&who, action).map_err(refused)
+}
+
+/// What taking `step` on case `number` is called in a refusal.
+fn step_words(step: &str, number: &str) -> (String, String) {
+    (
+        format!("{} {number}", crate::domain::step::verb_en(step)),
+        format!("{} {number}", crate::domain::step::name_zh(step)),
+    )
+}
+
 /// `INSERT INTO cases (…) VALUES (?, …)` over every column.
 pub fn insert_case_sql() -> String {
     format!(
@@ -121,6 +162,17 @@ pub fn register(
     actor: &str,
     at: NaiveDateTime,
 ) -> Result<Case, StoreError> {
+    authorise(
+        db,
+        actor,
+        crate::domain::access::Action::Register {
+            county: &intake.county,
+        },
+        (
+            format!("register a case in {}", intake.county),
+            format!("登记 {} 的信访件", intake.county),
+        ),
+    )?;
     let year = intake.received_on.year();
     let prefix = format!("NX-{year}-");
     let last: Option<String> = db.one(
@@ -162,6 +214,15 @@ pub fn apply(
     at: NaiveDateTime,
 ) -> Result<Case, StoreError> {
     let mut case = load_case(db, id)?.ok_or_else(|| StoreError::NoSuchCase(id.to_string()))?;
+    authorise(
+        db,
+        actor,
+        crate::domain::access::Action::Step {
+            step: step.name(),
+            county: &case.intake.county,
+        },
+        step_words(step.name(), &case.number),
+    )?;
     if case.version != expected_version {
         let (by, when): (String, String) = db.one(
             "SELECT updated_by, updated_at FROM cases WHERE id = ?",
@@ -257,6 +318,27 @@ pub fn change_user(
         | UserChange::SetRole { name, .. }
         | UserChange::SetScope { name, .. } => name,
     };
+    let users: i64 = db.one("SELECT count(*) FROM users", &[], |r| r.get(0))?;
+    match change {
+        // The first user of an empty database is its first admin, and adds themself: whoever
+        // can write the database file or connect to it is trusted to set it up.
+        UserChange::Add { name, role, .. } if users == 0 => {
+            if name != actor || *role != crate::domain::Role::Admin {
+                return Err(StoreError::Invalid(format!(
+                    "the first user of a database must be its admin and yourself: `xinfang user add {actor} --role admin`"
+                )));
+            }
+        }
+        _ => authorise(
+            db,
+            actor,
+            crate::domain::access::Action::ChangeUsers,
+            (
+                format!("change user `{name}`"),
+                format!("修改用户 `{name}`"),
+            ),
+        )?,
+    }
     let exists = db.one(
         "SELECT count(*) FROM users WHERE name = ?",
         &vals![name],
@@ -319,6 +401,15 @@ pub fn undo_last(
 ) -> Result<Case, StoreError> {
     use crate::domain::Event;
     let current = load_case(db, id)?.ok_or_else(|| StoreError::NoSuchCase(id.to_string()))?;
+    authorise(
+        db,
+        actor,
+        crate::domain::access::Action::Step {
+            step: "undo",
+            county: &current.intake.county,
+        },
+        step_words("undo", &current.number),
+    )?;
     let events = super::read::events(db, id)?;
     let undone: std::collections::HashSet<i64> = events
         .iter()

@@ -110,6 +110,45 @@ pub fn encode_case(
     })
 }
 
+/// Encodes the `user-add` event of a user added by `by`, exactly as `Store::change_user` writes
+/// it, extending the audit `chain`: a user row always has the event it replays from.
+pub fn encode_user(
+    user: &User,
+    by: &str,
+    at: chrono::NaiveDateTime,
+    chain: &mut Chain,
+) -> Result<EncodedEvent, StoreError> {
+    let change = crate::store::UserChange::Add {
+        name: user.name.clone(),
+        role: user.role,
+        scope: user.scope.clone(),
+    };
+    let payload = serde_json::to_string(&change).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let at = rows::timestamp(at);
+    let seq = chain.next_seq();
+    let kind = "user-add";
+    let hash = chain.append(&ChainedEvent {
+        seq,
+        case_id: None,
+        at: &at,
+        actor: by,
+        kind,
+        from_state: None,
+        to_state: None,
+        payload: &payload,
+    });
+    Ok(EncodedEvent {
+        seq,
+        at,
+        actor: by.to_string(),
+        kind,
+        from_state: None,
+        to_state: None,
+        payload,
+        hash,
+    })
+}
+
 /// Inserts reference data and encoded cases inside one transaction.
 pub struct BulkLoader<'c> {
     conn: &'c Connection,
@@ -163,11 +202,26 @@ impl BulkLoader<'_> {
         )
     }
 
-    pub fn add_user(&mut self, user: &User, created_at: &str) -> Result<(), StoreError> {
+    /// Inserts a user and the event that added them (from `encode_user`).
+    pub fn add_user(&mut self, user: &User, added: &EncodedEvent) -> Result<(), StoreError> {
         self.run(
             "INSERT INTO users (name, role, scope, created_at) VALUES (?, ?, ?, ?)",
-            params![user.name, user.role.code(), user.scope, created_at],
-        )
+            params![user.name, user.role.code(), user.scope, added.at],
+        )?;
+        self.insert_event
+            .execute(params![
+                added.seq,
+                Option::<i64>::None,
+                added.at,
+                added.actor,
+                added.kind,
+                added.from_state,
+                added.to_state,
+                added.payload,
+                &added.hash[..]
+            ])
+            .map(|_| ())
+            .map_err(|e| sql_error(&self.path, e))
     }
 
     /// Adds a campaign over the given cases.

@@ -11,7 +11,8 @@ pub mod schema;
 
 pub use crate::store::sql::rows::timestamp as timestamp_text;
 pub use bulk::{
-    BulkLoader, EncodedCase, References, encode_case, load, remove_if_present, side_path,
+    BulkLoader, EncodedCase, EncodedEvent, References, encode_case, encode_user, load,
+    remove_if_present, side_path,
 };
 
 use crate::domain::Rules;
@@ -33,6 +34,9 @@ pub struct SqliteStore {
     path: PathBuf,
     rules: Rules,
     read_only: bool,
+    /// Opened as an immutable file (read-only media, where SQLite cannot create its shared-memory
+    /// file): no locking, and a write-ahead log beside it is not read.
+    immutable: bool,
     readers: Mutex<Vec<Connection>>,
     writer: Mutex<Option<Connection>>,
 }
@@ -41,6 +45,15 @@ impl SqliteStore {
     /// Opens (or, with `OpenMode::Create`, creates) the database at `path`.
     pub fn open(path: &Path, rules: Rules, mode: OpenMode) -> Result<SqliteStore, StoreError> {
         let exists = path.exists();
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+        {
+            // A FIFO or a device would block or stream forever; a directory is a mistake.
+            return Err(StoreError::Invalid(format!(
+                "{} is not a regular file (a directory, FIFO or device); give the path of a database file",
+                path.display()
+            )));
+        }
         if !exists && mode != OpenMode::Create {
             return Err(StoreError::Missing {
                 path: path.display().to_string(),
@@ -57,18 +70,37 @@ impl SqliteStore {
                 path: path.display().to_string(),
             });
         }
-        let store = SqliteStore {
+        let mut store = SqliteStore {
             path: path.to_path_buf(),
             rules,
             read_only: mode == OpenMode::ReadOnly,
+            immutable: false,
             readers: Mutex::new(Vec::new()),
             writer: Mutex::new(None),
         };
-        let mut conn = store.connect(mode != OpenMode::ReadOnly)?;
         // The header may lag behind a write-ahead log; ask SQLite too, still without writing.
-        let found = schema::Header {
-            application_id: pragma_u32(&conn, "application_id").map_err(|e| store.error(e))?,
-            user_version: pragma_u32(&conn, "user_version").map_err(|e| store.error(e))?,
+        let probe = |conn: &Connection| -> rusqlite::Result<schema::Header> {
+            Ok(schema::Header {
+                application_id: pragma_u32(conn, "application_id")?,
+                user_version: pragma_u32(conn, "user_version")?,
+            })
+        };
+        let first = store
+            .connect(mode != OpenMode::ReadOnly)
+            .and_then(|conn| probe(&conn).map(|h| (conn, h)).map_err(|e| store.error(e)));
+        let (mut conn, found) = match first {
+            Ok(opened) => opened,
+            // On read-only media SQLite cannot create the WAL's shared-memory file: read the
+            // file as immutable instead (nothing can be writing to it there).
+            Err(StoreError::Io { .. } | StoreError::ReadOnly { .. })
+                if mode == OpenMode::ReadOnly && read_only_media(path) =>
+            {
+                store.immutable = true;
+                let conn = store.connect(false)?;
+                let found = probe(&conn).map_err(|e| store.error(e))?;
+                (conn, found)
+            }
+            Err(e) => return Err(e),
         };
         if header.is_some() {
             schema::check_identity(path, found)?;
@@ -92,17 +124,6 @@ impl SqliteStore {
         Ok(store)
     }
 
-    /// A value from the `meta` table (e.g. `demo_seed`).
-    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.read(|db| {
-            db.first(
-                "SELECT value FROM meta WHERE key = ?",
-                &crate::vals![key],
-                |r| r.get(0),
-            )
-        })
-    }
-
     /// The rules deadlines are computed with.
     pub fn rules(&self) -> &Rules {
         &self.rules
@@ -115,7 +136,12 @@ impl SqliteStore {
         } else {
             OpenFlags::SQLITE_OPEN_READ_ONLY
         };
-        let conn = Connection::open_with_flags(&self.path, flags).map_err(|e| self.error(e))?;
+        let conn = if self.immutable {
+            Connection::open_with_flags(immutable_uri(&self.path), flags)
+        } else {
+            Connection::open_with_flags(&self.path, flags)
+        }
+        .map_err(|e| self.error(e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.error(e))?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| self.error(e))?;
@@ -274,6 +300,29 @@ pub fn error(path: &Path, e: rusqlite::Error) -> StoreError {
             },
         }
     }
+}
+
+/// Whether the file or its directory cannot be written here (a read-only mount, a backup).
+fn read_only_media(path: &Path) -> bool {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let writable = |p: &Path| nix::unistd::access(p, nix::unistd::AccessFlags::W_OK).is_ok();
+    !writable(dir) || !writable(path)
+}
+
+/// A `file:` URI opening `path` as immutable, with the characters URIs reserve escaped.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", c as u32)),
+            _ => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 fn pragma_u32(conn: &Connection, name: &str) -> rusqlite::Result<u32> {

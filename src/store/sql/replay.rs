@@ -1,0 +1,268 @@
+//! Tamper evidence for the current rows: every case row must equal the replay of its events
+//! (through the state machine, deadlines under the rules the last `db recompute` recorded), and
+//! every user row the replay of its user events. The audit chain proves the events; this proves
+//! the rows follow from them, so a direct `UPDATE` of a state, a deadline or a role is found.
+//!
+//! Cases are read in id ranges with their events and duties, so memory stays bounded at any size.
+//! The registration fields themselves are not in the events (only their corrections are, which
+//! the replay re-applies).
+
+use super::Db;
+use super::rows::{self, CASE_COLUMNS};
+use crate::domain::{Case, Event, Role, Rules, Step, lifecycle};
+use crate::store::{StoreError, UserChange};
+use crate::vals;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Cases replayed per batch.
+const BATCH: i64 = 20_000;
+/// Columns not derived from the events: bookkeeping of the last write.
+const BOOKKEEPING: &[&str] = &["updated_at", "updated_by"];
+/// Columns derived from the rules, compared with what the recorded rules give.
+const DERIVED: &[&str] = &["due_on", "handling_due_on", "backlog_from"];
+
+/// Case and user rows that differ from their events, at most `limit` lines; returns the number of
+/// cases replayed too.
+pub fn differences(db: &dyn Db, limit: usize) -> Result<(u64, Vec<String>), StoreError> {
+    let rules = super::kpi::recorded_rules(db)?;
+    let mut problems = users(db)?;
+    problems.truncate(limit);
+    let max: i64 = db.one("SELECT coalesce(max(id), 0) FROM cases", &[], |r| r.get(0))?;
+    let mut replayed = 0u64;
+    let mut start = 0i64;
+    while start < max && problems.len() < limit {
+        let end = start + BATCH;
+        replayed += batch(db, &rules, (start, end), limit, &mut problems)?;
+        start = end;
+    }
+    Ok((replayed, problems))
+}
+
+fn batch(
+    db: &dyn Db,
+    rules: &Rules,
+    (after, upto): (i64, i64),
+    limit: usize,
+    problems: &mut Vec<String>,
+) -> Result<u64, StoreError> {
+    let range = vals![after, upto];
+    let sql = format!(
+        "SELECT {}, due_on, handling_due_on, backlog_from FROM cases WHERE id > ? AND id <= ? ORDER BY id",
+        CASE_COLUMNS.join(", ")
+    );
+    let columns = CASE_COLUMNS.len();
+    let stored: Vec<(Case, [Option<String>; 3])> = db.collect(&sql, &range, |row| {
+        let derived = [
+            row.get(columns)?,
+            row.get(columns + 1)?,
+            row.get(columns + 2)?,
+        ];
+        Ok(rows::read_case(row).map(|case| (case, derived)))
+    })?;
+    let mut events: HashMap<i64, Vec<(i64, Event)>> = HashMap::new();
+    // An event that does not parse is reported against its case, not as a failure of the check:
+    // the chain walk names the event itself.
+    let parsed: Vec<(i64, i64, Result<Event, String>)> = db.collect(
+        "SELECT case_id, seq, at, actor, payload FROM events WHERE case_id > ? AND case_id <= ? ORDER BY case_id, seq",
+        &range,
+        |r| {
+            let (case, seq, at, actor, payload) = (
+                r.get::<i64>(0)?,
+                r.get::<i64>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+                r.get::<String>(4)?,
+            );
+            let event = chrono::NaiveDateTime::parse_from_str(&at, rows::TIMESTAMP)
+                .map_err(|_| format!("event {seq}: `{at}` is not a time"))
+                .and_then(|at| {
+                    serde_json::from_str::<Step>(&payload)
+                        .map(|step| Event { at, actor, step })
+                        .map_err(|e| format!("event {seq} is not a step ({e})"))
+                });
+            Ok(Ok((case, seq, event)))
+        },
+    )?;
+    let mut unreadable: HashMap<i64, String> = HashMap::new();
+    for (case, seq, event) in parsed {
+        match event {
+            Ok(event) => events.entry(case).or_default().push((seq, event)),
+            Err(problem) => {
+                unreadable.entry(case).or_insert(problem);
+            }
+        }
+    }
+    let mut duties: HashMap<i64, Vec<(usize, chrono::NaiveDate, String)>> = HashMap::new();
+    let rows_of_duties = db.collect(
+        "SELECT case_id, duty, done_on, note FROM package_duties WHERE case_id > ? AND case_id <= ?",
+        &range,
+        |r| {
+            let (case, duty, done_on, note) = (
+                r.get::<i64>(0)?,
+                r.get::<i64>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+            );
+            Ok(rows::parse_date(&done_on)
+                .map(|day| (case, duty as usize, day, note))
+                .ok_or_else(|| {
+                    rows::BadValue(format!("package_duties.done_on: `{done_on}` is not a date"))
+                }))
+        },
+    )?;
+    for (case, duty, day, note) in rows_of_duties {
+        duties.entry(case).or_default().push((duty, day, note));
+    }
+    let count = stored.len() as u64;
+    for (mut case, derived) in stored {
+        if problems.len() >= limit {
+            break;
+        }
+        if case.package.is_some() {
+            for (duty, day, note) in duties.remove(&case.id).unwrap_or_default() {
+                rows::add_duty(&mut case, duty, day, note);
+            }
+        }
+        let history = events.remove(&case.id).unwrap_or_default();
+        let found = match unreadable.remove(&case.id) {
+            Some(problem) => Some(problem),
+            None => compare(&case, &derived, &history, rules),
+        };
+        if let Some(problem) = found {
+            problems.push(format!("case {}: {problem}", case.number));
+        }
+    }
+    Ok(count)
+}
+
+/// How the stored case differs from the replay of its events, if it does.
+fn compare(
+    stored: &Case,
+    derived: &[Option<String>; 3],
+    history: &[(i64, Event)],
+    rules: &Rules,
+) -> Option<String> {
+    let undone: HashSet<i64> = history
+        .iter()
+        .filter_map(|(_, e)| match e.step {
+            Step::Undo { of } => Some(of),
+            _ => None,
+        })
+        .collect();
+    let effective: Vec<Event> = history
+        .iter()
+        .filter(|(seq, e)| !matches!(e.step, Step::Undo { .. }) && !undone.contains(seq))
+        .map(|(_, e)| e.clone())
+        .collect();
+    let mut replayed = match lifecycle::replay_recorded(
+        stored.id,
+        stored.number.clone(),
+        stored.intake.clone(),
+        &effective,
+        rules,
+    ) {
+        Ok(case) => case,
+        Err(e) => return Some(format!("its events do not replay ({e})")),
+    };
+    replayed.version = history.len() as i64;
+    let at = chrono::NaiveDateTime::default();
+    let want = rows::case_values(&replayed, rules, at, "");
+    let have = rows::case_values(stored, rules, at, "");
+    for ((column, want), have) in CASE_COLUMNS.iter().zip(&want).zip(&have) {
+        if BOOKKEEPING.contains(column) {
+            continue;
+        }
+        let (have, want) = match DERIVED.iter().position(|d| d == column) {
+            Some(i) => (
+                derived[i]
+                    .clone()
+                    .map_or(rusqlite::types::Value::Null, Into::into),
+                want.clone(),
+            ),
+            None => (have.clone(), want.clone()),
+        };
+        if have != want {
+            return Some(format!(
+                "`{column}` is {} but its events give {}",
+                shown(&have),
+                shown(&want)
+            ));
+        }
+    }
+    if stored.package != replayed.package {
+        return Some("its package duties differ from its events".into());
+    }
+    None
+}
+
+fn shown(value: &rusqlite::types::Value) -> String {
+    use rusqlite::types::Value;
+    match value {
+        Value::Null => "empty".into(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(r) => r.to_string(),
+        Value::Text(t) => format!("`{}`", crate::text::sanitise(t)),
+        Value::Blob(_) => "binary".into(),
+    }
+}
+
+/// Users whose row differs from the replay of the user events.
+fn users(db: &dyn Db) -> Result<Vec<String>, StoreError> {
+    let changes: Vec<(i64, Option<UserChange>)> = db.collect(
+        "SELECT seq, payload FROM events WHERE case_id IS NULL AND kind LIKE 'user-%' ORDER BY seq",
+        &[],
+        |r| {
+            let (seq, payload) = (r.get::<i64>(0)?, r.get::<String>(1)?);
+            Ok(Ok((seq, serde_json::from_str::<UserChange>(&payload).ok())))
+        },
+    )?;
+    let mut problems = Vec::new();
+    let mut replayed: BTreeMap<String, (Role, String)> = BTreeMap::new();
+    for (seq, change) in changes {
+        let Some(change) = change else {
+            problems.push(format!("event {seq} is not a user change"));
+            continue;
+        };
+        match change {
+            UserChange::Add { name, role, scope } => {
+                replayed.insert(name, (role, scope));
+            }
+            UserChange::SetRole { name, role } => {
+                if let Some(user) = replayed.get_mut(&name) {
+                    user.0 = role;
+                }
+            }
+            UserChange::SetScope { name, scope } => {
+                if let Some(user) = replayed.get_mut(&name) {
+                    user.1 = scope;
+                }
+            }
+        }
+    }
+    let stored = super::read::users(db)?;
+    for user in &stored {
+        let name = crate::text::sanitise(&user.name);
+        match replayed.remove(&user.name) {
+            None => problems.push(format!(
+                "user `{name}` has no event that added them (added outside xinfang)"
+            )),
+            Some((role, _)) if role != user.role => problems.push(format!(
+                "user `{name}`: role is {} but their events give {}",
+                user.role.code(),
+                role.code()
+            )),
+            Some((_, scope)) if scope != user.scope => problems.push(format!(
+                "user `{name}`: scope is {} but their events give {scope}",
+                user.scope
+            )),
+            Some(_) => {}
+        }
+    }
+    for name in replayed.keys() {
+        problems.push(format!(
+            "user `{}` was added by an event but has no row (removed outside xinfang)",
+            crate::text::sanitise(name)
+        ));
+    }
+    Ok(problems)
+}

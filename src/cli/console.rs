@@ -11,7 +11,7 @@ use xinfang::app::console::{self, Setup};
 use xinfang::app::state::ThemeName;
 use xinfang::i18n::{Lang, Text};
 use xinfang::keymap::{Keymap, PRESETS};
-use xinfang::store::OpenMode;
+use xinfang::store::{OpenMode, StoreError};
 
 /// What the command line says about the console.
 pub struct ConsoleArgs<'a> {
@@ -69,7 +69,27 @@ pub fn run(context: &Context, args: &ConsoleArgs<'_>) -> Result<ExitCode> {
             }
         },
     };
-    let store: Arc<dyn xinfang::store::Store> = Arc::from(context.open(OpenMode::ReadWrite)?);
+    let opened = match context.open(OpenMode::ReadWrite) {
+        // Read-only media (a backup): browse it; every write says why it cannot be made.
+        Err(e)
+            if matches!(
+                e.downcast_ref::<StoreError>(),
+                Some(StoreError::ReadOnly { .. } | StoreError::Io { .. })
+            ) && context.db.is_file()
+                && xinfang::store::sqlite::read_only_media(&context.db) =>
+        {
+            notices.push(
+                lang.pick(
+                    "数据库位于只读介质上：只能浏览，不能修改",
+                    "the database is on read-only media: browse only, nothing can be changed",
+                )
+                .to_string(),
+            );
+            context.open(OpenMode::ReadOnly)?
+        }
+        other => other?,
+    };
+    let store: Arc<dyn xinfang::store::Store> = Arc::from(opened);
     let user = super::identity::resolve(store.as_ref(), args.user)?;
     let today = context.now.date();
     let mut user_queues = Vec::new();

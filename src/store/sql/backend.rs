@@ -48,7 +48,13 @@ impl<T: Backend> Store for T {
     }
 
     fn check(&self) -> Result<CheckReport, StoreError> {
-        self.check_all()
+        let (mut report, _, differences) = verify::with_replay(self, || self.check_all())?;
+        for difference in differences {
+            if report.problems.len() < verify::MAX_PROBLEMS {
+                report.problems.push(difference);
+            }
+        }
+        Ok(report)
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -153,7 +159,10 @@ impl<T: Backend> Store for T {
     }
 
     fn audit(&self) -> Result<crate::store::AuditReport, StoreError> {
-        self.read(verify::audit)
+        let (mut report, replayed, rows) = verify::with_replay(self, || self.read(verify::audit))?;
+        report.replayed = replayed;
+        report.rows = rows;
+        Ok(report)
     }
 
     fn change_user(

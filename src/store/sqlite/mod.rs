@@ -303,7 +303,7 @@ pub fn error(path: &Path, e: rusqlite::Error) -> StoreError {
 }
 
 /// Whether the file or its directory cannot be written here (a read-only mount, a backup).
-fn read_only_media(path: &Path) -> bool {
+pub fn read_only_media(path: &Path) -> bool {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

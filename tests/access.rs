@@ -256,6 +256,13 @@ fn a_login_that_is_no_admin_cannot_become_anyone_else() {
             .status
             .success()
     );
+    // A user name shows what it is: no invisible or direction-changing characters.
+    for bad in ["adm\u{202E}nim", "ad\u{200B}min", "a\u{1b}[2Jb", "li na"] {
+        fails_with(
+            &xinfang(&["--db", f, "user", "add", bad, "--role", "viewer"]),
+            "a user name is one word without spaces, control, invisible or direction-changing characters",
+        );
+    }
     // An admin may act as someone else.
     let as_bob = xinfang(&["--db", f, "user", "add", "bob", "--role", "operator"]);
     assert!(as_bob.status.success(), "{}", stderr(&as_bob));

@@ -142,11 +142,6 @@ pub fn user(context: &Context, action: &UserAction, asked: Option<&str>) -> Resu
             sanitise(scope)
         );
     }
-    if let UserChange::Add { name, .. } = &change
-        && (name.is_empty() || name.chars().any(|c| c.is_control() || c.is_whitespace()))
-    {
-        bail!("a user name is one word without spaces or control characters");
-    }
     let user = store.change_user(&change, actor, context.now)?;
     println!(
         "{}\t{}\t{}",

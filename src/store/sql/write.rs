@@ -318,6 +318,14 @@ pub fn change_user(
         | UserChange::SetRole { name, .. }
         | UserChange::SetScope { name, .. } => name,
     };
+    if let UserChange::Add { name, .. } = change
+        && let Some(problem) = crate::domain::org::user_name_problem(name)
+    {
+        return Err(StoreError::Invalid(format!(
+            "user `{}`: {problem}",
+            crate::text::sanitise(name)
+        )));
+    }
     let users: i64 = db.one("SELECT count(*) FROM users", &[], |r| r.get(0))?;
     match change {
         // The first user of an empty database is its first admin, and adds themself: whoever

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod app;
 pub mod i18n;
 pub mod keymap;
+pub mod login;
 pub mod search;
 pub mod store;
 pub mod text;

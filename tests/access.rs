@@ -140,6 +140,23 @@ fn store_refuses_what_access_forbids(store: &dyn Store) {
         .change_user(&promote, "admin", now())
         .expect("an admin may");
     store.recompute("admin", now()).expect("an admin may");
+    // Undoing a correction takes it back, and the row still replays from its events.
+    let current = store.case(case.id).expect("read").expect("case").case;
+    let edit = Step::Edit {
+        field: xinfang::domain::IntakeField::Title,
+        from: current.intake.title.clone(),
+        to: "更正后的标题".into(),
+    };
+    let edited = store
+        .apply(case.id, current.version, &edit, "li.na", now())
+        .expect("edit");
+    assert_eq!(edited.intake.title, "更正后的标题");
+    let undone = store.undo_last(case.id, "li.na", now()).expect("undo");
+    assert_eq!(undone.intake.title, current.intake.title);
+    assert_eq!(
+        store.case(case.id).expect("read").expect("case").case.intake.title,
+        current.intake.title
+    );
 }
 
 #[test]
@@ -327,6 +344,8 @@ fn tamper_and_check(location: &str, edit: &dyn Fn(&str)) {
     edit(
         "UPDATE cases SET due_on = '2099-01-01' WHERE id = (SELECT min(id) FROM cases WHERE due_on IS NOT NULL)",
     );
+    // A registration field, here the one that decides Art 30 confidentiality.
+    edit("UPDATE cases SET category = 'other' WHERE id = (SELECT max(id) FROM cases)");
     for command in [&["db", "check"][..], &["audit", "verify"][..]] {
         let mut args = vec!["--db", location];
         args.extend(command);
@@ -339,6 +358,10 @@ fn tamper_and_check(location: &str, edit: &dyn Fn(&str)) {
         );
         assert!(
             text.contains("`due_on` is `2099-01-01` but its events give `"),
+            "{command:?}: {text}"
+        );
+        assert!(
+            text.contains("its registration fields (title, summary, petitioner, channel, category"),
             "{command:?}: {text}"
         );
     }
@@ -523,6 +546,21 @@ fn a_fifo_or_a_device_as_the_database_is_refused_at_once() {
             fails_with(&xinfang(&args), "is not a regular file");
         }
     }
+    // Commands that create or replace a database: only on the FIFO, never on a real device.
+    let f = fifo.to_str().unwrap();
+    for command in [
+        &["db", "migrate"][..],
+        &["demo", "--cases", "10", "--no-open"][..],
+    ] {
+        let mut args = vec!["--db", f];
+        args.extend(command);
+        fails_with(&xinfang(&args), "is not a regular file");
+    }
+    let meta = std::fs::metadata(&fifo).expect("still there");
+    assert!(
+        std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()),
+        "the FIFO was not replaced"
+    );
 }
 
 #[test]
@@ -552,5 +590,99 @@ fn a_read_only_postgresql_database_is_listed_searched_checked_and_verified() {
         !stderr(&recompute).contains("panicked"),
         "{}",
         stderr(&recompute)
+    );
+}
+
+#[test]
+fn read_only_media_with_changes_still_in_the_log_is_refused_not_shown_stale() {
+    let (_dir, db) = demo_db(100, 38);
+    let copy_dir = tempfile::tempdir().expect("dir");
+    // A connection that never checkpoints leaves the change in the write-ahead log.
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch(
+        "PRAGMA wal_autocheckpoint = 0; INSERT INTO meta (key, value) VALUES ('note', 'x');",
+    )
+    .expect("write");
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::copy(&db, copy_dir.path().join("demo.db")).expect("copy");
+    std::fs::copy(&wal, copy_dir.path().join("demo.db-wal")).expect("copy log");
+    drop(conn);
+    let Some(ro) = read_only(copy_dir.path()) else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("a read-only mount or directory is required when CI=true");
+        }
+        eprintln!("skipped: cannot make a read-only mount or directory here");
+        return;
+    };
+    let file = ro.path.join("demo.db");
+    fails_with(
+        &xinfang(&["--db", file.to_str().unwrap(), "audit", "verify"]),
+        "holds changes not yet in it, which cannot be read there",
+    );
+    fails_with(
+        &xinfang(&[
+            "--db",
+            file.to_str().unwrap(),
+            "--user",
+            "admin",
+            "db",
+            "recompute",
+        ]),
+        "it is on read-only media",
+    );
+}
+
+#[test]
+fn rows_checked_under_other_rules_are_not_reported_as_tampered() {
+    let (dir, db) = demo_db(400, 39);
+    let d = db.to_str().unwrap();
+    let config = dir.path().join("slow-letters.toml");
+    std::fs::write(
+        &config,
+        "[rules]\nletter_delivery_days = 6\nobjection_restarts_dispose = true\nroll_over = true\n",
+    )
+    .expect("config");
+    let c = config.to_str().unwrap();
+    for args in [
+        vec!["--db", d, "--config", c, "db", "check"],
+        vec![
+            "--db",
+            d,
+            "--config",
+            c,
+            "--user",
+            "admin",
+            "db",
+            "recompute",
+        ],
+        vec!["--db", d, "db", "check"],
+        vec!["--db", d, "--config", c, "audit", "verify"],
+    ] {
+        let out = xinfang(&args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn the_last_admin_cannot_stop_being_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("x.db");
+    let d = db.to_str().unwrap();
+    let me = login();
+    assert!(xinfang(&["--db", d, "db", "migrate"]).status.success());
+    assert!(
+        xinfang(&["--db", d, "user", "add", &me, "--role", "admin"])
+            .status
+            .success()
+    );
+    fails_with(
+        &xinfang(&["--db", d, "user", "set-role", &me, "supervisor"]),
+        "is the last admin",
     );
 }

@@ -357,6 +357,7 @@ pub fn build(kind: StepKind, case: &Case, answers: &[String]) -> Option<Step> {
                 _ => return None,
             },
             reason: a(1).into(),
+            restart: None,
         },
         StepKind::RecordDelivery => Step::RecordDelivery {
             on: chrono::NaiveDate::parse_from_str(a(0).trim(), "%Y-%m-%d").ok()?,

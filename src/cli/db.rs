@@ -93,6 +93,7 @@ pub fn run(context: &Context, action: &DbAction, asked: Option<&str>) -> Result<
                     std::fs::create_dir_all(parent)
                         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", parent.display()))?;
                 }
+                xinfang::store::sqlite::refuse_special(&context.db)?;
                 file_version(&context.db)
             };
             let store = context.open(OpenMode::Create)?;

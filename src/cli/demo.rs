@@ -70,6 +70,7 @@ pub fn run(context: &Context, args: &DemoArgs) -> Result<ExitCode> {
 /// The demo replaces its target only when that is missing or an earlier demo database.
 fn refuse_to_replace_real_data(context: &Context) -> Result<()> {
     let path = &context.db;
+    xinfang::store::sqlite::refuse_special(path)?;
     match std::fs::metadata(path) {
         Err(_) => return Ok(()),
         Ok(meta) if meta.len() == 0 => return Ok(()),

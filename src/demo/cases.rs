@@ -359,6 +359,7 @@ impl<'r> Generator<'r> {
                 Step::DecideObjection {
                     agree: true,
                     reason: "经审核，确不属于该单位职责范围".into(),
+                    restart: None,
                 },
             ) {
                 return;

@@ -69,7 +69,7 @@ pub fn generate(
     let added_at = (options.now.date() - Days::new(HISTORY_DAYS))
         .and_hms_opt(8, 0, 0)
         .unwrap_or(options.now);
-    let users = reference::users()
+    let users = demo_users()
         .into_iter()
         .map(|user| {
             let event = sqlite::encode_user(&user, reference::DEMO_ADMIN, added_at, &mut chain)?;
@@ -110,6 +110,10 @@ pub fn generate(
             events += produced_events;
             add_campaigns(loader, &backlog, options.now.date())?;
             loader.set_meta("demo_seed", &options.seed.to_string())?;
+            // The rules every deadline was computed under, which `db check` replays with.
+            let used =
+                serde_json::to_string(&rules).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            loader.set_meta("rules", &used)?;
             loader.set_meta("demo_cases", &options.cases.to_string())?;
             loader.set_meta("demo_now", &created)?;
             Ok((cases, events))
@@ -120,6 +124,25 @@ pub fn generate(
             elapsed: started.elapsed(),
         })
     })
+}
+
+/// The demo's users, and whoever generates it as one more admin: they may then act as any demo
+/// user with `--user`, by the same rule as on a real database (a login that is already a demo
+/// user keeps that user's role).
+fn demo_users() -> Vec<crate::store::User> {
+    let mut users = reference::users();
+    let login = crate::login::os_login();
+    if crate::domain::org::user_name_problem(&login).is_none()
+        && !login.starts_with('#')
+        && !users.iter().any(|u| u.name == login)
+    {
+        users.push(crate::store::User {
+            name: login,
+            role: crate::domain::Role::Admin,
+            scope: crate::domain::region::PROVINCE_CODE.to_string(),
+        });
+    }
+    users
 }
 
 /// Generates and encodes every case in order of receipt and sends them in batches; returns the

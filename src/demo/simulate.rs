@@ -29,13 +29,16 @@ impl<'r> Sim<'r> {
         rules: &'r Rules,
     ) -> Self {
         let state = case.state;
+        let registered = crate::domain::case::intake_digest(&case.intake);
         Sim {
             case,
             events: vec![StoredEvent {
                 seq: 0,
                 at: registered_at,
                 actor: actor.to_string(),
-                step: Step::Register,
+                step: Step::Register {
+                    intake: Some(registered),
+                },
                 from_state: None,
                 to_state: Some(state),
             }],
@@ -89,6 +92,7 @@ impl<'r> Sim<'r> {
     fn record(&mut self, at: NaiveDateTime, actor: &str, step: Step) -> bool {
         let at = at.max(self.cursor);
         let from = self.case.state;
+        let step = lifecycle::settled(&self.case, &step, at, self.rules);
         if lifecycle::apply(&mut self.case, &step, at, self.rules).is_err() {
             return false;
         }

@@ -40,6 +40,20 @@ pub struct Petitioner {
     pub address: String,
 }
 
+/// The SHA-256 (hex) of the registration fields, recorded on the registration event: the stored
+/// fields, with their recorded corrections taken back, must still give it. The accused party is
+/// left out: `record-accused` steps change it, and the replay checks those.
+pub fn intake_digest(intake: &Intake) -> String {
+    use sha2::{Digest, Sha256};
+    let registered = Intake {
+        accused: String::new(),
+        accused_unit: None,
+        ..intake.clone()
+    };
+    let text = serde_json::to_string(&registered).unwrap_or_default();
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
 /// What registration records about a petition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Intake {

@@ -194,7 +194,7 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
         }
     };
     match step {
-        Step::Register => Err(RuleError::AlreadyRegistered),
+        Step::Register { .. } => Err(RuleError::AlreadyRegistered),
         Step::Forward { unit, .. } => {
             require(state == State::Registered)?;
             final_matter()?;
@@ -451,6 +451,48 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
     }
 }
 
+/// `step` with what the rules in force decide written into it — the delivery day of a reply
+/// (by letter: `letter_delivery_days` later), whether an agreed objection restarts the Art 22
+/// clock — so that its history replays the same under any later rules. Recorded steps are
+/// settled first.
+pub fn settled(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Step {
+    let delivery = |given: &Option<chrono::NaiveDate>| {
+        Some(given.unwrap_or_else(|| {
+            super::deadline::default_delivery(case.intake.channel, at.date(), rules)
+        }))
+    };
+    match step {
+        Step::Reply {
+            outcome,
+            text,
+            delivered_on,
+        } => Step::Reply {
+            outcome: *outcome,
+            text: text.clone(),
+            delivered_on: delivery(delivered_on),
+        },
+        Step::ReplyReview {
+            outcome,
+            text,
+            delivered_on,
+        } => Step::ReplyReview {
+            outcome: *outcome,
+            text: text.clone(),
+            delivered_on: delivery(delivered_on),
+        },
+        Step::DecideObjection {
+            agree: true,
+            reason,
+            restart: None,
+        } => Step::DecideObjection {
+            agree: true,
+            reason: reason.clone(),
+            restart: Some(rules.objection_restarts_dispose),
+        },
+        other => other.clone(),
+    }
+}
+
 /// Applies `step` at `at` if the rules allow it; on error the case is unchanged.
 pub fn apply(
     case: &mut Case,
@@ -468,7 +510,7 @@ pub fn apply(
 pub fn record(case: &mut Case, step: &Step, at: NaiveDateTime, rules: &Rules) {
     let today = at.date();
     match step {
-        Step::Register => {}
+        Step::Register { .. } => {}
         Step::Forward { unit, assign } => {
             case.unit = Some(*unit);
             case.assigned = *assign;
@@ -479,14 +521,18 @@ pub fn record(case: &mut Case, step: &Step, at: NaiveDateTime, rules: &Rules) {
             case.state = State::Forwarded;
         }
         Step::Object { .. } => case.dates.objection_on = Some(today),
-        Step::DecideObjection { agree: true, .. } => {
+        Step::DecideObjection {
+            agree: true,
+            restart,
+            ..
+        } => {
             // The unit answered lawfully: the matter is not its remit. The case returns to the
             // bureau (the forwarding day stays on record, so KPI 1b counts the answer); its Art 22
             // clock restarts only when the rules say so.
             case.dates.answered_on = case.dates.objection_on.take();
             case.unit = None;
             case.assigned = false;
-            if rules.objection_restarts_dispose {
+            if restart.unwrap_or(rules.objection_restarts_dispose) {
                 case.dates.registered_on = Some(today);
                 case.dates.disposed_on = None;
             }
@@ -615,6 +661,25 @@ pub fn record(case: &mut Case, step: &Step, at: NaiveDateTime, rules: &Rules) {
     case.version += 1;
 }
 
+/// The registration fields as they were registered: `current` with every recorded correction
+/// (`Edit`) in `history` taken back — each field to the value its first correction started from.
+pub fn registered_intake(
+    current: &super::case::Intake,
+    history: &[super::step::Event],
+) -> super::case::Intake {
+    let mut intake = current.clone();
+    let mut seen = Vec::new();
+    for event in history {
+        if let Step::Edit { field, from, .. } = &event.step
+            && !seen.contains(field)
+        {
+            seen.push(*field);
+            field.set(&mut intake, from);
+        }
+    }
+    intake
+}
+
 /// Rebuilds a case from its intake and events as they were recorded (each step was checked when
 /// it was taken): the first event must be `Register`, dated on the day of receipt.
 pub fn replay_recorded(
@@ -627,7 +692,8 @@ pub fn replay_recorded(
     let received = intake.received_on;
     let mut case = Case::registered(id, number, intake);
     match events.first() {
-        Some(first) if first.step == Step::Register && first.at.date() == received => {}
+        Some(first)
+            if matches!(first.step, Step::Register { .. }) && first.at.date() == received => {}
         _ => return Err(ReplayError::NoRegistration),
     }
     for event in &events[1..] {
@@ -649,7 +715,8 @@ pub fn replay(
     let mut case = Case::registered(id, number, intake);
     let mut steps = events.iter().enumerate();
     match steps.next() {
-        Some((_, first)) if first.step == Step::Register && first.at.date() == received => {}
+        Some((_, first))
+            if matches!(first.step, Step::Register { .. }) && first.at.date() == received => {}
         _ => return Err(ReplayError::NoRegistration),
     }
     for (index, event) in steps {

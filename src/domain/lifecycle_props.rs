@@ -159,7 +159,7 @@ proptest! {
     fn deadlines_always_agree_with_the_event_history(seq in any_sequence()) {
         let rules = Rules::default();
         let mut case = Case::registered(1, "NX-2026-000001".into(), intake("2026-01-05"));
-        let mut events = vec![Event { at: start().and_hms_opt(8, 0, 0).unwrap_or_default(), actor: "t".into(), step: Step::Register }];
+        let mut events = vec![Event { at: start().and_hms_opt(8, 0, 0).unwrap_or_default(), actor: "t".into(), step: Step::Register { intake: None } }];
         let mut day = start();
         for (offset, step) in seq {
             day = day.checked_add_signed(chrono::Duration::days(offset)).unwrap_or(day);

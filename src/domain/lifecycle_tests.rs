@@ -170,6 +170,7 @@ fn art23_unit_may_object_within_five_working_days_and_the_bureau_decides() {
         Step::DecideObjection {
             agree: true,
             reason: "确非该单位职责".into(),
+            restart: None,
         },
         "2026-03-11",
     );
@@ -189,6 +190,7 @@ fn art23_unit_may_object_within_five_working_days_and_the_bureau_decides() {
         &Step::DecideObjection {
             agree: true,
             reason: "确非该单位职责".into(),
+            restart: None,
         },
         at("2026-03-11"),
         &restarting,
@@ -202,6 +204,7 @@ fn art23_unit_may_object_within_five_working_days_and_the_bureau_decides() {
         Step::DecideObjection {
             agree: false,
             reason: "属该单位职责".into(),
+            restart: None,
         },
         "2026-03-11",
     );
@@ -813,7 +816,7 @@ fn replay_rebuilds_the_case_and_rejects_a_history_without_registration() {
         Event {
             at: at("2026-03-01"),
             actor: "a".into(),
-            step: Step::Register,
+            step: Step::Register { intake: None },
         },
         Event {
             at: at("2026-03-03"),
@@ -1148,6 +1151,7 @@ fn kpi_1b_counts_an_agreed_objection_as_the_units_answer() {
         Step::DecideObjection {
             agree: true,
             reason: "同意".into(),
+            restart: None,
         },
         "2026-03-06",
     );
@@ -1233,6 +1237,7 @@ fn art23_a_rejected_objection_cannot_be_escaped_by_diverting() {
         Step::DecideObjection {
             agree: false,
             reason: "属该单位职责".into(),
+            restart: None,
         },
         "2026-03-05",
     );

@@ -12,15 +12,28 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Step {
-    /// The petition was received and registered (登记). Always the first event.
-    Register,
+    /// The petition was received and registered (登记). Always the first event. `intake`: the
+    /// SHA-256 of the registration fields as registered (`case::intake_digest`), so that the
+    /// stored fields can be checked against the history; absent from older histories.
+    Register {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        intake: Option<String>,
+    },
     /// Forwarded (转送) or assigned (交办, `assign`) to a responsible unit.
     Forward { unit: UnitId, assign: bool },
     /// The unit objects that the matter is not its remit (Art 23 ¶3); the bureau decides.
     Object { reason: String },
     /// The bureau decides the unit's objection: agreed, the case returns to the bureau; rejected,
     /// the unit must accept it (Art 23 ¶3).
-    DecideObjection { agree: bool, reason: String },
+    DecideObjection {
+        agree: bool,
+        reason: String,
+        /// Whether an agreed objection restarts the Art 22 clock: filled by the store from the
+        /// rules in force when it is taken, so the history replays the same under any rules
+        /// (`None`: the replaying rules' `objection_restarts_dispose`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        restart: Option<bool>,
+    },
     /// The unit accepted (受理) the case, classifying it by law.
     Accept { class: Class },
     /// Handling started (办理).
@@ -114,7 +127,7 @@ impl Step {
     /// Kebab-case name of the step, as stored in the events table.
     pub fn name(&self) -> &'static str {
         match self {
-            Step::Register => "register",
+            Step::Register { .. } => "register",
             Step::Forward { .. } => "forward",
             Step::Object { .. } => "object",
             Step::DecideObjection { .. } => "decide-objection",

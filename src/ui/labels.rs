@@ -7,7 +7,7 @@ use crate::i18n::{Lang, Text};
 /// The name of a step in the history.
 pub fn step(step: &Step, lang: Lang) -> &'static str {
     let (zh, en) = match step {
-        Step::Register => ("登记", "registered"),
+        Step::Register { .. } => ("登记", "registered"),
         Step::Forward { assign: true, .. } => ("交办", "assigned"),
         Step::Forward { .. } => ("转送", "forwarded"),
         Step::Object { .. } => ("单位异议", "objected"),

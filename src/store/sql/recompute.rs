@@ -62,12 +62,7 @@ pub fn recompute(
     let summary_rows = kpi::rebuild(db)?;
     // The rules the derived columns and the summary now follow: `db check` recounts under them,
     // and the event says what was used.
-    let used = serde_json::to_value(rules).unwrap_or_default();
-    db.execute(
-        "INSERT INTO meta (key, value) VALUES ('rules', ?) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        &vals![used.to_string()],
-    )?;
+    let used = record_rules(db)?;
     let payload =
         serde_json::json!({ "cases": cases, "changed": changes.len(), "rules": used }).to_string();
     super::write::append_raw_event(db, None, at, actor, "recompute", &payload)?;
@@ -92,6 +87,26 @@ pub fn after_upgrade(store: &impl super::Backend) -> Result<(), StoreError> {
             )?
             .is_empty())
     };
+    // A new, empty database records the rules it is opened with: the rules its deadlines are
+    // computed and checked under until a `db recompute` records others.
+    let unruled = |db: &dyn Db| -> Result<bool, StoreError> {
+        db.one("SELECT count(*) FROM meta WHERE key = 'rules'", &[], |r| {
+            r.get::<i64>(0)
+        })
+        .map(|n| n == 0)
+    };
+    let empty = |db: &dyn Db| -> Result<bool, StoreError> {
+        db.one("SELECT count(*) FROM cases", &[], |r| r.get::<i64>(0))
+            .map(|n| n == 0)
+    };
+    if store.read(|db| Ok(unruled(db)? && empty(db)?))? {
+        store.write(|db| {
+            if unruled(db)? && empty(db)? {
+                record_rules(db)?;
+            }
+            Ok(())
+        })?;
+    }
     if !store.read(|db| marked(db))? {
         return Ok(());
     }
@@ -102,4 +117,15 @@ pub fn after_upgrade(store: &impl super::Backend) -> Result<(), StoreError> {
         }
         Ok(())
     })
+}
+
+/// Records the store's rules as those the derived columns follow; returns them as JSON.
+fn record_rules(db: &dyn Db) -> Result<serde_json::Value, StoreError> {
+    let used = serde_json::to_value(db.rules()).unwrap_or_default();
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('rules', ?) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        &vals![used.to_string()],
+    )?;
+    Ok(used)
 }

@@ -27,38 +27,47 @@ pub fn differences(db: &dyn Db, limit: usize) -> Result<(u64, Vec<String>), Stor
     let rules = super::kpi::recorded_rules(db)?;
     let mut problems = users(db)?;
     problems.truncate(limit);
-    let max: i64 = db.one("SELECT coalesce(max(id), 0) FROM cases", &[], |r| r.get(0))?;
     let mut replayed = 0u64;
-    let mut start = 0i64;
-    while start < max && problems.len() < limit {
-        let end = start + BATCH;
-        replayed += batch(db, &rules, (start, end), limit, &mut problems)?;
-        start = end;
+    let mut after = i64::MIN;
+    while problems.len() < limit {
+        let Some((count, last)) = batch(db, &rules, after, limit, &mut problems)? else {
+            break;
+        };
+        replayed += count;
+        after = last;
     }
     Ok((replayed, problems))
 }
 
+/// Replays the next `BATCH` cases after id `after`; returns how many and the last id, or `None`
+/// when there are no more. Paged by id, not by id range, so any ids take one pass.
 fn batch(
     db: &dyn Db,
     rules: &Rules,
-    (after, upto): (i64, i64),
+    after: i64,
     limit: usize,
     problems: &mut Vec<String>,
-) -> Result<u64, StoreError> {
-    let range = vals![after, upto];
+) -> Result<Option<(u64, i64)>, StoreError> {
     let sql = format!(
-        "SELECT {}, due_on, handling_due_on, backlog_from FROM cases WHERE id > ? AND id <= ? ORDER BY id",
+        "SELECT {}, due_on, handling_due_on, backlog_from, leader_id FROM cases WHERE id > ? ORDER BY id LIMIT {BATCH}",
         CASE_COLUMNS.join(", ")
     );
     let columns = CASE_COLUMNS.len();
-    let stored: Vec<(Case, [Option<String>; 3])> = db.collect(&sql, &range, |row| {
-        let derived = [
-            row.get(columns)?,
-            row.get(columns + 1)?,
-            row.get(columns + 2)?,
-        ];
-        Ok(rows::read_case(row).map(|case| (case, derived)))
+    let stored: Vec<(Case, Stored)> = db.collect(&sql, &vals![after], |row| {
+        let extra = Stored {
+            derived: [
+                row.get(columns)?,
+                row.get(columns + 1)?,
+                row.get(columns + 2)?,
+            ],
+            leader: row.get(columns + 3)?,
+        };
+        Ok(rows::read_case(row).map(|case| (case, extra)))
     })?;
+    let Some(last) = stored.last().map(|(case, _)| case.id) else {
+        return Ok(None);
+    };
+    let range = vals![after, last];
     let mut events: HashMap<i64, Vec<(i64, Event)>> = HashMap::new();
     // An event that does not parse is reported against its case, not as a failure of the check:
     // the chain walk names the event itself.
@@ -114,6 +123,7 @@ fn batch(
         duties.entry(case).or_default().push((duty, day, note));
     }
     let count = stored.len() as u64;
+    let next = Some((count, last));
     for (mut case, derived) in stored {
         if problems.len() >= limit {
             break;
@@ -132,16 +142,25 @@ fn batch(
             problems.push(format!("case {}: {problem}", case.number));
         }
     }
-    Ok(count)
+    Ok(next)
+}
+
+/// What a case row holds beyond what `read_case` reads into a case.
+struct Stored {
+    /// `due_on`, `handling_due_on`, `backlog_from` as stored.
+    derived: [Option<String>; 3],
+    /// `leader_id` as stored (a case reads it only with `packaged_on`).
+    leader: Option<i64>,
 }
 
 /// How the stored case differs from the replay of its events, if it does.
 fn compare(
     stored: &Case,
-    derived: &[Option<String>; 3],
+    extra: &Stored,
     history: &[(i64, Event)],
     rules: &Rules,
 ) -> Option<String> {
+    let derived = &extra.derived;
     let undone: HashSet<i64> = history
         .iter()
         .filter_map(|(_, e)| match e.step {
@@ -154,10 +173,33 @@ fn compare(
         .filter(|(seq, e)| !matches!(e.step, Step::Undo { .. }) && !undone.contains(seq))
         .map(|(_, e)| e.clone())
         .collect();
+    // The registration fields as registered: the stored ones with their corrections taken back
+    // must give the digest the registration recorded (histories before it was recorded: not
+    // checked); replaying the corrections must then give the stored fields again.
+    let registered = lifecycle::registered_intake(&stored.intake, &effective);
+    if let Some(Event {
+        step: Step::Register {
+            intake: Some(digest),
+        },
+        ..
+    }) = effective.first()
+        && crate::domain::case::intake_digest(&registered) != *digest
+    {
+        return Some(
+            "its registration fields (title, summary, petitioner, channel, category, place, persons, flags) differ from those registered".into(),
+        );
+    }
+    if extra.leader != replayed_leader(&effective) {
+        return Some(format!(
+            "`leader_id` is {} but its events give {}",
+            extra.leader.map_or("empty".into(), |l| l.to_string()),
+            replayed_leader(&effective).map_or("empty".into(), |l| l.to_string())
+        ));
+    }
     let mut replayed = match lifecycle::replay_recorded(
         stored.id,
         stored.number.clone(),
-        stored.intake.clone(),
+        registered,
         &effective,
         rules,
     ) {
@@ -206,6 +248,14 @@ fn compare(
         return Some("its package duties differ from its events".into());
     }
     None
+}
+
+/// The leader of the last packaging in a history, if any.
+fn replayed_leader(history: &[Event]) -> Option<i64> {
+    history.iter().rev().find_map(|e| match e.step {
+        Step::PackageToLeader { leader } => Some(leader),
+        _ => None,
+    })
 }
 
 fn shown(value: &rusqlite::types::Value) -> String {

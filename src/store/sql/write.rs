@@ -198,7 +198,9 @@ pub fn register(
         Some(id),
         at,
         actor,
-        &Step::Register,
+        &Step::Register {
+            intake: Some(crate::domain::case::intake_digest(intake)),
+        },
         None,
         Some(State::Registered),
     )?;
@@ -237,7 +239,7 @@ pub fn apply(
     }
     let from = case.state;
     let before = case.clone();
-    let filled = fill_step(db, &case, step)?;
+    let filled = fill_step(db, &case, step, at)?;
     let step = &filled;
     lifecycle::apply(&mut case, step, at, db.rules()).map_err(|error| StoreError::Rule {
         number: case.number.clone(),
@@ -260,9 +262,10 @@ pub fn apply(
 }
 
 /// The facts a step records that the store knows better than its caller: whether a linked
-/// earlier case is final (Art 36 ¶3), and which body one level up handles a review or re-review
-/// (Art 35–36).
-fn fill_step(db: &dyn Db, case: &Case, step: &Step) -> Result<Step, StoreError> {
+/// earlier case is final (Art 36 ¶3), which body one level up handles a review or re-review
+/// (Art 35–36), and what the rules in force decide — the delivery day of a reply, whether an agreed
+/// objection restarts the Art 22 clock — so that the history replays the same under any rules.
+fn fill_step(db: &dyn Db, case: &Case, step: &Step, at: NaiveDateTime) -> Result<Step, StoreError> {
     let unit_region = || -> Result<String, StoreError> {
         match case.unit {
             Some(unit) => Ok(db
@@ -301,7 +304,7 @@ fn fill_step(db: &dyn Db, case: &Case, step: &Step) -> Result<Step, StoreError> 
                 body: crate::domain::region::level_up(&reviewer),
             }
         }
-        other => other.clone(),
+        other => lifecycle::settled(case, other, at, db.rules()),
     })
 }
 
@@ -361,6 +364,18 @@ pub fn change_user(
             return Err(StoreError::Invalid(format!("user `{name}` already exists")));
         }
         _ if !exists => return Err(StoreError::Invalid(format!("no user `{name}`"))),
+        UserChange::SetRole { role, .. }
+            if *role != crate::domain::Role::Admin
+                && db.one(
+                    "SELECT count(*) FROM users WHERE role = 'admin' AND name <> ?",
+                    &vals![name],
+                    |r| r.get::<i64>(0),
+                )? == 0 =>
+        {
+            return Err(StoreError::Invalid(format!(
+                "`{name}` is the last admin; make another user an admin first"
+            )));
+        }
         UserChange::SetRole { role, .. } => db.execute(
             "UPDATE users SET role = ? WHERE name = ?",
             &vals![role.code(), name],
@@ -434,7 +449,7 @@ pub fn undo_last(
     let Some((last, kept)) = effective.split_last() else {
         return Err(StoreError::Invalid(format!("case {number} has no history")));
     };
-    if last.step == Step::Register {
+    if matches!(last.step, Step::Register { .. }) {
         return Err(StoreError::NothingToUndo { number });
     }
     if last.actor != actor {
@@ -445,22 +460,21 @@ pub fn undo_last(
             actor: actor.to_string(),
         });
     }
-    let history: Vec<Event> = kept
-        .iter()
-        .map(|e| Event {
-            at: e.at,
-            actor: e.actor.clone(),
-            step: e.step.clone(),
-        })
-        .collect();
-    let mut rebuilt = lifecycle::replay(
-        id,
-        number.clone(),
-        current.intake.clone(),
-        &history,
-        db.rules(),
-    )
-    .map_err(|e| StoreError::Invalid(format!("case {number}: cannot undo: {e}")))?;
+    let as_events = |events: &[&crate::store::StoredEvent]| -> Vec<Event> {
+        events
+            .iter()
+            .map(|e| Event {
+                at: e.at,
+                actor: e.actor.clone(),
+                step: e.step.clone(),
+            })
+            .collect()
+    };
+    let history = as_events(kept);
+    // Replayed from the registration fields as registered, so an undone correction is taken back.
+    let registered = lifecycle::registered_intake(&current.intake, &as_events(&effective));
+    let mut rebuilt = lifecycle::replay(id, number.clone(), registered, &history, db.rules())
+        .map_err(|e| StoreError::Invalid(format!("case {number}: cannot undo: {e}")))?;
     rebuilt.version = current.version + 1;
     let mut values = rows::case_values(&rebuilt, db.rules(), at, actor);
     let id_value = values.remove(0);

@@ -45,15 +45,7 @@ impl SqliteStore {
     /// Opens (or, with `OpenMode::Create`, creates) the database at `path`.
     pub fn open(path: &Path, rules: Rules, mode: OpenMode) -> Result<SqliteStore, StoreError> {
         let exists = path.exists();
-        if let Ok(meta) = std::fs::metadata(path)
-            && !meta.is_file()
-        {
-            // A FIFO or a device would block or stream forever; a directory is a mistake.
-            return Err(StoreError::Invalid(format!(
-                "{} is not a regular file (a directory, FIFO or device); give the path of a database file",
-                path.display()
-            )));
-        }
+        refuse_special(path)?;
         if !exists && mode != OpenMode::Create {
             return Err(StoreError::Missing {
                 path: path.display().to_string(),
@@ -93,8 +85,28 @@ impl SqliteStore {
             // On read-only media SQLite cannot create the WAL's shared-memory file: read the
             // file as immutable instead (nothing can be writing to it there).
             Err(StoreError::Io { .. } | StoreError::ReadOnly { .. })
+                if mode != OpenMode::ReadOnly && read_only_media(path) =>
+            {
+                return Err(StoreError::ReadOnly {
+                    path: path.display().to_string(),
+                    detail: "it is on read-only media (a read-only mount or directory); copy it to writable storage to change it".into(),
+                });
+            }
+            Err(StoreError::Io { .. } | StoreError::ReadOnly { .. })
                 if mode == OpenMode::ReadOnly && read_only_media(path) =>
             {
+                // Immutable means the write-ahead log is not read: refuse rather than show a
+                // database without its latest changes.
+                let wal = side_path(path, "-wal");
+                if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                    return Err(StoreError::ReadOnly {
+                        path: path.display().to_string(),
+                        detail: format!(
+                            "it is on read-only media and {} holds changes not yet in it, which cannot be read there; copy both files to writable storage",
+                            wal.display()
+                        ),
+                    });
+                }
                 store.immutable = true;
                 let conn = store.connect(false)?;
                 let found = probe(&conn).map_err(|e| store.error(e))?;
@@ -302,20 +314,39 @@ pub fn error(path: &Path, e: rusqlite::Error) -> StoreError {
     }
 }
 
-/// Whether the file or its directory cannot be written here (a read-only mount, a backup).
+/// Refuses a path that exists but is not a regular file: a FIFO or a device would block or
+/// stream forever (or be replaced), a directory is a mistake. Before anything opens it.
+pub fn refuse_special(path: &Path) -> Result<(), StoreError> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => Err(StoreError::Invalid(format!(
+            "{} is not a regular file (a directory, FIFO or device); give the path of a database file",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the database's directory cannot be written here (a read-only mount, a backup), so
+/// that SQLite cannot create its shared-memory file. A live database's directory is writable by
+/// its writers; a file that is merely not writable by this user is opened normally.
 pub fn read_only_media(path: &Path) -> bool {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let writable = |p: &Path| nix::unistd::access(p, nix::unistd::AccessFlags::W_OK).is_ok();
-    !writable(dir) || !writable(path)
+    nix::unistd::access(dir, nix::unistd::AccessFlags::W_OK).is_err()
 }
 
 /// A `file:` URI opening `path` as immutable, with the characters URIs reserve escaped.
 fn immutable_uri(path: &Path) -> String {
-    let mut uri = String::from("file:");
-    for c in path.to_string_lossy().chars() {
+    let text = path.to_string_lossy();
+    // `file://` + an absolute path: a path that itself starts with `//` is not read as a host.
+    let mut uri = String::from(if text.starts_with('/') {
+        "file://"
+    } else {
+        "file:"
+    });
+    for c in text.chars() {
         match c {
             '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", c as u32)),
             _ => uri.push(c),

@@ -10,37 +10,13 @@
 mod common;
 
 use common::pg::{Schema, server};
-use common::{demo_db, login, now, stderr, stdout, today, xinfang};
+use common::{demo_db, intake_in, login, now, stderr, stdout, xinfang};
 use std::path::Path;
 use std::process::Command;
 use xinfang::domain::access::Refusal;
-use xinfang::domain::{Category, Channel, Intake, Petitioner, Role, Rules, Step};
+use xinfang::domain::{Role, Rules, Step};
 use xinfang::store::copy::copy;
 use xinfang::store::{OpenMode, Store, StoreError, UserChange};
-
-fn intake(county: &str) -> Intake {
-    Intake {
-        channel: Channel::Visit,
-        category: Some(Category::UnpaidWages),
-        county: county.into(),
-        township: "兴庆区某街道".into(),
-        title: "拖欠工资".into(),
-        summary: "某工地拖欠三名工人工资".into(),
-        petitioner: Petitioner {
-            name: "马某".into(),
-            id_number: "640104199001011234".into(),
-            phone: "13900000000".into(),
-            address: "银川市兴庆区".into(),
-        },
-        persons: 3,
-        involved: 3,
-        threat: false,
-        urgent: false,
-        received_on: today(),
-        accused: String::new(),
-        accused_unit: None,
-    }
-}
 
 /// Events on the audit chain (read from the database, not from a change notification).
 fn events(store: &dyn Store) -> u64 {
@@ -59,7 +35,7 @@ fn refused(result: Result<impl std::fmt::Debug, StoreError>, reason: &Refusal) {
 fn store_refuses_what_access_forbids(store: &dyn Store) {
     let head = events(store);
     let case = store
-        .register(&intake("640104"), "li.na", now())
+        .register(&intake_in("640104"), "li.na", now())
         .expect("li.na registers in her region");
     let head = {
         let after = events(store);
@@ -72,7 +48,7 @@ fn store_refuses_what_access_forbids(store: &dyn Store) {
         &Refusal::Viewer,
     );
     refused(
-        store.register(&intake("640104"), "zhou.min", now()),
+        store.register(&intake_in("640104"), "zhou.min", now()),
         &Refusal::Viewer,
     );
     refused(
@@ -80,7 +56,7 @@ fn store_refuses_what_access_forbids(store: &dyn Store) {
         &Refusal::OutOfScope("wang.qiang".into()),
     );
     refused(
-        store.register(&intake("640104"), "wang.qiang", now()),
+        store.register(&intake_in("640104"), "wang.qiang", now()),
         &Refusal::OutOfScope("wang.qiang".into()),
     );
     refused(
@@ -154,7 +130,13 @@ fn store_refuses_what_access_forbids(store: &dyn Store) {
     let undone = store.undo_last(case.id, "li.na", now()).expect("undo");
     assert_eq!(undone.intake.title, current.intake.title);
     assert_eq!(
-        store.case(case.id).expect("read").expect("case").case.intake.title,
+        store
+            .case(case.id)
+            .expect("read")
+            .expect("case")
+            .case
+            .intake
+            .title,
         current.intake.title
     );
 }

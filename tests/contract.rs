@@ -12,9 +12,7 @@ mod common;
 use common::pg::{Schema, server};
 use common::{demo_db, now, today};
 use xinfang::domain::board::{BoardKind, Span};
-use xinfang::domain::{
-    CaseId, Category, Channel, Class, Duty, Intake, Outcome, Petitioner, Rules, Satisfaction, Step,
-};
+use xinfang::domain::{CaseId, Class, Duty, Intake, Outcome, Rules, Satisfaction, Step};
 use xinfang::store::board::BoardQuery;
 use xinfang::store::copy::copy;
 use xinfang::store::{Builtin, OpenMode, Scope, Sort, Store, StoreError, UserChange};
@@ -28,27 +26,7 @@ fn scope(region: &str) -> Scope {
 }
 
 fn intake() -> Intake {
-    Intake {
-        channel: Channel::Visit,
-        category: Some(Category::UnpaidWages),
-        county: "640104".into(),
-        township: "兴庆区某街道".into(),
-        title: "拖欠工资".into(),
-        summary: "某工地拖欠三名工人工资".into(),
-        petitioner: Petitioner {
-            name: "马某".into(),
-            id_number: "640104199001011234".into(),
-            phone: "13900000000".into(),
-            address: "银川市兴庆区".into(),
-        },
-        persons: 3,
-        involved: 3,
-        threat: false,
-        urgent: false,
-        received_on: today(),
-        accused: String::new(),
-        accused_unit: None,
-    }
+    common::intake_in("640104")
 }
 
 /// The behaviour every backend must show, on a store holding a demo database.

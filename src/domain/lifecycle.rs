@@ -681,7 +681,8 @@ pub fn registered_intake(
 }
 
 /// Rebuilds a case from its intake and events as they were recorded (each step was checked when
-/// it was taken): the first event must be `Register`, dated on the day of receipt.
+/// it was taken, under the rules then in force): the first event must be `Register`, dated on the
+/// day of receipt.
 pub fn replay_recorded(
     id: super::case::CaseId,
     number: String,
@@ -689,17 +690,7 @@ pub fn replay_recorded(
     events: &[super::step::Event],
     rules: &Rules,
 ) -> Result<Case, ReplayError> {
-    let received = intake.received_on;
-    let mut case = Case::registered(id, number, intake);
-    match events.first() {
-        Some(first)
-            if matches!(first.step, Step::Register { .. }) && first.at.date() == received => {}
-        _ => return Err(ReplayError::NoRegistration),
-    }
-    for event in &events[1..] {
-        record(&mut case, &event.step, event.at, rules);
-    }
-    Ok(case)
+    rebuild(id, number, intake, events, rules, false)
 }
 
 /// Rebuilds a case from its intake and events, checking every step against the rules. The first
@@ -711,6 +702,17 @@ pub fn replay(
     events: &[super::step::Event],
     rules: &Rules,
 ) -> Result<Case, ReplayError> {
+    rebuild(id, number, intake, events, rules, true)
+}
+
+fn rebuild(
+    id: super::case::CaseId,
+    number: String,
+    intake: super::case::Intake,
+    events: &[super::step::Event],
+    rules: &Rules,
+    checked: bool,
+) -> Result<Case, ReplayError> {
     let received = intake.received_on;
     let mut case = Case::registered(id, number, intake);
     let mut steps = events.iter().enumerate();
@@ -720,6 +722,10 @@ pub fn replay(
         _ => return Err(ReplayError::NoRegistration),
     }
     for (index, event) in steps {
+        if !checked {
+            record(&mut case, &event.step, event.at, rules);
+            continue;
+        }
         apply(&mut case, &event.step, event.at, rules).map_err(|error| ReplayError::Refused {
             index,
             step: event.step.name(),

@@ -123,3 +123,29 @@ pub fn login() -> String {
         .expect("this user has a login name")
         .name
 }
+
+/// A wage-arrears petition received today in `county`, with a full petitioner.
+pub fn intake_in(county: &str) -> xinfang::domain::Intake {
+    use xinfang::domain::{Category, Channel, Intake, Petitioner};
+    Intake {
+        channel: Channel::Visit,
+        category: Some(Category::UnpaidWages),
+        county: county.into(),
+        township: "兴庆区某街道".into(),
+        title: "拖欠工资".into(),
+        summary: "某工地拖欠三名工人工资".into(),
+        petitioner: Petitioner {
+            name: "马某".into(),
+            id_number: "640104199001011234".into(),
+            phone: "13900000000".into(),
+            address: "银川市兴庆区".into(),
+        },
+        persons: 3,
+        involved: 3,
+        threat: false,
+        urgent: false,
+        received_on: today(),
+        accused: String::new(),
+        accused_unit: None,
+    }
+}

@@ -63,6 +63,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
 
 /// Loads settings from `path` if given (it must exist), else from the default location if a file
 /// is there, else defaults.
+/// The settings file `load` reads: the one given, else the default one when it exists.
+pub fn source(path: Option<&Path>) -> Option<std::path::PathBuf> {
+    match path {
+        Some(p) => Some(p.to_path_buf()),
+        None => default_path().filter(|p| p.exists()),
+    }
+}
+
 pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
     let (path, required) = match path {
         Some(p) => (p.to_path_buf(), true),

@@ -8,7 +8,18 @@ use std::borrow::Cow;
 
 /// True for characters that must never reach a terminal or file as they are.
 fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            // Direction overrides, embeddings, isolates and marks; invisible separators.
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{061C}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{FEFF}'
+        )
 }
 
 /// Replaces control characters with visible stand-ins: C0 controls become their Unicode control
@@ -35,6 +46,28 @@ pub fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(used)))
 }
 
+/// `text` cut to at most `width` terminal columns, ending with `…` when cut.
+pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +81,13 @@ mod tests {
     }
 
     #[test]
+    fn cut_text_ends_with_an_ellipsis_within_the_width() {
+        assert_eq!(fit("延期15天，新期限", 8), "延期15…");
+        assert_eq!(fit("short", 8), "short");
+        assert!(unicode_width::UnicodeWidthStr::width(fit("信访件信访件", 5).as_ref()) <= 5);
+    }
+
+    #[test]
     fn padding_counts_display_columns() {
         assert_eq!(pad("已登记", 8), "已登记  ");
         assert_eq!(pad("ab", 4), "ab  ");
@@ -58,5 +98,6 @@ mod tests {
     fn clean_text_is_borrowed_and_c1_and_bidi_are_replaced() {
         assert!(matches!(sanitise("金凤区 张伟"), Cow::Borrowed(_)));
         assert_eq!(sanitise("a\u{9b}b\u{202e}c"), "a\u{FFFD}b\u{FFFD}c");
+        assert_eq!(sanitise("a\u{200b}b\u{2028}c"), "a\u{FFFD}b\u{FFFD}c");
     }
 }

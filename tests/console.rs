@@ -994,28 +994,68 @@ fn an_irreversible_step_asks_for_confirmation_and_a_race_is_a_conflict() {
 }
 
 #[test]
-fn a_bulk_step_applies_to_each_marked_case_or_says_why_not() {
+fn a_bulk_step_lists_its_cases_applies_to_each_or_says_why_not_and_undoes_as_a_whole() {
     let (_dir, store) = open_demo(3000);
     let mut session = Session::new(&store, 120, 40);
-    // Two registered cases from `to-forward`, one already forwarded from `awaiting-acceptance`.
-    let state = session.keys(&["1", "j", "2", "space", "space"]);
-    assert_eq!(state.marks.len(), 2);
-    let registered: Vec<String> = state.table.rows[..2]
+    // Three registered cases marked in `to-forward`.
+    let state = session.keys(&["1", "j", "2", "space", "space", "space"]);
+    assert_eq!(state.marks.len(), 3);
+    let numbers: Vec<String> = state.table.rows[..3]
         .iter()
         .map(|r| r.number.clone())
         .collect();
-    let state = session.keys(&["1", "j", "2", "space"]);
-    assert_eq!(state.queues[state.queue_index].name, "awaiting-acceptance");
-    let forwarded = state.table.rows[0].number.clone();
-    assert_eq!(state.marks.len(), 3);
-    // Back to a registered case; forward all marked cases to a unit chosen by typing.
-    let state = session.keys(&["1", "k", "2", "s", "enter", "text:人社", "enter", "enter"]);
+    let (registered, forwarded) = (&numbers[..2], numbers[2].clone());
+    // Another console forwards the third before this one submits.
+    let case = store_case(&store, &forwarded);
+    store
+        .apply(
+            case.id,
+            case.version,
+            &xinfang::domain::Step::Forward {
+                unit: 1,
+                assign: false,
+            },
+            "admin",
+            common::now(),
+        )
+        .expect("forward elsewhere");
+    // Forward all marked cases to a unit chosen by typing: the menu says how many it touches,
+    // and the cases are listed before the confirming key.
+    let state = session.keys(&["k", "k", "k", "s"]).clone();
+    assert!(
+        session_screen(&mut session).contains("3 marked cases"),
+        "the menu says how many cases the step touches"
+    );
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert_eq!(form.touches(), 3);
+    let state = session
+        .keys(&["enter", "text:人社", "enter", "enter"])
+        .clone();
+    let Overlay::Step(form) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert!(form.confirming_bulk, "waits for y");
+    let screen = session_screen(&mut session);
+    for number in &numbers {
+        assert!(
+            screen.contains(number.as_str()),
+            "{number} listed:\n{screen}"
+        );
+    }
+    assert_eq!(
+        store_case(&store, &registered[0]).state,
+        xinfang::domain::State::Registered,
+        "nothing applied before y"
+    );
+    let state = session.keys(&["y"]);
     let Overlay::Summary { title, lines } = &state.overlay else {
         panic!("{:?}", state.overlay)
     };
-    assert_eq!(title, "bulk forward: 2 of 3 applied");
+    assert!(title.contains("2 of 3 applied"), "{title}");
     assert_eq!(lines.len(), 3);
-    for number in &registered {
+    for number in registered {
         assert!(
             lines
                 .iter()
@@ -1048,6 +1088,35 @@ fn a_bulk_step_applies_to_each_marked_case_or_says_why_not() {
         Some("zhao.lei"),
         "the refused case was not touched"
     );
+    // Undo takes the whole bulk step back, each case by its own compensating event.
+    let state = session.keys(&["esc", "u"]);
+    let Overlay::Summary { title, .. } = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert!(title.contains("undone: 2 of 2"), "{title}");
+    for number in registered {
+        assert_eq!(
+            store_case(&store, number).state,
+            xinfang::domain::State::Registered,
+            "{number} back to registered"
+        );
+    }
+    assert_eq!(
+        store_case(&store, &forwarded).state,
+        xinfang::domain::State::Forwarded,
+        "the case forwarded elsewhere is not touched"
+    );
+}
+
+/// The screen of the session's current state, drawn afresh.
+fn session_screen(session: &mut Session) -> String {
+    let state = session.state.as_ref().expect("state");
+    let area = session.terminal.backend().buffer().area;
+    let mut fresh = Terminal::new(TestBackend::new(area.width, area.height)).expect("terminal");
+    fresh
+        .draw(|frame| xinfang::ui::draw(frame, state))
+        .expect("draw");
+    common::buffer_text(fresh.backend().buffer())
 }
 
 /// Takes the step `kind` on the selected case by keys: open the menu, walk to it, choose it,
@@ -1254,8 +1323,12 @@ fn a_new_case_is_registered_through_a_checked_form() {
         "enter",
     ]);
     let status = state.status.clone().unwrap_or_default();
-    assert!(status.contains("registered ✓"), "{status}");
-    let number = status.split(':').next().unwrap_or_default().to_string();
+    assert!(status.contains('✓'), "{status}");
+    let number = status
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let case = store_case(&store, &number);
     assert_eq!(case.intake.title, "工地拖欠工资");
     assert_eq!(

@@ -90,8 +90,14 @@ pub fn initial_state(setup: &Setup, width: u16, height: u16) -> Result<State, St
         loaded_at: String::new(),
         index: super::state::IndexStatus::Building(0),
         last_step: None,
+        last_bulk: Vec::new(),
         related: Vec::new(),
         marks: Default::default(),
+        mark_view: None,
+        view_gen: 0,
+        search_view: None,
+        pending_form: None,
+        quit_armed: false,
         units: Vec::new(),
         leaders: Vec::new(),
         head: 0,
@@ -128,6 +134,7 @@ pub fn open(setup: Setup) -> std::io::Result<()> {
             let msg = match read() {
                 Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => Msg::Key(key),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(Event::Paste(text)) => Msg::Paste(text),
                 Ok(_) => continue,
                 // The terminal is gone (an SSH drop): leave.
                 Err(_) => Msg::Shutdown,

@@ -97,7 +97,33 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
                 .undo_last(id, &actor, session.now())
                 .map(Box::new)
                 .map_err(|e| e.told());
-            Msg::StepDone { number, result }
+            Msg::StepDone {
+                number,
+                undo: true,
+                result,
+            }
+        }
+        Effect::UndoBulk { cases, actor } => {
+            let at = session.now();
+            // Each case by its own compensating event, in its own transaction.
+            let results = cases
+                .into_iter()
+                .map(|(id, number)| {
+                    let result = store
+                        .undo_last(id, &actor, at)
+                        .map(|c| c.state)
+                        .map_err(|e| e.told());
+                    (id, number, result)
+                })
+                .collect();
+            Msg::BulkDone {
+                step: crate::i18n::Told {
+                    zh: "步骤".into(),
+                    en: "step".into(),
+                },
+                undo: true,
+                results,
+            }
         }
         Effect::LoadRelated { id } => match store.related(id) {
             Ok(cases) => Msg::RelatedLoaded {
@@ -120,7 +146,11 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
                 .as_ref()
                 .map(|c| c.number.clone())
                 .unwrap_or_default();
-            Msg::StepDone { number, result }
+            Msg::StepDone {
+                number,
+                undo: false,
+                result,
+            }
         }
         Effect::LoadReference => match (store.units(), store.leaders()) {
             (Ok(units), Ok(leaders)) => Msg::ReferenceLoaded { units, leaders },
@@ -137,7 +167,11 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
                 .apply(id, version, &step, &actor, session.now())
                 .map(Box::new)
                 .map_err(|e| e.told());
-            Msg::StepDone { number, result }
+            Msg::StepDone {
+                number,
+                undo: false,
+                result,
+            }
         }
         Effect::ApplyBulk {
             ids,
@@ -154,6 +188,7 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
                         let case = detail.case;
                         match super::triage::build(kind, &case, &answers) {
                             Some(step) => (
+                                id,
                                 case.number.clone(),
                                 store
                                     .apply(id, case.version, &step, &actor, at)
@@ -161,6 +196,7 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
                                     .map_err(|e| e.told()),
                             ),
                             None => (
+                                id,
                                 case.number.clone(),
                                 Err(crate::i18n::Told {
                                     zh: format!("{}：所填内容不适用于此信访件", case.number),
@@ -170,15 +206,20 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
                         }
                     }
                     Ok(None) => (
+                        id,
                         id.to_string(),
                         Err(crate::store::StoreError::NoSuchCase(id.to_string()).told()),
                     ),
-                    Err(e) => (id.to_string(), Err(e.told())),
+                    Err(e) => (id, id.to_string(), Err(e.told())),
                 };
                 results.push(outcome);
             }
             Msg::BulkDone {
-                step: kind.code().to_string(),
+                step: crate::i18n::Told {
+                    zh: kind.zh().into(),
+                    en: kind.en().into(),
+                },
+                undo: false,
                 results,
             }
         }
@@ -190,7 +231,7 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
         } => match store.page(&filter, sort, &scope, None, cap) {
             Ok(page) => Msg::QueueIds {
                 capped: page.next.is_some(),
-                ids: page.rows.into_iter().map(|r| r.id).collect(),
+                rows: page.rows,
             },
             Err(e) => failed(0, e),
         },

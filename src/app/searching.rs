@@ -133,8 +133,12 @@ fn open_selected(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let id = hit.id;
+    let query = search.input.trim().to_string();
     state.overlay = Overlay::None;
-    super::update::show_case(state, id)
+    let effects = super::update::show_case(state, id);
+    // The case shown belongs to the search: marks made there stay while it is shown.
+    state.search_view = Some(query);
+    effects
 }
 
 /// Typing in the search box.
@@ -154,6 +158,20 @@ pub fn edit(state: &mut State, event: &KeyEvent) -> Vec<Effect> {
         }
         _ => return Vec::new(),
     }
+    search.selected = 0;
+    search.open_when_done = false;
+    run_search(state)
+}
+
+/// Pasted text (already one line) added to the search box.
+pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let Overlay::Search(search) = &mut state.overlay else {
+        return Vec::new();
+    };
+    if text.is_empty() {
+        return Vec::new();
+    }
+    search.input.push_str(text);
     search.selected = 0;
     search.open_when_done = false;
     run_search(state)

@@ -71,6 +71,8 @@ pub struct Palette {
     pub selected: usize,
     /// Position while recalling history (`None` = editing a new line).
     pub recall: Option<usize>,
+    /// The selection was moved by a key: Enter runs it even with nothing typed.
+    pub moved: bool,
 }
 
 /// The `/` search: input, results and selection.
@@ -106,6 +108,73 @@ pub struct StepForm {
     /// Highlighted menu entry or picker option.
     pub selected: usize,
     pub error: Option<String>,
+    /// The case as it was when the form opened (`None` while registering): the step is built
+    /// from it and applied against its version, so a change underneath is a conflict, never a
+    /// silently dead form.
+    pub snapshot: Option<Box<crate::domain::Case>>,
+    /// Why the form's case is no longer the one on screen, or changed since the form opened.
+    pub notice: Option<String>,
+    /// The menu's filter, typed while choosing a step.
+    pub filter: String,
+    /// The cases a bulk step will touch (number and title), listed before the confirming key.
+    pub targets: Vec<(crate::domain::CaseId, String)>,
+    /// Every answer is in and the bulk list is shown: `y` applies it.
+    pub confirming_bulk: bool,
+    /// A submit was refused for a conflict: take the case as it is when it next loads.
+    pub refresh: bool,
+}
+
+impl StepForm {
+    /// A form for a step on `case` (the menu first).
+    pub fn for_case(case: &crate::domain::Case, menu: Vec<super::triage::MenuEntry>) -> StepForm {
+        StepForm {
+            case: case.id,
+            number: case.number.clone(),
+            version: case.version,
+            menu,
+            kind: None,
+            prompts: Vec::new(),
+            answers: Vec::new(),
+            input: String::new(),
+            selected: 0,
+            error: None,
+            snapshot: Some(Box::new(case.clone())),
+            notice: None,
+            filter: String::new(),
+            targets: Vec::new(),
+            confirming_bulk: false,
+            refresh: false,
+        }
+    }
+
+    /// How many cases submitting will touch.
+    pub fn touches(&self) -> usize {
+        if self.targets.is_empty() {
+            1
+        } else {
+            self.targets.len()
+        }
+    }
+}
+
+/// What the user is looking at. Marks belong to the view they were made in: when the view
+/// changes, they are cleared (and the status bar says so), so no step reaches unseen cases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    /// A queue's table, by load generation: another queue or a drill-down is a new view.
+    Queue(u64),
+    /// The results of this search (the search box, or a case opened from it).
+    Search(String),
+}
+
+/// The user's last single step, which `undo` takes back: the case as the step left it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastStep {
+    pub id: crate::domain::CaseId,
+    pub number: String,
+    pub step_zh: &'static str,
+    pub step_en: &'static str,
+    pub after: Box<crate::domain::Case>,
 }
 
 /// The search index being built in the background.
@@ -319,12 +388,25 @@ pub struct State {
     /// Wall-clock HH:MM of the last successful load.
     pub loaded_at: String,
     pub index: IndexStatus,
-    /// The case of the user's last single step, which `undo` takes back.
-    pub last_step: Option<(crate::domain::CaseId, String)>,
+    /// The user's last single step, which `undo` takes back.
+    pub last_step: Option<LastStep>,
+    /// The cases of the user's last bulk step (id, number), which `undo` takes back together.
+    pub last_bulk: Vec<(crate::domain::CaseId, String)>,
     /// Earlier cases of the selected case's petitioner (value, label), for linking a repeat.
     pub related: Vec<(String, String)>,
-    /// Marked cases, for bulk steps.
-    pub marks: std::collections::BTreeSet<crate::domain::CaseId>,
+    /// Marked cases, for bulk steps, with their number and title as listed.
+    pub marks: std::collections::BTreeMap<crate::domain::CaseId, String>,
+    /// The view the marks were made in.
+    pub mark_view: Option<View>,
+    /// Counts queue loads that start a new view (another queue, a drill-down).
+    pub view_gen: u64,
+    /// The query of the search the shown case was opened from, while it is shown.
+    pub search_view: Option<String>,
+    /// A submitted step form, kept until the store answers: a refusal or conflict reopens it
+    /// with every answer.
+    pub pending_form: Option<Box<StepForm>>,
+    /// Quit was asked with marks or an open form: the next quit key leaves.
+    pub quit_armed: bool,
     /// Units and leaders, for the step prompts' pickers.
     pub units: Vec<crate::store::Unit>,
     pub leaders: Vec<crate::store::Leader>,
@@ -341,6 +423,8 @@ pub struct State {
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted in one piece (bracketed paste): never a key, never Enter.
+    Paste(String),
     Resize(u16, u16),
     /// The once-a-minute tick (deadline countdowns) with the current day and HH:MM.
     Tick {
@@ -405,18 +489,24 @@ pub enum Msg {
         units: Vec<crate::store::Unit>,
         leaders: Vec<crate::store::Leader>,
     },
-    /// A bulk step's result per case: its number, and its new state or why it was refused.
+    /// A bulk step's result per case: its id and number, and its new state or why it was
+    /// refused. `undo`: it was the undo of a bulk step.
     BulkDone {
-        step: String,
-        results: Vec<(String, Result<crate::domain::State, crate::i18n::Told>)>,
+        step: crate::i18n::Told,
+        undo: bool,
+        results: Vec<(
+            crate::domain::CaseId,
+            String,
+            Result<crate::domain::State, crate::i18n::Told>,
+        )>,
     },
     RelatedLoaded {
         id: crate::domain::CaseId,
         cases: Vec<(String, String)>,
     },
-    /// The ids of every case in the queue, to mark them all.
+    /// Every case in the queue, to mark them all.
     QueueIds {
-        ids: Vec<crate::domain::CaseId>,
+        rows: Vec<CaseRow>,
         capped: bool,
     },
     BoardLoaded {
@@ -424,9 +514,10 @@ pub enum Msg {
         data: Box<crate::store::board::BoardData>,
         clock: String,
     },
-    /// A step was applied (the case as it is now) or refused (why).
+    /// A step was applied (the case as it is now) or refused (why). `undo`: it was an undo.
     StepDone {
         number: String,
+        undo: bool,
         result: Result<Box<crate::domain::Case>, crate::i18n::Told>,
     },
 }
@@ -438,6 +529,7 @@ impl Msg {
             self,
             Msg::IndexProgress { .. }
                 | Msg::Key(_)
+                | Msg::Paste(_)
                 | Msg::Resize(..)
                 | Msg::Tick { .. }
                 | Msg::Shutdown
@@ -498,6 +590,12 @@ pub enum Effect {
         intake: Box<crate::domain::Intake>,
         actor: String,
     },
+    /// Take back the user's last step on each of these cases (id, number), each by its own
+    /// compensating event.
+    UndoBulk {
+        cases: Vec<(crate::domain::CaseId, String)>,
+        actor: String,
+    },
     /// Take back the user's last step on this case.
     Undo {
         id: crate::domain::CaseId,
@@ -548,6 +646,19 @@ impl State {
     /// Rows of the case table that fit on screen (header and borders excluded).
     pub fn visible_rows(&self) -> usize {
         usize::from(self.height.saturating_sub(5)).max(1)
+    }
+
+    /// What the user is looking at (an overlay over it does not change it).
+    pub fn view(&self) -> View {
+        if let Overlay::Search(search) = &self.overlay
+            && !search.input.trim().is_empty()
+        {
+            return View::Search(search.input.trim().to_string());
+        }
+        match &self.search_view {
+            Some(query) => View::Search(query.clone()),
+            None => View::Queue(self.view_gen),
+        }
     }
 
     /// The selected case's state, if any.

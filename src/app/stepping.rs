@@ -1,14 +1,18 @@
-//! The step overlay's rules: open the menu for the selected case, pick a step (a refused one
-//! says why instead), answer its prompts (pickers filter as you type; values are checked as they
-//! are entered), confirm an irreversible one, then apply it through the store — to the selected
-//! case, or to every marked one. Registering a new case uses the same form. The result (applied,
-//! refused, or a conflict with another console) goes to the status bar and the screen reloads
-//! with the selection kept. Pure.
+//! The step overlay's rules: open the menu for the case on screen (typing filters it: Chinese,
+//! pinyin or English; `j`/`k` move while nothing is typed), pick a step (a refused one says why
+//! instead), answer its prompts (pickers filter as you type; values are checked as they are
+//! entered; Backspace on an empty answer goes back one question), confirm an irreversible one,
+//! list the cases of a bulk step before its confirming key, then apply it through the store.
+//!
+//! A form never dies silently: it holds the case as it was opened, says when the case changes
+//! underneath, and a refused or conflicting submit reopens it with every answer kept. Each
+//! result says what changed (`延期15天，新期限 2026-12-30`); undo says what it took back. Pure.
 
 use super::action::Action;
-use super::state::{Effect, Msg, Overlay, State, StepForm};
-use super::triage::{self, Prompt, StepKind};
-use crate::i18n::Text;
+use super::state::{Effect, LastStep, Msg, Overlay, State, StepForm};
+use super::triage::{self, MenuEntry, Prompt, StepKind};
+use crate::domain::Case;
+use crate::i18n::{Lang, Text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -27,21 +31,185 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
             }
             Vec::new()
         }
-        Msg::StepDone { number, result } => {
-            if let Ok(case) = result {
-                state.last_step = Some((case.id, number.clone()));
-            }
-            state.status = Some(match result {
-                Ok(case) => format!(
-                    "{number}: {} ✓",
-                    state.lang.pick(case.state.zh(), case.state.en())
-                ),
-                Err(failure) => failure.get(state.lang).to_string(),
-            });
+        Msg::StepDone {
+            number,
+            undo,
+            result,
+        } => {
+            done(state, number, *undo, result);
             super::update::reload_keeping_selection(state)
         }
         _ => return None,
     })
+}
+
+/// A step's (or an undo's) answer from the store.
+fn done(
+    state: &mut State,
+    number: &str,
+    undo: bool,
+    result: &Result<Box<Case>, crate::i18n::Told>,
+) {
+    let lang = state.lang;
+    let pending = state.pending_form.take();
+    match (result, undo) {
+        (Ok(case), false) => {
+            let kind = pending.as_ref().and_then(|f| f.kind);
+            let before = pending.as_ref().and_then(|f| f.snapshot.as_deref());
+            let name = kind.map_or("", |k| lang.pick(k.zh(), k.en()));
+            let change = before.map(|b| change_text(b, case, state, lang));
+            state.status = Some(match change.filter(|c| !c.is_empty()) {
+                Some(change) => format!("{} {name} ✓ {change}", case.number),
+                None => format!(
+                    "{} {name} ✓ {}",
+                    case.number,
+                    lang.pick(case.state.zh(), case.state.en())
+                ),
+            });
+            state.last_step = kind.filter(|k| *k != StepKind::Register).map(|k| LastStep {
+                id: case.id,
+                number: case.number.clone(),
+                step_zh: k.zh(),
+                step_en: k.en(),
+                after: case.clone(),
+            });
+            state.last_bulk.clear();
+        }
+        (Ok(case), true) => {
+            let took = state.last_step.take();
+            let (name, change) = match &took {
+                Some(last) => (
+                    lang.pick(last.step_zh, last.step_en),
+                    change_text(&last.after, case, state, lang),
+                ),
+                None => ("", String::new()),
+            };
+            state.status = Some(match lang {
+                Lang::Zh => format!("{number} 已撤销「{name}」 {change}"),
+                Lang::En => format!("{number}: undid {name} {change}"),
+            });
+        }
+        (Err(why), true) => {
+            state.last_step = None;
+            state.status = Some(why.get(lang).to_string());
+        }
+        (Err(why), false) => {
+            let why = why.get(lang).to_string();
+            state.status = Some(why.clone());
+            if let Some(mut form) = pending {
+                // Nothing is lost: the form comes back with its answers, ready for another try.
+                reopen(&mut form, why);
+                state.overlay = Overlay::Step(form);
+            }
+        }
+    }
+}
+
+/// A refused form, back on screen: the last answer is open again (an irreversible step's
+/// confirmation must be typed again), and after a conflict the form takes the case as it is
+/// now when it arrives.
+fn reopen(form: &mut StepForm, why: String) {
+    form.confirming_bulk = false;
+    back(form);
+    form.error = Some(why);
+    form.refresh = true;
+}
+
+/// What a step changed on a case, in a few words: the new state, deadline, extension, unit or
+/// flags (`延期15天，新期限 2026-12-30`).
+pub fn change_text(before: &Case, after: &Case, state: &State, lang: Lang) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if after.extension_days != before.extension_days {
+        let days = i64::from(after.extension_days) - i64::from(before.extension_days);
+        parts.push(match (lang, days > 0) {
+            (Lang::Zh, true) => format!("延期{days}天"),
+            (Lang::En, true) => format!("extended {days} days"),
+            (Lang::Zh, false) => format!("延期减少{}天", -days),
+            (Lang::En, false) => format!("extension reduced by {} days", -days),
+        });
+    }
+    if before.state != after.state {
+        parts.push(format!(
+            "{} → {}",
+            lang.pick(before.state.zh(), before.state.en()),
+            lang.pick(after.state.zh(), after.state.en())
+        ));
+    }
+    if after.unit != before.unit
+        && let Some(unit) = after.unit
+    {
+        let name = state
+            .units
+            .iter()
+            .find(|u| u.id == unit)
+            .map_or_else(|| unit.to_string(), |u| u.name.clone());
+        parts.push(format!("{} {name}", lang.pick("责任单位", "unit")));
+    }
+    let due = |case: &Case| {
+        crate::domain::deadline::current_clock(case, &state.rules).map(|clock| clock.due_on)
+    };
+    let (was, now) = (due(before), due(after));
+    if was != now {
+        parts.push(match (now, lang) {
+            (Some(day), Lang::Zh) => format!("新期限 {day}"),
+            (Some(day), Lang::En) => format!("new deadline {day}"),
+            (None, Lang::Zh) => "不再计时".to_string(),
+            (None, Lang::En) => "no clock now".to_string(),
+        });
+    }
+    let flags = [
+        (before.supervised, after.supervised, "督办", "supervised"),
+        (before.backlog, after.backlog, "积案", "backlog"),
+        (before.collective, after.collective, "集体访", "collective"),
+        (
+            before.package.is_some(),
+            after.package.is_some(),
+            "领导包案",
+            "leader package",
+        ),
+    ];
+    for (was, now, zh, en) in flags {
+        if was != now {
+            let on = lang.pick("已标记", "now");
+            let off = lang.pick("已取消", "no longer");
+            parts.push(format!(
+                "{} {}",
+                if now { on } else { off },
+                lang.pick(zh, en)
+            ));
+        }
+    }
+    if before.intake != after.intake {
+        parts.push(
+            lang.pick("登记内容已更正", "registration corrected")
+                .to_string(),
+        );
+    }
+    parts.join(lang.pick("，", ", "))
+}
+
+/// The menu entries matching the form's filter (Chinese or English name, code, pinyin), in
+/// menu order.
+pub fn menu_entries(form: &StepForm, lang: Lang) -> Vec<&MenuEntry> {
+    let filter = form.filter.trim_start_matches('/').trim();
+    if filter.is_empty() {
+        return form.menu.iter().collect();
+    }
+    let matcher = SkimMatcherV2::default();
+    form.menu
+        .iter()
+        .filter(|entry| {
+            let (full, initials) = crate::search::pinyin_of(entry.kind.zh());
+            let haystack = format!(
+                "{} {} {} {full} {initials} {}",
+                entry.kind.zh(),
+                entry.kind.en(),
+                entry.kind.code(),
+                lang.pick(entry.kind.zh(), entry.kind.en())
+            );
+            matcher.fuzzy_match(&haystack, filter).is_some()
+        })
+        .collect()
 }
 
 /// The options of a picker prompt that match what is typed (text or pinyin), best first.
@@ -65,46 +233,70 @@ pub fn filtered(prompt: &Prompt, input: &str) -> Vec<(String, String)> {
     scored.into_iter().map(|(_, o)| o.clone()).collect()
 }
 
+/// How many lines the current list of the form has (menu entries or picker options).
+fn list_len(form: &StepForm, lang: Lang) -> usize {
+    match (&form.kind, form.prompts.get(form.answers.len())) {
+        (None, _) => menu_entries(form, lang).len(),
+        (Some(_), Some(prompt)) => filtered(prompt, &form.input).len(),
+        _ => 0,
+    }
+}
+
+fn move_pick(form: &mut StepForm, lang: Lang, down: bool) {
+    let count = list_len(form, lang);
+    if count > 0 {
+        form.selected = if down {
+            (form.selected + 1).min(count - 1)
+        } else {
+            form.selected.saturating_sub(1)
+        };
+    }
+}
+
 /// The step actions.
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    let lang = state.lang;
     match action {
         Action::TakeStep => open(state),
         Action::RegisterCase => open_registration(state),
         Action::PickNext | Action::PickPrevious => {
             if let Overlay::Step(form) = &mut state.overlay {
-                let count = match (&form.kind, form.prompts.get(form.answers.len())) {
-                    (None, _) => form.menu.len(),
-                    (Some(_), Some(prompt)) => filtered(prompt, &form.input).len(),
-                    _ => 0,
-                };
-                if count > 0 {
-                    form.selected = if action == Action::PickNext {
-                        (form.selected + 1).min(count - 1)
-                    } else {
-                        form.selected.saturating_sub(1)
-                    };
-                }
+                move_pick(form, lang, action == Action::PickNext);
             }
             Vec::new()
         }
         Action::PickChoose => choose(state),
-        Action::Undo => match state.last_step.take() {
-            Some((id, number)) => vec![Effect::Undo {
-                id,
-                number,
-                actor: state.user.clone(),
-            }],
-            None => {
-                state.status = Some(
-                    state
-                        .lang
-                        .pick("没有可撤销的步骤", "nothing to undo")
-                        .to_string(),
-                );
-                Vec::new()
-            }
-        },
+        Action::Undo => undo(state),
         _ => Vec::new(),
+    }
+}
+
+fn undo(state: &mut State) -> Vec<Effect> {
+    let actor = state.user.clone();
+    if !state.last_bulk.is_empty() {
+        let cases = std::mem::take(&mut state.last_bulk);
+        state.status = Some(format!(
+            "{} {} …",
+            state.lang.pick("撤销批量步骤", "undoing the bulk step on"),
+            cases.len()
+        ));
+        return vec![Effect::UndoBulk { cases, actor }];
+    }
+    match &state.last_step {
+        Some(last) => vec![Effect::Undo {
+            id: last.id,
+            number: last.number.clone(),
+            actor,
+        }],
+        None => {
+            state.status = Some(
+                state
+                    .lang
+                    .pick("没有可撤销的步骤", "nothing to undo")
+                    .to_string(),
+            );
+            Vec::new()
+        }
     }
 }
 
@@ -128,18 +320,13 @@ fn open(state: &mut State) -> Vec<Effect> {
         state.lang,
     );
     let id = case.id;
-    state.overlay = Overlay::Step(Box::new(StepForm {
-        case: id,
-        number: case.number.clone(),
-        version: case.version,
-        menu,
-        kind: None,
-        prompts: Vec::new(),
-        answers: Vec::new(),
-        input: String::new(),
-        selected: 0,
-        error: None,
-    }));
+    let mut form = StepForm::for_case(case, menu);
+    form.targets = state
+        .marks
+        .iter()
+        .map(|(id, label)| (*id, label.clone()))
+        .collect();
+    state.overlay = Overlay::Step(Box::new(form));
     state.related.clear();
     vec![Effect::LoadRelated { id }]
 }
@@ -173,6 +360,12 @@ fn open_registration(state: &mut State) -> Vec<Effect> {
         input: String::new(),
         selected: 0,
         error: None,
+        snapshot: None,
+        notice: None,
+        filter: String::new(),
+        targets: Vec::new(),
+        confirming_bulk: false,
+        refresh: false,
     }));
     Vec::new()
 }
@@ -201,25 +394,40 @@ fn answer_problem(
     }
 }
 
+/// The form's own case when the form opened (a registration has none).
+fn snapshot(form: &StepForm) -> Option<&Case> {
+    form.snapshot.as_deref()
+}
+
 fn choose(state: &mut State) -> Vec<Effect> {
     let lang = state.lang;
-    let case = state.detail.as_ref().map(|d| d.case.clone());
     let (units, leaders, related) = (
         state.units.clone(),
         state.leaders.clone(),
         state.related.clone(),
     );
     let (user, scope) = (state.user.clone(), state.scope.region.clone());
-    let marks = state.marks.clone();
     let Overlay::Step(form) = &mut state.overlay else {
         return Vec::new();
     };
+    if form.confirming_bulk {
+        form.error = Some(
+            lang.pick(
+                "按 y 对以上信访件执行，Esc 取消",
+                "press y to apply to the cases listed, Esc cancels",
+            )
+            .to_string(),
+        );
+        return Vec::new();
+    }
     match form.kind {
         None => {
-            let Some(case) = case.as_ref().filter(|c| c.id == form.case) else {
-                return Vec::new();
-            };
-            let Some(entry) = form.menu.get(form.selected).cloned() else {
+            let Some(entry) = menu_entries(form, lang)
+                .get(form.selected)
+                .copied()
+                .cloned()
+            else {
+                form.error = Some(lang.pick("没有符合的步骤", "no step matches").to_string());
                 return Vec::new();
             };
             if let Some(why) = entry.refusal {
@@ -236,8 +444,12 @@ fn choose(state: &mut State) -> Vec<Effect> {
                 );
                 return Vec::new();
             }
+            let Some(case) = snapshot(form) else {
+                return Vec::new();
+            };
+            let prompts = triage::prompts(entry.kind, case, (&units, &leaders, &related), lang);
             form.kind = Some(entry.kind);
-            form.prompts = triage::prompts(entry.kind, case, (&units, &leaders, &related), lang);
+            form.prompts = prompts;
             form.selected = 0;
             form.error = None;
         }
@@ -294,59 +506,117 @@ fn choose(state: &mut State) -> Vec<Effect> {
             );
             return Vec::new();
         };
-        state.overlay = Overlay::None;
-        state.status = Some(format!("{} …", lang.pick(kind.zh(), kind.en())));
-        return vec![Effect::Register {
-            intake: Box::new(intake),
-            actor: user,
-        }];
+        return submit(
+            state,
+            Effect::Register {
+                intake: Box::new(intake),
+                actor: user,
+            },
+        );
     }
-    let Some(case) = case.filter(|c| c.id == form.case) else {
+    if !form.targets.is_empty() {
+        // A bulk step lists its cases and waits for `y`.
+        form.confirming_bulk = true;
+        form.error = None;
+        return Vec::new();
+    }
+    let Some(case) = snapshot(form) else {
         return Vec::new();
     };
-    let Some(step) = triage::build(kind, &case, &form.answers) else {
+    let Some(step) = triage::build(kind, case, &form.answers) else {
         form.error = Some(
             lang.pick("答案不符合要求", "an answer does not fit")
                 .to_string(),
         );
         return Vec::new();
     };
-    let marked: Vec<_> = marks.iter().copied().collect();
-    let effect = if marked.is_empty() {
-        Effect::ApplyStep {
-            id: form.case,
-            number: form.number.clone(),
-            version: form.version,
-            step,
-            actor: user,
-        }
-    } else {
-        // Every marked case, each checked and applied on its own with its current version.
-        Effect::ApplyBulk {
-            ids: marked,
-            kind,
-            answers: form.answers.clone(),
-            actor: user,
-        }
+    let effect = Effect::ApplyStep {
+        id: case.id,
+        number: case.number.clone(),
+        // Against the case as the user saw it: a change since is a conflict, never overwritten.
+        version: case.version,
+        step,
+        actor: user,
     };
-    state.overlay = Overlay::None;
-    state.status = Some(format!("{} …", lang.pick(kind.zh(), kind.en())));
+    submit(state, effect)
+}
+
+/// Sends the form's step and keeps the form until the store answers.
+fn submit(state: &mut State, effect: Effect) -> Vec<Effect> {
+    let lang = state.lang;
+    let Overlay::Step(form) = std::mem::replace(&mut state.overlay, Overlay::None) else {
+        return Vec::new();
+    };
+    if let Some(kind) = form.kind {
+        state.status = Some(format!("{} …", lang.pick(kind.zh(), kind.en())));
+    }
+    state.pending_form = Some(form);
     vec![effect]
 }
 
-/// Typing in the step overlay: filters a picker, or fills a text or number answer.
+/// `y` on the bulk list: every listed case, each checked and applied on its own with its
+/// current version.
+fn submit_bulk(state: &mut State) -> Vec<Effect> {
+    let Overlay::Step(form) = &state.overlay else {
+        return Vec::new();
+    };
+    let Some(kind) = form.kind else {
+        return Vec::new();
+    };
+    let effect = Effect::ApplyBulk {
+        ids: form.targets.iter().map(|t| t.0).collect(),
+        kind,
+        answers: form.answers.clone(),
+        actor: state.user.clone(),
+    };
+    let effects = submit(state, effect);
+    // A bulk result is its own summary; the form is not reopened.
+    state.pending_form = None;
+    effects
+}
+
+/// Typing in the step overlay: filters the menu or a picker, or fills a text or number answer.
+/// Backspace on an empty answer goes back one question (from the first, back to the menu).
 pub fn edit(state: &mut State, event: &KeyEvent) -> Vec<Effect> {
+    let lang = state.lang;
     let Overlay::Step(form) = &mut state.overlay else {
         return Vec::new();
     };
-    if form.kind.is_none() {
-        return Vec::new();
-    }
     let plain = !event
         .modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    if form.confirming_bulk {
+        match event.code {
+            KeyCode::Char('y' | 'Y') if plain => return submit_bulk(state),
+            KeyCode::Backspace | KeyCode::Char('n' | 'N') => back(form),
+            _ => {}
+        }
+        return Vec::new();
+    }
+    if form.kind.is_none() {
+        match event.code {
+            KeyCode::Char(c @ ('j' | 'k')) if plain && form.filter.is_empty() => {
+                move_pick(form, lang, c == 'j');
+            }
+            KeyCode::Char(c) if plain && !c.is_control() => {
+                form.filter.push(c);
+                form.selected = 0;
+                form.error = None;
+            }
+            KeyCode::Backspace => {
+                form.filter.pop();
+                form.selected = 0;
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
     match event.code {
         KeyCode::Char(c) if plain && !c.is_control() => form.input.push(c),
+        KeyCode::Backspace if form.input.is_empty() => {
+            back(form);
+            return Vec::new();
+        }
         KeyCode::Backspace => {
             form.input.pop();
         }
@@ -354,4 +624,134 @@ pub fn edit(state: &mut State, event: &KeyEvent) -> Vec<Effect> {
     }
     form.selected = 0;
     Vec::new()
+}
+
+/// One question back: the last answer is open for editing again; before the first question of
+/// a step, the menu.
+fn back(form: &mut StepForm) {
+    form.error = None;
+    if form.confirming_bulk {
+        form.confirming_bulk = false;
+    }
+    match form.answers.pop() {
+        Some(last) => {
+            let prompt = form.prompts.get(form.answers.len());
+            form.selected = 0;
+            form.input = match prompt {
+                Some(Prompt::Text { .. } | Prompt::Number { .. }) => last,
+                Some(prompt @ Prompt::Pick { .. }) => {
+                    form.selected = filtered(prompt, "")
+                        .iter()
+                        .position(|o| o.0 == last)
+                        .unwrap_or(0);
+                    String::new()
+                }
+                _ => String::new(),
+            };
+        }
+        None if !form.menu.is_empty() => {
+            form.kind = None;
+            form.prompts.clear();
+            form.input.clear();
+            form.selected = 0;
+        }
+        None => {}
+    }
+}
+
+/// Pasted text in the step overlay: kept whole (newlines too) in a multi-line answer, joined
+/// into one line elsewhere; a paste never submits.
+pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let Overlay::Step(form) = &mut state.overlay else {
+        return Vec::new();
+    };
+    if form.confirming_bulk {
+        return Vec::new();
+    }
+    let multiline = matches!(
+        form.prompts.get(form.answers.len()),
+        Some(Prompt::Text {
+            multiline: true,
+            ..
+        })
+    );
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = if multiline && form.kind.is_some() {
+        text.trim_end_matches('\n').to_string()
+    } else {
+        text.split('\n')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // Other control characters (a pasted ESC) are not kept.
+    let text: String = text
+        .chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect();
+    if form.kind.is_none() {
+        form.filter.push_str(&text);
+    } else {
+        form.input.push_str(&text);
+    }
+    form.selected = 0;
+    Vec::new()
+}
+
+/// The case under an open form was loaded again: the form stays and says what happened. After
+/// a conflict, the form takes the case as it is now, so that Enter tries again against it.
+pub fn on_detail(state: &mut State) {
+    let lang = state.lang;
+    let detail = state.detail.as_ref();
+    let Overlay::Step(form) = &mut state.overlay else {
+        return;
+    };
+    let Some(snapshot) = form.snapshot.as_deref() else {
+        return;
+    };
+    match detail {
+        Some(detail) if detail.case.id == snapshot.id => {
+            if detail.case.version == snapshot.version {
+                return;
+            }
+            if form.refresh {
+                form.refresh = false;
+                form.snapshot = Some(Box::new(detail.case.clone()));
+                form.version = detail.case.version;
+                form.notice = Some(
+                    lang.pick(
+                        "已载入此信访件的最新状态；您的答案保留，按 Enter 再次提交",
+                        "the case as it is now is loaded; your answers are kept, Enter tries again",
+                    )
+                    .to_string(),
+                );
+                return;
+            }
+            let by = detail
+                .events
+                .last()
+                .map(|e| crate::text::sanitise(&e.actor).into_owned())
+                .unwrap_or_default();
+            form.notice = Some(match lang {
+                Lang::Zh => {
+                    format!("此信访件刚被 {by} 修改：提交时将报告冲突，不会覆盖；您的答案会保留")
+                }
+                Lang::En => format!(
+                    "{by} just changed this case: submitting will report the conflict, never \
+                     overwrite it; your answers are kept"
+                ),
+            });
+        }
+        _ => {
+            form.notice = Some(
+                lang.pick(
+                    "此信访件已不在当前列表：表单保留，按打开时的状态提交",
+                    "the case left the list on screen: the form stays and submits against the \
+                     case as you opened it",
+                )
+                .to_string(),
+            );
+        }
+    }
 }

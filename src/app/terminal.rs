@@ -231,7 +231,8 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Puts the terminal into raw mode and the alternate screen; restores it when dropped.
+/// Puts the terminal into raw mode, the alternate screen and bracketed paste; restores it when
+/// dropped.
 pub struct TerminalGuard;
 
 impl TerminalGuard {
@@ -241,7 +242,9 @@ impl TerminalGuard {
         crossterm::execute!(
             out,
             crossterm::terminal::EnterAlternateScreen,
-            crossterm::cursor::Hide
+            crossterm::cursor::Hide,
+            // A paste arrives as one piece: its newlines never act as Enter.
+            crossterm::event::EnableBracketedPaste
         )?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
@@ -257,6 +260,7 @@ pub fn restore() {
     let _ = crossterm::terminal::disable_raw_mode();
     let _ = crossterm::execute!(
         io::stdout(),
+        crossterm::event::DisableBracketedPaste,
         crossterm::terminal::LeaveAlternateScreen,
         crossterm::cursor::Show
     );

@@ -53,11 +53,12 @@ pub enum Prompt {
         label_en: &'static str,
         options: Vec<(String, String)>,
     },
-    /// Type text (`required`: not empty).
+    /// Type text (`required`: not empty; `multiline`: a paste keeps its line breaks).
     Text {
         label_zh: &'static str,
         label_en: &'static str,
         required: bool,
+        multiline: bool,
     },
     /// Type a whole number in a range.
     Number {
@@ -159,10 +160,18 @@ pub fn prompts(
         label_en,
         options,
     };
+    // Reasons, opinions and notes: free text, several lines when pasted.
     let text = |label_zh, label_en, required| Prompt::Text {
         label_zh,
         label_en,
         required,
+        multiline: true,
+    };
+    let line = |label_zh, label_en, required| Prompt::Text {
+        label_zh,
+        label_en,
+        required,
+        multiline: false,
     };
     let outcome = || {
         pick(
@@ -216,7 +225,7 @@ pub fn prompts(
             text("理由", "reason", true),
         ],
         StepKind::RecordDelivery => {
-            vec![text("送达日期 YYYY-MM-DD", "delivered on YYYY-MM-DD", true)]
+            vec![line("送达日期 YYYY-MM-DD", "delivered on YYYY-MM-DD", true)]
         }
         StepKind::RecordAccused => {
             let mut choices = vec![(
@@ -226,7 +235,7 @@ pub fn prompts(
             )];
             choices.extend(units.iter().map(|u| (u.id.to_string(), u.name.clone())));
             vec![
-                text("被反映人/单位", "accused person or unit", true),
+                line("被反映人/单位", "accused person or unit", true),
                 pick("被反映单位", "accused unit", choices),
             ]
         }
@@ -316,7 +325,7 @@ pub fn prompts(
                     |f| lang.pick(f.zh(), f.en()),
                 ),
             ),
-            text("新内容", "new value", false),
+            line("新内容", "new value", false),
         ],
         StepKind::LinkRepeat => vec![pick(
             "此前的信访件（同一信访人）",
@@ -460,11 +469,13 @@ pub fn register_prompts(lang: Lang) -> Vec<Prompt> {
             label_zh: "标题",
             label_en: "title",
             required: true,
+            multiline: false,
         },
         Prompt::Text {
             label_zh: "摘要",
             label_en: "summary",
             required: true,
+            multiline: true,
         },
         Prompt::Pick {
             label_zh: "渠道",
@@ -493,21 +504,25 @@ pub fn register_prompts(lang: Lang) -> Vec<Prompt> {
             label_zh: "信访人姓名",
             label_en: "petitioner's name",
             required: true,
+            multiline: false,
         },
         Prompt::Text {
             label_zh: "身份证号（可空）",
             label_en: "ID number (may be empty)",
             required: false,
+            multiline: false,
         },
         Prompt::Text {
             label_zh: "电话（可空）",
             label_en: "phone (may be empty)",
             required: false,
+            multiline: false,
         },
         Prompt::Text {
             label_zh: "地址（可空）",
             label_en: "address (may be empty)",
             required: false,
+            multiline: false,
         },
         Prompt::Number {
             label_zh: "信访人数",

@@ -18,6 +18,12 @@ use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
 /// Applies `msg` to `state` and returns the effects to run.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = update_inner(state, msg);
+    marking::sync(state);
+    effects
+}
+
+fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(event) => {
             if event.kind == KeyEventKind::Release {
@@ -25,6 +31,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             on_key(state, event)
         }
+        Msg::Paste(text) => paste(state, &text),
         Msg::Resize(width, height) => {
             state.width = width;
             state.height = height;
@@ -106,6 +113,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::DetailLoaded { request, detail } => {
             if request == state.requests.detail {
                 state.detail = detail.map(|d| *d);
+                stepping::on_detail(state);
             }
             Vec::new()
         }
@@ -215,9 +223,14 @@ fn on_key(state: &mut State, event: crossterm::event::KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     state.status = None;
+    let armed = std::mem::replace(&mut state.quit_armed, false);
     let mut keys = std::mem::take(&mut state.pending_keys);
     keys.push(key);
     match state.keymap.lookup(&contexts(state), &keys) {
+        Lookup::Matched(Action::Quit) if armed => {
+            state.quit = true;
+            Vec::new()
+        }
         Lookup::Matched(action) => apply(state, action),
         Lookup::Pending => {
             state.pending_keys = keys;
@@ -232,6 +245,28 @@ fn on_key(state: &mut State, event: crossterm::event::KeyEvent) -> Vec<Effect> {
             Overlay::Step(_) => stepping::edit(state, &event),
             _ => Vec::new(),
         },
+    }
+}
+
+/// Pasted text goes into whatever is being typed: a step answer, the palette or the search.
+fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let one_line = || {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match &mut state.overlay {
+        Overlay::Step(_) => stepping::paste(state, text),
+        Overlay::Palette(palette) => {
+            palette.input.push_str(&one_line());
+            palette.selected = 0;
+            palette.recall = None;
+            Vec::new()
+        }
+        Overlay::Search(_) => searching::paste(state, &one_line()),
+        _ => Vec::new(),
     }
 }
 
@@ -283,6 +318,28 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::PreviousBoard
         | Action::BoardOption => boards::apply(state, action),
         Action::Quit => {
+            let form = matches!(state.overlay, Overlay::Step(_));
+            if form || !state.marks.is_empty() {
+                // Something would be lost: the next quit key leaves, any other key stays.
+                state.quit_armed = true;
+                let n = state.marks.len();
+                state.status = Some(match (state.lang, form) {
+                    (crate::i18n::Lang::Zh, true) => {
+                        "表单尚未提交：再按一次退出键退出，按其他键继续".to_string()
+                    }
+                    (crate::i18n::Lang::En, true) => {
+                        "the form is not submitted: press quit again to leave, any other key stays"
+                            .to_string()
+                    }
+                    (crate::i18n::Lang::Zh, false) => {
+                        format!("有 {n} 个标记：再按一次退出键退出，按其他键继续")
+                    }
+                    (crate::i18n::Lang::En, false) => format!(
+                        "{n} cases are marked: press quit again to leave, any other key stays"
+                    ),
+                });
+                return Vec::new();
+            }
             state.quit = true;
             Vec::new()
         }
@@ -301,6 +358,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             if state.overlay == Overlay::None && !state.wide() {
                 state.compact_detail = false;
                 state.focus = Focus::Table;
+                state.search_view = None;
             }
             state.overlay = Overlay::None;
             Vec::new()
@@ -337,34 +395,36 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Refresh => reload(state, true),
         Action::CopyCaseNumber | Action::CopyCaseSummary => {
-            let Some(row) = state.table.selected_row() else {
+            let Some(shown) = copied_case(state) else {
+                state.status = Some(Text::NoCaseSelected.get(state.lang).to_string());
                 return Vec::new();
             };
+            let visible = crate::domain::access::may_see_content(
+                shown.confidential,
+                state.role,
+                &state.scope.region,
+                shown.county,
+            );
             let text = if action == Action::CopyCaseNumber {
-                row.number.clone()
+                shown.number.to_string()
             } else {
-                let county = crate::domain::region::name_of(&row.county).unwrap_or_default();
-                let visible = crate::domain::access::may_see_content(
-                    row.confidential,
-                    state.role,
-                    &state.scope.region,
-                    &row.county,
-                );
+                let county = crate::domain::region::name_of(shown.county).unwrap_or_default();
                 let title = if visible {
-                    row.title.as_str()
+                    shown.title
                 } else {
                     Text::Restricted.get(state.lang)
                 };
-                let line = format!(
+                format!(
                     "{} {} {} {} {}",
-                    row.number,
-                    row.received_on,
+                    shown.number,
+                    shown.received_on,
                     county,
-                    row.state.zh(),
+                    shown.state.zh(),
                     title
-                );
-                crate::text::sanitise(&line).into_owned()
+                )
             };
+            // What goes to the clipboard (OSC 52) is neutralised like everything on screen.
+            let text = crate::text::sanitise(&text).into_owned();
             state.status = Some(format!("{} {}", text, Text::Copied.get(state.lang)));
             state.copied = Some(text.clone());
             vec![Effect::Copy(text)]
@@ -387,6 +447,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
                 } else {
                     (p.selected + count - 1) % count
                 };
+                p.moved = true;
             }
             Vec::new()
         }
@@ -424,6 +485,41 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// The fields of the case a copy takes.
+struct Shown<'a> {
+    number: &'a str,
+    received_on: chrono::NaiveDate,
+    county: &'a str,
+    state: crate::domain::State,
+    title: &'a str,
+    confidential: bool,
+}
+
+/// The case the user sees: the detail's when the detail has the keyboard (or fills a narrow
+/// screen), else the selected row's.
+fn copied_case(state: &State) -> Option<Shown<'_>> {
+    let detail_shown = state.focus == Focus::Detail || state.compact_detail;
+    if detail_shown && let Some(detail) = &state.detail {
+        let case = &detail.case;
+        return Some(Shown {
+            number: &case.number,
+            received_on: case.intake.received_on,
+            county: &case.intake.county,
+            state: case.state,
+            title: &case.intake.title,
+            confidential: case.is_confidential(),
+        });
+    }
+    state.table.selected_row().map(|row| Shown {
+        number: &row.number,
+        received_on: row.received_on,
+        county: &row.county,
+        state: row.state,
+        title: &row.title,
+        confidential: row.confidential,
+    })
+}
+
 fn palette_entries(state: &State) -> Vec<palette::Entry> {
     match &state.overlay {
         Overlay::Palette(p) => palette::entries(&p.input, &state.queues, state.lang),
@@ -436,6 +532,19 @@ fn run_palette(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let input = p.input.trim().to_string();
+    if input.is_empty() && !p.moved {
+        // Nothing typed and nothing chosen: Enter does nothing (never the first entry).
+        state.status = Some(
+            state
+                .lang
+                .pick(
+                    "请输入命令，或用方向键选择一项",
+                    "type a command, or choose one with the arrow keys",
+                )
+                .to_string(),
+        );
+        return Vec::new();
+    }
     let command = match palette::parse(&input, &state.queues) {
         Some(Ok(command)) => Some(command),
         Some(Err(bad)) => {
@@ -500,6 +609,10 @@ fn run_palette(state: &mut State) -> Vec<Effect> {
 
 fn focus(state: &mut State, target: Focus) {
     state.focus = target;
+    if target != Focus::Detail {
+        // Back to the table: a case opened from a search no longer holds the search's view.
+        state.search_view = None;
+    }
     if !state.wide() {
         state.compact_detail = target == Focus::Detail;
     }
@@ -608,6 +721,9 @@ fn load_queue(state: &mut State, keep: Option<crate::domain::CaseId>) -> Vec<Eff
     if keep.is_none() {
         state.table = super::state::Table::default();
         state.detail = None;
+        // Another queue or drill-down: a new view (marks made elsewhere do not follow).
+        state.view_gen += 1;
+        state.search_view = None;
     }
     state.table.loading = true;
     let request = state.requests.issue();

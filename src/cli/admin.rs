@@ -105,10 +105,28 @@ pub fn user(context: &Context, action: &UserAction, asked: Option<&str>) -> Resu
             Format::Tsv => {
                 println!("name\trole\tscope");
                 for u in &users {
-                    println!("{}\t{}\t{}", sanitise(&u.name), u.role.code(), u.scope);
+                    println!(
+                        "{}\t{}\t{}",
+                        sanitise(&u.name),
+                        u.role.code(),
+                        sanitise(&u.scope)
+                    );
                 }
             }
-            Format::Json => println!("{}", serde_json::to_string(&users)?),
+            Format::Json => {
+                // Rows written behind xinfang's back may hold anything: JSON strings are
+                // neutralised like every other output.
+                let clean: Vec<_> = users
+                    .iter()
+                    .map(|u| {
+                        let mut u = u.clone();
+                        u.name = sanitise(&u.name).into_owned();
+                        u.scope = sanitise(&u.scope).into_owned();
+                        u
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string(&clean)?)
+            }
         }
         return Ok(ExitCode::SUCCESS);
     }

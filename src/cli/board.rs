@@ -5,6 +5,7 @@
 use super::Context;
 use anyhow::Result;
 use clap::Args as ClapArgs;
+use clap::builder::TypedValueParser;
 use std::process::ExitCode;
 use std::time::Duration;
 use xinfang::app::state::ThemeName;
@@ -18,7 +19,9 @@ pub struct BoardArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        value_parser = parse_board,
+        hide_possible_values = true,
+        value_parser = super::OneOf::new("board", BoardKind::ALL.iter().map(|b| b.code()))
+            .try_map(|name: String| parse_board(&name)),
         default_value = "overview,packages,backlog,map,warnings"
     )]
     pub boards: Vec<BoardKind>,

@@ -33,7 +33,11 @@ pub fn run(context: &Context, args: &ConsoleArgs<'_>) -> Result<ExitCode> {
         .as_deref()
         .filter(|l| Lang::from_code(l).is_none())
     {
-        notices.push(format!("config.toml: lang `{bad}` is not zh or en"));
+        notices.push(format!(
+            "{}: lang `{}` is not zh or en",
+            context.config_name(),
+            xinfang::text::sanitise(bad)
+        ));
     }
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = match (args.theme, no_color, config.theme.as_deref()) {
@@ -41,7 +45,9 @@ pub fn run(context: &Context, args: &ConsoleArgs<'_>) -> Result<ExitCode> {
         (None, true, _) => ThemeName::Mono,
         (None, false, Some(name)) => ThemeName::from_name(name).unwrap_or_else(|| {
             notices.push(format!(
-                "config.toml: theme `{name}` is not dark, light or mono"
+                "{}: theme `{}` is not dark, light or mono",
+                context.config_name(),
+                xinfang::text::sanitise(name)
             ));
             ThemeName::Dark
         }),
@@ -96,7 +102,7 @@ pub fn run(context: &Context, args: &ConsoleArgs<'_>) -> Result<ExitCode> {
     for queue in &config.queues {
         match queue.build(today, config.rules.due_soon_days, &user) {
             Ok(queue) => user_queues.push(queue),
-            Err(problem) => notices.push(format!("config.toml: {problem}")),
+            Err(problem) => notices.push(format!("{}: {problem}", context.config_name())),
         }
     }
     console::open(Setup {

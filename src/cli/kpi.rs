@@ -5,7 +5,7 @@
 //! JSON keys are stable snake_case names (documented in the README).
 
 use super::Context;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use chrono::{Datelike, Days, NaiveDate};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -28,7 +28,7 @@ pub struct KpiArgs {
     #[arg(long, default_value = "month", value_parser = parse_period)]
     pub period: PeriodArg,
     /// Only this region (admin-code prefix: 64, 6401, 640106)
-    #[arg(long, default_value = "64")]
+    #[arg(long, default_value = "64", value_parser = super::cases::parse_region)]
     pub region: String,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Tsv)]
@@ -253,12 +253,6 @@ struct Report {
 }
 
 pub fn run(context: &Context, args: &KpiArgs) -> Result<ExitCode> {
-    if !super::cases::valid_region(&args.region) {
-        bail!(
-            "--region `{}` is not a Ningxia admin-code prefix (64, a city like 6401, a county like 640106)",
-            sanitise(&args.region)
-        );
-    }
     let today = context.now.date();
     let ((current, current_as_of), (previous, previous_as_of)) = resolve(&args.period, today);
     let store = context.open(OpenMode::ReadOnly)?;

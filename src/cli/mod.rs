@@ -85,7 +85,78 @@ pub enum Command {
         #[command(subcommand)]
         action: db::DbAction,
     },
+    /// Print shell completions (subcommands, options, queue and board names):
+    /// `xinfang completions bash > /etc/bash_completion.d/xinfang`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
+
+/// A value from a fixed list (queue or board names): the shell completes it, and an unknown one
+/// is refused with the list.
+#[derive(Debug, Clone)]
+pub struct OneOf {
+    what: &'static str,
+    names: Vec<&'static str>,
+}
+
+impl OneOf {
+    pub fn new(what: &'static str, names: impl IntoIterator<Item = &'static str>) -> OneOf {
+        OneOf {
+            what,
+            names: names.into_iter().collect(),
+        }
+    }
+}
+
+impl clap::builder::TypedValueParser for OneOf {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        command: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<String, clap::Error> {
+        let text = value.to_string_lossy();
+        let name = text.trim();
+        if self.names.contains(&name) {
+            return Ok(name.to_string());
+        }
+        let text = xinfang::text::sanitise(&text);
+        let message = format!(
+            "invalid value '{text}' for '{}': unknown {} `{text}` (known: {})",
+            arg.map_or_else(String::new, ToString::to_string),
+            self.what,
+            self.names.join(", ")
+        );
+        Err(clap::Error::raw(clap::error::ErrorKind::InvalidValue, message).with_cmd(command))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            self.names
+                .iter()
+                .map(|n| clap::builder::PossibleValue::new(*n)),
+        ))
+    }
+}
+
+/// A command-line mistake found after parsing (a query that does not parse): exits 2, as the
+/// mistakes clap finds do.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
 
 /// What every subcommand needs: settings, the database location and the clock.
 pub struct Context {
@@ -93,6 +164,8 @@ pub struct Context {
     /// A settings problem the console shows on screen (other commands fail on it instead).
     pub config_problem: Option<String>,
     pub db: PathBuf,
+    /// The settings file read (for messages that name it), if any.
+    pub config_path: Option<PathBuf>,
     pub now: NaiveDateTime,
     /// The day given with `--today`, if any.
     pub fixed_day: Option<NaiveDate>,
@@ -120,10 +193,19 @@ impl Context {
         Ok(Context {
             config,
             config_problem,
+            config_path: config::source(args.config.as_deref()),
             db,
             now,
             fixed_day: args.today,
         })
+    }
+
+    /// The settings file as messages name it.
+    pub fn config_name(&self) -> String {
+        self.config_path.as_deref().map_or_else(
+            || "config.toml".to_string(),
+            |p| xinfang::text::sanitise(&p.display().to_string()).into_owned(),
+        )
     }
 
     /// Opens the configured database.
@@ -155,6 +237,12 @@ fn default_db() -> Option<PathBuf> {
 
 /// Runs the parsed command line.
 pub fn run(args: Args) -> Result<ExitCode> {
+    if let Some(Command::Completions { shell }) = &args.command {
+        use clap::CommandFactory;
+        let mut command = Args::command();
+        clap_complete::generate(*shell, &mut command, "xinfang", &mut std::io::stdout());
+        return Ok(ExitCode::SUCCESS);
+    }
     let context = Context::new(&args)?;
     match &args.command {
         Some(Command::Demo(demo)) => {
@@ -169,6 +257,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(Command::Cases(cases)) => cases::run(&context, cases, args.user.as_deref()),
         Some(Command::Db { action }) => db::run(&context, action, args.user.as_deref()),
         Some(Command::Bench(bench)) => bench::run(&context, bench),
+        // Answered before the settings are read.
+        Some(Command::Completions { .. }) => Ok(ExitCode::SUCCESS),
         Some(Command::Board(board)) => {
             let look = console_args(&args, None);
             board::run(&context, board, look.lang, look.theme)

@@ -3,7 +3,7 @@
 
 use super::Context;
 use super::cases::Format;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
 use std::io::Write;
@@ -28,8 +28,8 @@ pub struct SearchArgs {
 
 #[derive(Serialize)]
 struct Line<'a> {
-    number: &'a str,
-    county: &'a str,
+    number: String,
+    county: String,
     state: &'a str,
     title: String,
     score: i64,
@@ -38,7 +38,9 @@ struct Line<'a> {
 pub fn run(context: &Context, args: &SearchArgs, asked: Option<&str>) -> Result<ExitCode> {
     let query = match search::parse(&args.query) {
         Ok(query) => query,
-        Err(e) => bail!("query `{}`: {e}", sanitise(&args.query)),
+        Err(e) => {
+            return Err(super::Usage(format!("query `{}`: {e}", sanitise(&args.query))).into());
+        }
     };
     let store = context.open(OpenMode::ReadOnly)?;
     let user = super::identity::resolve(store.as_ref(), asked)?;
@@ -53,8 +55,8 @@ pub fn run(context: &Context, args: &SearchArgs, asked: Option<&str>) -> Result<
                 writeln!(
                     out,
                     "{}\t{}\t{}\t{}\t{}",
-                    hit.number,
-                    hit.county,
+                    sanitise(&hit.number),
+                    sanitise(&hit.county),
                     hit.state.code(),
                     hit.score,
                     shown_title(&hit.title)
@@ -66,8 +68,8 @@ pub fn run(context: &Context, args: &SearchArgs, asked: Option<&str>) -> Result<
                 .hits
                 .iter()
                 .map(|hit| Line {
-                    number: &hit.number,
-                    county: &hit.county,
+                    number: sanitise(&hit.number).into_owned(),
+                    county: sanitise(&hit.county).into_owned(),
                     state: hit.state.code(),
                     title: shown_title(&hit.title),
                     score: hit.score,

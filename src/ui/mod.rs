@@ -31,8 +31,23 @@ pub fn clean(text: &str) -> Cow<'_, str> {
     crate::text::sanitise(text)
 }
 
-/// Draws the whole console.
+/// Draws the whole console. Whatever a widget put on screen, no cell leaves holding a control
+/// character: the last pass neutralises them all, so no field can reach the terminal raw.
 pub fn draw(frame: &mut Frame<'_>, state: &State) {
+    draw_console(frame, state);
+    neutralise(frame.buffer_mut());
+}
+
+/// Replaces any cell symbol holding a control, direction-changing or invisible character.
+pub fn neutralise(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in buffer.content.iter_mut() {
+        if let Cow::Owned(clean) = clean(cell.symbol()) {
+            cell.set_symbol(&clean);
+        }
+    }
+}
+
+fn draw_console(frame: &mut Frame<'_>, state: &State) {
     let area = frame.area();
     let theme = theme::theme(state.theme);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -254,9 +269,13 @@ fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
         let fits = unicode_width::UnicodeWidthStr::width(left.as_str())
             + unicode_width::UnicodeWidthStr::width(piece.as_str())
             <= usize::from(area.width);
-        // The mode, a lost connection and the message always show (cut at the edge if long).
-        if fits || i <= always {
+        // The mode, a lost connection and the message always show (cut with `…` if long).
+        if fits {
             left.push_str(&piece);
+        } else if i <= always {
+            let room = usize::from(area.width)
+                .saturating_sub(unicode_width::UnicodeWidthStr::width(left.as_str()));
+            left.push_str(&crate::text::fit(&piece, room));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(left)).style(theme.status), area);

@@ -242,15 +242,37 @@ pub fn step(frame: &mut Frame<'_>, state: &State, area: Rect, form: &crate::app:
     let lang = state.lang;
     let theme = theme::theme(state.theme);
     let prompt = form.kind.and_then(|_| form.prompts.get(form.answers.len()));
+    let n = form.touches();
+    // Whom the step will touch, always in view: one case by number, or how many are marked.
+    let whom = if form.targets.is_empty() {
+        clean(&form.number).into_owned()
+    } else {
+        match lang {
+            crate::i18n::Lang::Zh => format!("已标记 {n} 件"),
+            crate::i18n::Lang::En => format!("{n} marked cases"),
+        }
+    };
     let status_text = match (&form.error, form.kind, prompt) {
         (Some(error), _, _) => error.clone(),
-        (None, None, _) => format!("{} · {}", clean(&form.number), Text::ChooseStep.get(lang)),
+        (None, Some(kind), _) if form.confirming_bulk => match lang {
+            crate::i18n::Lang::Zh => {
+                format!(
+                    "对以下 {n} 件执行「{}」？按 y 执行，n 返回，Esc 取消",
+                    kind.zh()
+                )
+            }
+            crate::i18n::Lang::En => format!(
+                "{} on the {n} cases below? y applies, n goes back, Esc cancels",
+                kind.en()
+            ),
+        },
+        (None, None, _) => format!("{whom} · {}", Text::ChooseStep.get(lang)),
         (None, Some(kind), Some(prompt)) => format!(
-            "{} · {}",
+            "{whom} · {} · {}",
             lang.pick(kind.zh(), kind.en()),
             prompt.label(lang)
         ),
-        (None, Some(_), None) => String::new(),
+        (None, Some(_), None) => whom,
     };
     let style = if form.error.is_some() {
         theme.overdue
@@ -258,20 +280,54 @@ pub fn step(frame: &mut Frame<'_>, state: &State, area: Rect, form: &crate::app:
         theme.muted
     };
     let status = Paragraph::new(status_text).style(style);
-    let list_area = prompt_box(
+    let (prompt_char, input) = if form.kind.is_none() {
+        ('/', form.filter.trim_start_matches('/'))
+    } else {
+        ('>', form.input.as_str())
+    };
+    let mut list_area = prompt_box(
         frame,
         state,
         area,
         (Text::StepTitle, 100, 30),
-        ('>', &form.input),
+        (prompt_char, input),
         status,
     );
+    if let Some(notice) = &form.notice
+        && list_area.height > 1
+    {
+        let [notice_area, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(list_area);
+        frame.render_widget(
+            Paragraph::new(clean(notice).into_owned()).style(theme.due_soon),
+            notice_area,
+        );
+        list_area = rest;
+    }
     let visible = usize::from(list_area.height);
+    if form.confirming_bulk {
+        let mut lines: Vec<Line> = form
+            .targets
+            .iter()
+            .take(visible.saturating_sub(1).max(1))
+            .map(|(_, label)| Line::styled(clean(label).into_owned(), theme.text))
+            .collect();
+        let shown = lines.len();
+        if shown < form.targets.len() {
+            let more = form.targets.len() - shown;
+            lines.push(Line::styled(
+                lang.pick(&format!("…… 另有 {more} 件"), &format!("… and {more} more"))
+                    .to_string(),
+                theme.muted,
+            ));
+        }
+        frame.render_widget(Paragraph::new(lines), list_area);
+        return;
+    }
     let first = form.selected.saturating_sub(visible.saturating_sub(1));
     let lines: Vec<Line> = match (form.kind, prompt) {
-        (None, _) => form
-            .menu
-            .iter()
+        (None, _) => crate::app::stepping::menu_entries(form, lang)
+            .into_iter()
             .enumerate()
             .skip(first)
             .take(visible)

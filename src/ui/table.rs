@@ -107,7 +107,7 @@ fn cell<'a>(column: Column, row: &'a CaseRow, state: &State) -> Cell<'a> {
     match column {
         Column::Number => {
             // A mark is a symbol, not only a colour.
-            let mark = if state.marks.contains(&row.id) {
+            let mark = if state.marks.contains_key(&row.id) {
                 "●"
             } else {
                 ""

@@ -9,6 +9,11 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame<'_>, wall: &Wall) {
+    draw_wall(frame, wall);
+    super::neutralise(frame.buffer_mut());
+}
+
+fn draw_wall(frame: &mut Frame<'_>, wall: &Wall) {
     let area = frame.area();
     let theme = super::theme::theme(wall.theme);
     let Some(view) = wall.views.get(wall.current) else {

@@ -210,3 +210,39 @@ fn the_wall_board_leaves_when_its_terminal_goes_away() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn a_paste_keeps_its_lines_and_never_submits_and_a_settings_notice_names_its_file() {
+    if !require_tmux() {
+        return;
+    }
+    let (dir, db) = demo_db(3000, 1);
+    let settings = dir.path().join("bureau-settings.toml");
+    std::fs::write(&settings, "theme = \"neon\"\n").expect("settings");
+    let tmux = Tmux::new("paste");
+    start(
+        &tmux,
+        &db,
+        &format!("--config {}", settings.display()),
+        120,
+        40,
+    );
+    // The notice names the file that was read, not a generic name.
+    let screen = tmux.wait_for("theme `neon`");
+    assert!(screen.contains("bureau-settings.toml"), "{screen}");
+    tmux.keys(&["1", "j", "2"]);
+    tmux.wait_for("Petitioner");
+    tmux.keys(&["s"]);
+    tmux.wait_for("Take a step");
+    tmux.keys(&["n", "o", "t", "e", "Enter"]);
+    tmux.wait_for("note");
+    // A bracketed paste of two lines: both kept, and the newline is not Enter.
+    tmux.run(&["set-buffer", "-b", "two", "第一行\n第二行\n"]);
+    tmux.run(&["paste-buffer", "-p", "-b", "two", "-t", "t"]);
+    let screen = tmux.wait_for("第一行␊第二行");
+    assert!(
+        screen.contains("Take a step"),
+        "the form is still open:\n{screen}"
+    );
+    tmux.keys(&["Escape"]);
+}

@@ -648,6 +648,12 @@ impl State {
         usize::from(self.height.saturating_sub(5)).max(1)
     }
 
+    /// True when the detail is what the user works on: it has the keyboard, or fills a narrow
+    /// screen. Then `y` and `s` take the detail's case rather than the selected row's.
+    pub fn detail_in_view(&self) -> bool {
+        self.focus == Focus::Detail || (self.compact_detail && !self.wide())
+    }
+
     /// What the user is looking at (an overlay over it does not change it).
     pub fn view(&self) -> View {
         if let Overlay::Search(search) = &self.overlay

@@ -188,28 +188,40 @@ pub fn change_text(before: &Case, after: &Case, state: &State, lang: Lang) -> St
     parts.join(lang.pick("，", ", "))
 }
 
-/// The menu entries matching the form's filter (Chinese or English name, code, pinyin), in
-/// menu order.
+/// The menu entries matching the form's filter (Chinese or English name, code, pinyin), best
+/// first.
 pub fn menu_entries(form: &StepForm, lang: Lang) -> Vec<&MenuEntry> {
     let filter = form.filter.trim_start_matches('/').trim();
     if filter.is_empty() {
         return form.menu.iter().collect();
     }
     let matcher = SkimMatcherV2::default();
-    form.menu
+    let mut scored: Vec<(i64, &MenuEntry)> = form
+        .menu
         .iter()
-        .filter(|entry| {
+        .filter_map(|entry| {
             let (full, initials) = crate::search::pinyin_of(entry.kind.zh());
             let haystack = format!(
-                "{} {} {} {full} {initials} {}",
+                "{} {} {} {full} {initials}",
+                lang.pick(entry.kind.zh(), entry.kind.en()),
                 entry.kind.zh(),
                 entry.kind.en(),
-                entry.kind.code(),
-                lang.pick(entry.kind.zh(), entry.kind.en())
             );
-            matcher.fuzzy_match(&haystack, filter).is_some()
+            // The code and each name on their own as well, so a whole word ranks first.
+            let best = [
+                matcher.fuzzy_match(&haystack, filter),
+                matcher.fuzzy_match(entry.kind.code(), filter),
+                matcher.fuzzy_match(&full, filter),
+            ]
+            .into_iter()
+            .flatten()
+            .max()?;
+            Some((best, entry))
         })
-        .collect()
+        .collect();
+    // Best first; equal scores keep the menu's order (allowed steps first).
+    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    scored.into_iter().map(|(_, entry)| entry).collect()
 }
 
 /// The options of a picker prompt that match what is typed (text or pinyin), best first.
@@ -305,7 +317,7 @@ fn open(state: &mut State) -> Vec<Effect> {
     let Some(detail) = state
         .detail
         .as_ref()
-        .filter(|d| Some(d.case.id) == selected || state.compact_detail)
+        .filter(|d| Some(d.case.id) == selected || state.detail_in_view())
     else {
         state.status = Some(Text::NoCaseSelected.get(state.lang).to_string());
         return Vec::new();

@@ -236,6 +236,25 @@ fn on_key(state: &mut State, event: crossterm::event::KeyEvent) -> Vec<Effect> {
             state.pending_keys = keys;
             Vec::new()
         }
+        // In a form, the palette or the search, typed letters are text; a global control key
+        // (ctrl-c) still works.
+        Lookup::NotFound
+            if key.ctrl
+                && keys.len() == 1
+                && matches!(
+                    state.overlay,
+                    Overlay::Step(_) | Overlay::Palette(_) | Overlay::Search(_)
+                ) =>
+        {
+            match state.keymap.lookup(&[Context::Global], &keys) {
+                Lookup::Matched(Action::Quit) if armed => {
+                    state.quit = true;
+                    Vec::new()
+                }
+                Lookup::Matched(action) => apply(state, action),
+                _ => Vec::new(),
+            }
+        }
         Lookup::NotFound => match &mut state.overlay {
             Overlay::Palette(palette) => {
                 edit_palette(palette, &event);
@@ -498,8 +517,9 @@ struct Shown<'a> {
 /// The case the user sees: the detail's when the detail has the keyboard (or fills a narrow
 /// screen), else the selected row's.
 fn copied_case(state: &State) -> Option<Shown<'_>> {
-    let detail_shown = state.focus == Focus::Detail || state.compact_detail;
-    if detail_shown && let Some(detail) = &state.detail {
+    if state.detail_in_view()
+        && let Some(detail) = &state.detail
+    {
         let case = &detail.case;
         return Some(Shown {
             number: &case.number,

@@ -46,7 +46,7 @@ pub fn run(context: &Context, action: &DbAction, asked: Option<&str>) -> Result<
                 Ok(ExitCode::SUCCESS)
             } else {
                 for problem in &report.problems {
-                    println!("problem: {problem}");
+                    println!("problem: {}", xinfang::text::sanitise(problem));
                 }
                 eprintln!(
                     "xinfang: {} problem(s) found in {}",

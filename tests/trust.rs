@@ -1,0 +1,309 @@
+//! Triage an operator can trust, through the console's real event loop over a demo database:
+//! marks never reach cases off screen, a form never dies silently or loses typing, forms forgive
+//! (filter, j/k, Backspace back, paste), messages say what changed, nothing destructive is a
+//! default, and `y` copies the case on screen.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod common;
+
+use common::console::{Session, open_demo, session_screen, store_case, take};
+use xinfang::app::state::Overlay;
+use xinfang::app::triage::StepKind;
+use xinfang::domain::Step;
+use xinfang::i18n::Lang;
+
+/// Asserts the status bar says `phrase`.
+fn assert_said(state: &xinfang::app::state::State, phrase: &str) {
+    assert!(
+        state.status.as_deref().is_some_and(|s| s.contains(phrase)),
+        "`{phrase}` not in {:?}",
+        state.status
+    );
+}
+
+fn form(state: &xinfang::app::state::State) -> &xinfang::app::state::StepForm {
+    match &state.overlay {
+        Overlay::Step(form) => form,
+        other => panic!("no step form: {other:?}"),
+    }
+}
+
+#[test]
+fn marks_stay_in_the_view_they_were_made_in() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    // Two cases marked in `to-forward`.
+    let state = session.keys(&["1", "j", "2", "space", "space"]);
+    assert_eq!(state.marks.len(), 2);
+    // Another queue: the marks are cleared, and the status bar says so.
+    let state = session.keys(&["1", "j"]).clone();
+    assert_eq!(state.queues[state.queue_index].name, "awaiting-acceptance");
+    assert!(
+        state.marks.is_empty(),
+        "marks do not follow to another queue"
+    );
+    assert_said(&state, "2 marks cleared");
+    // The step goes to the one case on screen, and the menu says so.
+    let number = state.table.rows[0].number.clone();
+    let state = session.keys(&["2", "s"]).clone();
+    assert_eq!(form(&state).touches(), 1);
+    assert!(form(&state).targets.is_empty());
+    let screen = session_screen(&mut session);
+    assert!(screen.contains(&number), "the menu names its case");
+    session.keys(&["esc"]);
+
+    // Marks made on search results stay while a result is open, and go with the search.
+    let state = session.keys(&["/", "text:工资", "ctrl-a"]).clone();
+    let Overlay::Search(search) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert!(!search.hits.is_empty());
+    assert_eq!(state.marks.len(), search.hits.len());
+    let state = session.keys(&["enter"]).clone();
+    assert_eq!(state.marks.len(), search.hits.len(), "kept on a result");
+    let state = session.keys(&["esc", "2"]).clone();
+    assert!(state.marks.is_empty(), "cleared back in the queue");
+
+    // A drill-down from a board is a view of its own too.
+    session.keys(&["space"]);
+    let state = session.keys(&["b", "enter"]).clone();
+    assert!(state.marks.is_empty(), "cleared by a drill-down");
+}
+
+#[test]
+fn a_form_survives_a_change_underneath_and_never_loses_what_was_typed() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let number = session.first_registered_case();
+    let state = take(&mut session, StepKind::Note, &["text:已电话联系信访人"]);
+    assert_eq!(form(&state).input, "已电话联系信访人");
+    // Another console changes the case while the form is open.
+    let case = store_case(&store, &number);
+    store
+        .apply(
+            case.id,
+            case.version,
+            &Step::Note {
+                text: "另一控制台".into(),
+            },
+            "admin",
+            common::now(),
+        )
+        .expect("note elsewhere");
+    let state = session.keys(&["poll"]).clone();
+    let open = form(&state);
+    assert_eq!(open.input, "已电话联系信访人", "typing kept");
+    assert!(
+        open.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("admin just changed this case")),
+        "{:?}",
+        open.notice
+    );
+    // Submitting reports the conflict and reopens the form with the answer.
+    let state = session.keys(&["enter"]).clone();
+    assert_said(&state, "nothing was overwritten");
+    let open = form(&state);
+    assert_eq!(
+        open.input, "已电话联系信访人",
+        "the answer is back for another try"
+    );
+    assert_eq!(store_case(&store, &number).version, case.version + 1);
+    // The form took the case as it is now: Enter applies the same answer.
+    assert!(
+        open.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("as it is now")),
+        "{:?}",
+        open.notice
+    );
+    let state = session.keys(&["enter"]).clone();
+    assert_said(&state, "✓");
+    assert_eq!(store_case(&store, &number).version, case.version + 2);
+
+    // The case leaves the list under an open form: the form stays and says so.
+    let state = session.keys(&["esc", "2", "j"]).clone();
+    assert_eq!(state.queues[state.queue_index].name, "to-forward");
+    let leaving = state.table.rows[state.table.selected].number.clone();
+    let state = take(&mut session, StepKind::Note, &["text:待核实"]);
+    assert_eq!(form(&state).number, leaving);
+    let case = store_case(&store, &leaving);
+    store
+        .apply(
+            case.id,
+            case.version,
+            &Step::Forward {
+                unit: 1,
+                assign: false,
+            },
+            "admin",
+            common::now(),
+        )
+        .expect("forward elsewhere");
+    let state = session.keys(&["poll"]).clone();
+    assert_eq!(form(&state).input, "待核实");
+    assert!(
+        form(&state).notice.is_some(),
+        "the form says the case changed"
+    );
+    let state = session.keys(&["enter"]).clone();
+    // A conflict, never a silent prompt.
+    assert_said(&state, "nothing was overwritten");
+    assert_eq!(form(&state).input, "待核实");
+}
+
+#[test]
+fn the_step_menu_filters_j_k_move_backspace_goes_back_and_a_paste_never_submits() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    session.first_registered_case();
+    let state = session.keys(&["s", "j", "j", "k"]).clone();
+    assert_eq!(form(&state).selected, 1, "j and k move in the menu");
+    // Pinyin, Chinese and English all find 备注 (a note).
+    for typed in ["beizhu", "备注", "note"] {
+        let keys = ["esc", "s", &format!("text:{typed}")];
+        let state = session.keys(&keys).clone();
+        let entries = xinfang::app::stepping::menu_entries(form(&state), Lang::En);
+        assert_eq!(
+            entries.first().map(|e| e.kind),
+            Some(StepKind::Note),
+            "{typed}"
+        );
+    }
+    // Backspace on the first empty answer goes back to the menu.
+    let state = session.keys(&["enter"]).clone();
+    assert_eq!(form(&state).kind, Some(StepKind::Note));
+    let state = session.keys(&["backspace"]).clone();
+    assert_eq!(form(&state).kind, None, "back to the menu");
+    // A pasted paragraph stays whole in a multi-line answer and does not submit.
+    let state = session.keys(&["enter", "paste:第一行\n第二行\n"]).clone();
+    let open = form(&state);
+    assert_eq!(open.kind, Some(StepKind::Note));
+    assert_eq!(open.input, "第一行\n第二行");
+    assert!(open.answers.is_empty(), "a pasted newline is not Enter");
+    session.keys(&["esc"]);
+
+    // Two questions: Backspace on the empty second one reopens the first with its answer.
+    let state = session
+        .keys(&[":", "text:queue in-handling", "enter"])
+        .clone();
+    assert_eq!(state.queues[state.queue_index].name, "in-handling");
+    let state = take(&mut session, StepKind::Extend, &["text:15", "enter"]);
+    assert_eq!(form(&state).answers, ["15"]);
+    let state = session.keys(&["backspace"]).clone();
+    let open = form(&state);
+    assert!(open.answers.is_empty());
+    assert_eq!(open.input, "15", "the first answer is back to edit");
+    // A paste into a one-line answer is joined into one line.
+    let state = session.keys(&["enter", "paste:材料\n待补充"]).clone();
+    assert_eq!(
+        form(&state).input,
+        "材料\n待补充",
+        "the reason is multi-line"
+    );
+}
+
+#[test]
+fn step_and_undo_messages_say_what_changed_and_fit_80_columns() {
+    let (_dir, store) = open_demo(3000);
+    for (lang, said, undone) in [
+        (Lang::Zh, "延期15天，新期限 ", "已撤销「延期」"),
+        (Lang::En, "extended 15 days, new deadline ", "undid extend"),
+    ] {
+        let mut session = Session::in_lang(&store, lang, 80, 24);
+        let state = session.keys(&["1", "j", "j", "j", "2"]).clone();
+        assert_eq!(state.queues[state.queue_index].name, "in-handling");
+        let number = state.table.rows[0].number.clone();
+        let before = store_case(&store, &number);
+        let reason = match lang {
+            Lang::Zh => "text:需要现场核查",
+            Lang::En => "text:site visit needed",
+        };
+        let state = take(
+            &mut session,
+            StepKind::Extend,
+            &["text:15", "enter", reason, "enter"],
+        );
+        let status = state.status.clone().unwrap_or_default();
+        assert!(status.contains(said), "{status}");
+        assert!(status.starts_with(&number), "{status}");
+        let screen = session_screen(&mut session);
+        let bar = screen.lines().last().unwrap_or_default();
+        assert!(bar.contains(said), "the change fits 80 columns: {bar}");
+        // Undo says what it took back, and the deadline is the earlier one again.
+        let state = session.keys(&["u"]).clone();
+        let status = state.status.clone().unwrap_or_default();
+        assert!(status.contains(undone), "{status}");
+        let after = store_case(&store, &number);
+        assert_eq!(after.extension_days, before.extension_days);
+        assert_eq!(after.state, before.state);
+    }
+}
+
+#[test]
+fn nothing_destructive_is_a_default() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    // `:` then Enter with nothing typed runs nothing.
+    let state = session.keys(&[":", "enter"]).clone();
+    assert!(matches!(state.overlay, Overlay::Palette(_)), "still open");
+    assert!(!state.quit && !state.board_shown);
+    assert_eq!(state.queue_index, 0);
+    // Choosing an entry with the arrows and Enter runs it.
+    let state = session.keys(&["down", "enter"]).clone();
+    assert!(!matches!(state.overlay, Overlay::Palette(_)));
+    session.keys(&["esc"]);
+    // Quitting with marks asks first; any other key stays; quit twice leaves.
+    let state = session.keys(&["2", "space", "q"]).clone();
+    assert!(!state.quit, "asked first");
+    assert_said(&state, "marked: press quit again");
+    let state = session.keys(&["j", "q"]).clone();
+    assert!(!state.quit, "another key disarmed it");
+    let state = session.keys(&["q"]).clone();
+    assert!(state.quit);
+}
+
+#[test]
+fn quitting_with_an_open_form_asks_first() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    session.first_registered_case();
+    let state = take(&mut session, StepKind::Note, &["text:未写完", "ctrl-c"]);
+    assert!(!state.quit);
+    assert_eq!(
+        form(&state).input,
+        "未写完",
+        "the form and its text are still there"
+    );
+    let state = session.keys(&["ctrl-c"]).clone();
+    assert!(state.quit);
+}
+
+#[test]
+fn y_copies_the_case_the_detail_shows() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["2"]).clone();
+    let selected = state.table.rows[0].number.clone();
+    let other = state.table.rows[5].number.clone();
+    // Another case opened by number fills the detail; `y` there copies it, not the row.
+    let open = format!("text:case {other}");
+    let state = session.keys(&[":", &open, "enter"]).clone();
+    assert_eq!(
+        state.detail.as_ref().map(|d| d.case.number.clone()),
+        Some(other.clone())
+    );
+    let state = session.keys(&["y"]).clone();
+    assert_eq!(
+        state.copied.as_deref(),
+        Some(other.as_str()),
+        "{:?} {:?} {:?}",
+        state.focus,
+        state.compact_detail,
+        state.detail.as_ref().map(|d| d.case.number.clone())
+    );
+    // Back in the table, `y` copies the selected row.
+    let state = session.keys(&["esc", "2", "y"]).clone();
+    assert_eq!(state.copied.as_deref(), Some(selected.as_str()));
+}

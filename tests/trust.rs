@@ -307,3 +307,84 @@ fn y_copies_the_case_the_detail_shows() {
     let state = session.keys(&["esc", "2", "y"]).clone();
     assert_eq!(state.copied.as_deref(), Some(selected.as_str()));
 }
+
+/// Whether an overlay titled `title` keeps its left border on every row, as a terminal shows it:
+/// no double-width character just left of the border may spill over it.
+fn left_border_intact(buffer: &ratatui::buffer::Buffer, title: &str) -> Result<(), String> {
+    let area = buffer.area;
+    let symbol = |x: u16, y: u16| buffer[(x, y)].symbol().to_string();
+    let first = title.chars().next().unwrap_or(' ').to_string();
+    // The top-left corner: `┌`, a space, then the title.
+    let corner = |y: u16| {
+        (0..area.width.saturating_sub(2))
+            .find(|x| symbol(*x, y) == "┌" && symbol(x + 2, y) == first)
+    };
+    let top = (0..area.height)
+        .find(|y| corner(*y).is_some())
+        .ok_or(format!("no overlay titled {title}"))?;
+    let left = corner(top).ok_or("no top-left corner")?;
+    for y in top..area.height {
+        let border = symbol(left, y);
+        if left > 0 && unicode_width::UnicodeWidthStr::width(symbol(left - 1, y).as_str()) > 1 {
+            return Err(format!("row {y}: a wide character covers the border"));
+        }
+        if border == "└" {
+            return Ok(());
+        }
+        if y > top && border != "│" {
+            return Err(format!("row {y}: `{border}` instead of the border"));
+        }
+    }
+    Err("no bottom-left corner".into())
+}
+
+#[test]
+fn overlays_keep_their_borders_beside_chinese_text_and_cut_text_ends_with_an_ellipsis() {
+    let (_dir, store) = open_demo(3000);
+    for lang in [Lang::Zh, Lang::En] {
+        for (width, height) in [(80, 24), (200, 60)] {
+            let mut session = Session::in_lang(&store, lang, width, height);
+            session.keys(&["1", "j", "2"]);
+            for (keys, zh, en) in [
+                (vec!["s"], "办理步骤", "Take a step"),
+                (vec![":"], "命令面板", "Command palette"),
+                (vec!["/"], "搜索", "Search"),
+            ] {
+                session.keys(&keys);
+                let state = session.state.as_ref().expect("state");
+                let mut fresh =
+                    ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+                        .expect("terminal");
+                fresh
+                    .draw(|frame| xinfang::ui::draw(frame, state))
+                    .expect("draw");
+                let title = lang.pick(zh, en);
+                if let Err(e) = left_border_intact(fresh.backend().buffer(), title) {
+                    panic!(
+                        "{lang:?} {width}x{height} {title}: {e}\n{}",
+                        common::buffer_text(fresh.backend().buffer())
+                    );
+                }
+                session.keys(&["esc"]);
+            }
+            // A title too long for its column ends with `…`.
+            if width == 80 {
+                let screen = session_screen(&mut session);
+                assert!(screen.contains('…'), "{screen}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_query_mistake_is_told_in_the_chinese_console_in_chinese() {
+    let (_dir, store) = open_demo(600);
+    let mut session = Session::in_lang(&store, Lang::Zh, 120, 40);
+    let state = session.keys(&["/", "text:status:flying"]).clone();
+    let Overlay::Search(search) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    let error = search.error.clone().unwrap_or_default();
+    assert!(error.contains("没有状态「flying」"), "{error}");
+    assert!(!error.contains("unknown"), "{error}");
+}

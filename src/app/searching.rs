@@ -194,7 +194,11 @@ fn run_search(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     if let Err(e) = crate::search::parse(&input) {
-        search.error = Some(format!("{}: {e}", lang.pick("查询有误", "query")));
+        search.error = Some(format!(
+            "{}{}",
+            lang.pick("查询有误：", "query: "),
+            e.describe(lang)
+        ));
         return Vec::new();
     }
     search.error = None;

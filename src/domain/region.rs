@@ -302,6 +302,40 @@ pub fn name_of(code: &str) -> Option<String> {
     }
 }
 
+/// Name of a region code in `lang`: in English the city and county names (`Yuanzhou`), and a
+/// township's name in pinyin with its kind (`Shengshan Subdistrict`).
+pub fn name_in(code: &str, lang: crate::i18n::Lang) -> Option<String> {
+    if lang == crate::i18n::Lang::Zh {
+        return name_of(code);
+    }
+    match code.len() {
+        2 if code == PROVINCE_CODE => Some("Ningxia".to_string()),
+        4 => CITIES
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| c.name_en.to_string()),
+        6 => county(code).map(|c| c.name_en.to_string()),
+        9 => {
+            let county_en = county(code.get(..6)?)?.name_en;
+            let name = name_of(code)?;
+            let (stem, kind) = [("街道", "Subdistrict"), ("镇", "Town"), ("乡", "Township")]
+                .into_iter()
+                .find_map(|(zh, en)| name.strip_suffix(zh).map(|stem| (stem.to_string(), en)))
+                .unwrap_or((name.clone(), ""));
+            let mut romanised = crate::search::pinyin_of(&stem).0;
+            if let Some(first) = romanised.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            Some(
+                format!("{county_en} {romanised} {kind}")
+                    .trim_end()
+                    .to_string(),
+            )
+        }
+        _ => None,
+    }
+}
+
 /// The region code of the level above `code` (county → city → province; the province is the
 /// top): the body that handles a review (Art 35) or re-review (Art 36) sits there.
 pub fn level_up(code: &str) -> String {

@@ -70,6 +70,26 @@ pub struct QueryError {
     /// Character column (0-based) of the offending token.
     pub column: usize,
     pub message: String,
+    /// The same in Chinese, for the Chinese console.
+    pub message_zh: String,
+}
+
+impl QueryError {
+    fn new(column: usize, en: String, zh: String) -> QueryError {
+        QueryError {
+            column,
+            message: en,
+            message_zh: zh,
+        }
+    }
+
+    /// The problem in `lang`, with its column.
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Zh => format!("第 {} 列：{}", self.column + 1, self.message_zh),
+            crate::i18n::Lang::En => self.to_string(),
+        }
+    }
 }
 
 impl std::fmt::Display for QueryError {
@@ -86,9 +106,12 @@ impl Query {
 }
 
 fn parse_field(key: &str, value: &str, column: usize) -> Result<Field, QueryError> {
-    let error = |message: String| QueryError { column, message };
+    let error = |en: String, zh: String| QueryError::new(column, en, zh);
     if value.is_empty() {
-        return Err(error(format!("`{key}:` needs a value")));
+        return Err(error(
+            format!("`{key}:` needs a value"),
+            format!("`{key}:` 后面需要一个值"),
+        ));
     }
     Ok(match key {
         "status" | "state" => match value {
@@ -98,10 +121,10 @@ fn parse_field(key: &str, value: &str, column: usize) -> Result<Field, QueryErro
                     .or_else(|| State::ALL.iter().copied().find(|s| s.zh() == other))
                     .ok_or_else(|| {
                         let known: Vec<&str> = State::ALL.iter().map(|s| s.code()).collect();
-                        error(format!(
-                            "unknown status `{other}` (overdue, {})",
-                            known.join(", ")
-                        ))
+                        error(
+                            format!("unknown status `{other}` (overdue, {})", known.join(", ")),
+                            format!("没有状态「{other}」（overdue、{}）", known.join("、")),
+                        )
                     })?,
             ),
         },
@@ -113,9 +136,12 @@ fn parse_field(key: &str, value: &str, column: usize) -> Result<Field, QueryErro
             Channel::from_code(value)
                 .or_else(|| Channel::ALL.iter().copied().find(|c| c.zh() == value))
                 .ok_or_else(|| {
-                    error(format!(
-                        "unknown channel `{value}` (online, letter, visit, phone, video, fax)"
-                    ))
+                    error(
+                        format!(
+                            "unknown channel `{value}` (online, letter, visit, phone, video, fax)"
+                        ),
+                        format!("没有渠道「{value}」（online、letter、visit、phone、video、fax）"),
+                    )
                 })?,
         ),
         "flag" => Field::Flag(match value {
@@ -125,9 +151,14 @@ fn parse_field(key: &str, value: &str, column: usize) -> Result<Field, QueryErro
             "supervised" => Flag::Supervised,
             "packaged" => Flag::Packaged,
             other => {
-                return Err(error(format!(
-                    "unknown flag `{other}` (backlog, collective, repeat, supervised, packaged)"
-                )));
+                return Err(error(
+                    format!(
+                        "unknown flag `{other}` (backlog, collective, repeat, supervised, packaged)"
+                    ),
+                    format!(
+                        "没有标记「{other}」（backlog、collective、repeat、supervised、packaged）"
+                    ),
+                ));
             }
         }),
         "due" => {
@@ -135,13 +166,23 @@ fn parse_field(key: &str, value: &str, column: usize) -> Result<Field, QueryErro
                 .strip_prefix('<')
                 .and_then(|v| v.strip_suffix('d'))
                 .and_then(|v| v.parse::<u32>().ok())
-                .ok_or_else(|| error(format!("`due:{value}` should look like `due:<3d`")))?;
+                .ok_or_else(|| {
+                    error(
+                        format!("`due:{value}` should look like `due:<3d`"),
+                        format!("`due:{value}` 应写成 `due:<3d` 的形式"),
+                    )
+                })?;
             Field::DueWithin(days)
         }
         other => {
-            return Err(error(format!(
-                "unknown field `{other}:` (status, region, cat, unit, leader, channel, flag, due)"
-            )));
+            return Err(error(
+                format!(
+                    "unknown field `{other}:` (status, region, cat, unit, leader, channel, flag, due)"
+                ),
+                format!(
+                    "没有字段「{other}:」（status、region、cat、unit、leader、channel、flag、due）"
+                ),
+            ));
         }
     })
 }
@@ -152,10 +193,11 @@ fn parse_atom(token: &str, column: usize) -> Result<Atom, QueryError> {
         None => (false, token),
     };
     if rest.is_empty() {
-        return Err(QueryError {
+        return Err(QueryError::new(
             column,
-            message: "`!` needs something to negate".into(),
-        });
+            "`!` needs something to negate".into(),
+            "`!` 后面需要要排除的内容".into(),
+        ));
     }
     if rest == "overdue" {
         return Ok(Atom {
@@ -182,10 +224,11 @@ fn parse_atom(token: &str, column: usize) -> Result<Atom, QueryError> {
         (rest, TextMode::Fuzzy)
     };
     if text.is_empty() {
-        return Err(QueryError {
+        return Err(QueryError::new(
             column,
-            message: format!("`{token}` has no text to match"),
-        });
+            format!("`{token}` has no text to match"),
+            format!("`{token}` 没有可匹配的文字"),
+        ));
     }
     Ok(Atom {
         negate,
@@ -210,10 +253,11 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
         }
         if token == "|" {
             if groups.is_empty() || join_next {
-                return Err(QueryError {
-                    column: start,
-                    message: "`|` needs a term on each side".into(),
-                });
+                return Err(QueryError::new(
+                    start,
+                    "`|` needs a term on each side".into(),
+                    "`|` 两边都需要查询词".into(),
+                ));
             }
             join_next = true;
             pipe_at = start;
@@ -227,10 +271,11 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
         join_next = false;
     }
     if join_next {
-        return Err(QueryError {
-            column: pipe_at,
-            message: "`|` needs a term on each side".into(),
-        });
+        return Err(QueryError::new(
+            pipe_at,
+            "`|` needs a term on each side".into(),
+            "`|` 两边都需要查询词".into(),
+        ));
     }
     Ok(Query { groups })
 }

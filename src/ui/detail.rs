@@ -57,11 +57,17 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
     let personal =
         content && mask::may_see_personal(state.role, &state.scope.region, &intake.county);
     let mut out = Vec::new();
-    let place = format!(
-        "{}{}",
-        region::name_of(&intake.county).unwrap_or_default(),
-        region::name_of(&intake.township).unwrap_or_default()
-    );
+    let place = match lang {
+        crate::i18n::Lang::Zh => format!(
+            "{}{}",
+            region::name_of(&intake.county).unwrap_or_default(),
+            region::name_of(&intake.township).unwrap_or_default()
+        ),
+        // The township's English name starts with its county's.
+        crate::i18n::Lang::En => region::name_in(&intake.township, lang)
+            .or_else(|| region::name_in(&intake.county, lang))
+            .unwrap_or_default(),
+    };
     out.push(Line::from(vec![
         Span::styled(clean(&case.number).into_owned(), theme.title),
         Span::raw(format!(
@@ -151,7 +157,7 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
         )));
     }
     if let Some(body) = &case.review_body {
-        let name = region::name_of(body).unwrap_or_else(|| body.clone());
+        let name = region::name_in(body, lang).unwrap_or_else(|| body.clone());
         out.push(Line::from(format!(
             "{}: {}",
             lang.pick("复查/复核机关所在", "review body at"),
@@ -267,7 +273,7 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
         out.push(Line::from(format!(
             "{} {} {} → {}",
             event.at.format("%Y-%m-%d %H:%M"),
-            clean(&event.actor),
+            labels::actor(&event.actor, lang),
             labels::step(&event.step, lang),
             to
         )));

@@ -47,6 +47,16 @@ pub fn step(step: &Step, lang: Lang) -> &'static str {
 }
 
 /// The name of a clock in the deadline timeline.
+/// An event's actor as shown: a person's login as it is; the two actors that stand for a system
+/// or a unit rather than a person (`网上信访平台`, `责任单位`) in the user's language.
+pub fn actor(actor: &str, lang: Lang) -> std::borrow::Cow<'_, str> {
+    match (actor, lang) {
+        ("网上信访平台", Lang::En) => "online platform".into(),
+        ("责任单位", Lang::En) => "responsible unit".into(),
+        _ => super::clean(actor),
+    }
+}
+
 pub fn clock(kind: ClockKind, lang: Lang) -> &'static str {
     let (zh, en) = match kind {
         ClockKind::Dispose => ("登记后处理", "dispose"),

@@ -38,11 +38,26 @@ pub fn draw(frame: &mut Frame<'_>, state: &State) {
     neutralise(frame.buffer_mut());
 }
 
-/// Replaces any cell symbol holding a control, direction-changing or invisible character.
+/// Replaces any cell symbol holding a control, direction-changing or invisible character, and
+/// blanks a double-width character whose second half was drawn over (an overlay's border beside
+/// Chinese text): a terminal would draw the character over the border.
 pub fn neutralise(buffer: &mut ratatui::buffer::Buffer) {
     for cell in buffer.content.iter_mut() {
         if let Cow::Owned(clean) = clean(cell.symbol()) {
             cell.set_symbol(&clean);
+        }
+    }
+    let width = usize::from(buffer.area.width);
+    if width < 2 {
+        return;
+    }
+    for row in buffer.content.chunks_mut(width) {
+        for x in 0..width - 1 {
+            let wide = unicode_width::UnicodeWidthStr::width(row[x].symbol()) > 1;
+            let covered = !matches!(row[x + 1].symbol(), "" | " ");
+            if wide && covered {
+                row[x].set_symbol(" ");
+            }
         }
     }
 }
@@ -184,22 +199,7 @@ fn draw_queues(frame: &mut Frame<'_>, state: &State, area: Rect) {
 
 /// `text` cut to `width` display columns, with `…` when cut.
 pub fn fit(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    if unicode_width::UnicodeWidthStr::width(text) <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
+    crate::text::fit(text, width).into_owned()
 }
 
 fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
@@ -275,7 +275,7 @@ fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
         } else if i <= always {
             let room = usize::from(area.width)
                 .saturating_sub(unicode_width::UnicodeWidthStr::width(left.as_str()));
-            left.push_str(&crate::text::fit(&piece, room));
+            left.push_str(&fit(&piece, room));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(left)).style(theme.status), area);

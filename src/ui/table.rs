@@ -8,7 +8,8 @@ use crate::domain::region;
 use crate::i18n::Text;
 use crate::store::CaseRow;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
@@ -78,6 +79,14 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, area: Rect) {
     )
     .style(theme.header);
     let visible = usize::from(inner.height.saturating_sub(1));
+    let widths: Vec<Constraint> = columns.iter().map(|c| width(*c)).collect();
+    // The width each column gets, so that cut text can end with `…`.
+    let sizes: Vec<u16> = Layout::horizontal(widths.clone())
+        .spacing(1)
+        .split(inner)
+        .iter()
+        .map(|r| r.width)
+        .collect();
     let rows = state
         .table
         .rows
@@ -86,7 +95,10 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, area: Rect) {
         .skip(state.table.offset)
         .take(visible)
         .map(|(i, row)| {
-            let cells = columns.iter().map(|c| cell(*c, row, state));
+            let cells = columns
+                .iter()
+                .zip(&sizes)
+                .map(|(c, w)| cell(*c, row, state, *w));
             let style = if i == state.table.selected {
                 theme.selected
             } else {
@@ -94,17 +106,26 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, area: Rect) {
             };
             Row::new(cells).style(style)
         });
-    let widths: Vec<Constraint> = columns.iter().map(|c| width(*c)).collect();
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         inner,
     );
 }
 
-fn cell<'a>(column: Column, row: &'a CaseRow, state: &State) -> Cell<'a> {
+/// A cell's text cut to its column's width (ending with `…` when cut), in its style.
+fn cell(column: Column, row: &CaseRow, state: &State, width: u16) -> Cell<'static> {
+    let (text, style) = cell_text(column, row, state);
+    let text = super::fit(&text, usize::from(width));
+    match style {
+        Some(style) => Cell::from(Line::styled(text, style)),
+        None => Cell::from(text),
+    }
+}
+
+fn cell_text(column: Column, row: &CaseRow, state: &State) -> (String, Option<Style>) {
     let lang = state.lang;
     let theme = theme::theme(state.theme);
-    match column {
+    let text = match column {
         Column::Number => {
             // A mark is a symbol, not only a colour.
             let mark = if state.marks.contains_key(&row.id) {
@@ -112,14 +133,17 @@ fn cell<'a>(column: Column, row: &'a CaseRow, state: &State) -> Cell<'a> {
             } else {
                 ""
             };
-            Cell::from(format!("{mark}{}", clean(&row.number)))
+            format!("{mark}{}", clean(&row.number))
         }
-        Column::Received => Cell::from(row.received_on.to_string()),
-        Column::Channel => Cell::from(lang.pick(row.channel.zh(), row.channel.en())),
+        Column::Received => row.received_on.to_string(),
+        Column::Channel => lang.pick(row.channel.zh(), row.channel.en()).to_string(),
         Column::County => {
-            Cell::from(region::name_of(&row.county).unwrap_or_else(|| row.county.clone()))
+            region::name_in(&row.county, lang).unwrap_or_else(|| clean(&row.county).into_owned())
         }
-        Column::Category => Cell::from(row.category.map_or("—", |c| lang.pick(c.zh(), c.en()))),
+        Column::Category => row
+            .category
+            .map_or("—", |c| lang.pick(c.zh(), c.en()))
+            .to_string(),
         Column::Title => {
             let restricted = !super::mask::may_see_content(
                 row.confidential,
@@ -127,14 +151,13 @@ fn cell<'a>(column: Column, row: &'a CaseRow, state: &State) -> Cell<'a> {
                 &state.scope.region,
                 &row.county,
             );
-            let title = if restricted {
+            if restricted {
                 Text::Restricted.get(lang).to_string()
             } else {
                 clean(&row.title).into_owned()
-            };
-            Cell::from(title)
+            }
         }
-        Column::State => Cell::from(lang.pick(row.state.zh(), row.state.en())),
+        Column::State => lang.pick(row.state.zh(), row.state.en()).to_string(),
         Column::Due => {
             let urgency = match row.due_on {
                 Some(due) => classify(due, state.scope.today, state.due_soon_days),
@@ -146,7 +169,8 @@ fn cell<'a>(column: Column, row: &'a CaseRow, state: &State) -> Cell<'a> {
                 Urgency::OnTime { .. } => theme.on_time,
                 Urgency::NoClock => theme.muted,
             };
-            Cell::from(Line::styled(labels::urgency(urgency, lang), style))
+            return (labels::urgency(urgency, lang).to_string(), Some(style));
         }
-    }
+    };
+    (text, None)
 }

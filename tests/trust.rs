@@ -388,3 +388,155 @@ fn a_query_mistake_is_told_in_the_chinese_console_in_chinese() {
     assert!(error.contains("没有状态「flying」"), "{error}");
     assert!(!error.contains("unknown"), "{error}");
 }
+
+/// The key-hint footer line of a screen (the line above the status bar).
+fn footer(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[lines.len().saturating_sub(2)].to_string()
+}
+
+#[test]
+fn the_footer_follows_the_context_and_the_preset() {
+    let (_dir, store) = open_demo(600);
+    let mut session = Session::new(&store, 80, 24);
+    session.keys(&["2"]);
+    let table = footer(&session_screen(&mut session));
+    assert!(
+        table.contains("s step") && table.contains("? help"),
+        "{table}"
+    );
+    session.first_registered_case();
+    session.keys(&["s"]);
+    let form = footer(&session_screen(&mut session));
+    assert!(
+        form.contains("enter choose") && form.contains("esc close"),
+        "{form}"
+    );
+    assert!(!form.contains("s step"), "{form}");
+    // The vim preset's own keys.
+    let mut setup = common::console::setup(
+        std::sync::Arc::clone(&store),
+        Lang::En,
+        xinfang::keymap::Keymap::preset("vim").expect("vim"),
+        Vec::new(),
+    );
+    setup.user = "zhao.lei".into();
+    let driven = common::console::drive_with(setup, 80, 24, &["ctrl-l"]);
+    let detail = footer(&driven.screen);
+    assert!(detail.contains("y y copy"), "{detail}");
+    assert!(detail.contains("[ back"), "{detail}");
+}
+
+#[test]
+fn help_starts_with_the_context_and_finds_keys_by_typing() {
+    let (_dir, store) = open_demo(600);
+    let mut session = Session::in_lang(&store, Lang::Zh, 80, 24);
+    session.keys(&["3", "?"]);
+    let screen = session_screen(&mut session);
+    let first_section = screen
+        .lines()
+        .find(|l| l.contains("[详情]") || l.contains("[全局]"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(first_section.contains("[详情]"), "{screen}");
+    // Typing finds by pinyin; j is text once typing has started; Esc clears, then closes.
+    let state = session.keys(&["text:chexiao"]).clone();
+    let Overlay::Help { filter, .. } = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert_eq!(filter, "chexiao");
+    let screen = session_screen(&mut session);
+    assert!(screen.contains("撤销您的上一步"), "{screen}");
+    assert!(!screen.contains("下移一行"), "filtered: {screen}");
+    let state = session.keys(&["esc"]).clone();
+    assert!(matches!(state.overlay, Overlay::Help { .. }));
+    let state = session.keys(&["esc"]).clone();
+    assert!(matches!(state.overlay, Overlay::None));
+}
+
+#[test]
+fn the_palette_offers_every_action_with_its_key_and_the_cases_steps() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::in_lang(&store, Lang::Zh, 120, 40);
+    let number = session.first_registered_case();
+    session.keys(&[":", "text:chexiao"]);
+    let screen = session_screen(&mut session);
+    assert!(
+        screen.contains("[u]") && screen.contains("撤销您的上一步"),
+        "{screen}"
+    );
+    // A step of the case on screen, found by pinyin, opens its form on that case.
+    let state = session.keys(&["esc", ":", "text:beizhu", "enter"]).clone();
+    let open = form(&state);
+    assert_eq!(open.kind, Some(StepKind::Note));
+    assert_eq!(open.number, number);
+}
+
+#[test]
+fn back_and_forward_through_queues_cases_and_searches_and_slash_reopens_the_last_search() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["1", "j", "j"]).clone();
+    assert_eq!(state.queues[state.queue_index].name, "awaiting-acceptance");
+    let state = session.keys(&["/", "text:工资", "enter"]).clone();
+    let opened = state.detail.as_ref().map(|d| d.case.id).expect("a case");
+    // Back: the search with its query, then the queue before, then the one before that.
+    let state = session.keys(&["["]).clone();
+    let Overlay::Search(search) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert_eq!(search.input, "工资");
+    let state = session.keys(&["esc", "2", "["]).clone();
+    assert_eq!(state.queues[state.queue_index].name, "awaiting-acceptance");
+    let state = session.keys(&["["]).clone();
+    assert_eq!(state.queues[state.queue_index].name, "to-forward");
+    let state = session.keys(&["]"]).clone();
+    assert_eq!(state.queues[state.queue_index].name, "awaiting-acceptance");
+    let state = session.keys(&["]"]).clone();
+    assert!(
+        matches!(state.overlay, Overlay::Search(_)),
+        "forward to the search"
+    );
+    let state = session.keys(&["esc", "2", "]"]).clone();
+    assert_eq!(
+        state.detail.as_ref().map(|d| d.case.id),
+        Some(opened),
+        "forward again to the case opened from the search"
+    );
+    // `/` reopens the last search with its results.
+    let state = session.keys(&["/"]).clone();
+    let Overlay::Search(search) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert_eq!(search.input, "工资");
+    assert!(!search.hits.is_empty());
+}
+
+#[test]
+fn every_list_moves_with_the_same_keys() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    // The step menu: end, home, and ctrl-d as in the table.
+    session.first_registered_case();
+    let state = session.keys(&["s", "end"]).clone();
+    let last = form(&state).menu.len() - 1;
+    assert_eq!(form(&state).selected, last);
+    let state = session.keys(&["home", "ctrl-d"]).clone();
+    assert_eq!(form(&state).selected, 10);
+    // The palette and the search results.
+    let state = session.keys(&["esc", ":", "end"]).clone();
+    let Overlay::Palette(palette) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert!(palette.selected > 10);
+    let state = session.keys(&["esc", "/", "text:工资", "ctrl-d"]).clone();
+    let Overlay::Search(search) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert_eq!(search.selected, 10.min(search.hits.len() - 1));
+    // The queue list: G goes to the last queue, g g back to the first.
+    let state = session.keys(&["esc", "1", "G"]).clone();
+    assert_eq!(state.queue_index, state.queues.len() - 1);
+    let state = session.keys(&["g", "g"]).clone();
+    assert_eq!(state.queue_index, 0);
+}

@@ -82,6 +82,8 @@ actions! {
     NextBoard = ("next-board", "Show the next board", "下一个看板"),
     PreviousBoard = ("previous-board", "Show the previous board", "上一个看板"),
     BoardOption = ("board-option", "Change the board's choice: leader level, campaign or map indicator", "切换看板选项：领导层级、专项行动或地图指标"),
+    HistoryBack = ("history-back", "Go back to the previous queue, case or search", "后退到上一个队列、信访件或搜索"),
+    HistoryForward = ("history-forward", "Go forward again after going back", "后退后再前进"),
 }
 
 impl Action {

@@ -7,6 +7,8 @@ pub mod action;
 pub mod boards;
 pub mod clock;
 pub mod console;
+pub mod hints;
+pub mod history;
 pub mod marking;
 pub mod palette;
 pub mod queues;

@@ -17,6 +17,8 @@ pub enum Command {
     Lang(Lang),
     Theme(ThemeName),
     Board(crate::domain::board::BoardKind),
+    /// Take this step on the case on screen.
+    Step(super::triage::StepKind),
 }
 
 /// One line of the palette list.
@@ -26,6 +28,16 @@ pub struct Entry {
     /// What the line shows on the left (`quit`, `queue overdue`).
     pub label: String,
     pub description: String,
+    /// The key that does the same, if any.
+    pub key: String,
+}
+
+/// What the palette offers besides fixed commands: the active keymap (for each action's key) and
+/// the steps the case on screen allows.
+pub struct Offer<'a> {
+    pub queues: &'a [QueueDef],
+    pub keymap: &'a crate::keymap::Keymap,
+    pub steps: &'a [super::triage::StepKind],
 }
 
 /// Parses a typed command with an argument, if the input is one.
@@ -59,8 +71,11 @@ pub fn parse(input: &str, queues: &[QueueDef]) -> Option<Result<Command, String>
     }
 }
 
-/// The entries matching `input`, best first.
-pub fn entries(input: &str, queues: &[QueueDef], lang: Lang) -> Vec<Entry> {
+/// The entries matching `input`, best first: every action in the user's language with its key
+/// (found by name, either language or pinyin), the queues, the boards, and the steps the case
+/// on screen allows (`:答复`, `:dafu`, `:reply`).
+pub fn entries(input: &str, offer: &Offer<'_>, lang: Lang) -> Vec<Entry> {
+    let queues = offer.queues;
     let matcher = SkimMatcherV2::default();
     let input = input.trim();
     let mut scored: Vec<(i64, Entry)> = Vec::new();
@@ -83,6 +98,7 @@ pub fn entries(input: &str, queues: &[QueueDef], lang: Lang) -> Vec<Entry> {
                 command: Command::Queue(queue.name.clone()),
                 label,
                 description: queue.label(lang).to_string(),
+                key: String::new(),
             },
         );
     }
@@ -100,13 +116,49 @@ pub fn entries(input: &str, queues: &[QueueDef], lang: Lang) -> Vec<Entry> {
                     command: Command::Board(*kind),
                     label: format!("board {}", kind.code()),
                     description: lang.pick(kind.zh(), kind.en()).to_string(),
+                    key: String::new(),
                 },
             );
         }
     }
     if queue_prefix.is_none_or(str::is_empty) {
+        // The case's steps first: on an empty palette they are what can be done right here.
+        for kind in offer.steps {
+            let (full, initials) = crate::search::pinyin_of(kind.zh());
+            let haystack = format!(
+                "{} {} {} {full} {initials}",
+                kind.zh(),
+                kind.en(),
+                kind.code()
+            );
+            let score = if input.is_empty() {
+                Some(1)
+            } else {
+                matcher.fuzzy_match(&haystack, input.trim_start_matches(':'))
+            };
+            push(
+                score,
+                Entry {
+                    command: Command::Step(*kind),
+                    label: format!(":{}", lang.pick(kind.zh(), kind.en())),
+                    description: lang
+                        .pick(
+                            "对当前信访件执行此步骤",
+                            "take this step on the case on screen",
+                        )
+                        .to_string(),
+                    key: String::new(),
+                },
+            );
+        }
         for action in Action::ALL {
-            let haystack = format!("{} {}", action.name(), action.describe(lang));
+            let (full, initials) = crate::search::pinyin_of(action.describe_zh());
+            let haystack = format!(
+                "{} {} {} {full} {initials}",
+                action.name(),
+                action.describe(lang),
+                action.describe(lang.other())
+            );
             let score = if input.is_empty() {
                 Some(0)
             } else {
@@ -118,6 +170,12 @@ pub fn entries(input: &str, queues: &[QueueDef], lang: Lang) -> Vec<Entry> {
                     command: Command::Run(*action),
                     label: action.name().to_string(),
                     description: action.describe(lang).to_string(),
+                    key: offer
+                        .keymap
+                        .keys_for(*action)
+                        .into_iter()
+                        .min_by_key(|k| k.chars().count())
+                        .unwrap_or_default(),
                 },
             );
         }
@@ -131,6 +189,7 @@ pub fn entries(input: &str, queues: &[QueueDef], lang: Lang) -> Vec<Entry> {
                 command,
                 label: input.to_string(),
                 description: String::new(),
+                key: String::new(),
             },
         );
     }
@@ -154,17 +213,49 @@ mod tests {
 
     #[test]
     fn fuzzy_matches_actions_by_name_and_description() {
-        let list = entries("hlp", &queues(), Lang::En);
+        let (queues, keymap) = (queues(), crate::keymap::Keymap::default_preset());
+        let offer = Offer {
+            queues: &queues,
+            keymap: &keymap,
+            steps: &[],
+        };
+        let list = entries("hlp", &offer, Lang::En);
         assert_eq!(
             list.first().map(|e| &e.command),
             Some(&Command::Run(Action::ToggleHelp))
         );
-        let list = entries("退出", &queues(), Lang::Zh);
+        assert_eq!(list.first().map(|e| e.key.as_str()), Some("?"));
+        let list = entries("退出", &offer, Lang::Zh);
         assert_eq!(
             list.first().map(|e| &e.command),
             Some(&Command::Run(Action::Quit))
         );
-        assert_eq!(entries("", &queues(), Lang::En).len(), Action::ALL.len());
+        let list = entries("chexiao", &offer, Lang::Zh);
+        assert_eq!(
+            list.first().map(|e| &e.command),
+            Some(&Command::Run(Action::Undo)),
+            "pinyin finds 撤销"
+        );
+        assert_eq!(entries("", &offer, Lang::En).len(), Action::ALL.len());
+    }
+
+    #[test]
+    fn the_steps_of_the_case_on_screen_are_offered_by_chinese_pinyin_and_english() {
+        use super::super::triage::StepKind;
+        let (queues, keymap) = (queues(), crate::keymap::Keymap::default_preset());
+        let offer = Offer {
+            queues: &queues,
+            keymap: &keymap,
+            steps: &[StepKind::Forward, StepKind::Reply, StepKind::Note],
+        };
+        for typed in [":答复", "dafu", "reply"] {
+            let list = entries(typed, &offer, Lang::Zh);
+            assert_eq!(
+                list.first().map(|e| &e.command),
+                Some(&Command::Step(StepKind::Reply)),
+                "{typed}"
+            );
+        }
     }
 
     #[test]
@@ -185,7 +276,13 @@ mod tests {
             Some(Ok(Command::Theme(ThemeName::Mono)))
         );
         assert_eq!(parse("quit", &q), None);
-        let list = entries("queue ovd", &q, Lang::En);
+        let keymap = crate::keymap::Keymap::default_preset();
+        let offer = Offer {
+            queues: &q,
+            keymap: &keymap,
+            steps: &[],
+        };
+        let list = entries("queue ovd", &offer, Lang::En);
         assert_eq!(
             list.first().map(|e| &e.command),
             Some(&Command::Queue("overdue".into()))

@@ -89,7 +89,8 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::OpenSearch => {
-            state.overlay = Overlay::Search(Search::default());
+            // The last search comes back with its results; Backspace edits it.
+            state.overlay = Overlay::Search(state.last_search.clone().unwrap_or_default());
             Vec::new()
         }
         Action::SearchNext | Action::SearchPrevious => {
@@ -134,6 +135,7 @@ fn open_selected(state: &mut State) -> Vec<Effect> {
     };
     let id = hit.id;
     let query = search.input.trim().to_string();
+    super::history::record(state, super::state::Place::Search(query.clone()));
     state.overlay = Overlay::None;
     let effects = super::update::show_case(state, id);
     // The case shown belongs to the search: marks made there stay while it is shown.
@@ -160,6 +162,15 @@ pub fn edit(state: &mut State, event: &KeyEvent) -> Vec<Effect> {
     }
     search.selected = 0;
     search.open_when_done = false;
+    run_search(state)
+}
+
+/// Reopens the search with `query` and runs it (going back to a search).
+pub fn reopen(state: &mut State, query: &str) -> Vec<Effect> {
+    state.overlay = Overlay::Search(Search {
+        input: query.to_string(),
+        ..Search::default()
+    });
     run_search(state)
 }
 

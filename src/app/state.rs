@@ -167,6 +167,17 @@ pub enum View {
     Search(String),
 }
 
+/// A place the user went to, for back and forward.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Place {
+    /// A queue (a drill-down's own definition included).
+    Queue(QueueDef),
+    /// A case opened on its own (from a search or by number).
+    Case(crate::domain::CaseId),
+    /// A search and its query.
+    Search(String),
+}
+
 /// The user's last single step, which `undo` takes back: the case as the step left it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LastStep {
@@ -191,6 +202,10 @@ pub enum Overlay {
     None,
     Help {
         scroll: u16,
+        /// What is typed to find a key or action.
+        filter: String,
+        /// The context the help was opened from: its keys come first.
+        context: crate::keymap::Context,
     },
     Palette(Palette),
     Search(Search),
@@ -407,6 +422,13 @@ pub struct State {
     pub pending_form: Option<Box<StepForm>>,
     /// Quit was asked with marks or an open form: the next quit key leaves.
     pub quit_armed: bool,
+    /// Where the user has been (queues, cases, searches) and where they are in that list.
+    pub history: Vec<Place>,
+    pub history_at: usize,
+    /// Going back or forward: the places visited on the way are not recorded again.
+    pub navigating: bool,
+    /// The last search, which `/` reopens with its results.
+    pub last_search: Option<Search>,
     /// Units and leaders, for the step prompts' pickers.
     pub units: Vec<crate::store::Unit>,
     pub leaders: Vec<crate::store::Leader>,
@@ -645,7 +667,7 @@ impl State {
 
     /// Rows of the case table that fit on screen (header and borders excluded).
     pub fn visible_rows(&self) -> usize {
-        usize::from(self.height.saturating_sub(5)).max(1)
+        usize::from(self.height.saturating_sub(6)).max(1)
     }
 
     /// True when the detail is what the user works on: it has the keyboard, or fills a narrow

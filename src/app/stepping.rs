@@ -246,7 +246,7 @@ pub fn filtered(prompt: &Prompt, input: &str) -> Vec<(String, String)> {
 }
 
 /// How many lines the current list of the form has (menu entries or picker options).
-fn list_len(form: &StepForm, lang: Lang) -> usize {
+pub fn list_len(form: &StepForm, lang: Lang) -> usize {
     match (&form.kind, form.prompts.get(form.answers.len())) {
         (None, _) => menu_entries(form, lang).len(),
         (Some(_), Some(prompt)) => filtered(prompt, &form.input).len(),
@@ -312,17 +312,55 @@ fn undo(state: &mut State) -> Vec<Effect> {
     }
 }
 
-fn open(state: &mut State) -> Vec<Effect> {
+/// The case a step would be taken on now: the detail's when it matches the selected row or is
+/// what the user works on.
+fn case_on_screen(state: &State) -> Option<&Case> {
     let selected = state.table.selected_row().map(|r| r.id);
-    let Some(detail) = state
+    state
         .detail
         .as_ref()
         .filter(|d| Some(d.case.id) == selected || state.detail_in_view())
-    else {
+        .map(|d| &d.case)
+}
+
+/// The steps the case on screen allows now (for the palette).
+pub fn allowed_steps(state: &State) -> Vec<StepKind> {
+    let Some(case) = case_on_screen(state) else {
+        return Vec::new();
+    };
+    triage::menu(
+        case,
+        state.clock.now(),
+        &state.rules,
+        state.role,
+        &state.scope.region,
+        state.lang,
+    )
+    .into_iter()
+    .filter(|e| e.refusal.is_none())
+    .map(|e| e.kind)
+    .collect()
+}
+
+/// Opens the step form with `kind` already chosen (from the palette).
+pub fn open_with(state: &mut State, kind: StepKind) -> Vec<Effect> {
+    let effects = open(state);
+    if let Overlay::Step(form) = &mut state.overlay
+        && let Some(at) = form.menu.iter().position(|e| e.kind == kind)
+    {
+        form.selected = at;
+        let mut more = choose(state);
+        more.extend(effects);
+        return more;
+    }
+    effects
+}
+
+fn open(state: &mut State) -> Vec<Effect> {
+    let Some(case) = case_on_screen(state) else {
         state.status = Some(Text::NoCaseSelected.get(state.lang).to_string());
         return Vec::new();
     };
-    let case = &detail.case;
     let menu = triage::menu(
         case,
         state.clock.now(),

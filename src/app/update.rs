@@ -20,6 +20,12 @@ use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let effects = update_inner(state, msg);
     marking::sync(state);
+    if let Overlay::Search(search) = &state.overlay
+        && !search.input.trim().is_empty()
+    {
+        // `/` reopens the last search with its results.
+        state.last_search = Some(search.clone());
+    }
     effects
 }
 
@@ -205,7 +211,7 @@ fn contexts(state: &State) -> Vec<Context> {
         Overlay::Search(_) => vec![Context::Search],
         Overlay::Step(_) => vec![Context::Picker],
         Overlay::Summary { .. } => vec![Context::Global],
-        Overlay::Help { .. } => vec![Context::Table, Context::Global],
+        Overlay::Help { .. } => vec![Context::Global],
         Overlay::None if state.board_shown => vec![Context::Board, Context::Global],
         Overlay::None => {
             let focused = match state.focus {
@@ -226,6 +232,9 @@ fn on_key(state: &mut State, event: crossterm::event::KeyEvent) -> Vec<Effect> {
     let armed = std::mem::replace(&mut state.quit_armed, false);
     let mut keys = std::mem::take(&mut state.pending_keys);
     keys.push(key);
+    if matches!(state.overlay, Overlay::Help { .. }) {
+        return help_key(state, &event, &keys);
+    }
     match state.keymap.lookup(&contexts(state), &keys) {
         Lookup::Matched(Action::Quit) if armed => {
             state.quit = true;
@@ -309,6 +318,9 @@ fn edit_palette(palette: &mut Palette, event: &crossterm::event::KeyEvent) {
 
 /// Applies one action.
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(effects) = move_in_overlay(state, action) {
+        return effects;
+    }
     if state.board_shown
         && state.overlay == Overlay::None
         && matches!(
@@ -365,10 +377,16 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ToggleHelp => {
             state.overlay = match state.overlay {
                 Overlay::Help { .. } => Overlay::None,
-                _ => Overlay::Help { scroll: 0 },
+                _ => Overlay::Help {
+                    scroll: 0,
+                    filter: String::new(),
+                    context: super::hints::context(state),
+                },
             };
             Vec::new()
         }
+        Action::HistoryBack => super::history::go(state, -1),
+        Action::HistoryForward => super::history::go(state, 1),
         Action::OpenPalette => {
             state.overlay = Overlay::Palette(Palette::default());
             Vec::new()
@@ -504,6 +522,98 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// The movement actions (down, up, first, last, page) in a menu, picker, palette or search
+/// results: one vocabulary in every list. `None` when no such list has the keyboard.
+fn move_in_overlay(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    const PAGE: i64 = 10;
+    let delta = match action {
+        Action::SelectNext => 1,
+        Action::SelectPrevious => -1,
+        Action::PageDown => PAGE,
+        Action::PageUp => -PAGE,
+        Action::SelectFirst => i64::MIN / 2,
+        Action::SelectLast => i64::MAX / 2,
+        _ => return None,
+    };
+    let lang = state.lang;
+    let count = match &state.overlay {
+        Overlay::Step(form) => stepping::list_len(form, lang),
+        Overlay::Palette(_) => palette_entries(state).len(),
+        Overlay::Search(search) => search.hits.len(),
+        _ => return None,
+    };
+    let last = count.saturating_sub(1) as i64;
+    let moved = |at: usize| (at as i64 + delta).clamp(0, last) as usize;
+    match &mut state.overlay {
+        Overlay::Step(form) => form.selected = moved(form.selected),
+        Overlay::Palette(p) => {
+            p.selected = moved(p.selected);
+            p.moved = true;
+        }
+        Overlay::Search(search) => search.selected = moved(search.selected),
+        _ => {}
+    }
+    Some(Vec::new())
+}
+
+/// Keys on the help screen: movement and closing through the keymap; with a filter typed, or
+/// for any other printable key, the filter.
+fn help_key(state: &mut State, event: &crossterm::event::KeyEvent, keys: &[Key]) -> Vec<Effect> {
+    let typing = matches!(&state.overlay, Overlay::Help { filter, .. } if !filter.is_empty());
+    let plain = !event
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let printable = matches!(event.code, KeyCode::Char(c) if plain && !c.is_control());
+    let action = match state
+        .keymap
+        .lookup(&[Context::Table, Context::Global], keys)
+    {
+        Lookup::Matched(action) => Some(action),
+        Lookup::Pending if !typing && !printable => {
+            state.pending_keys = keys.to_vec();
+            return Vec::new();
+        }
+        _ => None,
+    };
+    let navigation = matches!(
+        action,
+        Some(
+            Action::SelectNext
+                | Action::SelectPrevious
+                | Action::SelectFirst
+                | Action::SelectLast
+                | Action::PageDown
+                | Action::PageUp
+                | Action::ToggleHelp
+                | Action::CloseOverlay
+                | Action::Quit
+        )
+    );
+    if let Overlay::Help { filter, scroll, .. } = &mut state.overlay {
+        if event.code == KeyCode::Backspace {
+            filter.pop();
+            *scroll = 0;
+            return Vec::new();
+        }
+        if event.code == KeyCode::Esc && !filter.is_empty() {
+            filter.clear();
+            return Vec::new();
+        }
+        if let KeyCode::Char(c) = event.code
+            && printable
+            && (typing || !navigation)
+        {
+            filter.push(c);
+            *scroll = 0;
+            return Vec::new();
+        }
+    }
+    match action {
+        Some(action) if navigation => apply(state, action),
+        _ => Vec::new(),
+    }
+}
+
 /// The fields of the case a copy takes.
 struct Shown<'a> {
     number: &'a str,
@@ -540,9 +650,18 @@ fn copied_case(state: &State) -> Option<Shown<'_>> {
     })
 }
 
-fn palette_entries(state: &State) -> Vec<palette::Entry> {
+/// The palette's entries for what is typed.
+pub fn palette_entries(state: &State) -> Vec<palette::Entry> {
     match &state.overlay {
-        Overlay::Palette(p) => palette::entries(&p.input, &state.queues, state.lang),
+        Overlay::Palette(p) => {
+            let steps = stepping::allowed_steps(state);
+            let offer = palette::Offer {
+                queues: &state.queues,
+                keymap: &state.keymap,
+                steps: &steps,
+            };
+            palette::entries(&p.input, &offer, state.lang)
+        }
         _ => Vec::new(),
     }
 }
@@ -624,6 +743,7 @@ fn run_palette(state: &mut State) -> Vec<Effect> {
             state.theme = theme;
             Vec::new()
         }
+        Command::Step(kind) => stepping::open_with(state, kind),
     }
 }
 
@@ -644,7 +764,7 @@ fn focus_and_none(state: &mut State, target: Focus) -> Vec<Effect> {
 }
 
 fn move_selection(state: &mut State, delta: i64) -> Vec<Effect> {
-    if let Overlay::Help { scroll } = &mut state.overlay {
+    if let Overlay::Help { scroll, .. } = &mut state.overlay {
         *scroll = (i64::from(*scroll) + delta).clamp(0, 500) as u16;
         return Vec::new();
     }
@@ -734,7 +854,7 @@ fn load_selected_detail(state: &mut State) -> Vec<Effect> {
 
 /// Loads the current queue from the start; `keep` holds the selection on a case id.
 fn load_queue(state: &mut State, keep: Option<crate::domain::CaseId>) -> Vec<Effect> {
-    let Some(queue) = state.queue() else {
+    let Some(queue) = state.queue().cloned() else {
         return Vec::new();
     };
     let (filter, sort) = (queue.filter.clone(), queue.sort);
@@ -744,6 +864,8 @@ fn load_queue(state: &mut State, keep: Option<crate::domain::CaseId>) -> Vec<Eff
         // Another queue or drill-down: a new view (marks made elsewhere do not follow).
         state.view_gen += 1;
         state.search_view = None;
+        let place = super::state::Place::Queue(queue.clone());
+        super::history::record(state, place);
     }
     state.table.loading = true;
     let request = state.requests.issue();
@@ -795,6 +917,7 @@ fn reload(state: &mut State, keep_selection: bool) -> Vec<Effect> {
 
 /// Shows case `id` alone in the detail pane (after a search or a `case NUMBER` command).
 pub fn show_case(state: &mut State, id: crate::domain::CaseId) -> Vec<Effect> {
+    super::history::record(state, super::state::Place::Case(id));
     state.focus = Focus::Detail;
     state.compact_detail = true;
     state.detail_scroll = 0;

@@ -312,6 +312,53 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_three_presets_bind_the_same_actions_and_move_alike_in_every_list() {
+        let bound = |name: &str| -> std::collections::BTreeSet<Action> {
+            let keymap = Keymap::preset(name).unwrap_or_default();
+            Action::ALL
+                .iter()
+                .copied()
+                .filter(|a| !keymap.keys_for(*a).is_empty())
+                .collect()
+        };
+        let default = bound("default");
+        for preset in ["vim", "emacs"] {
+            let other = bound(preset);
+            let missing: Vec<&str> = default.difference(&other).map(|a| a.name()).collect();
+            assert!(missing.is_empty(), "{preset} leaves unbound: {missing:?}");
+        }
+        // One movement vocabulary: every list can go to its first and last line and page.
+        for preset in ["default", "vim", "emacs"] {
+            let keymap = Keymap::preset(preset).unwrap_or_default();
+            for context in [
+                Context::Queues,
+                Context::Table,
+                Context::Detail,
+                Context::Board,
+                Context::Picker,
+                Context::Search,
+                Context::Palette,
+            ] {
+                let actions: Vec<Action> =
+                    keymap.bindings(context).into_iter().map(|b| b.1).collect();
+                for movement in [
+                    Action::SelectFirst,
+                    Action::SelectLast,
+                    Action::PageDown,
+                    Action::PageUp,
+                ] {
+                    assert!(
+                        actions.contains(&movement),
+                        "{preset} [{}] has no {}",
+                        context.code(),
+                        movement.name()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn every_preset_parses_without_duplicates_or_hidden_bindings() {
         for (name, text) in PRESETS {
             let file = KeymapFile::parse(text, name).unwrap_or_else(|e| panic!("{name}: {e:?}"));

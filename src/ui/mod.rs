@@ -72,12 +72,14 @@ fn draw_console(frame: &mut Frame<'_>, state: &State) {
         return;
     }
     let notices = state.notices.len().min(3) as u16;
-    let [notice_area, body, status_area] = Layout::vertical([
+    let [notice_area, body, hint_area, status_area] = Layout::vertical([
         Constraint::Length(notices),
         Constraint::Min(1),
         Constraint::Length(1),
+        Constraint::Length(1),
     ])
     .areas(area);
+    draw_hints(frame, state, hint_area);
     if notices > 0 {
         let lines: Vec<Line> = state
             .notices
@@ -125,10 +127,32 @@ fn draw_console(frame: &mut Frame<'_>, state: &State) {
     draw_overlay(frame, state, body);
 }
 
+/// The key-hint footer: what the main keys do here, from the active keymap; what does not fit
+/// is left out whole.
+fn draw_hints(frame: &mut Frame<'_>, state: &State, area: Rect) {
+    let theme = theme::theme(state.theme);
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (key, name) in crate::app::hints::footer(state) {
+        let piece = unicode_width::UnicodeWidthStr::width(format!(" {key} {name} ").as_str());
+        if used + piece > usize::from(area.width) {
+            break;
+        }
+        used += piece;
+        spans.push(Span::styled(format!(" {key}"), theme.key));
+        spans.push(Span::styled(format!(" {name} "), theme.muted));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
 fn draw_overlay(frame: &mut Frame<'_>, state: &State, body: Rect) {
     match &state.overlay {
         Overlay::None => {}
-        Overlay::Help { scroll } => overlay::help(frame, state, body, *scroll),
+        Overlay::Help {
+            scroll,
+            filter,
+            context,
+        } => overlay::help(frame, state, body, (*scroll, filter, *context)),
         Overlay::Palette(palette) => overlay::palette(frame, state, body, palette),
         Overlay::Search(search) => overlay::search(frame, state, body, search),
         Overlay::Step(form) => overlay::step(frame, state, body, form),
@@ -195,6 +219,11 @@ fn draw_queues(frame: &mut Frame<'_>, state: &State, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `text` cut or padded to exactly `width` display columns.
+pub fn text_pad(text: &str, width: usize) -> String {
+    crate::text::pad(&fit(text, width), width)
 }
 
 /// `text` cut to `width` display columns, with `…` when cut.

@@ -2,11 +2,9 @@
 //! `:` command palette with its fuzzy-matched entries.
 
 use super::{clean, theme};
-use crate::app::action::Action;
-use crate::app::palette;
 use crate::app::state::{Palette, State};
 use crate::i18n::Text;
-use crate::keymap::{Context, key::sequence_text};
+use crate::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -23,48 +21,74 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-/// The help: every context's bindings from the active keymap, then actions with no key.
-pub fn help(frame: &mut Frame<'_>, state: &State, area: Rect, scroll: u16) {
+/// The help: the keys of the context it was opened from first, then global keys, the other
+/// contexts and actions with no key, from the active keymap; typing filters it. At less than
+/// 100 columns the action names are left out so descriptions fit.
+pub fn help(
+    frame: &mut Frame<'_>,
+    state: &State,
+    area: Rect,
+    (scroll, filter, context): (u16, &str, Context),
+) {
     let lang = state.lang;
     let theme = theme::theme(state.theme);
     let (rect, block) = sheet(frame, state, area, Text::HelpTitle.get(lang));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [filter_area, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let prompt = if filter.is_empty() {
+        lang.pick(
+            "输入文字查找按键或功能（拼音亦可）",
+            "type to find a key or action",
+        )
+        .to_string()
+    } else {
+        format!("/{}▏", clean(filter))
+    };
+    frame.render_widget(Paragraph::new(prompt).style(theme.muted), filter_area);
+    let wide = inner.width >= 100;
     let mut lines = Vec::new();
-    for context in Context::ALL {
-        let bindings = state.keymap.bindings(*context);
-        if bindings.is_empty() {
-            continue;
+    let mut shown: Option<Context> = None;
+    let found = crate::app::hints::help_lines(&state.keymap, context, filter, lang);
+    let unbound_from = found.iter().position(|l| l.keys.is_empty());
+    for (i, line) in found.iter().enumerate() {
+        let header = if Some(i) == unbound_from {
+            Some(
+                lang.pick("[无按键，可用 : 调用]", "[no key; run with :]")
+                    .to_string(),
+            )
+        } else if line.keys.is_empty() || shown == Some(line.context) {
+            None
+        } else {
+            Some(format!(
+                "[{}]",
+                lang.pick(line.context.zh(), line.context.en())
+            ))
+        };
+        if let Some(header) = header {
+            lines.push(Line::from(Span::styled(header, theme.header)));
+            shown = Some(line.context);
         }
-        lines.push(Line::from(Span::styled(
-            format!("[{}]", lang.pick(context.zh(), context.en())),
-            theme.header,
-        )));
-        for (keys, action) in bindings {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<14}", sequence_text(&keys)), theme.key),
-                Span::raw(format!("{:<26} ", action.name())),
-                Span::styled(action.describe(lang), theme.muted),
-            ]));
+        let mut spans = vec![Span::styled(format!("  {:<12}", line.keys), theme.key)];
+        if wide {
+            spans.push(Span::raw(format!("{:<26} ", line.action.name())));
         }
+        spans.push(Span::styled(line.description, theme.muted));
+        lines.push(Line::from(spans));
     }
-    let unbound: Vec<&Action> = Action::ALL
-        .iter()
-        .filter(|a| state.keymap.keys_for(**a).is_empty())
-        .collect();
-    if !unbound.is_empty() {
+    if lines.is_empty() {
         lines.push(Line::from(Span::styled(
-            lang.pick("[无按键，可用 : 调用]", "[no key; run with :]"),
-            theme.header,
+            lang.pick("没有符合的按键或功能", "no key or action matches"),
+            theme.muted,
         )));
-        for action in unbound {
-            lines.push(Line::from(format!(
-                "  {:<14}{:<26} {}",
-                "",
-                action.name(),
-                action.describe(lang)
-            )));
-        }
     }
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((scroll, 0)),
+        body,
+    );
 }
 
 /// A large cleared sheet over most of `area` (help, a bulk summary): its rectangle and its titled
@@ -141,7 +165,7 @@ pub fn palette(frame: &mut Frame<'_>, state: &State, area: Rect, palette: &Palet
         (':', &palette.input),
         hint,
     );
-    let entries = palette::entries(&palette.input, &state.queues, lang);
+    let entries = crate::app::update::palette_entries(state);
     let visible = usize::from(list_area.height);
     let first = palette.selected.saturating_sub(visible.saturating_sub(1));
     let lines: Vec<Line> = entries
@@ -155,8 +179,19 @@ pub fn palette(frame: &mut Frame<'_>, state: &State, area: Rect, palette: &Palet
             } else {
                 theme.text
             };
+            // The description in the user's language, its key, and the name to type.
+            let key = if entry.key.is_empty() {
+                String::new()
+            } else {
+                format!("[{}]", entry.key)
+            };
             Line::styled(
-                format!("{:<28} {}", clean(&entry.label), entry.description),
+                format!(
+                    "{} {} {}",
+                    super::text_pad(&clean(&entry.label), 24),
+                    super::text_pad(&key, 9),
+                    entry.description
+                ),
                 style,
             )
         })

@@ -1,0 +1,245 @@
+//! What the keys do here: the one-line key-hint footer of each context and the `?` help, both
+//! read from the active keymap (so they follow the user's preset and bindings) and told in the
+//! user's language. Pure.
+
+use super::action::Action;
+use super::state::{Focus, Overlay, State};
+use crate::i18n::Lang;
+use crate::keymap::{Context, Keymap, key::sequence_text};
+
+/// The context whose keys matter now (the one the footer and help start with).
+pub fn context(state: &State) -> Context {
+    match &state.overlay {
+        Overlay::Palette(_) => Context::Palette,
+        Overlay::Search(_) => Context::Search,
+        Overlay::Step(_) => Context::Picker,
+        Overlay::Help { context, .. } => *context,
+        Overlay::Summary { .. } => Context::Global,
+        Overlay::None if state.board_shown => Context::Board,
+        Overlay::None => match state.focus {
+            Focus::Queues => Context::Queues,
+            Focus::Table => Context::Table,
+            Focus::Detail => Context::Detail,
+        },
+    }
+}
+
+/// A short name of an action for the footer.
+fn short(action: Action, lang: Lang) -> &'static str {
+    let (zh, en) = match action {
+        Action::TakeStep => ("办理", "step"),
+        Action::ToggleMark => ("标记", "mark"),
+        Action::OpenSearch => ("搜索", "search"),
+        Action::OpenPalette => ("命令", "commands"),
+        Action::OpenBoards => ("看板", "boards"),
+        Action::ToggleHelp => ("帮助", "help"),
+        Action::Quit => ("退出", "quit"),
+        Action::Undo => ("撤销", "undo"),
+        Action::OpenSelected => ("打开", "open"),
+        Action::CopyCaseNumber => ("复制", "copy"),
+        Action::FocusTable => ("列表", "list"),
+        Action::SearchOpen => ("打开", "open"),
+        Action::MarkAll => ("全部标记", "mark all"),
+        Action::CloseOverlay => ("关闭", "close"),
+        Action::PaletteRun => ("执行", "run"),
+        Action::PaletteHistoryPrevious => ("历史", "history"),
+        Action::PickChoose => ("选定", "choose"),
+        Action::NextBoard => ("下一个", "next"),
+        Action::BoardOption => ("选项", "option"),
+        Action::CloseBoards => ("返回", "back"),
+        Action::RegisterCase => ("登记", "register"),
+        Action::HistoryBack => ("后退", "back"),
+        Action::SelectNext => ("下移", "down"),
+        _ => ("", ""),
+    };
+    lang.pick(zh, en)
+}
+
+/// The actions the footer names in a context, most useful first.
+fn hinted(context: Context) -> &'static [Action] {
+    match context {
+        Context::Queues => &[
+            Action::OpenSelected,
+            Action::OpenSearch,
+            Action::OpenBoards,
+            Action::RegisterCase,
+            Action::OpenPalette,
+            Action::ToggleHelp,
+            Action::Quit,
+        ],
+        Context::Table => &[
+            Action::TakeStep,
+            Action::ToggleMark,
+            Action::OpenSearch,
+            Action::Undo,
+            Action::HistoryBack,
+            Action::OpenBoards,
+            Action::OpenPalette,
+            Action::ToggleHelp,
+            Action::Quit,
+        ],
+        Context::Detail => &[
+            Action::TakeStep,
+            Action::CopyCaseNumber,
+            Action::Undo,
+            Action::HistoryBack,
+            Action::FocusTable,
+            Action::ToggleHelp,
+            Action::Quit,
+        ],
+        Context::Search => &[Action::SearchOpen, Action::MarkAll, Action::CloseOverlay],
+        Context::Palette => &[
+            Action::PaletteRun,
+            Action::PaletteHistoryPrevious,
+            Action::CloseOverlay,
+        ],
+        Context::Picker => &[Action::PickChoose, Action::CloseOverlay],
+        Context::Board => &[
+            Action::OpenSelected,
+            Action::NextBoard,
+            Action::BoardOption,
+            Action::CloseBoards,
+            Action::ToggleHelp,
+        ],
+        Context::Global => &[Action::CloseOverlay, Action::Quit],
+    }
+}
+
+/// The shortest key sequence bound to `action` in `context` (or, for a non-overlay context,
+/// globally), as text.
+pub fn key_for(keymap: &Keymap, context: Context, action: Action) -> Option<String> {
+    let mut places = vec![context];
+    if !matches!(
+        context,
+        Context::Picker | Context::Search | Context::Palette
+    ) {
+        places.push(Context::Global);
+    }
+    places.into_iter().find_map(|place| {
+        keymap
+            .bindings(place)
+            .into_iter()
+            .filter(|(_, a)| *a == action)
+            .map(|(keys, _)| sequence_text(&keys))
+            .min_by_key(|text| (text.chars().count(), text.clone()))
+    })
+}
+
+/// The footer's hints for the current context: `key name` pairs, most useful first.
+pub fn footer(state: &State) -> Vec<(String, String)> {
+    let lang = state.lang;
+    let context = context(state);
+    let mut out: Vec<(String, String)> = hinted(context)
+        .iter()
+        .filter_map(|action| {
+            let key = key_for(&state.keymap, context, *action)?;
+            Some((key, short(*action, lang).to_string()))
+        })
+        .collect();
+    if context == Context::Picker {
+        // Typing and Backspace are not keymap actions, but the form runs on them.
+        out.insert(1, ("⌫".into(), lang.pick("上一问", "back").to_string()));
+    }
+    out
+}
+
+/// One line of the help: the context it belongs to, its keys, action name and description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpLine {
+    pub context: Context,
+    pub keys: String,
+    pub action: Action,
+    pub description: &'static str,
+}
+
+/// The help's lines: the current context first, then global keys, then the other contexts,
+/// then actions with no key; only those matching `filter` (keys, name or description, in
+/// either language, pinyin too) when one is typed.
+pub fn help_lines(keymap: &Keymap, first: Context, filter: &str, lang: Lang) -> Vec<HelpLine> {
+    let mut order = vec![first];
+    if first != Context::Global {
+        order.push(Context::Global);
+    }
+    let rest: Vec<Context> = Context::ALL
+        .iter()
+        .copied()
+        .filter(|c| !order.contains(c))
+        .collect();
+    order.extend(rest);
+    let filter = filter.trim().to_lowercase();
+    let matches = |keys: &str, action: Action| {
+        if filter.is_empty() {
+            return true;
+        }
+        let (full, initials) = crate::search::pinyin_of(action.describe_zh());
+        [
+            keys.to_lowercase(),
+            action.name().to_string(),
+            action.describe_en().to_lowercase(),
+            action.describe_zh().to_string(),
+            full,
+            initials,
+        ]
+        .iter()
+        .any(|text| text.contains(&filter))
+    };
+    let mut out = Vec::new();
+    for context in order {
+        for (keys, action) in keymap.bindings(context) {
+            let keys = sequence_text(&keys);
+            if matches(&keys, action) {
+                out.push(HelpLine {
+                    context,
+                    keys,
+                    action,
+                    description: action.describe(lang),
+                });
+            }
+        }
+    }
+    for action in Action::ALL {
+        if keymap.keys_for(*action).is_empty() && matches("", *action) {
+            out.push(HelpLine {
+                context: Context::Global,
+                keys: String::new(),
+                action: *action,
+                description: action.describe(lang),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_starts_with_the_context_and_finds_by_chinese_pinyin_or_english() {
+        let keymap = Keymap::default_preset();
+        let lines = help_lines(&keymap, Context::Detail, "", Lang::En);
+        assert_eq!(lines.first().map(|l| l.context), Some(Context::Detail));
+        for typed in ["撤销", "chexiao", "undo"] {
+            let found = help_lines(&keymap, Context::Table, typed, Lang::Zh);
+            assert!(
+                found.iter().any(|l| l.action == Action::Undo),
+                "{typed}: {found:?}"
+            );
+            assert!(found.iter().all(|l| l.action == Action::Undo), "{typed}");
+        }
+    }
+
+    #[test]
+    fn footer_keys_follow_the_preset() {
+        let vim = Keymap::preset("vim").unwrap_or_default();
+        assert_eq!(
+            key_for(&vim, Context::Table, Action::CopyCaseNumber).as_deref(),
+            Some("y y")
+        );
+        let default = Keymap::default_preset();
+        assert_eq!(
+            key_for(&default, Context::Table, Action::CopyCaseNumber).as_deref(),
+            Some("y")
+        );
+    }
+}

@@ -23,6 +23,8 @@ pub struct Config {
     pub lang: Option<String>,
     /// Colour theme (`dark`, `light`, `mono`).
     pub theme: Option<String>,
+    /// Clicks and the wheel in the console (default on).
+    pub mouse: Option<bool>,
     /// User-defined queues.
     #[serde(rename = "queue")]
     pub queues: Vec<crate::app::queues::QueueConfig>,

@@ -540,3 +540,36 @@ fn every_list_moves_with_the_same_keys() {
     let state = session.keys(&["g", "g"]).clone();
     assert_eq!(state.queue_index, 0);
 }
+
+#[test]
+fn the_mouse_selects_opens_and_scrolls() {
+    let (_dir, store) = open_demo(3000);
+    // 120x40: queues at x 0..24, the table from x 24, rows from y 2 (border, header).
+    let mut session = Session::new(&store, 120, 40);
+    // A click on the third queue line selects that queue.
+    let state = session.keys(&["click@5,3"]).clone();
+    assert_eq!(state.queues[state.queue_index].name, "awaiting-acceptance");
+    assert_eq!(state.focus, xinfang::app::state::Focus::Queues);
+    // A click on the table's fourth row selects that case; a second click opens it.
+    let state = session.keys(&["click@40,5"]).clone();
+    assert_eq!(state.table.selected, 3);
+    assert_eq!(state.focus, xinfang::app::state::Focus::Table);
+    let number = state.table.rows[3].number.clone();
+    let state = session.keys(&["click@40,5"]).clone();
+    assert_eq!(state.focus, xinfang::app::state::Focus::Detail);
+    assert_eq!(
+        state.detail.as_ref().map(|d| d.case.number.clone()),
+        Some(number)
+    );
+    // The wheel over the table moves three lines a notch.
+    let state = session.keys(&["wheel-down@40,10"]).clone();
+    assert_eq!(state.table.selected, 6, "{:?}", state.focus);
+    // The queue holds nine cases: the wheel stops at the last.
+    let state = session.keys(&["wheel-down@40,10"]).clone();
+    assert_eq!(state.table.selected, 8);
+    let state = session.keys(&["wheel-up@40,10"]).clone();
+    assert_eq!(state.table.selected, 5);
+    // In an open menu the wheel moves the menu.
+    let state = session.keys(&["s", "wheel-down@60,20"]).clone();
+    assert_eq!(form(&state).selected, 1);
+}

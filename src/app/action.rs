@@ -87,6 +87,19 @@ actions! {
 }
 
 impl Action {
+    /// The movement actions: one line or page up or down, first or last line.
+    pub fn is_movement(self) -> bool {
+        matches!(
+            self,
+            Action::SelectNext
+                | Action::SelectPrevious
+                | Action::SelectFirst
+                | Action::SelectLast
+                | Action::PageDown
+                | Action::PageUp
+        )
+    }
+
     /// Description in the given language.
     pub fn describe(self, lang: crate::i18n::Lang) -> &'static str {
         match lang {

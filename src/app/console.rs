@@ -28,6 +28,9 @@ pub struct Setup {
     pub user_queues: Vec<QueueDef>,
     /// Real time, or the day fixed with `--today` for the whole session.
     pub clock: super::clock::SessionClock,
+    /// Clicks and the wheel (`mouse = false` in the settings turns them off, which gives the
+    /// terminal's own text selection back).
+    pub mouse: bool,
 }
 
 /// The user's role and region scope; an unknown user is a viewer of the whole province, with a
@@ -128,6 +131,9 @@ pub fn open(setup: Setup) -> std::io::Result<()> {
         .enable_all()
         .build()?;
     let guard = TerminalGuard::enter()?;
+    if setup.mouse {
+        crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+    }
     let (width, height) = crossterm::terminal::size()?;
     let state = initial_state(&setup, width, height).map_err(std::io::Error::other)?;
     let (tx, rx) = mpsc::unbounded_channel::<Msg>();
@@ -139,6 +145,7 @@ pub fn open(setup: Setup) -> std::io::Result<()> {
                 Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => Msg::Key(key),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                 Ok(Event::Paste(text)) => Msg::Paste(text),
+                Ok(Event::Mouse(event)) => Msg::Mouse(event),
                 Ok(_) => continue,
                 // The terminal is gone (an SSH drop): leave.
                 Err(_) => Msg::Shutdown,

@@ -10,6 +10,7 @@ pub mod console;
 pub mod hints;
 pub mod history;
 pub mod marking;
+pub mod mouse;
 pub mod palette;
 pub mod queues;
 pub mod run;

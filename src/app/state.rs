@@ -447,6 +447,8 @@ pub enum Msg {
     Key(KeyEvent),
     /// Text pasted in one piece (bracketed paste): never a key, never Enter.
     Paste(String),
+    /// A click or the wheel.
+    Mouse(crossterm::event::MouseEvent),
     Resize(u16, u16),
     /// The once-a-minute tick (deadline countdowns) with the current day and HH:MM.
     Tick {
@@ -552,6 +554,7 @@ impl Msg {
             Msg::IndexProgress { .. }
                 | Msg::Key(_)
                 | Msg::Paste(_)
+                | Msg::Mouse(_)
                 | Msg::Resize(..)
                 | Msg::Tick { .. }
                 | Msg::Shutdown

@@ -323,11 +323,8 @@ fn case_on_screen(state: &State) -> Option<&Case> {
         .map(|d| &d.case)
 }
 
-/// The steps the case on screen allows now (for the palette).
-pub fn allowed_steps(state: &State) -> Vec<StepKind> {
-    let Some(case) = case_on_screen(state) else {
-        return Vec::new();
-    };
+/// The step menu for `case` now, for this user under the rules in force.
+fn menu_for(state: &State, case: &Case) -> Vec<MenuEntry> {
     triage::menu(
         case,
         state.clock.now(),
@@ -336,10 +333,18 @@ pub fn allowed_steps(state: &State) -> Vec<StepKind> {
         &state.scope.region,
         state.lang,
     )
-    .into_iter()
-    .filter(|e| e.refusal.is_none())
-    .map(|e| e.kind)
-    .collect()
+}
+
+/// The steps the case on screen allows now (for the palette).
+pub fn allowed_steps(state: &State) -> Vec<StepKind> {
+    let Some(case) = case_on_screen(state) else {
+        return Vec::new();
+    };
+    menu_for(state, case)
+        .into_iter()
+        .filter(|e| e.refusal.is_none())
+        .map(|e| e.kind)
+        .collect()
 }
 
 /// Opens the step form with `kind` already chosen (from the palette).
@@ -361,14 +366,7 @@ fn open(state: &mut State) -> Vec<Effect> {
         state.status = Some(Text::NoCaseSelected.get(state.lang).to_string());
         return Vec::new();
     };
-    let menu = triage::menu(
-        case,
-        state.clock.now(),
-        &state.rules,
-        state.role,
-        &state.scope.region,
-        state.lang,
-    );
+    let menu = menu_for(state, case);
     let id = case.id;
     let mut form = StepForm::for_case(case, menu);
     form.targets = state

@@ -38,6 +38,10 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_key(state, event)
         }
         Msg::Paste(text) => paste(state, &text),
+        Msg::Mouse(event) => {
+            state.status = None;
+            super::mouse::on_mouse(state, event)
+        }
         Msg::Resize(width, height) => {
             state.width = width;
             state.height = height;
@@ -323,17 +327,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     }
     if state.board_shown
         && state.overlay == Overlay::None
-        && matches!(
-            action,
-            Action::SelectNext
-                | Action::SelectPrevious
-                | Action::SelectFirst
-                | Action::SelectLast
-                | Action::PageDown
-                | Action::PageUp
-                | Action::OpenSelected
-                | Action::CloseOverlay
-        )
+        && (action.is_movement() || matches!(action, Action::OpenSelected | Action::CloseOverlay))
     {
         let action = if action == Action::CloseOverlay {
             Action::CloseBoards
@@ -575,20 +569,9 @@ fn help_key(state: &mut State, event: &crossterm::event::KeyEvent, keys: &[Key])
         }
         _ => None,
     };
-    let navigation = matches!(
-        action,
-        Some(
-            Action::SelectNext
-                | Action::SelectPrevious
-                | Action::SelectFirst
-                | Action::SelectLast
-                | Action::PageDown
-                | Action::PageUp
-                | Action::ToggleHelp
-                | Action::CloseOverlay
-                | Action::Quit
-        )
-    );
+    let navigation = action.is_some_and(|a| {
+        a.is_movement() || matches!(a, Action::ToggleHelp | Action::CloseOverlay | Action::Quit)
+    });
     if let Overlay::Help { filter, scroll, .. } = &mut state.overlay {
         if event.code == KeyCode::Backspace {
             filter.pop();
@@ -761,6 +744,14 @@ fn focus(state: &mut State, target: Focus) {
 fn focus_and_none(state: &mut State, target: Focus) -> Vec<Effect> {
     focus(state, target);
     Vec::new()
+}
+
+/// Moves the selection of the focused pane by `delta` lines (the mouse's clicks).
+pub fn apply_delta(state: &mut State, delta: i64) -> Vec<Effect> {
+    if delta == 0 {
+        return Vec::new();
+    }
+    move_selection(state, delta)
 }
 
 fn move_selection(state: &mut State, delta: i64) -> Vec<Effect> {

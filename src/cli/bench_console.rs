@@ -51,6 +51,7 @@ fn setup(store: &Arc<dyn Store>, today: chrono::NaiveDate) -> Setup {
         rules: Rules::default(),
         user_queues: Vec::new(),
         clock: Default::default(),
+        mouse: false,
     }
 }
 

@@ -116,6 +116,7 @@ pub fn run(context: &Context, args: &ConsoleArgs<'_>) -> Result<ExitCode> {
         rules: config.rules.clone(),
         user_queues,
         clock: xinfang::app::clock::SessionClock::from_option(context.fixed_day),
+        mouse: config.mouse.unwrap_or(true),
     })?;
     Ok(ExitCode::SUCCESS)
 }

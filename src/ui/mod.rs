@@ -62,6 +62,59 @@ pub fn neutralise(buffer: &mut ratatui::buffer::Buffer) {
     }
 }
 
+/// Where each part of the console is on a screen of `area`: the same rectangles for drawing and
+/// for mouse clicks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Panes {
+    pub notices: Rect,
+    pub body: Rect,
+    pub hints: Rect,
+    pub status: Rect,
+    pub queues: Rect,
+    /// The case table, when shown.
+    pub table: Option<Rect>,
+    /// The detail, when shown.
+    pub detail: Option<Rect>,
+}
+
+/// The panes of the console on a screen of `area`.
+pub fn panes(state: &State, area: Rect) -> Panes {
+    let notices = state.notices.len().min(3) as u16;
+    let [notice_area, body, hint_area, status_area] = Layout::vertical([
+        Constraint::Length(notices),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let mut out = Panes {
+        notices: notice_area,
+        body,
+        hints: hint_area,
+        status: status_area,
+        ..Panes::default()
+    };
+    if state.board_shown {
+        return out;
+    }
+    let queue_width = if area.width >= 120 { 24 } else { 20 };
+    let [queues_area, rest] =
+        Layout::horizontal([Constraint::Length(queue_width), Constraint::Min(10)]).areas(body);
+    out.queues = queues_area;
+    if state.wide() {
+        let detail_width = (rest.width * 2 / 5).max(40);
+        let [table_area, detail_area] =
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(detail_width)]).areas(rest);
+        out.table = Some(table_area);
+        out.detail = Some(detail_area);
+    } else if state.compact_detail {
+        out.detail = Some(rest);
+    } else {
+        out.table = Some(rest);
+    }
+    out
+}
+
 fn draw_console(frame: &mut Frame<'_>, state: &State) {
     let area = frame.area();
     let theme = theme::theme(state.theme);
@@ -71,16 +124,10 @@ fn draw_console(frame: &mut Frame<'_>, state: &State) {
         frame.render_widget(text, area);
         return;
     }
-    let notices = state.notices.len().min(3) as u16;
-    let [notice_area, body, hint_area, status_area] = Layout::vertical([
-        Constraint::Length(notices),
-        Constraint::Min(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    draw_hints(frame, state, hint_area);
-    if notices > 0 {
+    let panes = panes(state, area);
+    let (notice_area, body, status_area) = (panes.notices, panes.body, panes.status);
+    draw_hints(frame, state, panes.hints);
+    if !state.notices.is_empty() {
         let lines: Vec<Line> = state
             .notices
             .iter()
@@ -108,20 +155,12 @@ fn draw_console(frame: &mut Frame<'_>, state: &State) {
         draw_overlay(frame, state, body);
         return;
     }
-    let queue_width = if area.width >= 120 { 24 } else { 20 };
-    let [queues_area, rest] =
-        Layout::horizontal([Constraint::Length(queue_width), Constraint::Min(10)]).areas(body);
-    draw_queues(frame, state, queues_area);
-    if state.wide() {
-        let detail_width = (rest.width * 2 / 5).max(40);
-        let [table_area, detail_area] =
-            Layout::horizontal([Constraint::Min(40), Constraint::Length(detail_width)]).areas(rest);
+    draw_queues(frame, state, panes.queues);
+    if let Some(table_area) = panes.table {
         table::draw(frame, state, table_area);
+    }
+    if let Some(detail_area) = panes.detail {
         detail::draw(frame, state, detail_area);
-    } else if state.compact_detail {
-        detail::draw(frame, state, rest);
-    } else {
-        table::draw(frame, state, rest);
     }
     draw_status(frame, state, status_area);
     draw_overlay(frame, state, body);

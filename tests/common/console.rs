@@ -39,16 +39,35 @@ pub fn setup(store: Arc<dyn Store>, lang: Lang, keymap: Keymap, notices: Vec<Str
         user_queues: Vec::new(),
         // As `--today` gives: the day holds for the whole session, steps included.
         clock: xinfang::app::clock::SessionClock::fixed(today()),
+        mouse: true,
     }
 }
 
 /// Messages for a script: key names (`j`, `ctrl-c`, `g g` as two items), `text:…` to type,
-/// `paste:…` for one bracketed paste, or `poll` (look for changes by other consoles).
+/// `paste:…` for one bracketed paste, `click@X,Y`, `wheel-down@X,Y` and `wheel-up@X,Y` for the
+/// mouse, or `poll` (look for changes by other consoles).
 pub fn script(keys: &[&str]) -> VecDeque<Msg> {
     let mut out = VecDeque::new();
     for item in keys {
         if *item == "poll" {
             out.push_back(Msg::Poll);
+            continue;
+        }
+        if let Some((kind, at)) = item.split_once('@') {
+            use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+            let kind = match kind {
+                "click" => MouseEventKind::Down(MouseButton::Left),
+                "wheel-down" => MouseEventKind::ScrollDown,
+                "wheel-up" => MouseEventKind::ScrollUp,
+                other => panic!("unknown mouse event {other}"),
+            };
+            let (column, row) = at.split_once(',').expect("x,y");
+            out.push_back(Msg::Mouse(MouseEvent {
+                kind,
+                column: column.parse().expect("x"),
+                row: row.parse().expect("y"),
+                modifiers: crossterm::event::KeyModifiers::NONE,
+            }));
             continue;
         }
         if let Some(text) = item.strip_prefix("paste:") {

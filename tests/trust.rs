@@ -257,7 +257,7 @@ fn nothing_destructive_is_a_default() {
     // Quitting with marks asks first; any other key stays; quit twice leaves.
     let state = session.keys(&["2", "space", "q"]).clone();
     assert!(!state.quit, "asked first");
-    assert_said(&state, "marked: press quit again");
+    assert_said(&state, "1 case is marked: press q again");
     let state = session.keys(&["j", "q"]).clone();
     assert!(!state.quit, "another key disarmed it");
     let state = session.keys(&["q"]).clone();
@@ -572,4 +572,48 @@ fn the_mouse_selects_opens_and_scrolls() {
     // In an open menu the wheel moves the menu.
     let state = session.keys(&["s", "wheel-down@60,20"]).clone();
     assert_eq!(form(&state).selected, 1);
+}
+
+#[test]
+fn leaving_a_case_opened_from_a_search_brings_back_the_selected_row() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["2", "j"]).clone();
+    let selected = state.table.rows[1].number.clone();
+    let state = session.keys(&["/", "text:工资", "enter"]).clone();
+    let opened = state.detail.as_ref().map(|d| d.case.number.clone());
+    assert_ne!(opened.as_deref(), Some(selected.as_str()), "a case apart");
+    // Esc: back to the table, and the detail, `s` and `y` agree with the highlighted row.
+    let state = session.keys(&["esc"]).clone();
+    assert_eq!(state.focus, xinfang::app::state::Focus::Table);
+    assert_eq!(
+        state.detail.as_ref().map(|d| d.case.number.clone()),
+        Some(selected.clone())
+    );
+    let state = session.keys(&["s"]).clone();
+    assert_eq!(form(&state).number, selected);
+    let state = session.keys(&["esc", "y"]).clone();
+    assert_eq!(state.copied.as_deref(), Some(selected.as_str()));
+}
+
+#[test]
+fn with_marks_the_menu_is_not_the_cursor_rows_and_the_marks_stay_in_sight() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    // Two marked cases; the cursor ends on a third, unmarked one.
+    let state = session.keys(&["1", "j", "2", "space", "space"]).clone();
+    assert_eq!(state.marks.len(), 2);
+    let bar = session_screen(&mut session);
+    assert!(bar.contains("● 2 marked"), "{bar}");
+    let state = session.keys(&["s"]).clone();
+    let refused: Vec<_> = form(&state)
+        .menu
+        .iter()
+        .filter(|e| e.refusal.is_some())
+        .map(|e| e.kind)
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "a supervisor's bulk menu is checked per case when applied: {refused:?}"
+    );
 }

@@ -194,6 +194,9 @@ fn drill(state: &mut State) -> Vec<Effect> {
     };
     let today = state.scope.today;
     let name = |code: &str| region::name_of(code).unwrap_or_else(|| code.to_string());
+    let name_en = |code: &str| {
+        region::name_in(code, crate::i18n::Lang::En).unwrap_or_else(|| code.to_string())
+    };
     let target: Option<(String, String, Filter)> =
         match &view.data {
             Some(BoardData::Packages(rows)) => rows
@@ -216,7 +219,7 @@ fn drill(state: &mut State) -> Vec<Effect> {
                     }
                     (
                         format!("{} 积案", name(code)),
-                        format!("backlog in {}", name(code)),
+                        format!("backlog in {}", name_en(code)),
                         Filter::And(parts),
                     )
                 }),
@@ -239,7 +242,7 @@ fn drill(state: &mut State) -> Vec<Effect> {
                 };
                 (
                     format!("{} {zh}", name(&tile.county)),
-                    format!("{en} in {}", name(&tile.county)),
+                    format!("{en} in {}", name_en(&tile.county)),
                     Filter::And(vec![county, filter]),
                 )
             }),
@@ -257,7 +260,7 @@ fn drill(state: &mut State) -> Vec<Effect> {
                 };
                 (
                     format!("{} {zh}", name(&w.county)),
-                    format!("{} {en}", name(&w.county)),
+                    format!("{} {en}", name_en(&w.county)),
                     w.filter.clone(),
                 )
             }),

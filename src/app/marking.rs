@@ -50,9 +50,10 @@ pub fn sync(state: &mut State) {
     let n = state.marks.len();
     state.marks.clear();
     state.mark_view = None;
-    let said = match state.lang {
-        Lang::Zh => format!("已清除 {n} 个标记（标记只属于做标记的视图）"),
-        Lang::En => format!("{n} marks cleared (marks stay in the view they were made in)"),
+    let said = match (state.lang, n) {
+        (Lang::Zh, _) => format!("已清除 {n} 个标记（标记只属于做标记的视图）"),
+        (Lang::En, 1) => "1 mark cleared (marks stay in the view they were made in)".to_string(),
+        (Lang::En, _) => format!("{n} marks cleared (marks stay in the view they were made in)"),
     };
     state.status = Some(match state.status.take() {
         Some(before) => format!("{before} · {said}"),
@@ -117,8 +118,13 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             }]
         }
         Action::ClearMarks => {
+            let n = state.marks.len();
             state.marks.clear();
-            say_count(state);
+            state.status = Some(match (state.lang, n) {
+                (Lang::Zh, _) => format!("已清除 {n} 个标记"),
+                (Lang::En, 1) => "1 mark cleared".to_string(),
+                (Lang::En, _) => format!("{n} marks cleared"),
+            });
             Vec::new()
         }
         _ => Vec::new(),

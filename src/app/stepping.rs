@@ -57,15 +57,16 @@ fn done(
             let kind = pending.as_ref().and_then(|f| f.kind);
             let before = pending.as_ref().and_then(|f| f.snapshot.as_deref());
             let name = kind.map_or("", |k| lang.pick(k.zh(), k.en()));
-            let change = before.map(|b| change_text(b, case, state, lang));
-            state.status = Some(match change.filter(|c| !c.is_empty()) {
-                Some(change) => format!("{} {name} ✓ {change}", case.number),
-                None => format!(
-                    "{} {name} ✓ {}",
-                    case.number,
-                    lang.pick(case.state.zh(), case.state.en())
-                ),
-            });
+            let change = match before {
+                Some(before) => change_text(before, case, state, false),
+                // A new case: its state.
+                None => lang.pick(case.state.zh(), case.state.en()).to_string(),
+            };
+            state.status = Some(
+                format!("{} {name} ✓ {change}", case.number)
+                    .trim_end()
+                    .to_string(),
+            );
             state.last_step = kind.filter(|k| *k != StepKind::Register).map(|k| LastStep {
                 id: case.id,
                 number: case.number.clone(),
@@ -80,13 +81,13 @@ fn done(
             let (name, change) = match &took {
                 Some(last) => (
                     lang.pick(last.step_zh, last.step_en),
-                    change_text(&last.after, case, state, lang),
+                    change_text(&last.after, case, state, true),
                 ),
                 None => ("", String::new()),
             };
             state.status = Some(match lang {
                 Lang::Zh => format!("{number} 已撤销「{name}」 {change}"),
-                Lang::En => format!("{number}: undid {name} {change}"),
+                Lang::En => format!("{number}: undid {name}; {change}"),
             });
         }
         (Err(why), true) => {
@@ -116,10 +117,11 @@ fn reopen(form: &mut StepForm, why: String) {
 }
 
 /// What a step changed on a case, in a few words: the new state, deadline, extension, unit or
-/// flags (`延期15天，新期限 2026-12-30`).
-pub fn change_text(before: &Case, after: &Case, state: &State, lang: Lang) -> String {
+/// flags (`延期15天，新期限 2026-12-30`); for an undo (`undo`), what came back (`期限回到 …`).
+pub fn change_text(before: &Case, after: &Case, state: &State, undo: bool) -> String {
+    let lang = state.lang;
     let mut parts: Vec<String> = Vec::new();
-    if after.extension_days != before.extension_days {
+    if after.extension_days != before.extension_days && !undo {
         let days = i64::from(after.extension_days) - i64::from(before.extension_days);
         parts.push(match (lang, days > 0) {
             (Lang::Zh, true) => format!("延期{days}天"),
@@ -150,11 +152,13 @@ pub fn change_text(before: &Case, after: &Case, state: &State, lang: Lang) -> St
     };
     let (was, now) = (due(before), due(after));
     if was != now {
-        parts.push(match (now, lang) {
-            (Some(day), Lang::Zh) => format!("新期限 {day}"),
-            (Some(day), Lang::En) => format!("new deadline {day}"),
-            (None, Lang::Zh) => "不再计时".to_string(),
-            (None, Lang::En) => "no clock now".to_string(),
+        parts.push(match (now, lang, undo) {
+            (Some(day), Lang::Zh, false) => format!("新期限 {day}"),
+            (Some(day), Lang::En, false) => format!("new deadline {day}"),
+            (Some(day), Lang::Zh, true) => format!("期限回到 {day}"),
+            (Some(day), Lang::En, true) => format!("deadline back to {day}"),
+            (None, Lang::Zh, _) => "不再计时".to_string(),
+            (None, Lang::En, _) => "no clock now".to_string(),
         });
     }
     let flags = [
@@ -366,7 +370,12 @@ fn open(state: &mut State) -> Vec<Effect> {
         state.status = Some(Text::NoCaseSelected.get(state.lang).to_string());
         return Vec::new();
     };
-    let menu = menu_for(state, case);
+    // With marks, the menu is not the cursor row's: each marked case is checked when applied.
+    let menu = if state.marks.is_empty() {
+        menu_for(state, case)
+    } else {
+        triage::bulk_menu(state.role, &state.scope.region, state.lang)
+    };
     let id = case.id;
     let mut form = StepForm::for_case(case, menu);
     form.targets = state

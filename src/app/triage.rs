@@ -641,6 +641,21 @@ pub fn menu(
     entries
 }
 
+/// The step menu for marked cases: every step the user's role allows. The rules are checked on
+/// each case when the step is applied, and the summary says which cases refused it and why.
+pub fn bulk_menu(role: Role, scope: &str, lang: Lang) -> Vec<MenuEntry> {
+    let mut entries: Vec<MenuEntry> = StepKind::ALL
+        .iter()
+        .filter(|kind| **kind != StepKind::Register)
+        .map(|kind| MenuEntry {
+            kind: *kind,
+            refusal: role_refusal(*kind, role, scope, scope, lang),
+        })
+        .collect();
+    entries.sort_by_key(|e| e.refusal.is_some());
+    entries
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -348,19 +348,23 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
                 // Something would be lost: the next quit key leaves, any other key stays.
                 state.quit_armed = true;
                 let n = state.marks.len();
-                state.status = Some(match (state.lang, form) {
-                    (crate::i18n::Lang::Zh, true) => {
-                        "表单尚未提交：再按一次退出键退出，按其他键继续".to_string()
+                let key = super::hints::key_for(&state.keymap, Context::Global, Action::Quit)
+                    .unwrap_or_else(|| "ctrl-c".to_string());
+                state.status = Some(match (state.lang, form, n) {
+                    (crate::i18n::Lang::Zh, true, _) => {
+                        format!("表单尚未提交：再按 {key} 退出，按其他键继续")
                     }
-                    (crate::i18n::Lang::En, true) => {
-                        "the form is not submitted: press quit again to leave, any other key stays"
-                            .to_string()
+                    (crate::i18n::Lang::En, true, _) => format!(
+                        "the form is not submitted: press {key} again to leave, any other key stays"
+                    ),
+                    (crate::i18n::Lang::Zh, false, _) => {
+                        format!("有 {n} 个标记：再按 {key} 退出，按其他键继续")
                     }
-                    (crate::i18n::Lang::Zh, false) => {
-                        format!("有 {n} 个标记：再按一次退出键退出，按其他键继续")
+                    (crate::i18n::Lang::En, false, 1) => {
+                        format!("1 case is marked: press {key} again to leave, any other key stays")
                     }
-                    (crate::i18n::Lang::En, false) => format!(
-                        "{n} cases are marked: press quit again to leave, any other key stays"
+                    (crate::i18n::Lang::En, false, _) => format!(
+                        "{n} cases are marked: press {key} again to leave, any other key stays"
                     ),
                 });
                 return Vec::new();
@@ -386,10 +390,13 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::CloseOverlay => {
-            if state.overlay == Overlay::None && !state.wide() {
+            // Esc on a case opened on its own (narrow screen, or a search or `case` result the
+            // table does not show) goes back to the table and its selected case.
+            let apart = state.detail.as_ref().map(|d| d.case.id)
+                != state.table.selected_row().map(|r| r.id);
+            if state.overlay == Overlay::None && (!state.wide() || apart) {
                 state.compact_detail = false;
-                state.focus = Focus::Table;
-                state.search_view = None;
+                return focus(state, Focus::Table);
             }
             state.overlay = Overlay::None;
             Vec::new()
@@ -398,8 +405,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             let order = [Focus::Queues, Focus::Table, Focus::Detail];
             let at = order.iter().position(|f| *f == state.focus).unwrap_or(1);
             let step = if action == Action::FocusNext { 1 } else { 2 };
-            focus(state, order[(at + step) % 3]);
-            Vec::new()
+            focus(state, order[(at + step) % 3])
         }
         Action::FocusQueues => focus_and_none(state, Focus::Queues),
         Action::FocusTable => focus_and_none(state, Focus::Table),
@@ -730,20 +736,31 @@ fn run_palette(state: &mut State) -> Vec<Effect> {
     }
 }
 
-fn focus(state: &mut State, target: Focus) {
+/// Moves the keyboard to a pane. Leaving the detail while it shows a case other than the
+/// selected row (opened from a search or by number) brings the selected row's case back, so
+/// that the detail, `s` and `y` agree with the highlighted line.
+fn focus(state: &mut State, target: Focus) -> Vec<Effect> {
     state.focus = target;
-    if target != Focus::Detail {
-        // Back to the table: a case opened from a search no longer holds the search's view.
-        state.search_view = None;
-    }
     if !state.wide() {
         state.compact_detail = target == Focus::Detail;
     }
+    if target == Focus::Detail {
+        return Vec::new();
+    }
+    // Back to the table: a case opened from a search no longer holds the search's view.
+    state.search_view = None;
+    state.compact_detail = false;
+    let apart =
+        state.detail.as_ref().map(|d| d.case.id) != state.table.selected_row().map(|r| r.id);
+    if apart {
+        state.detail = None;
+        return load_selected_detail(state);
+    }
+    Vec::new()
 }
 
 fn focus_and_none(state: &mut State, target: Focus) -> Vec<Effect> {
-    focus(state, target);
-    Vec::new()
+    focus(state, target)
 }
 
 /// Moves the selection of the focused pane by `delta` lines (the mouse's clicks).
@@ -755,8 +772,18 @@ pub fn apply_delta(state: &mut State, delta: i64) -> Vec<Effect> {
 }
 
 fn move_selection(state: &mut State, delta: i64) -> Vec<Effect> {
-    if let Overlay::Help { scroll, .. } = &mut state.overlay {
-        *scroll = (i64::from(*scroll) + delta).clamp(0, 500) as u16;
+    if let Overlay::Help {
+        filter, context, ..
+    } = &state.overlay
+    {
+        // No further than the last page: the help's lines and a heading per context.
+        let lines = super::hints::help_lines(&state.keymap, *context, filter, state.lang).len()
+            + crate::keymap::Context::ALL.len()
+            + 1;
+        let last = lines.saturating_sub(state.visible_rows()) as i64;
+        if let Overlay::Help { scroll, .. } = &mut state.overlay {
+            *scroll = (i64::from(*scroll) + delta).clamp(0, last.max(0)) as u16;
+        }
         return Vec::new();
     }
     match state.focus {

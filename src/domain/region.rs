@@ -336,6 +336,17 @@ pub fn name_in(code: &str, lang: crate::i18n::Lang) -> Option<String> {
     }
 }
 
+/// A county's name given in Chinese, in `lang` (the search index keeps the Chinese name).
+pub fn county_name_in(name: &str, lang: crate::i18n::Lang) -> &str {
+    match lang {
+        crate::i18n::Lang::Zh => name,
+        crate::i18n::Lang::En => COUNTIES
+            .iter()
+            .find(|c| c.name == name)
+            .map_or(name, |c| c.name_en),
+    }
+}
+
 /// The region code of the level above `code` (county → city → province; the province is the
 /// top): the body that handles a review (Art 35) or re-review (Art 36) sits there.
 pub fn level_up(code: &str) -> String {

@@ -260,6 +260,36 @@ fn draw_queues(frame: &mut Frame<'_>, state: &State, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// A line cut to `width` columns, ending with `…` when anything was cut.
+pub fn fit_line(line: Line<'_>, width: u16) -> Line<'static> {
+    let width = usize::from(width);
+    let style = line.style;
+    if line.width() <= width {
+        let spans: Vec<Span<'static>> = line
+            .spans
+            .into_iter()
+            .map(|s| Span::styled(s.content.into_owned(), s.style))
+            .collect();
+        return Line::from(spans).style(style);
+    }
+    let mut out: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for span in line.spans {
+        let w = span.width();
+        if used + w < width {
+            used += w;
+            out.push(Span::styled(span.content.into_owned(), span.style));
+            continue;
+        }
+        // This span reaches the edge and more follows (or it is too long): cut it with `…`.
+        let room = width - used;
+        let cut = crate::text::fit(&format!("{}  ", span.content), room).into_owned();
+        out.push(Span::styled(cut, span.style));
+        break;
+    }
+    Line::from(out).style(style)
+}
+
 /// `text` cut or padded to exactly `width` display columns.
 pub fn text_pad(text: &str, width: usize) -> String {
     crate::text::pad(&fit(text, width), width)
@@ -298,6 +328,15 @@ fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
     // Most important first; what does not fit is left out whole, never cut mid-word.
     let mut parts = vec![format!("{}{pending}", mode.get(lang))];
     let mut always = 1;
+    // Marks stay in sight while they exist: a step would go to them.
+    if !state.marks.is_empty() {
+        let n = state.marks.len();
+        parts.push(match lang {
+            crate::i18n::Lang::Zh => format!("● 已标记 {n} 件"),
+            crate::i18n::Lang::En => format!("● {n} marked"),
+        });
+        always += 1;
+    }
     // A lost connection matters more than any message.
     let reconnecting = matches!(state.link, Link::Reconnecting { .. });
     if reconnecting {

@@ -120,7 +120,7 @@ fn prompt_box(
     area: Rect,
     (title, width, height): (Text, u16, u16),
     (prompt, input): (char, &str),
-    status: Paragraph<'_>,
+    status: Line<'_>,
 ) -> Rect {
     let theme = theme::theme(state.theme);
     let rect = centered(
@@ -148,7 +148,10 @@ fn prompt_box(
         Paragraph::new(format!("{prompt}{}▏", clean(input))),
         input_area,
     );
-    frame.render_widget(status, status_area);
+    frame.render_widget(
+        Paragraph::new(super::fit_line(status, status_area.width)),
+        status_area,
+    );
     list_area
 }
 
@@ -156,7 +159,7 @@ fn prompt_box(
 pub fn palette(frame: &mut Frame<'_>, state: &State, area: Rect, palette: &Palette) {
     let lang = state.lang;
     let theme = theme::theme(state.theme);
-    let hint = Paragraph::new(Text::PaletteHint.get(lang)).style(theme.muted);
+    let hint = Line::styled(Text::PaletteHint.get(lang), theme.muted);
     let list_area = prompt_box(
         frame,
         state,
@@ -185,14 +188,17 @@ pub fn palette(frame: &mut Frame<'_>, state: &State, area: Rect, palette: &Palet
             } else {
                 format!("[{}]", entry.key)
             };
-            Line::styled(
-                format!(
-                    "{} {} {}",
-                    super::text_pad(&clean(&entry.label), 24),
-                    super::text_pad(&key, 9),
-                    entry.description
+            super::fit_line(
+                Line::styled(
+                    format!(
+                        "{} {} {}",
+                        super::text_pad(&clean(&entry.label), 24),
+                        super::text_pad(&key, 9),
+                        entry.description
+                    ),
+                    style,
                 ),
-                style,
+                list_area.width,
             )
         })
         .collect();
@@ -216,7 +222,7 @@ pub fn search(
     } else {
         theme.muted
     };
-    let status = Paragraph::new(clean(&status).into_owned()).style(status_style);
+    let status = Line::styled(clean(&status).into_owned(), status_style);
     let list_area = prompt_box(
         frame,
         state,
@@ -243,7 +249,7 @@ pub fn search(
                 format!(
                     "{} {} {} ",
                     hit.number,
-                    super::fit(&hit.county, 8),
+                    super::text_pad(crate::domain::region::county_name_in(&hit.county, lang), 11),
                     lang.pick(hit.state.zh(), hit.state.en())
                 ),
                 base,
@@ -265,7 +271,7 @@ pub fn search(
                     spans.push(Span::styled(c.to_string(), style));
                 }
             }
-            Line::from(spans)
+            super::fit_line(Line::from(spans), list_area.width)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list_area);
@@ -314,7 +320,7 @@ pub fn step(frame: &mut Frame<'_>, state: &State, area: Rect, form: &crate::app:
     } else {
         theme.muted
     };
-    let status = Paragraph::new(status_text).style(style);
+    let status = Line::styled(status_text, style);
     let (prompt_char, input) = if form.kind.is_none() {
         ('/', form.filter.trim_start_matches('/'))
     } else {
@@ -345,7 +351,12 @@ pub fn step(frame: &mut Frame<'_>, state: &State, area: Rect, form: &crate::app:
             .targets
             .iter()
             .take(visible.saturating_sub(1).max(1))
-            .map(|(_, label)| Line::styled(clean(label).into_owned(), theme.text))
+            .map(|(_, label)| {
+                super::fit_line(
+                    Line::styled(clean(label).into_owned(), theme.text),
+                    list_area.width,
+                )
+            })
             .collect();
         let shown = lines.len();
         if shown < form.targets.len() {
@@ -380,7 +391,7 @@ pub fn step(frame: &mut Frame<'_>, state: &State, area: Rect, form: &crate::app:
                     .as_deref()
                     .map(|r| format!("  — {r}"))
                     .unwrap_or_default();
-                Line::styled(format!("{name}{why}"), base)
+                super::fit_line(Line::styled(format!("{name}{why}"), base), list_area.width)
             })
             .collect(),
         (Some(_), Some(prompt)) => crate::app::stepping::filtered(prompt, &form.input)
@@ -389,13 +400,14 @@ pub fn step(frame: &mut Frame<'_>, state: &State, area: Rect, form: &crate::app:
             .skip(first)
             .take(visible)
             .map(|(i, (_, label))| {
-                Line::styled(
-                    clean(label).into_owned(),
-                    if i == form.selected {
-                        theme.selected
-                    } else {
-                        theme.text
-                    },
+                let style = if i == form.selected {
+                    theme.selected
+                } else {
+                    theme.text
+                };
+                super::fit_line(
+                    Line::styled(clean(label).into_owned(), style),
+                    list_area.width,
                 )
             })
             .collect(),

@@ -36,7 +36,7 @@ const TINY: [Column; 4] = [Column::Number, Column::County, Column::Title, Column
 
 fn width(column: Column) -> Constraint {
     match column {
-        Column::Number => Constraint::Length(14),
+        Column::Number => Constraint::Length(15),
         Column::Received => Constraint::Length(10),
         Column::Channel => Constraint::Length(8),
         Column::County => Constraint::Length(8),

@@ -617,3 +617,45 @@ fn with_marks_the_menu_is_not_the_cursor_rows_and_the_marks_stay_in_sight() {
         "a supervisor's bulk menu is checked per case when applied: {refused:?}"
     );
 }
+
+#[test]
+fn search_results_show_who_with_the_matched_characters_marked() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let number = session.first_registered_case();
+    let name = store_case(&store, &number).intake.petitioner.name;
+    let typed = format!("text:{name}");
+    let state = session.keys(&["esc", "/", &typed]).clone();
+    let Overlay::Search(search) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    let hit = search
+        .hits
+        .iter()
+        .find(|h| h.number == number)
+        .expect("the case is found by its petitioner");
+    assert_eq!(hit.petitioner, name);
+    assert_eq!(
+        hit.petitioner_highlights.len(),
+        name.chars().count(),
+        "every character of the name is marked"
+    );
+    let screen = session_screen(&mut session);
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains(&number) && l.contains(&name)),
+        "{screen}"
+    );
+    // By number (typing replaces the reopened query): the number's characters are marked.
+    let tail = format!("text:{}", &number[number.len() - 6..]);
+    let state = session.keys(&["esc", "/", &tail]).clone();
+    let Overlay::Search(search) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    let hit = search
+        .hits
+        .first()
+        .unwrap_or_else(|| panic!("no hit for {:?}: {:?}", search.input, search.error));
+    assert!(!hit.number_highlights.is_empty(), "{hit:?}");
+}

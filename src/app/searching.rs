@@ -89,8 +89,10 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::OpenSearch => {
-            // The last search comes back with its results; Backspace edits it.
-            state.overlay = Overlay::Search(state.last_search.clone().unwrap_or_default());
+            // The last search comes back with its results: typing replaces it, Backspace edits it.
+            let mut search = state.last_search.clone().unwrap_or_default();
+            search.reopened = !search.input.is_empty();
+            state.overlay = Overlay::Search(search);
             Vec::new()
         }
         Action::SearchNext | Action::SearchPrevious => {
@@ -151,8 +153,15 @@ pub fn edit(state: &mut State, event: &KeyEvent) -> Vec<Effect> {
     let plain = !event
         .modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let reopened = std::mem::replace(&mut search.reopened, false);
     match event.code {
-        KeyCode::Char(c) if plain && !c.is_control() => search.input.push(c),
+        KeyCode::Char(c) if plain && !c.is_control() => {
+            if reopened {
+                search.input.clear();
+                search.narrowing = None;
+            }
+            search.input.push(c);
+        }
         KeyCode::Backspace => {
             if search.input.pop().is_none() {
                 return Vec::new();
@@ -253,7 +262,11 @@ pub fn narrows(previous: &str, longer: &str) -> bool {
     match (old_last.as_slice(), extended.as_slice()) {
         ([o], [n]) if !o.negate && !n.negate => match (&o.term, &n.term) {
             (Term::Text { text: a, mode: ma }, Term::Text { text: b, mode: mb }) => {
-                ma == mb && *ma != TextMode::Suffix && b.starts_with(a.as_str())
+                // A term that becomes number-shaped is matched differently (numbers only).
+                ma == mb
+                    && *ma != TextMode::Suffix
+                    && b.starts_with(a.as_str())
+                    && crate::search::id_shaped(a) == crate::search::id_shaped(b)
             }
             _ => false,
         },
@@ -285,6 +298,9 @@ mod tests {
     fn narrowing_only_when_the_longer_query_cannot_widen() {
         assert!(narrows("工", "工资"));
         assert!(narrows("zw 金", "zw 金凤"));
+        // `00` is text, `001` a case number: the longer one searches afresh.
+        assert!(!narrows("00", "001"));
+        assert!(narrows("001", "0016"));
         assert!(!narrows("工资", "工资 | 交房"));
         assert!(
             narrows("工", "工 !资"),

@@ -90,6 +90,8 @@ pub struct Search {
     pub searching: bool,
     /// Enter was pressed before the results came: open the first match when they do.
     pub open_when_done: bool,
+    /// Reopened with the last query: the first letter typed replaces it (Backspace edits it).
+    pub reopened: bool,
 }
 
 /// Taking a step on one case: first the menu, then the step's prompts one by one.

@@ -100,6 +100,12 @@ pub struct Hit {
     pub title: String,
     /// Character positions in `title` that matched, for highlighting.
     pub highlights: Vec<usize>,
+    /// The petitioner's name (empty when the user may not see the case's content, Art 30), so
+    /// that a search by name can be confirmed.
+    pub petitioner: String,
+    /// Character positions that matched in the number and in the petitioner's name.
+    pub number_highlights: Vec<usize>,
+    pub petitioner_highlights: Vec<usize>,
     pub county: String,
     pub state: State,
 }
@@ -394,7 +400,8 @@ impl Index {
             .map(|(cheap, p)| {
                 let doc = &self.docs[p as usize];
                 let title = self.field(doc, 1);
-                let mut highlights = Vec::new();
+                // Matched positions per field: number, title, petitioner.
+                let mut marked: [Vec<usize>; 3] = Default::default();
                 let mut fine = 0;
                 for text in &texts {
                     for which in [0, 2, 1, 3] {
@@ -402,21 +409,27 @@ impl Index {
                             matcher.fuzzy_indices(self.field(doc, which), text)
                         {
                             fine += score * [4, 3, 2, 1][which];
-                            if which == 1 {
-                                highlights.extend(indices);
+                            if which < 3 {
+                                marked[which].extend(indices);
                             }
                             break;
                         }
                     }
                 }
-                highlights.sort_unstable();
-                highlights.dedup();
+                for positions in &mut marked {
+                    positions.sort_unstable();
+                    positions.dedup();
+                }
+                let [number_highlights, highlights, petitioner_highlights] = marked;
                 Hit {
                     id: doc.id,
                     score: cheap * 1000 + fine,
                     number: self.field(doc, 0).to_uppercase(),
                     title: title.to_string(),
                     highlights,
+                    petitioner: self.field(doc, 2).to_string(),
+                    number_highlights,
+                    petitioner_highlights,
                     county: self
                         .counties
                         .get(doc.county as usize)
@@ -451,8 +464,7 @@ impl Index {
         match &atom.term {
             Term::Text { text, mode } => {
                 add_to_bloom(&mut p.mask, text);
-                let digits = text.chars().filter(|c| c.is_ascii_digit()).count();
-                p.id_shaped = digits >= 3 || text.starts_with("nx");
+                p.id_shaped = id_shaped(text);
                 if !p.id_shaped {
                     let score =
                         |list: &[Named]| list.iter().map(|n| named_score(n, text, mode)).collect();
@@ -594,6 +606,12 @@ impl Index {
 
 /// What one thread found: every matching position, and its best (cheap score, position) pairs.
 type PartResult = (Vec<u32>, Vec<(i64, u32)>);
+
+/// True for a text term that looks like (part of) a case number: it is matched against numbers
+/// only. A longer term can cross into this shape, so it is not a narrowing of a shorter one.
+pub fn id_shaped(text: &str) -> bool {
+    text.chars().filter(|c| c.is_ascii_digit()).count() >= 3 || text.starts_with("nx")
+}
 
 /// Keeps the better of `best` and `score × weight`.
 fn consider(best: &mut Option<i64>, score: Option<i64>, weight: i64) {

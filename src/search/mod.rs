@@ -6,7 +6,7 @@
 mod index;
 pub mod query;
 
-pub use index::{Hit, Index, Results, pinyin_of, text_score};
+pub use index::{Hit, Index, Results, id_shaped, pinyin_of, text_score};
 pub use query::{Query, QueryError, parse};
 
 use crate::domain::Role;

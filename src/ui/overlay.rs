@@ -245,24 +245,10 @@ pub fn search(
             } else {
                 theme.text
             };
-            let mut spans = vec![Span::styled(
-                format!(
-                    "{} {} {} ",
-                    hit.number,
-                    super::text_pad(crate::domain::region::county_name_in(&hit.county, lang), 11),
-                    lang.pick(hit.state.zh(), hit.state.en())
-                ),
-                base,
-            )];
-            if hit.title.is_empty() {
-                spans.push(Span::styled(
-                    Text::Restricted.get(lang),
-                    base.patch(theme.muted),
-                ));
-            } else {
-                let title = clean(&hit.title);
-                for (at, c) in title.chars().enumerate() {
-                    let style = if hit.highlights.binary_search(&at).is_ok() {
+            // Matched characters stand out in every column that matched.
+            let marked = |text: &str, at: &[usize], spans: &mut Vec<Span<'static>>| {
+                for (i, c) in clean(text).chars().enumerate() {
+                    let style = if at.binary_search(&i).is_ok() {
                         base.patch(theme.key)
                             .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
                     } else {
@@ -270,6 +256,31 @@ pub fn search(
                     };
                     spans.push(Span::styled(c.to_string(), style));
                 }
+            };
+            let mut spans = Vec::new();
+            marked(&hit.number, &hit.number_highlights, &mut spans);
+            spans.push(Span::styled(
+                format!(
+                    " {} {} ",
+                    super::text_pad(crate::domain::region::county_name_in(&hit.county, lang), 11),
+                    super::text_pad(lang.pick(hit.state.zh(), hit.state.en()), 11)
+                ),
+                base,
+            ));
+            if hit.title.is_empty() {
+                spans.push(Span::styled(
+                    Text::Restricted.get(lang),
+                    base.patch(theme.muted),
+                ));
+            } else {
+                // Who: the petitioner's name, so that a search by name can be confirmed.
+                marked(
+                    &super::text_pad(&hit.petitioner, 8),
+                    &hit.petitioner_highlights,
+                    &mut spans,
+                );
+                spans.push(Span::styled(" ", base));
+                marked(&hit.title, &hit.highlights, &mut spans);
             }
             super::fit_line(Line::from(spans), list_area.width)
         })

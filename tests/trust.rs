@@ -659,3 +659,27 @@ fn search_results_show_who_with_the_matched_characters_marked() {
         .unwrap_or_else(|| panic!("no hit for {:?}: {:?}", search.input, search.error));
     assert!(!hit.number_highlights.is_empty(), "{hit:?}");
 }
+
+#[test]
+fn the_table_sorts_by_any_column_the_same_key_reverses_and_the_header_shows_it() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&[":", "text:queue all", "enter", "O"]).clone();
+    let counties: Vec<String> = state.table.rows.iter().map(|r| r.county.clone()).collect();
+    let mut sorted = counties.clone();
+    sorted.sort();
+    assert_eq!(counties, sorted, "by county, ascending");
+    let header = session_screen(&mut session);
+    assert!(header.contains("County▲"), "{header}");
+    let state = session.keys(&["O"]).clone();
+    let reversed: Vec<String> = state.table.rows.iter().map(|r| r.county.clone()).collect();
+    assert!(reversed.windows(2).all(|w| w[0] >= w[1]), "descending");
+    assert!(reversed.first() >= sorted.last(), "reversed");
+    assert!(session_screen(&mut session).contains("County▼"));
+    // By deadline: earliest first; reversed, the cases without one (last) come first, so none
+    // is left out of the queue.
+    let state = session.keys(&["D"]).clone();
+    assert!(state.table.rows.first().is_some_and(|r| r.due_on.is_some()));
+    let state = session.keys(&["D"]).clone();
+    assert!(state.table.rows.first().is_some_and(|r| r.due_on.is_none()));
+}

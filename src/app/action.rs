@@ -84,6 +84,14 @@ actions! {
     BoardOption = ("board-option", "Change the board's choice: leader level, campaign or map indicator", "切换看板选项：领导层级、专项行动或地图指标"),
     HistoryBack = ("history-back", "Go back to the previous queue, case or search", "后退到上一个队列、信访件或搜索"),
     HistoryForward = ("history-forward", "Go forward again after going back", "后退后再前进"),
+    SortByNumber = ("sort-by-number", "Sort the table by case number (again: reverse)", "按编号排序（再按一次反向）"),
+    SortByReceived = ("sort-by-received", "Sort the table by day received (again: reverse)", "按收件日期排序（再按一次反向）"),
+    SortByChannel = ("sort-by-channel", "Sort the table by channel (again: reverse)", "按渠道排序（再按一次反向）"),
+    SortByCounty = ("sort-by-county", "Sort the table by county (again: reverse)", "按县区排序（再按一次反向）"),
+    SortByCategory = ("sort-by-category", "Sort the table by category (again: reverse)", "按类别排序（再按一次反向）"),
+    SortByTitle = ("sort-by-title", "Sort the table by title (again: reverse)", "按标题排序（再按一次反向）"),
+    SortByState = ("sort-by-state", "Sort the table by state (again: reverse)", "按状态排序（再按一次反向）"),
+    SortByDue = ("sort-by-due", "Sort the table by deadline, none last (again: reverse)", "按时限排序，无时限在后（再按一次反向）"),
 }
 
 impl Action {
@@ -98,6 +106,22 @@ impl Action {
                 | Action::PageDown
                 | Action::PageUp
         )
+    }
+
+    /// The table column a sort action orders by.
+    pub fn sort_column(self) -> Option<super::state::Column> {
+        use super::state::Column as C;
+        Some(match self {
+            Action::SortByNumber => C::Number,
+            Action::SortByReceived => C::Received,
+            Action::SortByChannel => C::Channel,
+            Action::SortByCounty => C::County,
+            Action::SortByCategory => C::Category,
+            Action::SortByTitle => C::Title,
+            Action::SortByState => C::State,
+            Action::SortByDue => C::Due,
+            _ => return None,
+        })
     }
 
     /// Description in the given language.

@@ -383,6 +383,14 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             };
             Vec::new()
         }
+        Action::SortByNumber
+        | Action::SortByReceived
+        | Action::SortByChannel
+        | Action::SortByCounty
+        | Action::SortByCategory
+        | Action::SortByTitle
+        | Action::SortByState
+        | Action::SortByDue => sort_by(state, action),
         Action::HistoryBack => super::history::go(state, -1),
         Action::HistoryForward => super::history::go(state, 1),
         Action::OpenPalette => {
@@ -601,6 +609,54 @@ fn help_key(state: &mut State, event: &crossterm::event::KeyEvent, keys: &[Key])
         Some(action) if navigation => apply(state, action),
         _ => Vec::new(),
     }
+}
+
+/// The sort key of a table column.
+pub fn sort_key(column: super::state::Column) -> crate::store::SortKey {
+    use super::state::Column as C;
+    use crate::store::SortKey as K;
+    match column {
+        C::Number => K::Number,
+        C::Received => K::Received,
+        C::Channel => K::Channel,
+        C::County => K::County,
+        C::Category => K::Category,
+        C::Title => K::Title,
+        C::State => K::State,
+        C::Due => K::DueAll,
+    }
+}
+
+/// Sorts the queue by a column (k9s: the same key again reverses); the selection stays on its
+/// case and the header shows the order.
+fn sort_by(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(column) = action.sort_column() else {
+        return Vec::new();
+    };
+    let key = sort_key(column);
+    let lang = state.lang;
+    let Some(queue) = state.queues.get_mut(state.queue_index) else {
+        return Vec::new();
+    };
+    let same = queue.sort.key == key
+        || (key == crate::store::SortKey::DueAll && queue.sort.key == crate::store::SortKey::Due);
+    queue.sort = crate::store::Sort {
+        key: if same { queue.sort.key } else { key },
+        // Newest received first; everything else from the smallest.
+        descending: if same {
+            !queue.sort.descending
+        } else {
+            key == crate::store::SortKey::Received
+        },
+    };
+    let arrow = if queue.sort.descending { "▼" } else { "▲" };
+    state.status = Some(format!(
+        "{} {} {arrow}",
+        lang.pick("排序：", "sorted by"),
+        lang.pick(column.zh(), column.en())
+    ));
+    state.focus = Focus::Table;
+    reload(state, true)
 }
 
 /// The fields of the case a copy takes.

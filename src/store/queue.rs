@@ -53,7 +53,33 @@ pub enum Filter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
     Received,
+    /// By deadline, leaving out cases without one (the deadline queues).
     Due,
+    /// By deadline, cases without one last (a user's sort of any queue).
+    DueAll,
+    Number,
+    Channel,
+    County,
+    Category,
+    Title,
+    State,
+}
+
+impl SortKey {
+    /// The column expression it orders by; every one is a text or date never NULL.
+    pub fn column(self) -> &'static str {
+        match self {
+            SortKey::Received => "received_on",
+            SortKey::Due => "due_on",
+            SortKey::DueAll => "COALESCE(due_on, '9999-12-31')",
+            SortKey::Number => "number",
+            SortKey::Channel => "channel",
+            SortKey::County => "county",
+            SortKey::Category => "COALESCE(category, '')",
+            SortKey::Title => "title",
+            SortKey::State => "state",
+        }
+    }
 }
 
 /// Order of a queue.
@@ -255,10 +281,11 @@ pub struct CaseRow {
     pub version: i64,
 }
 
-/// Where the next page starts: the sort value and id of the last row of the previous page.
+/// Where the next page starts: the sort value (as the column holds it) and id of the last row
+/// of the previous page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
-    pub key: Option<NaiveDate>,
+    pub key: Option<String>,
     pub id: CaseId,
 }
 
@@ -266,8 +293,18 @@ impl Cursor {
     /// The cursor after `row` for a queue sorted by `sort`.
     pub fn after(row: &CaseRow, sort: Sort) -> Cursor {
         let key = match sort.key {
-            SortKey::Received => Some(row.received_on),
-            SortKey::Due => row.due_on,
+            SortKey::Received => Some(row.received_on.to_string()),
+            SortKey::Due => row.due_on.map(|d| d.to_string()),
+            SortKey::DueAll => Some(
+                row.due_on
+                    .map_or_else(|| "9999-12-31".to_string(), |d| d.to_string()),
+            ),
+            SortKey::Number => Some(row.number.clone()),
+            SortKey::Channel => Some(row.channel.code().to_string()),
+            SortKey::County => Some(row.county.clone()),
+            SortKey::Category => Some(row.category.map_or("", |c| c.code()).to_string()),
+            SortKey::Title => Some(row.title.clone()),
+            SortKey::State => Some(row.state.code().to_string()),
         };
         Cursor { key, id: row.id }
     }

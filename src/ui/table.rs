@@ -72,11 +72,20 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, area: Rect) {
         _ if inner.width >= 70 => NARROW.to_vec(),
         _ => TINY.to_vec(),
     };
-    let header = Row::new(
-        columns
-            .iter()
-            .map(|c| Cell::from(lang.pick(c.zh(), c.en()))),
-    )
+    // The column the queue is sorted by carries its direction.
+    let sorted = state.queue().map(|q| q.sort);
+    let header = Row::new(columns.iter().map(|c| {
+        let name = lang.pick(c.zh(), c.en());
+        match sorted {
+            Some(sort)
+                if crate::app::update::sort_key(*c) == sort.key
+                    || (*c == Column::Due && sort.key == crate::store::SortKey::Due) =>
+            {
+                Cell::from(format!("{name}{}", if sort.descending { "▼" } else { "▲" }))
+            }
+            _ => Cell::from(name),
+        }
+    }))
     .style(theme.header);
     let visible = usize::from(inner.height.saturating_sub(1));
     let widths: Vec<Constraint> = columns.iter().map(|c| width(*c)).collect();

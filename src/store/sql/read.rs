@@ -189,20 +189,17 @@ pub fn page(
     limit: usize,
 ) -> Result<Page, StoreError> {
     let (mut clause, mut params) = where_clause(filter, scope);
-    let column = match sort.key {
-        SortKey::Received => "received_on",
-        SortKey::Due => "due_on",
-    };
+    let column = sort.key.column();
     let (cmp, dir) = if sort.descending {
         ("<", "DESC")
     } else {
         (">", "ASC")
     };
     if let Some(cursor) = cursor {
-        match cursor.key {
+        match &cursor.key {
             Some(key) => {
                 clause.push_str(&format!(" AND ({column}, id) {cmp} (?, ?)"));
-                params.push(Value::Text(rows::date(key)));
+                params.push(Value::Text(key.clone()));
             }
             None => clause.push_str(&format!(" AND id {cmp} ?")),
         }

@@ -127,6 +127,34 @@ pub fn run(context: &Context, args: &BenchArgs) -> Result<ExitCode> {
     }
     samples.push(first_pages);
 
+    // The console's column sort (N R C O A I S D) on the largest queue, `all`: the worst case.
+    let (all_filter, _) = Builtin::All.query(today, due_soon, DEMO_USER);
+    use xinfang::store::SortKey as K;
+    for key in [
+        K::Number,
+        K::Channel,
+        K::County,
+        K::Category,
+        K::Title,
+        K::State,
+        K::DueAll,
+    ] {
+        let mut sorted = Sample {
+            what: format!("first page of `all` sorted by {key:?}"),
+            times: vec![],
+            budget: "≤ 100 ms",
+        };
+        let sort = xinfang::store::Sort {
+            key,
+            descending: false,
+        };
+        for _ in 0..repeat.min(5) {
+            let (t, _) = time(|| Ok(store.page(&all_filter, sort, &scope, None, 100)?))?;
+            sorted.times.push(t);
+        }
+        samples.push(sorted);
+    }
+
     let mut deep = Sample {
         what: "next page, walking 200 pages of `all`".into(),
         times: vec![],

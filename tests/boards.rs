@@ -503,6 +503,31 @@ fn wall_board_snapshots_in_both_languages_and_sizes_hold_no_personal_data() {
         wall.current = 0;
         let big = render(&wall, 300, 80);
         assert!(big.contains("█"), "large digits on a big screen:\n{big}");
+        // It uses the room: digits twice the size (filled cells come in pairs and rows in
+        // pairs), and the board reaches past the middle of the screen.
+        assert!(big.contains("██████"), "doubled digits:\n{big}");
+        let lines: Vec<&str> = big.lines().collect();
+        let last_used = lines
+            .iter()
+            .rposition(|l| !l.trim().is_empty() && !l.contains("Read-only") && !l.contains("只读"))
+            .unwrap_or(0);
+        assert!(
+            last_used > 40,
+            "the board fills 80 rows (last line {last_used}):\n{big}"
+        );
+        // Nobody touched it: no key hints; a key press shows them until the next rotation.
+        let footer = big.lines().last().unwrap_or_default().to_string();
+        assert!(
+            !footer.contains("q 退出") && !footer.contains("q quit"),
+            "{footer}"
+        );
+        wall.touched = true;
+        let touched = render(&wall, 300, 80);
+        let footer = touched.lines().last().unwrap_or_default();
+        assert!(
+            footer.contains("q 退出") || footer.contains("q quit"),
+            "{footer}"
+        );
     }
 }
 

@@ -136,6 +136,9 @@ pub struct Wall {
     pub today: NaiveDate,
     pub clock: String,
     pub rotate: Duration,
+    /// Someone pressed a key: the footer shows the keys until the next rotation (a screen nobody
+    /// touches shows none).
+    pub touched: bool,
 }
 
 impl Wall {
@@ -159,6 +162,7 @@ impl Wall {
             today: now.date(),
             clock: now.format("%H:%M:%S").to_string(),
             rotate,
+            touched: false,
         }
     }
 
@@ -344,6 +348,10 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         if let Some(event) = event {
+            if matches!(&event, Event::Key(key) if key.kind != KeyEventKind::Release) {
+                wall.touched = true;
+                dirty = true;
+            }
             match event {
                 Event::Key(key) if key.kind != KeyEventKind::Release => match key.code {
                     KeyCode::Char('q') => break,
@@ -413,6 +421,7 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
             dirty = true;
         }
         if now >= next_rotate {
+            wall.touched = false;
             wall.turn(1);
             next_rotate = now + options.rotate;
             want_load = true;

@@ -38,16 +38,20 @@ fn draw_wall(frame: &mut Frame<'_>, wall: &Wall) {
     super::board::draw(frame, body, &screen);
     if footer_height > 0 {
         let seconds = wall.rotate.as_secs();
-        let text = match wall.lang {
-            Lang::Zh => format!(
-                " 只读看板 · {}/{} · 每{seconds}秒轮换 · 不含个人信息 · ←/→ 翻看 · q 退出",
-                wall.current + 1,
-                wall.boards.len()
+        let (n, total) = (wall.current + 1, wall.boards.len());
+        // Keys only for someone at the keyboard: an unattended screen shows none.
+        let text = match (wall.lang, wall.touched) {
+            (Lang::Zh, false) => {
+                format!(" 只读看板 · {n}/{total} · 每{seconds}秒轮换 · 不含个人信息")
+            }
+            (Lang::Zh, true) => format!(
+                " 只读看板 · {n}/{total} · 每{seconds}秒轮换 · 不含个人信息 · ←/→ 翻看 · q 退出"
             ),
-            Lang::En => format!(
-                " Read-only wall board · {}/{} · rotates every {seconds}s · no personal data · ←/→ turn · q quit",
-                wall.current + 1,
-                wall.boards.len()
+            (Lang::En, false) => format!(
+                " Read-only wall board · {n}/{total} · rotates every {seconds}s · no personal data"
+            ),
+            (Lang::En, true) => format!(
+                " Read-only wall board · {n}/{total} · rotates every {seconds}s · no personal data · ←/→ turn · q quit"
             ),
         };
         frame.render_widget(

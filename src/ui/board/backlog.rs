@@ -71,9 +71,12 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
     ]));
     if screen.wall
         && area.height >= 30
-        && let Some(rows) = total
-            .rate()
-            .and_then(|r| super::big(&format!("{:.1}%", r * 100.0)))
+        && let Some(rows) = total.rate().and_then(|r| {
+            super::digits::big_scaled(
+                &format!("{:.1}%", r * 100.0),
+                super::digits::scale_for(area),
+            )
+        })
     {
         for row in rows {
             out.push(Line::styled(row, overall.style));

@@ -39,6 +39,33 @@ pub fn big(text: &str) -> Option<[String; 5]> {
     Some(rows)
 }
 
+/// How much larger the digits are drawn on a screen of `area`: twice on a wall-sized screen
+/// (200×60 or more), so that a command centre's big display is filled and read across the room.
+pub fn scale_for(area: ratatui::layout::Rect) -> usize {
+    if area.width >= 200 && area.height >= 60 {
+        2
+    } else {
+        1
+    }
+}
+
+/// `text` in large digits, each cell drawn `scale` times across and down.
+pub fn big_scaled(text: &str, scale: usize) -> Option<Vec<String>> {
+    let rows = big(text)?;
+    let scale = scale.max(1);
+    Some(
+        rows.iter()
+            .flat_map(|row| {
+                let wide: String = row
+                    .chars()
+                    .flat_map(|c| std::iter::repeat_n(c, scale))
+                    .collect();
+                std::iter::repeat_n(wide, scale)
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +79,14 @@ mod tests {
             3 + 1 + 1 + 3 + 2
         );
         assert!(big("97a").is_none());
+    }
+
+    #[test]
+    fn scaled_digits_are_twice_as_wide_and_tall() {
+        let one = big_scaled("12", 1).expect("digits");
+        let two = big_scaled("12", 2).expect("digits");
+        assert_eq!((one.len(), two.len()), (5, 10));
+        assert_eq!(two[0].chars().count(), 2 * one[0].chars().count());
+        assert_eq!(two[0], two[1]);
     }
 }

@@ -259,7 +259,7 @@ fn headline(
     if !screen.wall || area.height < 30 {
         return Vec::new();
     }
-    let Some(rows) = big(number) else {
+    let Some(rows) = digits::big_scaled(number, digits::scale_for(area)) else {
         return Vec::new();
     };
     let mut out = vec![Line::styled(caption.to_string(), screen.theme.header)];
@@ -270,18 +270,5 @@ fn headline(
 
 /// A province, city or county name in the board's language (the code if unknown).
 pub fn place(code: &str, lang: Lang) -> String {
-    use crate::domain::region;
-    let english = match code.len() {
-        2 if code == region::PROVINCE_CODE => Some("Ningxia".to_string()),
-        4 => region::CITIES
-            .iter()
-            .find(|c| c.code == code)
-            .map(|c| c.name_en.to_string()),
-        6 => region::county(code).map(|c| c.name_en.to_string()),
-        _ => None,
-    };
-    match (lang, english) {
-        (Lang::En, Some(name)) => name,
-        _ => region::name_of(code).unwrap_or_else(|| code.to_string()),
-    }
+    crate::domain::region::name_in(code, lang).unwrap_or_else(|| code.to_string())
 }

@@ -199,10 +199,13 @@ pub fn lines(screen: &Screen<'_>, overview: &Overview, area: Rect) -> Vec<Line<'
         21
     };
     let columns = overview.periods.len().max(1);
-    let cell_width = (width.saturating_sub(label_width) / columns).clamp(12, 26);
+    // A wall-sized screen spreads the table out: wider cells and a blank line between rows.
+    let roomy = screen.wall && super::digits::scale_for(area) > 1;
+    let widest = if roomy { 44 } else { 26 };
+    let cell_width = (width.saturating_sub(label_width) / columns).clamp(12, widest);
     let mut out = Vec::new();
     if screen.wall && area.height >= 30 {
-        out.extend(headline(screen, overview));
+        out.extend(headline(screen, overview, super::digits::scale_for(area)));
     }
     let mut header = vec![Span::styled(pad("", label_width), screen.theme.header)];
     for (i, period) in overview.periods.iter().enumerate() {
@@ -230,6 +233,9 @@ pub fn lines(screen: &Screen<'_>, overview: &Overview, area: Rect) -> Vec<Line<'
             ));
         }
         out.push(Line::from(spans));
+        if roomy {
+            out.push(Line::raw(""));
+        }
     }
     let (g, a) = (screen.rules.green_percent, screen.rules.amber_percent);
     out.push(Line::styled(
@@ -272,14 +278,17 @@ pub fn lines(screen: &Screen<'_>, overview: &Overview, area: Rect) -> Vec<Line<'
 }
 
 /// Large digits: today's intake and the month's on-time completion.
-fn headline(screen: &Screen<'_>, overview: &Overview) -> Vec<Line<'static>> {
+fn headline(screen: &Screen<'_>, overview: &Overview, scale: usize) -> Vec<Line<'static>> {
     let today = overview.periods.first().map_or(0, |p| p.current.cases);
     let month = overview
         .periods
         .get(2)
         .and_then(|p| p.current.completion.rate());
     let month_text = month.map_or("-".to_string(), |r| format!("{:.1}%", r * 100.0));
-    let (Some(a), Some(b)) = (super::big(&today.to_string()), super::big(&month_text)) else {
+    let (Some(a), Some(b)) = (
+        super::digits::big_scaled(&today.to_string(), scale),
+        super::digits::big_scaled(&month_text, scale),
+    ) else {
         return Vec::new();
     };
     let style = month.map_or(screen.theme.muted, |r| {
@@ -288,14 +297,14 @@ fn headline(screen: &Screen<'_>, overview: &Overview) -> Vec<Line<'static>> {
     let mut out = vec![Line::styled(
         format!(
             "{}{}",
-            pad(screen.pick("今日收件", "Received today"), 30),
+            pad(screen.pick("今日收件", "Received today"), 30 * scale),
             screen.pick("本月按期办结率", "On-time completion this month")
         ),
         screen.theme.header,
     )];
     for (left, rate) in a.iter().zip(b.iter()) {
         out.push(Line::from(vec![
-            Span::styled(pad(left, 30), screen.theme.title),
+            Span::styled(pad(left, 30 * scale), screen.theme.title),
             Span::styled(rate.clone(), style),
         ]));
     }

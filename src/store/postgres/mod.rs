@@ -166,15 +166,28 @@ fn translate(sql: &str) -> String {
     out
 }
 
-/// After each `needle…)` in `sql`, inserts what `insert` returns for the text between them.
+/// After each `needle…)` in `sql` (the parenthesis that closes the needle's, so expression
+/// columns such as `(COALESCE(category, ''))` are skipped whole), inserts what `insert` returns
+/// for the text between them.
 fn after_each(sql: &mut String, needle: &str, insert: impl Fn(&str) -> Option<&'static str>) {
     let mut at = 0;
     while let Some(found) = sql[at..].find(needle) {
         let start = at + found;
-        let Some(close) = sql[start..].find(')') else {
+        let mut depth = needle.matches('(').count() as i32 - needle.matches(')').count() as i32;
+        let close = sql[start + needle.len()..]
+            .char_indices()
+            .find_map(|(i, c)| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                (c == ')' && depth == 0).then_some(i)
+            });
+        let Some(close) = close else {
             break;
         };
-        let end = start + close + 1;
+        let end = start + needle.len() + close + 1;
         if let Some(text) = insert(&sql[start + needle.len()..end - 1]) {
             sql.insert_str(end, text);
         }
@@ -236,6 +249,14 @@ mod tests {
         assert_eq!(
             translate("CREATE INDEX e ON events(case_id, seq);"),
             "CREATE INDEX e ON events(case_id, seq);"
+        );
+        assert_eq!(
+            translate("CREATE INDEX s ON cases((COALESCE(category, '')), id);"),
+            "CREATE INDEX s ON cases((COALESCE(category, '')), id);"
+        );
+        assert_eq!(
+            translate("CREATE INDEX c ON cases((COALESCE(due_on, 'x')));"),
+            "CREATE INDEX c ON cases((COALESCE(due_on, 'x'))) INCLUDE (id);"
         );
         let config =
             postgres::Config::from_str("postgres://ops:s3cret@db.example:6543/xf").expect("url");

@@ -218,6 +218,15 @@ CREATE TABLE kpi_day (
     PRIMARY KEY (day, county)
 ) WITHOUT ROWID;
 "#,
+    // The console sorts a queue by any column: each order it pages in has an index, so the first
+    // page of a million-case queue is read from the index, not sorted from a scan.
+    r#"
+CREATE INDEX cases_sort_county ON cases(county, id);
+CREATE INDEX cases_sort_channel ON cases(channel, id);
+CREATE INDEX cases_sort_category ON cases((COALESCE(category, '')), id);
+CREATE INDEX cases_sort_title ON cases(title, id);
+CREATE INDEX cases_sort_due ON cases((COALESCE(due_on, '9999-12-31')), id);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -139,7 +139,6 @@ texts! {
     ChooseStep = ("选择步骤（灰色为当前不可执行，回车看原因）", "choose a step (greyed: not possible now; Enter says why)"),
     SearchTitle = ("搜索", "Search"),
     HelpTitle = ("按键帮助", "Keys"),
-    HelpFooter = ("按 Esc 或 ? 关闭", "Esc or ? closes"),
     PaletteTitle = ("命令面板", "Command palette"),
     PaletteHint = ("输入动作名，或 queue 名称 / case 编号 / lang zh|en / theme 名称", "type an action, or queue NAME / case NUMBER / lang zh|en / theme NAME"),
     TooSmall = ("终端太小，请至少调整到 60×16", "The terminal is too small; make it at least 60×16"),

@@ -462,8 +462,10 @@ fn the_palette_offers_every_action_with_its_key_and_the_cases_steps() {
     session.keys(&[":", "text:chexiao"]);
     let screen = session_screen(&mut session);
     assert!(
-        screen.contains("[u]") && screen.contains("撤销您的上一步"),
-        "{screen}"
+        screen
+            .lines()
+            .any(|l| l.contains("│u ") && l.contains("撤销您的上一步") && l.contains("undo")),
+        "the action in Chinese, its key and its name: {screen}"
     );
     // A step of the case on screen, found by pinyin, opens its form on that case.
     let state = session.keys(&["esc", ":", "text:beizhu", "enter"]).clone();
@@ -682,4 +684,56 @@ fn the_table_sorts_by_any_column_the_same_key_reverses_and_the_header_shows_it()
     assert!(state.table.rows.first().is_some_and(|r| r.due_on.is_some()));
     let state = session.keys(&["D"]).clone();
     assert!(state.table.rows.first().is_some_and(|r| r.due_on.is_none()));
+}
+
+#[test]
+fn a_second_trial_sort_big_queues_detail_scroll_help_slash_and_pinyin_marks() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    // Sorting a big queue: the case is further down the new order; no false "left the queue".
+    let state = session
+        .keys(&[":", "text:queue all", "enter", "g", "g", "j", "j", "N"])
+        .clone();
+    assert_eq!(state.table.selected, 0);
+    assert!(
+        !state.status.clone().unwrap_or_default().contains("left"),
+        "{:?}",
+        state.status
+    );
+    // The detail stops at its last line.
+    let state = session.keys(&["3", "G", "G", "ctrl-d"]).clone();
+    let stopped = state.detail_scroll;
+    let screen = session_screen(&mut session);
+    let detail_text: usize = screen
+        .lines()
+        .filter(|l| l.contains('┃'))
+        .filter(|l| l.rsplit('┃').nth(1).is_some_and(|t| !t.trim().is_empty()))
+        .count();
+    assert!(
+        detail_text > 3,
+        "the detail still shows text at its end:\n{screen}"
+    );
+    let state = session.keys(&["ctrl-u"]).clone();
+    assert!(state.detail_scroll < stopped || stopped == 0);
+    // Help: `/` starts a filter that may begin with j.
+    let state = session.keys(&["2", "?", "/", "text:jiaoban"]).clone();
+    let Overlay::Help { filter, .. } = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    assert_eq!(filter.trim_start_matches('/'), "jiaoban");
+    // Pinyin finds the petitioner and marks the name.
+    let number = state.table.rows[0].number.clone();
+    let name = store_case(&store, &number).intake.petitioner.name;
+    let (full, _) = xinfang::search::pinyin_of(&name);
+    let typed = format!("text:{full}");
+    let state = session.keys(&["esc", "esc", "/", &typed]).clone();
+    let Overlay::Search(search) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    let hit = search
+        .hits
+        .iter()
+        .find(|h| h.petitioner == name)
+        .expect("found by pinyin");
+    assert_eq!(hit.petitioner_highlights.len(), name.chars().count());
 }

@@ -95,6 +95,25 @@ actions! {
 }
 
 impl Action {
+    /// Keys of an open list (the palette's, a picker's, the search results'): not commands.
+    pub fn inside_a_list(self) -> bool {
+        matches!(
+            self,
+            Action::PaletteNext
+                | Action::PalettePrevious
+                | Action::PaletteRun
+                | Action::PaletteHistoryPrevious
+                | Action::PaletteHistoryNext
+                | Action::PickNext
+                | Action::PickPrevious
+                | Action::PickChoose
+                | Action::SearchNext
+                | Action::SearchPrevious
+                | Action::SearchOpen
+                | Action::CloseOverlay
+        )
+    }
+
     /// The movement actions: one line or page up or down, first or last line.
     pub fn is_movement(self) -> bool {
         matches!(

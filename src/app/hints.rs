@@ -58,34 +58,35 @@ fn short(action: Action, lang: Lang) -> &'static str {
 /// The actions the footer names in a context, most useful first.
 fn hinted(context: Context) -> &'static [Action] {
     match context {
+        // Help and quit come early: what does not fit is left out from the end.
         Context::Queues => &[
             Action::OpenSelected,
+            Action::ToggleHelp,
+            Action::Quit,
             Action::OpenSearch,
             Action::OpenBoards,
             Action::RegisterCase,
             Action::OpenPalette,
-            Action::ToggleHelp,
-            Action::Quit,
         ],
         Context::Table => &[
             Action::TakeStep,
+            Action::ToggleHelp,
+            Action::Quit,
             Action::ToggleMark,
             Action::OpenSearch,
             Action::Undo,
             Action::HistoryBack,
             Action::OpenBoards,
             Action::OpenPalette,
-            Action::ToggleHelp,
-            Action::Quit,
         ],
         Context::Detail => &[
             Action::TakeStep,
+            Action::ToggleHelp,
+            Action::Quit,
             Action::CopyCaseNumber,
             Action::Undo,
             Action::HistoryBack,
             Action::FocusTable,
-            Action::ToggleHelp,
-            Action::Quit,
         ],
         Context::Search => &[Action::SearchOpen, Action::MarkAll, Action::CloseOverlay],
         Context::Palette => &[
@@ -96,10 +97,10 @@ fn hinted(context: Context) -> &'static [Action] {
         Context::Picker => &[Action::PickChoose, Action::CloseOverlay],
         Context::Board => &[
             Action::OpenSelected,
+            Action::ToggleHelp,
             Action::NextBoard,
             Action::BoardOption,
             Action::CloseBoards,
-            Action::ToggleHelp,
         ],
         Context::Global => &[Action::CloseOverlay, Action::Quit],
     }
@@ -138,7 +139,13 @@ pub fn footer(state: &State) -> Vec<(String, String)> {
         .collect();
     if context == Context::Picker {
         // Typing and Backspace are not keymap actions, but the form runs on them.
-        out.insert(1, ("⌫".into(), lang.pick("上一问", "back").to_string()));
+        out.insert(
+            1,
+            (
+                "⌫".into(),
+                lang.pick("上一问", "previous question").to_string(),
+            ),
+        );
     }
     out
 }
@@ -166,7 +173,7 @@ pub fn help_lines(keymap: &Keymap, first: Context, filter: &str, lang: Lang) -> 
         .filter(|c| !order.contains(c))
         .collect();
     order.extend(rest);
-    let filter = filter.trim().to_lowercase();
+    let filter = filter.trim().trim_start_matches('/').to_lowercase();
     let matches = |keys: &str, action: Action| {
         if filter.is_empty() {
             return true;

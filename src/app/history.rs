@@ -62,9 +62,10 @@ fn describe(state: &State, place: &Place) -> String {
     let lang = state.lang;
     match place {
         Place::Queue(queue) => format!("{} {}", lang.pick("队列", "queue"), queue.label(lang)),
-        Place::Case(_) => state
+        Place::Case(id) => state
             .detail
             .as_ref()
+            .filter(|d| d.case.id == *id)
             .map(|d| crate::text::sanitise(&d.case.number).into_owned())
             .unwrap_or_else(|| lang.pick("信访件", "case").to_string()),
         Place::Search(query) => format!(

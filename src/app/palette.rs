@@ -151,7 +151,8 @@ pub fn entries(input: &str, offer: &Offer<'_>, lang: Lang) -> Vec<Entry> {
                 },
             );
         }
-        for action in Action::ALL {
+        // Keys that only work inside an open list (its next, previous, choose) are not commands.
+        for action in Action::ALL.iter().filter(|a| !a.inside_a_list()) {
             let (full, initials) = crate::search::pinyin_of(action.describe_zh());
             let haystack = format!(
                 "{} {} {} {full} {initials}",
@@ -168,8 +169,9 @@ pub fn entries(input: &str, offer: &Offer<'_>, lang: Lang) -> Vec<Entry> {
                 score,
                 Entry {
                     command: Command::Run(*action),
-                    label: action.name().to_string(),
-                    description: action.describe(lang).to_string(),
+                    // What it does in the user's language; the name to type beside it.
+                    label: action.describe(lang).to_string(),
+                    description: action.name().to_string(),
                     key: offer
                         .keymap
                         .keys_for(*action)
@@ -236,7 +238,8 @@ mod tests {
             Some(&Command::Run(Action::Undo)),
             "pinyin finds 撤销"
         );
-        assert_eq!(entries("", &offer, Lang::En).len(), Action::ALL.len());
+        let commands = Action::ALL.iter().filter(|a| !a.inside_a_list()).count();
+        assert_eq!(entries("", &offer, Lang::En).len(), commands);
     }
 
     #[test]

@@ -286,7 +286,18 @@ pub fn status(state: &State, search: &Search) -> String {
         IndexStatus::Ready if search.input.trim().is_empty() => {
             lang.pick("输入以搜索：拼音、'精确、^前缀、后缀$、!排除、a | b、status: region: cat: flag: due:<3d", "type to search: pinyin, 'exact, ^prefix, suffix$, !not, a | b, status: region: cat: flag: due:<3d").to_string()
         }
-        IndexStatus::Ready => format!("{} {}", search.total, lang.pick("件匹配", "matching cases")),
+        IndexStatus::Ready => format!(
+            "{} {}",
+            search.total,
+            lang.pick(
+                "件匹配",
+                if search.total == 1 {
+                    "matching case"
+                } else {
+                    "matching cases"
+                }
+            )
+        ),
     }
 }
 

@@ -279,6 +279,9 @@ pub struct Table {
     /// Where the next page starts (`None` = everything is loaded).
     pub next: Option<Cursor>,
     pub loading: bool,
+    /// The queue was just sorted anew: if the selected case is not on the first page, the
+    /// selection starts at the top (it did not leave the queue).
+    pub resorted: bool,
 }
 
 impl Table {

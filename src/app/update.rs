@@ -92,6 +92,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
             mark_live(state, clock);
             state.table.loading = false;
             state.table.next = page.next;
+            let resorted = std::mem::take(&mut state.table.resorted);
             if append {
                 state.table.rows.extend(page.rows);
                 return Vec::new();
@@ -101,6 +102,11 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
             match keep {
                 Some(id) => match state.table.rows.iter().position(|r| r.id == id) {
                     Some(index) => state.table.selected = index,
+                    None if resorted => {
+                        // Re-sorted: the case is further down the new order; start at the top.
+                        state.table.selected = 0;
+                        state.table.offset = 0;
+                    }
                     None => {
                         state.table.selected =
                             previous_index.min(state.table.rows.len().saturating_sub(1));
@@ -596,9 +602,10 @@ fn help_key(state: &mut State, event: &crossterm::event::KeyEvent, keys: &[Key])
             filter.clear();
             return Vec::new();
         }
+        // `/` starts a filter explicitly, so that it may begin with a movement letter.
         if let KeyCode::Char(c) = event.code
             && printable
-            && (typing || !navigation)
+            && (typing || !navigation || c == '/')
         {
             filter.push(c);
             *scroll = 0;
@@ -656,6 +663,7 @@ fn sort_by(state: &mut State, action: Action) -> Vec<Effect> {
         lang.pick(column.zh(), column.en())
     ));
     state.focus = Focus::Table;
+    state.table.resorted = true;
     reload(state, true)
 }
 
@@ -865,7 +873,20 @@ fn move_selection(state: &mut State, delta: i64) -> Vec<Effect> {
             effects
         }
         Focus::Detail => {
-            state.detail_scroll = (i64::from(state.detail_scroll) + delta).clamp(0, 2000) as u16;
+            // No further than the last line: the detail pane's inner size on this screen.
+            let panes = crate::ui::panes(
+                state,
+                ratatui::layout::Rect::new(0, 0, state.width, state.height),
+            );
+            let last = panes.detail.map_or(0, |area| {
+                crate::ui::detail::max_scroll(
+                    state,
+                    area.width.saturating_sub(2),
+                    area.height.saturating_sub(2),
+                )
+            });
+            state.detail_scroll =
+                (i64::from(state.detail_scroll) + delta).clamp(0, i64::from(last)) as u16;
             Vec::new()
         }
     }

@@ -149,7 +149,11 @@ impl RuleError {
             RuleError::RepeatOfItself => "信访件不能关联自身为重复信访".into(),
             RuleError::NotPackaged => "该信访件尚未领导包案".into(),
             RuleError::AlreadyPackaged => "该信访件已领导包案".into(),
-            RuleError::Closed { state } => format!("信访件已{}；只能添加备注和标记", state.zh()),
+            RuleError::Closed { state } => {
+                let zh = state.zh();
+                let said = if zh.starts_with('已') { "" } else { "已" };
+                format!("信访件{said}{zh}；只能添加备注和标记")
+            }
             RuleError::BadValue { problem } => problem.clone(),
             RuleError::UndoByStore => "撤销由系统根据办理记录执行".into(),
             RuleError::OutOfOrder { at, last } => format!("步骤日期{at}早于该件上一步骤日期{last}"),

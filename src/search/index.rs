@@ -404,6 +404,7 @@ impl Index {
                 let mut marked: [Vec<usize>; 3] = Default::default();
                 let mut fine = 0;
                 for text in &texts {
+                    let mut found = false;
                     for which in [0, 2, 1, 3] {
                         if let Some((score, indices)) =
                             matcher.fuzzy_indices(self.field(doc, which), text)
@@ -412,8 +413,17 @@ impl Index {
                             if which < 3 {
                                 marked[which].extend(indices);
                             }
+                            found = true;
                             break;
                         }
+                    }
+                    // Matched through the petitioner's pinyin (`zhangwei`, `zw`): the name.
+                    let name = self.field(doc, 2);
+                    if !found
+                        && (matcher.fuzzy_match(self.field(doc, 4), text).is_some()
+                            || matcher.fuzzy_match(self.field(doc, 5), text).is_some())
+                    {
+                        marked[2].extend(0..name.chars().count());
                     }
                 }
                 for positions in &mut marked {

@@ -13,6 +13,21 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+/// How far the detail can scroll on a screen `width` columns wide: its wrapped lines less one
+/// screenful, so scrolling stops at the last line instead of running into blank space.
+pub fn max_scroll(state: &State, width: u16, height: u16) -> u16 {
+    let Some(detail) = &state.detail else {
+        return 0;
+    };
+    let width = usize::from(width.max(1));
+    let rows: usize = lines(detail, state)
+        .iter()
+        .map(|l| l.width().div_ceil(width).max(1))
+        .sum();
+    rows.saturating_sub(usize::from(height))
+        .min(usize::from(u16::MAX)) as u16
+}
+
 pub fn draw(frame: &mut Frame<'_>, state: &State, area: Rect) {
     let lang = state.lang;
     let theme = theme::theme(state.theme);

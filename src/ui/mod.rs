@@ -6,7 +6,7 @@
 //! 60×16 the console says the terminal is too small.
 
 pub mod board;
-mod detail;
+pub mod detail;
 pub mod labels;
 pub mod mask;
 mod overlay;

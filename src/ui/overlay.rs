@@ -44,7 +44,7 @@ pub fn help(
         )
         .to_string()
     } else {
-        format!("/{}▏", clean(filter))
+        format!("/{}▏", clean(filter.trim_start_matches('/')))
     };
     frame.render_widget(Paragraph::new(prompt).style(theme.muted), filter_area);
     let wide = inner.width >= 100;
@@ -91,6 +91,20 @@ pub fn help(
     );
 }
 
+/// How to close a sheet, with the active keymap's key (`按 esc 关闭`, `ctrl-g closes`).
+fn closes(state: &State) -> String {
+    let key = crate::app::hints::key_for(
+        &state.keymap,
+        Context::Global,
+        crate::app::action::Action::CloseOverlay,
+    )
+    .unwrap_or_else(|| "esc".to_string());
+    match state.lang {
+        crate::i18n::Lang::Zh => format!("按 {key} 关闭"),
+        crate::i18n::Lang::En => format!("{key} closes"),
+    }
+}
+
 /// A large cleared sheet over most of `area` (help, a bulk summary): its rectangle and its titled
 /// border, with the "Esc closes" footer.
 fn sheet(frame: &mut Frame<'_>, state: &State, area: Rect, title: &str) -> (Rect, Block<'static>) {
@@ -105,10 +119,7 @@ fn sheet(frame: &mut Frame<'_>, state: &State, area: Rect, title: &str) -> (Rect
         .borders(Borders::ALL)
         .border_style(theme.border_focused)
         .title(Span::styled(format!(" {} ", clean(title)), theme.title))
-        .title_bottom(Span::styled(
-            format!(" {} ", Text::HelpFooter.get(state.lang)),
-            theme.muted,
-        ));
+        .title_bottom(Span::styled(format!(" {} ", closes(state)), theme.muted));
     (rect, block)
 }
 
@@ -183,21 +194,18 @@ pub fn palette(frame: &mut Frame<'_>, state: &State, area: Rect, palette: &Palet
                 theme.text
             };
             // The description in the user's language, its key, and the name to type.
-            let key = if entry.key.is_empty() {
-                String::new()
-            } else {
-                format!("[{}]", entry.key)
-            };
             super::fit_line(
-                Line::styled(
-                    format!(
-                        "{} {} {}",
-                        super::text_pad(&clean(&entry.label), 24),
-                        super::text_pad(&key, 9),
-                        entry.description
+                Line::from(vec![
+                    Span::styled(super::text_pad(&entry.key, 9), style.patch(theme.key)),
+                    Span::styled(
+                        format!(
+                            "{} {}",
+                            super::text_pad(&clean(&entry.label), 40),
+                            entry.description
+                        ),
+                        style,
                     ),
-                    style,
-                ),
+                ]),
                 list_area.width,
             )
         })

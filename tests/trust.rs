@@ -737,3 +737,19 @@ fn a_second_trial_sort_big_queues_detail_scroll_help_slash_and_pinyin_marks() {
         .expect("found by pinyin");
     assert_eq!(hit.petitioner_highlights.len(), name.chars().count());
 }
+
+#[test]
+fn g_and_capital_g_move_in_the_step_menu_and_the_table_says_where_it_is() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    session.first_registered_case();
+    let state = session.keys(&["s", "G"]).clone();
+    assert_eq!(form(&state).selected, form(&state).menu.len() - 1);
+    assert!(form(&state).filter.is_empty(), "G moved, it was not typed");
+    let state = session.keys(&["g"]).clone();
+    assert_eq!(form(&state).selected, 0);
+    let state = session.keys(&["esc", "2", "j", "j"]).clone();
+    let total = state.counts[state.queue_index].expect("count");
+    let screen = session_screen(&mut session);
+    assert!(screen.contains(&format!("· 3/{total}")), "{screen}");
+}

@@ -655,6 +655,11 @@ pub fn edit(state: &mut State, event: &KeyEvent) -> Vec<Effect> {
             KeyCode::Char(c @ ('j' | 'k')) if plain && form.filter.is_empty() => {
                 move_pick(form, lang, c == 'j');
             }
+            // First and last, as in every list, while nothing is typed.
+            KeyCode::Char('g') if plain && form.filter.is_empty() => form.selected = 0,
+            KeyCode::Char('G') if plain && form.filter.is_empty() => {
+                form.selected = list_len(form, lang).saturating_sub(1);
+            }
             KeyCode::Char(c) if plain && !c.is_control() => {
                 form.filter.push(c);
                 form.selected = 0;

@@ -50,8 +50,16 @@ fn width(column: Column) -> Constraint {
 pub fn draw(frame: &mut Frame<'_>, state: &State, area: Rect) {
     let lang = state.lang;
     let theme = theme::theme(state.theme);
+    // Where the selection is in the whole queue, so that a long queue shows how far there is
+    // to go (rows load as the selection nears the end of what is loaded).
+    let position = match state.counts.get(state.queue_index).copied().flatten() {
+        Some(total) if !state.table.rows.is_empty() => {
+            format!(" · {}/{total}", state.table.selected + 1)
+        }
+        _ => String::new(),
+    };
     let title = match state.queue() {
-        Some(q) => format!("{} · {}", Text::Cases.get(lang), q.label(lang)),
+        Some(q) => format!("{} · {}{position}", Text::Cases.get(lang), q.label(lang)),
         None => Text::Cases.get(lang).to_string(),
     };
     let block = pane(title, state.focus == Focus::Table, state);

@@ -104,6 +104,8 @@ pub fn initial_state(setup: &Setup, width: u16, height: u16) -> Result<State, St
         history: Vec::new(),
         history_at: 0,
         navigating: false,
+        browsing_queues: false,
+        last_browsed: false,
         last_search: None,
         units: Vec::new(),
         leaders: Vec::new(),

@@ -18,6 +18,15 @@ pub fn record(state: &mut State, place: Place) {
     if !state.history.is_empty() {
         state.history.truncate(state.history_at + 1);
     }
+    // A queue passed on the way down the queue list replaces the one passed before it (the
+    // queue the walk started from stays).
+    if state.browsing_queues
+        && state.last_browsed
+        && matches!(state.history.last(), Some(Place::Queue(_)))
+    {
+        state.history.pop();
+    }
+    state.last_browsed = state.browsing_queues;
     state.history.push(place);
     if state.history.len() > KEPT {
         state.history.remove(0);

@@ -432,6 +432,10 @@ pub struct State {
     pub history_at: usize,
     /// Going back or forward: the places visited on the way are not recorded again.
     pub navigating: bool,
+    /// Moving through the queue list: each queue passed replaces the last one recorded.
+    pub browsing_queues: bool,
+    /// The last place recorded was passed while moving through the queue list.
+    pub last_browsed: bool,
     /// The last search, which `/` reopens with its results.
     pub last_search: Option<Search>,
     /// Units and leaders, for the step prompts' pickers.

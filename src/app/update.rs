@@ -858,7 +858,11 @@ fn move_selection(state: &mut State, delta: i64) -> Vec<Effect> {
                 return Vec::new();
             }
             state.queue_index = target;
-            load_queue(state, None)
+            // Walking down the queue list is one visit, not one per queue passed.
+            state.browsing_queues = true;
+            let effects = load_queue(state, None);
+            state.browsing_queues = false;
+            effects
         }
         Focus::Table => {
             let last = state.table.rows.len().saturating_sub(1) as i64;

@@ -575,6 +575,12 @@ fn the_mouse_selects_opens_and_scrolls() {
     // In an open menu the wheel moves the menu.
     let state = session.keys(&["s", "wheel-down@60,20"]).clone();
     assert_eq!(form(&state).selected, 1);
+    // On the boards, a click on a tab shows that board (tabs: ` Overview  Leader packages  …`).
+    let state = session.keys(&["esc", "b", "click@14,0"]).clone();
+    assert_eq!(
+        state.board.as_ref().map(|b| b.kind),
+        Some(xinfang::domain::board::BoardKind::Packages)
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The mouse (on unless `mouse = false`): a click selects a queue or a case and a second click
-//! on the selected case opens it; the wheel scrolls whatever is under the pointer, or the open
-//! menu, list or help. Where things are comes from the same layout the screen is drawn with.
+//! on the selected case opens it, a click on a board's tab shows that board; the wheel scrolls
+//! whatever is under the pointer, or the open menu, list, help or board. Where things are comes from the same layout the screen is drawn with.
 //! Pure.
 
 use super::action::Action;
@@ -53,10 +53,23 @@ pub fn on_mouse(state: &mut State, event: MouseEvent) -> Vec<Effect> {
 }
 
 fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
-    if state.overlay != Overlay::None || state.board_shown {
+    if state.overlay != Overlay::None {
         return Vec::new();
     }
     let panes = crate::ui::panes(state, Rect::new(0, 0, state.width, state.height));
+    if state.board_shown {
+        // A click on a board's tab shows that board.
+        if row == panes.body.y
+            && let Some(kind) = crate::ui::board::tab_at(
+                crate::domain::board::BoardKind::ALL,
+                state.lang,
+                column.saturating_sub(panes.body.x),
+            )
+        {
+            return super::boards::open(state, Some(kind));
+        }
+        return Vec::new();
+    }
     if inside(panes.queues, column, row) {
         // Inside the border: one queue per line, scrolled so the selected one shows.
         let inner_top = panes.queues.y + 1;

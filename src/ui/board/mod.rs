@@ -123,6 +123,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, screen: &Screen<'_>) {
     frame.render_widget(Paragraph::new(lines), body);
 }
 
+/// The board whose tab is at `column` (counted from the tab line's left edge), when every tab
+/// fits the line: the same layout the tab line is drawn with.
+pub fn tab_at(tabs: &[BoardKind], lang: Lang, column: u16) -> Option<BoardKind> {
+    let mut left = 0usize;
+    for kind in tabs {
+        let width = format!(" {} ", lang.pick(kind.zh(), kind.en())).width();
+        if (left..left + width).contains(&usize::from(column)) {
+            return Some(*kind);
+        }
+        left += width + 1;
+    }
+    None
+}
+
 /// The tab line: every board, the current one highlighted; the clock and update time right.
 fn header_line(screen: &Screen<'_>, width: u16) -> Line<'static> {
     let mut spans = Vec::new();

@@ -760,3 +760,33 @@ fn g_and_capital_g_move_in_the_step_menu_and_the_table_says_where_it_is() {
     let screen = session_screen(&mut session);
     assert!(screen.contains(&format!("· 3/{total}")), "{screen}");
 }
+
+#[test]
+fn the_leader_package_table_sorts_and_the_drill_down_follows_the_order_on_screen() {
+    use xinfang::store::board::BoardData;
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["b", "tab"]).clone();
+    let view = state.board.clone().expect("boards");
+    assert_eq!(view.kind, xinfang::domain::board::BoardKind::Packages);
+    // o: level up, level down, leader up, leader down, cases up, cases down.
+    let state = session.keys(&["o", "o", "o", "o", "o", "o"]).clone();
+    let view = state.board.clone().expect("boards");
+    assert_eq!(view.sort, Some((2, true)));
+    let Some(BoardData::Packages(rows)) = &view.data else {
+        panic!("{:?}", view.data)
+    };
+    let shown = xinfang::app::boards::package_rows(&view, rows);
+    let most = shown.first().expect("a leader");
+    assert!(shown.windows(2).all(|w| w[0].cases >= w[1].cases));
+    assert!(session_screen(&mut session).contains("Cases▼"));
+    // Enter drills into the leader on the first line, as sorted.
+    let state = session.keys(&["enter"]).clone();
+    let queue = &state.queues[state.queue_index];
+    assert!(
+        queue.label_en.contains(&most.leader.name),
+        "{} vs {}",
+        queue.label_en,
+        most.leader.name
+    );
+}

@@ -84,6 +84,7 @@ actions! {
     BoardOption = ("board-option", "Change the board's choice: leader level, campaign or map indicator", "切换看板选项：领导层级、专项行动或地图指标"),
     HistoryBack = ("history-back", "Go back to the previous queue, case or search", "后退到上一个队列、信访件或搜索"),
     HistoryForward = ("history-forward", "Go forward again after going back", "后退后再前进"),
+    BoardSort = ("board-sort", "Sort the leader-package table by its next column (each column up, then down)", "领导包案表按下一列排序（每列先升后降）"),
     SortByNumber = ("sort-by-number", "Sort the table by case number (again: reverse)", "按编号排序（再按一次反向）"),
     SortByReceived = ("sort-by-received", "Sort the table by day received (again: reverse)", "按收件日期排序（再按一次反向）"),
     SortByChannel = ("sort-by-channel", "Sort the table by channel (again: reverse)", "按渠道排序（再按一次反向）"),

@@ -90,16 +90,98 @@ fn next_level(level: Option<LeaderLevel>) -> Option<LeaderLevel> {
 /// How many selectable lines the board shows.
 pub fn lines(view: &BoardView) -> usize {
     match &view.data {
-        Some(BoardData::Packages(rows)) => rows
-            .iter()
-            .filter(|r| view.level.is_none_or(|l| r.leader.level == l))
-            .count(),
+        Some(BoardData::Packages(rows)) => package_rows(view, rows).len(),
         Some(BoardData::Backlog(board)) => backlog_lines(&board.counties).len(),
         Some(BoardData::Map(tiles)) => tiles.len(),
         Some(BoardData::Warnings(list)) => list.len(),
         Some(BoardData::Overview(o)) => o.periods.len(),
         None => 0,
     }
+}
+
+/// Columns of the leader-package table, for its sort.
+pub const PACKAGE_COLUMNS: usize = 7;
+
+/// The leader-package rows shown: the level chosen, in the order chosen (`view.sort`). The
+/// screen, the selection and the drill-down all use this one list.
+pub fn package_rows<'a>(
+    view: &BoardView,
+    rows: &'a [crate::store::board::PackageRow],
+) -> Vec<&'a crate::store::board::PackageRow> {
+    let mut shown: Vec<&crate::store::board::PackageRow> = rows
+        .iter()
+        .filter(|r| view.level.is_none_or(|l| r.leader.level == l))
+        .collect();
+    if let Some((column, descending)) = view.sort {
+        shown.sort_by(|a, b| {
+            let order = match column {
+                0 => a.leader.level.code().cmp(b.leader.level.code()),
+                1 => a.leader.name.cmp(&b.leader.name),
+                2 => a.cases.cmp(&b.cases),
+                3 => a.resolved.cmp(&b.resolved),
+                4 => a
+                    .duty_rate()
+                    .partial_cmp(&b.duty_rate())
+                    .unwrap_or(std::cmp::Ordering::Equal),
+                5 => a.overdue.cmp(&b.overdue),
+                _ => a.oldest_open.cmp(&b.oldest_open),
+            };
+            if descending { order.reverse() } else { order }
+        });
+    }
+    shown
+}
+
+/// `board-sort`: the next column of the leader-package table, each up then down, then the
+/// board's own order again.
+fn sort_board(state: &mut State) -> Vec<Effect> {
+    let lang = state.lang;
+    let Some(view) = state.board.as_mut() else {
+        return Vec::new();
+    };
+    if view.kind != BoardKind::Packages {
+        state.status = Some(
+            lang.pick(
+                "此看板按其固有顺序排列（可排序的是领导包案表）",
+                "this board keeps its own order (the leader-package table sorts)",
+            )
+            .to_string(),
+        );
+        return Vec::new();
+    }
+    view.sort = match view.sort {
+        None => Some((0, false)),
+        Some((column, false)) => Some((column, true)),
+        Some((column, true)) if column + 1 < PACKAGE_COLUMNS => Some((column + 1, false)),
+        Some(_) => None,
+    };
+    view.selected = 0;
+    state.status = Some(match view.sort {
+        Some((column, descending)) => format!(
+            "{} {} {}",
+            lang.pick("排序：", "sorted by"),
+            package_column_name(column, lang),
+            if descending { "▼" } else { "▲" }
+        ),
+        None => lang
+            .pick("恢复看板原有顺序", "the board's own order")
+            .to_string(),
+    });
+    Vec::new()
+}
+
+/// A leader-package column's heading.
+pub fn package_column_name(column: usize, lang: crate::i18n::Lang) -> &'static str {
+    let (zh, en) = match column {
+        0 => ("层级", "Level"),
+        1 => ("领导", "Leader"),
+        2 => ("包案", "Cases"),
+        3 => ("化解", "Resolved"),
+        4 => ("五包完成", "Five duties"),
+        5 => ("超期", "Overdue"),
+        _ => ("最久(天)", "Oldest(d)"),
+    };
+    lang.pick(zh, en)
 }
 
 /// The backlog board's lines: each city (a code of four digits), then its counties.
@@ -139,6 +221,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             open(state, Some(kind))
         }
         Action::BoardOption => option(state),
+        Action::BoardSort => sort_board(state),
         Action::SelectNext => select(state, 1),
         Action::SelectPrevious => select(state, -1),
         Action::PageDown => select(state, 10),
@@ -197,20 +280,16 @@ fn drill(state: &mut State) -> Vec<Effect> {
     let name_en = |code: &str| {
         region::name_in(code, crate::i18n::Lang::En).unwrap_or_else(|| code.to_string())
     };
-    let target: Option<(String, String, Filter)> =
-        match &view.data {
-            Some(BoardData::Packages(rows)) => rows
-                .iter()
-                .filter(|r| view.level.is_none_or(|l| r.leader.level == l))
-                .nth(view.selected)
-                .map(|r| {
-                    (
-                        format!("{} 包案", r.leader.name),
-                        format!("packaged to {}", r.leader.name),
-                        Filter::Leader(r.leader.id),
-                    )
-                }),
-            Some(BoardData::Backlog(board)) => backlog_lines(&board.counties)
+    let target: Option<(String, String, Filter)> = match &view.data {
+        Some(BoardData::Packages(rows)) => package_rows(view, rows).get(view.selected).map(|r| {
+            (
+                format!("{} 包案", r.leader.name),
+                format!("packaged to {}", r.leader.name),
+                Filter::Leader(r.leader.id),
+            )
+        }),
+        Some(BoardData::Backlog(board)) => {
+            backlog_lines(&board.counties)
                 .get(view.selected)
                 .map(|code| {
                     let mut parts = vec![Filter::Backlog(today), Filter::Region(code.clone())];
@@ -222,57 +301,58 @@ fn drill(state: &mut State) -> Vec<Effect> {
                         format!("backlog in {}", name_en(code)),
                         Filter::And(parts),
                     )
-                }),
-            Some(BoardData::Map(tiles)) => tiles.get(view.selected).map(|tile| {
-                let county = Filter::Region(tile.county.clone());
-                let (zh, en, filter) = match view.indicator {
-                    Indicator::Overdue => ("超期", "overdue", Filter::DueBefore(today)),
-                    Indicator::Clearance => ("积案", "backlog", Filter::Backlog(today)),
-                    Indicator::Intake => (
-                        "近7日收件",
-                        "received in the last 7 days",
-                        Filter::ReceivedBetween(
-                            today
-                                .checked_sub_days(chrono::Days::new(6))
-                                .unwrap_or(today),
-                            today,
-                        ),
+                })
+        }
+        Some(BoardData::Map(tiles)) => tiles.get(view.selected).map(|tile| {
+            let county = Filter::Region(tile.county.clone());
+            let (zh, en, filter) = match view.indicator {
+                Indicator::Overdue => ("超期", "overdue", Filter::DueBefore(today)),
+                Indicator::Clearance => ("积案", "backlog", Filter::Backlog(today)),
+                Indicator::Intake => (
+                    "近7日收件",
+                    "received in the last 7 days",
+                    Filter::ReceivedBetween(
+                        today
+                            .checked_sub_days(chrono::Days::new(6))
+                            .unwrap_or(today),
+                        today,
                     ),
-                    Indicator::Warnings => ("在办", "open", Filter::Open),
-                };
-                (
-                    format!("{} {zh}", name(&tile.county)),
-                    format!("{en} in {}", name_en(&tile.county)),
-                    Filter::And(vec![county, filter]),
-                )
-            }),
-            Some(BoardData::Warnings(list)) => list.get(view.selected).map(|w| {
-                let (zh, en) = match &w.reason {
-                    Reason::Cluster { category, .. } => (
-                        format!("聚集 {}", category.zh()),
-                        format!("cluster {}", category.en()),
-                    ),
-                    Reason::Flagged { .. } => ("重点件".to_string(), "flagged".to_string()),
-                    Reason::Surge { .. } => ("收件激增".to_string(), "intake surge".to_string()),
-                    Reason::Deadlines { unit, .. } => {
-                        (format!("{unit} 时限"), format!("{unit} deadlines"))
-                    }
-                };
-                (
-                    format!("{} {zh}", name(&w.county)),
-                    format!("{} {en}", name_en(&w.county)),
-                    w.filter.clone(),
-                )
-            }),
-            Some(BoardData::Overview(o)) => o.periods.get(view.selected).map(|p| {
-                (
-                    format!("{}收件", p.span.zh()),
-                    format!("received {}", p.span.en().to_lowercase()),
-                    Filter::ReceivedBetween(p.period.from, p.period.to),
-                )
-            }),
-            None => None,
-        };
+                ),
+                Indicator::Warnings => ("在办", "open", Filter::Open),
+            };
+            (
+                format!("{} {zh}", name(&tile.county)),
+                format!("{en} in {}", name_en(&tile.county)),
+                Filter::And(vec![county, filter]),
+            )
+        }),
+        Some(BoardData::Warnings(list)) => list.get(view.selected).map(|w| {
+            let (zh, en) = match &w.reason {
+                Reason::Cluster { category, .. } => (
+                    format!("聚集 {}", category.zh()),
+                    format!("cluster {}", category.en()),
+                ),
+                Reason::Flagged { .. } => ("重点件".to_string(), "flagged".to_string()),
+                Reason::Surge { .. } => ("收件激增".to_string(), "intake surge".to_string()),
+                Reason::Deadlines { unit, .. } => {
+                    (format!("{unit} 时限"), format!("{unit} deadlines"))
+                }
+            };
+            (
+                format!("{} {zh}", name(&w.county)),
+                format!("{} {en}", name_en(&w.county)),
+                w.filter.clone(),
+            )
+        }),
+        Some(BoardData::Overview(o)) => o.periods.get(view.selected).map(|p| {
+            (
+                format!("{}收件", p.span.zh()),
+                format!("received {}", p.span.en().to_lowercase()),
+                Filter::ReceivedBetween(p.period.from, p.period.to),
+            )
+        }),
+        None => None,
+    };
     let Some((zh, en, filter)) = target else {
         return Vec::new();
     };

@@ -305,6 +305,9 @@ pub struct BoardView {
     pub indicator: crate::domain::board::Indicator,
     /// HH:MM:SS of the data shown.
     pub updated: String,
+    /// The leader-package table's order: a column (level, leader, cases, resolved, duties,
+    /// overdue, oldest) and whether descending; `None` keeps the board's own order.
+    pub sort: Option<(usize, bool)>,
 }
 
 impl BoardView {
@@ -318,6 +321,7 @@ impl BoardView {
             campaign_chosen: false,
             indicator: crate::domain::board::Indicator::Overdue,
             updated: String::new(),
+            sort: None,
         }
     }
 

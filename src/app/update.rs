@@ -347,7 +347,8 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::CloseBoards
         | Action::NextBoard
         | Action::PreviousBoard
-        | Action::BoardOption => boards::apply(state, action),
+        | Action::BoardOption
+        | Action::BoardSort => boards::apply(state, action),
         Action::Quit => {
             let form = matches!(state.overlay, Overlay::Step(_));
             if form || !state.marks.is_empty() {

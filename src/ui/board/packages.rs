@@ -8,10 +8,7 @@ use ratatui::text::{Line, Span};
 
 pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'static>> {
     let view = screen.view;
-    let shown: Vec<&PackageRow> = rows
-        .iter()
-        .filter(|r| view.level.is_none_or(|l| r.leader.level == l))
-        .collect();
+    let shown: Vec<&PackageRow> = crate::app::boards::package_rows(view, rows);
     let width = usize::from(area.width);
     let level = view.level.map_or(screen.pick("全部", "all"), |l| {
         screen.pick(l.zh(), l.en())
@@ -56,14 +53,24 @@ pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'
     // Columns: level, leader, cases, resolved, duties, overdue, oldest open.
     let fixed = 8 + 7 + 7 + 12 + 7 + 9;
     let name_width = width.saturating_sub(fixed).clamp(8, 40);
+    // The sorted column carries its direction (`o` sorts the table).
+    let name = |column: usize| {
+        let heading = crate::app::boards::package_column_name(column, screen.lang);
+        match view.sort {
+            Some((sorted, descending)) if sorted == column => {
+                format!("{heading}{}", if descending { "▼" } else { "▲" })
+            }
+            _ => heading.to_string(),
+        }
+    };
     let heading = [
-        pad(screen.pick("层级", "Level"), 8),
-        pad(screen.pick("领导", "Leader"), name_width),
-        right(screen.pick("包案", "Cases"), 7),
-        right(screen.pick("化解", "Resolved"), 7),
-        right(screen.pick("五包完成", "Five duties"), 12),
-        right(screen.pick("超期", "Overdue"), 7),
-        right(screen.pick("最久(天)", "Oldest(d)"), 9),
+        pad(&name(0), 8),
+        pad(&name(1), name_width),
+        right(&name(2), 7),
+        right(&name(3), 7),
+        right(&name(4), 12),
+        right(&name(5), 7),
+        right(&name(6), 9),
     ];
     out.push(Line::styled(heading.concat(), screen.theme.header));
     let visible = usize::from(area.height).saturating_sub(out.len());
@@ -92,7 +99,10 @@ pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'
         let duty = screen.rate(row.duty_rate());
         out.push(Line::from(vec![
             Span::styled(
-                pad(screen.pick(row.leader.level.zh(), row.leader.level.en()), 8),
+                format!(
+                    "{} ",
+                    pad(screen.pick(row.leader.level.zh(), row.leader.level.en()), 7)
+                ),
                 base,
             ),
             Span::styled(pad(&super::super::clean(&leader), name_width), base),

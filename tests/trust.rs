@@ -790,3 +790,40 @@ fn the_leader_package_table_sorts_and_the_drill_down_follows_the_order_on_screen
         most.leader.name
     );
 }
+
+#[test]
+fn a_third_trial_end_of_a_long_queue_chosen_queues_in_history_chinese_queue_names_and_notes() {
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::in_lang(&store, Lang::Zh, 120, 40);
+    // G reaches the last case of a queue longer than what is loaded.
+    let state = session
+        .keys(&[":", "text:queue 全部", "enter", "G"])
+        .clone();
+    assert_eq!(
+        state.queues[state.queue_index].name, "all",
+        "a queue by its Chinese name"
+    );
+    let total = state.counts[state.queue_index].expect("count") as usize;
+    assert_eq!(state.table.selected + 1, total);
+    // Queues chosen in the queue list (Enter) are each a place to go back to.
+    session.keys(&["1", "k", "enter", "1", "k", "enter"]);
+    let state = session.keys(&["["]).clone();
+    assert_eq!(state.queues[state.queue_index].name, "mine");
+    // A note's words are in the history.
+    let number = session.first_registered_case();
+    let state = take(
+        &mut session,
+        StepKind::Note,
+        &["text:已电话联系信访人", "enter"],
+    );
+    assert!(
+        state.status.as_deref().is_some_and(|s| s.contains('✓')),
+        "{:?}",
+        state.status
+    );
+    let screen = session_screen(&mut session);
+    assert!(
+        screen.contains("备注：已电话联系信访人"),
+        "{number}:\n{screen}"
+    );
+}

@@ -129,6 +129,27 @@ pub fn key_for(keymap: &Keymap, context: Context, action: Action) -> Option<Stri
 /// The footer's hints for the current context: `key name` pairs, most useful first.
 pub fn footer(state: &State) -> Vec<(String, String)> {
     let lang = state.lang;
+    let pair = |key: &str, zh: &str, en: &str| (key.to_string(), lang.pick(zh, en).to_string());
+    // Screens whose keys are not keymap actions say their own.
+    match &state.overlay {
+        Overlay::Help { .. } => {
+            let close = key_for(&state.keymap, Context::Global, Action::CloseOverlay)
+                .unwrap_or_else(|| "esc".into());
+            return vec![
+                pair("/", "查找", "find"),
+                pair("j k", "滚动", "scroll"),
+                pair(&close, "关闭", "close"),
+            ];
+        }
+        Overlay::Step(form) if form.confirming_bulk => {
+            return vec![
+                pair("y", "执行", "apply"),
+                pair("n", "返回", "back"),
+                pair("esc", "取消", "cancel"),
+            ];
+        }
+        _ => {}
+    }
     let context = context(state);
     let mut out: Vec<(String, String)> = hinted(context)
         .iter()

@@ -131,12 +131,9 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// The status bar shows the marks (`● 已标记 2 件`) while they exist: no message repeats it.
 fn say_count(state: &mut State) {
-    let n = state.marks.len();
-    state.status = Some(match state.lang {
-        Lang::Zh => format!("已标记 {n} 件"),
-        Lang::En => format!("{n} marked"),
-    });
+    state.status = None;
 }
 
 /// Handles the mark and bulk messages; `None` for any other message.

@@ -46,11 +46,16 @@ pub fn parse(input: &str, queues: &[QueueDef]) -> Option<Result<Command, String>
     let (word, rest) = input.split_once(char::is_whitespace).unwrap_or((input, ""));
     let rest = rest.trim();
     match word {
-        "queue" | "q" if !rest.is_empty() => Some(if queues.iter().any(|q| q.name == rest) {
-            Ok(Command::Queue(rest.to_string()))
-        } else {
-            Err(rest.to_string())
-        }),
+        // By name, or by the label the queue list shows (`queue 积案`, `queue Backlog`).
+        "queue" | "q" if !rest.is_empty() => Some(
+            queues
+                .iter()
+                .find(|q| {
+                    q.name == rest || q.label_zh == rest || q.label_en.eq_ignore_ascii_case(rest)
+                })
+                .map(|q| Command::Queue(q.name.clone()))
+                .ok_or_else(|| rest.to_string()),
+        ),
         "case" if !rest.is_empty() => Some(Ok(Command::Case(rest.to_string()))),
         "lang" if !rest.is_empty() => Some(
             Lang::from_code(rest)

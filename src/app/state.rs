@@ -282,6 +282,8 @@ pub struct Table {
     /// The queue was just sorted anew: if the selected case is not on the first page, the
     /// selection starts at the top (it did not leave the queue).
     pub resorted: bool,
+    /// `G` asked for the rest of the queue: select the last row when it arrives.
+    pub to_end: bool,
 }
 
 impl Table {

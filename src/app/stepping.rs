@@ -85,10 +85,12 @@ fn done(
                 ),
                 None => ("", String::new()),
             };
-            state.status = Some(match lang {
-                Lang::Zh => format!("{number} 已撤销「{name}」 {change}"),
-                Lang::En => format!("{number}: undid {name}; {change}"),
-            });
+            let said = match (lang, change.is_empty()) {
+                (Lang::Zh, _) => format!("{number} 已撤销「{name}」 {change}"),
+                (Lang::En, true) => format!("{number}: undid {name}"),
+                (Lang::En, false) => format!("{number}: undid {name}; {change}"),
+            };
+            state.status = Some(said.trim_end().to_string());
         }
         (Err(why), true) => {
             state.last_step = None;

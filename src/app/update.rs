@@ -95,6 +95,9 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
             let resorted = std::mem::take(&mut state.table.resorted);
             if append {
                 state.table.rows.extend(page.rows);
+                if std::mem::take(&mut state.table.to_end) {
+                    return move_selection(state, i64::MAX / 2);
+                }
                 return Vec::new();
             }
             let previous_index = state.table.selected;
@@ -220,7 +223,8 @@ fn contexts(state: &State) -> Vec<Context> {
         Overlay::Palette(_) => vec![Context::Palette],
         Overlay::Search(_) => vec![Context::Search],
         Overlay::Step(_) => vec![Context::Picker],
-        Overlay::Summary { .. } => vec![Context::Global],
+        // The summary is a notice: the table's keys work through it (`u` undoes the bulk step).
+        Overlay::Summary { .. } => vec![Context::Global, Context::Table],
         Overlay::Help { .. } => vec![Context::Global],
         Overlay::None if state.board_shown => vec![Context::Board, Context::Global],
         Overlay::None => {
@@ -328,6 +332,12 @@ fn edit_palette(palette: &mut Palette, event: &crossterm::event::KeyEvent) {
 
 /// Applies one action.
 pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    if matches!(state.overlay, Overlay::Summary { .. }) && action != Action::Quit {
+        state.overlay = Overlay::None;
+        if action == Action::CloseOverlay {
+            return Vec::new();
+        }
+    }
     if let Some(effects) = move_in_overlay(state, action) {
         return effects;
     }
@@ -430,7 +440,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PageDown => move_selection(state, state.visible_rows() as i64),
         Action::PageUp => move_selection(state, -(state.visible_rows() as i64)),
         Action::SelectFirst => move_selection(state, i64::MIN / 2),
-        Action::SelectLast => move_selection(state, i64::MAX / 2),
+        Action::SelectLast => last_row(state),
         Action::OpenSelected => match state.focus {
             Focus::Queues => focus_and_none(state, Focus::Table),
             Focus::Table => focus_and_none(state, Focus::Detail),
@@ -809,6 +819,10 @@ fn focus(state: &mut State, target: Focus) -> Vec<Effect> {
     if !state.wide() {
         state.compact_detail = target == Focus::Detail;
     }
+    if target != Focus::Queues {
+        // The queue chosen in the queue list is a visit of its own: the next walk adds one.
+        state.last_browsed = false;
+    }
     if target == Focus::Detail {
         return Vec::new();
     }
@@ -826,6 +840,35 @@ fn focus(state: &mut State, target: Focus) -> Vec<Effect> {
 
 fn focus_and_none(state: &mut State, target: Focus) -> Vec<Effect> {
     focus(state, target)
+}
+
+/// Rows `G` loads at once to reach the end of a long queue.
+const TO_END_ROWS: usize = 20_000;
+
+/// `G`/`end`: the last row. In the table of a queue longer than what is loaded, the rest is
+/// loaded first (at most 20,000 rows at a time; `G` again goes on) and the last row selected.
+fn last_row(state: &mut State) -> Vec<Effect> {
+    if state.overlay != Overlay::None || state.focus != Focus::Table || state.table.loading {
+        return move_selection(state, i64::MAX / 2);
+    }
+    let (Some(cursor), Some(queue)) = (state.table.next.clone(), state.queue()) else {
+        return move_selection(state, i64::MAX / 2);
+    };
+    let (filter, sort) = (queue.filter.clone(), queue.sort);
+    let request = state.requests.issue();
+    state.requests.page = request;
+    state.table.loading = true;
+    state.table.to_end = true;
+    vec![Effect::LoadPage {
+        request,
+        filter,
+        sort,
+        scope: state.scope.clone(),
+        cursor: Some(cursor),
+        limit: TO_END_ROWS,
+        append: true,
+        keep: None,
+    }]
 }
 
 /// Moves the selection of the focused pane by `delta` lines (the mouse's clicks).

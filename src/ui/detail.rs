@@ -285,8 +285,13 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
     out.push(heading(Text::History, lang, theme.header));
     for event in &detail.events {
         let to = event.to_state.map_or("", |s| lang.pick(s.zh(), s.en()));
+        // A note's words, where the case's content may be read (Art 30).
+        let words = match &event.step {
+            crate::domain::Step::Note { text } if content => format!("：{}", clean(text)),
+            _ => String::new(),
+        };
         out.push(Line::from(format!(
-            "{} {} {} → {}",
+            "{} {} {}{words} → {}",
             event.at.format("%Y-%m-%d %H:%M"),
             labels::actor(&event.actor, lang),
             labels::step(&event.step, lang),

@@ -38,6 +38,9 @@ pub struct Offer<'a> {
     pub queues: &'a [QueueDef],
     pub keymap: &'a crate::keymap::Keymap,
     pub steps: &'a [super::triage::StepKind],
+    /// Steps the case cannot take now, with why: typed, they say so rather than matching
+    /// something else.
+    pub refused: &'a [(super::triage::StepKind, String)],
 }
 
 /// Parses a typed command with an argument, if the input is one.
@@ -157,6 +160,29 @@ pub fn entries(input: &str, offer: &Offer<'_>, lang: Lang) -> Vec<Entry> {
             );
         }
         // Keys that only work inside an open list (its next, previous, choose) are not commands.
+        for (kind, why) in offer.refused {
+            let (full, initials) = crate::search::pinyin_of(kind.zh());
+            let haystack = format!(
+                "{} {} {} {full} {initials}",
+                kind.zh(),
+                kind.en(),
+                kind.code()
+            );
+            // Only when typed: an empty palette offers what can be done.
+            let score = (!input.is_empty())
+                .then(|| matcher.fuzzy_match(&haystack, input.trim_start_matches(':')))
+                .flatten()
+                .map(|s| s + 1);
+            push(
+                score,
+                Entry {
+                    command: Command::Step(*kind),
+                    label: format!(":{} ✗", lang.pick(kind.zh(), kind.en())),
+                    description: why.clone(),
+                    key: String::new(),
+                },
+            );
+        }
         for action in Action::ALL.iter().filter(|a| !a.inside_a_list()) {
             let (full, initials) = crate::search::pinyin_of(action.describe_zh());
             let haystack = format!(
@@ -225,6 +251,7 @@ mod tests {
             queues: &queues,
             keymap: &keymap,
             steps: &[],
+            refused: &[],
         };
         let list = entries("hlp", &offer, Lang::En);
         assert_eq!(
@@ -254,7 +281,8 @@ mod tests {
         let offer = Offer {
             queues: &queues,
             keymap: &keymap,
-            steps: &[StepKind::Forward, StepKind::Reply, StepKind::Note],
+            steps: &[StepKind::Forward, StepKind::Note],
+            refused: &[(StepKind::Reply, "not now".into())],
         };
         for typed in [":答复", "dafu", "reply"] {
             let list = entries(typed, &offer, Lang::Zh);
@@ -289,6 +317,7 @@ mod tests {
             queues: &q,
             keymap: &keymap,
             steps: &[],
+            refused: &[],
         };
         let list = entries("queue ovd", &offer, Lang::En);
         assert_eq!(

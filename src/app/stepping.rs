@@ -341,16 +341,19 @@ fn menu_for(state: &State, case: &Case) -> Vec<MenuEntry> {
     )
 }
 
-/// The steps the case on screen allows now (for the palette).
-pub fn allowed_steps(state: &State) -> Vec<StepKind> {
+/// The steps the case on screen allows now, and those it refuses with why (for the palette).
+pub fn palette_steps(state: &State) -> (Vec<StepKind>, Vec<(StepKind, String)>) {
     let Some(case) = case_on_screen(state) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
-    menu_for(state, case)
-        .into_iter()
-        .filter(|e| e.refusal.is_none())
-        .map(|e| e.kind)
-        .collect()
+    let (mut allowed, mut refused) = (Vec::new(), Vec::new());
+    for entry in menu_for(state, case) {
+        match entry.refusal {
+            None => allowed.push(entry.kind),
+            Some(why) => refused.push((entry.kind, why)),
+        }
+    }
+    (allowed, refused)
 }
 
 /// Opens the step form with `kind` already chosen (from the palette).

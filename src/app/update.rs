@@ -718,11 +718,12 @@ fn copied_case(state: &State) -> Option<Shown<'_>> {
 pub fn palette_entries(state: &State) -> Vec<palette::Entry> {
     match &state.overlay {
         Overlay::Palette(p) => {
-            let steps = stepping::allowed_steps(state);
+            let (steps, refused) = stepping::palette_steps(state);
             let offer = palette::Offer {
                 queues: &state.queues,
                 keymap: &state.keymap,
                 steps: &steps,
+                refused: &refused,
             };
             palette::entries(&p.input, &offer, state.lang)
         }

@@ -167,7 +167,8 @@ fn cell(
         (Value::Days(a), Value::Days(b)) => (
             a.map_or("—".to_string(), |d| format!("{d:.1}")),
             match (a, b) {
-                (Some(a), Some(b)) => format!("{:+.1}", a - b),
+                // The same minus sign as every other change on the boards.
+                (Some(a), Some(b)) => format!("{:+.1}", a - b).replace('-', "−"),
                 _ => "—".to_string(),
             },
             screen.theme.text,

@@ -827,3 +827,40 @@ fn a_third_trial_end_of_a_long_queue_chosen_queues_in_history_chinese_queue_name
         "{number}:\n{screen}"
     );
 }
+
+#[test]
+fn a_click_on_a_county_tile_selects_it_and_a_second_click_drills_down() {
+    use xinfang::store::board::BoardData;
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&[":", "text:board map", "enter"]).clone();
+    let view = state.board.clone().expect("boards");
+    let Some(BoardData::Map(tiles)) = &view.data else {
+        panic!("{:?}", view.data)
+    };
+    let body = xinfang::ui::panes(&state, ratatui::layout::Rect::new(0, 0, 120, 40)).body;
+    let map = ratatui::layout::Rect {
+        y: body.y + 1,
+        height: body.height - 1,
+        ..body
+    };
+    let (index, rect) = xinfang::ui::board::map::tile_rects(tiles, map)
+        .into_iter()
+        .find(|(i, _)| *i != view.selected)
+        .expect("another tile");
+    let click = format!(
+        "click@{},{}",
+        rect.x + rect.width / 2,
+        rect.y + rect.height / 2
+    );
+    let state = session.keys(&[&click]).clone();
+    assert_eq!(state.board.as_ref().map(|b| b.selected), Some(index));
+    let state = session.keys(&[&click]).clone();
+    assert!(!state.board_shown, "drilled down to the county's cases");
+    let county = xinfang::ui::board::place(&tiles[index].county, Lang::En);
+    assert!(
+        state.queues[state.queue_index].label_en.contains(&county),
+        "{} vs {county}",
+        state.queues[state.queue_index].label_en
+    );
+}

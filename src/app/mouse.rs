@@ -68,6 +68,28 @@ fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
         {
             return super::boards::open(state, Some(kind));
         }
+        // On the county map, a click selects a tile; a second click on it drills down.
+        if let Some(view) = &state.board
+            && let Some(crate::store::board::BoardData::Map(tiles)) = &view.data
+        {
+            let map_area = Rect {
+                y: panes.body.y + 1,
+                height: panes.body.height.saturating_sub(1),
+                ..panes.body
+            };
+            let hit = crate::ui::board::map::tile_rects(tiles, map_area)
+                .into_iter()
+                .find(|(_, rect)| inside(*rect, column, row))
+                .map(|(index, _)| index);
+            if let Some(index) = hit {
+                if index == view.selected {
+                    return super::update::apply(state, Action::OpenSelected);
+                }
+                if let Some(view) = state.board.as_mut() {
+                    view.selected = index;
+                }
+            }
+        }
         return Vec::new();
     }
     if inside(panes.queues, column, row) {

@@ -78,6 +78,62 @@ fn band(screen: &Screen<'_>, tiles: &[CountyTile], tile: &CountyTile) -> Option<
     })
 }
 
+/// The map's grid under its title line: the tiles' room, a legend's width, one tile's size.
+struct Grid {
+    grid: Rect,
+    legend_width: u16,
+    tile_width: u16,
+    tile_height: u16,
+}
+
+/// The grid of a map drawn in `area`; `None` when the tiles would not fit.
+fn grid(area: Rect) -> Option<Grid> {
+    let grid = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    // A legend to the right when there is room.
+    let legend_width = if grid.width >= 110 { 36 } else { 0 };
+    let tile_width = (grid.width.saturating_sub(legend_width) / COLUMNS).min(40);
+    let tile_height = (grid.height / ROWS).min(6);
+    (tile_width >= 8 && tile_height > 0).then_some(Grid {
+        grid,
+        legend_width,
+        tile_width,
+        tile_height,
+    })
+}
+
+/// Where each county's tile is on a map drawn in `area` (the board's body): the index of its
+/// tile and its rectangle. The same layout draws the map and finds the tile under a click.
+pub fn tile_rects(tiles: &[CountyTile], area: Rect) -> Vec<(usize, Rect)> {
+    let Some(Grid {
+        grid,
+        tile_width,
+        tile_height,
+        ..
+    }) = grid(area)
+    else {
+        return Vec::new();
+    };
+    PLACES
+        .iter()
+        .filter_map(|(code, col, row)| {
+            let index = tiles.iter().position(|t| t.county == *code)?;
+            Some((
+                index,
+                Rect {
+                    x: grid.x + col * tile_width,
+                    y: grid.y + row * tile_height,
+                    width: tile_width - 1,
+                    height: tile_height,
+                },
+            ))
+        })
+        .collect()
+}
+
 pub fn draw(frame: &mut Frame<'_>, screen: &Screen<'_>, tiles: &[CountyTile], area: Rect) {
     let view = screen.view;
     let indicator = view.indicator;
@@ -91,29 +147,18 @@ pub fn draw(frame: &mut Frame<'_>, screen: &Screen<'_>, tiles: &[CountyTile], ar
         Paragraph::new(Line::styled(title, screen.theme.header)),
         Rect { height: 1, ..area },
     );
-    let grid = Rect {
-        y: area.y + 1,
-        height: area.height.saturating_sub(1),
-        ..area
-    };
-    // A legend to the right when there is room.
-    let legend_width = if grid.width >= 110 { 36 } else { 0 };
-    let tile_width = (grid.width.saturating_sub(legend_width) / COLUMNS).min(40);
-    let tile_height = (grid.height / ROWS).min(6);
-    if tile_width < 8 || tile_height == 0 {
+    let Some(Grid {
+        grid,
+        legend_width,
+        tile_width,
+        tile_height,
+    }) = grid(area)
+    else {
         return;
-    }
-    for (code, col, row) in PLACES {
-        let Some(index) = tiles.iter().position(|t| t.county == code) else {
-            continue;
-        };
+    };
+    for (index, rect) in tile_rects(tiles, area) {
         let tile = &tiles[index];
-        let rect = Rect {
-            x: grid.x + col * tile_width,
-            y: grid.y + row * tile_height,
-            width: tile_width - 1,
-            height: tile_height,
-        };
+        let code = tile.county.as_str();
         let band = band(screen, tiles, tile);
         let style = match band {
             Some(b) => screen.band_style(b),

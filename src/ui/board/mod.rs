@@ -7,7 +7,7 @@
 
 mod backlog;
 mod digits;
-mod map;
+pub mod map;
 mod overview;
 mod packages;
 mod warnings;

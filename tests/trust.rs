@@ -720,8 +720,17 @@ fn a_second_trial_sort_big_queues_detail_scroll_help_slash_and_pinyin_marks() {
         detail_text > 3,
         "the detail still shows text at its end:\n{screen}"
     );
+    assert!(
+        stopped > 0,
+        "the detail is longer than its pane and scrolled"
+    );
+    let again = session.keys(&["ctrl-d"]).clone();
+    assert_eq!(
+        again.detail_scroll, stopped,
+        "no further than the last line"
+    );
     let state = session.keys(&["ctrl-u"]).clone();
-    assert!(state.detail_scroll < stopped || stopped == 0);
+    assert!(state.detail_scroll < stopped, "ctrl-u scrolls back at once");
     // Help: `/` starts a filter that may begin with j.
     let state = session.keys(&["2", "?", "/", "text:jiaoban"]).clone();
     let Overlay::Help { filter, .. } = &state.overlay else {

@@ -72,9 +72,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
                     state.marks.insert(id, label);
                 }
             }
-            let effects = super::update::apply(state, Action::SelectNext);
-            say_count(state);
-            effects
+            super::update::apply(state, Action::SelectNext)
         }
         Action::MarkRange => {
             adopt_view(state);
@@ -92,7 +90,6 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
                 .map(|r| (r.id, row_label(state, r)))
                 .collect();
             state.marks.extend(picked);
-            say_count(state);
             Vec::new()
         }
         Action::MarkAll => {
@@ -104,7 +101,6 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
                     .map(|h| (h.id, label(state, &h.number, &h.title, !h.title.is_empty())))
                     .collect();
                 state.marks.extend(picked);
-                say_count(state);
                 return Vec::new();
             }
             let Some(queue) = state.queue() else {
@@ -131,11 +127,6 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
-/// The status bar shows the marks (`● 已标记 2 件`) while they exist: no message repeats it.
-fn say_count(state: &mut State) {
-    state.status = None;
-}
-
 /// Handles the mark and bulk messages; `None` for any other message.
 pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
     Some(match msg {
@@ -146,12 +137,16 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
             }
             let picked: Vec<_> = rows.iter().map(|r| (r.id, row_label(state, r))).collect();
             state.marks.extend(picked);
-            say_count(state);
-            if *capped && let Some(status) = &mut state.status {
-                status.push_str(state.lang.pick(
-                    &format!("（最多 {MARK_ALL_CAP} 件）"),
-                    &format!(" (at most {MARK_ALL_CAP})"),
-                ));
+            if *capped {
+                state.status = Some(
+                    state
+                        .lang
+                        .pick(
+                            &format!("只标记了前 {MARK_ALL_CAP} 件"),
+                            &format!("only the first {MARK_ALL_CAP} cases were marked"),
+                        )
+                        .to_string(),
+                );
             }
             Vec::new()
         }

@@ -37,10 +37,9 @@ pub struct Entry {
 pub struct Offer<'a> {
     pub queues: &'a [QueueDef],
     pub keymap: &'a crate::keymap::Keymap,
-    pub steps: &'a [super::triage::StepKind],
-    /// Steps the case cannot take now, with why: typed, they say so rather than matching
-    /// something else.
-    pub refused: &'a [(super::triage::StepKind, String)],
+    /// The case's steps: allowed (`None`), or refused with why — typed, a refused one says so
+    /// rather than matching something else.
+    pub steps: &'a [(super::triage::StepKind, Option<String>)],
 }
 
 /// Parses a typed command with an argument, if the input is one.
@@ -130,8 +129,8 @@ pub fn entries(input: &str, offer: &Offer<'_>, lang: Lang) -> Vec<Entry> {
         }
     }
     if queue_prefix.is_none_or(str::is_empty) {
-        // The case's steps first: on an empty palette they are what can be done right here.
-        for kind in offer.steps {
+        // The case's steps first: on an empty palette, those it allows now.
+        for (kind, refusal) in offer.steps {
             let (full, initials) = crate::search::pinyin_of(kind.zh());
             let haystack = format!(
                 "{} {} {} {full} {initials}",
@@ -140,45 +139,30 @@ pub fn entries(input: &str, offer: &Offer<'_>, lang: Lang) -> Vec<Entry> {
                 kind.code()
             );
             let score = if input.is_empty() {
-                Some(1)
+                refusal.is_none().then_some(1)
             } else {
-                matcher.fuzzy_match(&haystack, input.trim_start_matches(':'))
+                matcher
+                    .fuzzy_match(&haystack, input.trim_start_matches(':'))
+                    .map(|s| s + 1)
+            };
+            let name = lang.pick(kind.zh(), kind.en());
+            let (label, description) = match refusal {
+                None => (
+                    format!(":{name}"),
+                    lang.pick(
+                        "对当前信访件执行此步骤",
+                        "take this step on the case on screen",
+                    )
+                    .to_string(),
+                ),
+                Some(why) => (format!(":{name} ✗"), why.clone()),
             };
             push(
                 score,
                 Entry {
                     command: Command::Step(*kind),
-                    label: format!(":{}", lang.pick(kind.zh(), kind.en())),
-                    description: lang
-                        .pick(
-                            "对当前信访件执行此步骤",
-                            "take this step on the case on screen",
-                        )
-                        .to_string(),
-                    key: String::new(),
-                },
-            );
-        }
-        // Keys that only work inside an open list (its next, previous, choose) are not commands.
-        for (kind, why) in offer.refused {
-            let (full, initials) = crate::search::pinyin_of(kind.zh());
-            let haystack = format!(
-                "{} {} {} {full} {initials}",
-                kind.zh(),
-                kind.en(),
-                kind.code()
-            );
-            // Only when typed: an empty palette offers what can be done.
-            let score = (!input.is_empty())
-                .then(|| matcher.fuzzy_match(&haystack, input.trim_start_matches(':')))
-                .flatten()
-                .map(|s| s + 1);
-            push(
-                score,
-                Entry {
-                    command: Command::Step(*kind),
-                    label: format!(":{} ✗", lang.pick(kind.zh(), kind.en())),
-                    description: why.clone(),
+                    label,
+                    description,
                     key: String::new(),
                 },
             );
@@ -251,7 +235,6 @@ mod tests {
             queues: &queues,
             keymap: &keymap,
             steps: &[],
-            refused: &[],
         };
         let list = entries("hlp", &offer, Lang::En);
         assert_eq!(
@@ -281,8 +264,11 @@ mod tests {
         let offer = Offer {
             queues: &queues,
             keymap: &keymap,
-            steps: &[StepKind::Forward, StepKind::Note],
-            refused: &[(StepKind::Reply, "not now".into())],
+            steps: &[
+                (StepKind::Forward, None),
+                (StepKind::Note, None),
+                (StepKind::Reply, Some("not now".into())),
+            ],
         };
         for typed in [":答复", "dafu", "reply"] {
             let list = entries(typed, &offer, Lang::Zh);
@@ -317,7 +303,6 @@ mod tests {
             queues: &q,
             keymap: &keymap,
             steps: &[],
-            refused: &[],
         };
         let list = entries("queue ovd", &offer, Lang::En);
         assert_eq!(

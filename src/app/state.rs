@@ -99,7 +99,6 @@ pub struct Search {
 pub struct StepForm {
     pub case: crate::domain::CaseId,
     pub number: String,
-    pub version: i64,
     pub menu: Vec<super::triage::MenuEntry>,
     /// The step chosen from the menu, once chosen.
     pub kind: Option<super::triage::StepKind>,
@@ -132,7 +131,6 @@ impl StepForm {
         StepForm {
             case: case.id,
             number: case.number.clone(),
-            version: case.version,
             menu,
             kind: None,
             prompts: Vec::new(),

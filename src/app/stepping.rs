@@ -341,19 +341,14 @@ fn menu_for(state: &State, case: &Case) -> Vec<MenuEntry> {
     )
 }
 
-/// The steps the case on screen allows now, and those it refuses with why (for the palette).
-pub fn palette_steps(state: &State) -> (Vec<StepKind>, Vec<(StepKind, String)>) {
-    let Some(case) = case_on_screen(state) else {
-        return (Vec::new(), Vec::new());
-    };
-    let (mut allowed, mut refused) = (Vec::new(), Vec::new());
-    for entry in menu_for(state, case) {
-        match entry.refusal {
-            None => allowed.push(entry.kind),
-            Some(why) => refused.push((entry.kind, why)),
-        }
-    }
-    (allowed, refused)
+/// The steps of the case on screen, each allowed (`None`) or refused with why (for the palette).
+pub fn palette_steps(state: &State) -> Vec<(StepKind, Option<String>)> {
+    case_on_screen(state).map_or_else(Vec::new, |case| {
+        menu_for(state, case)
+            .into_iter()
+            .map(|e| (e.kind, e.refusal))
+            .collect()
+    })
 }
 
 /// Opens the step form with `kind` already chosen (from the palette).
@@ -414,7 +409,6 @@ fn open_registration(state: &mut State) -> Vec<Effect> {
     state.overlay = Overlay::Step(Box::new(StepForm {
         case: 0,
         number: String::new(),
-        version: 0,
         menu: Vec::new(),
         kind: Some(StepKind::Register),
         prompts: triage::register_prompts(state.lang),
@@ -785,7 +779,6 @@ pub fn on_detail(state: &mut State) {
             if form.refresh {
                 form.refresh = false;
                 form.snapshot = Some(Box::new(detail.case.clone()));
-                form.version = detail.case.version;
                 form.notice = Some(
                     lang.pick(
                         "已载入此信访件的最新状态；您的答案保留，按 Enter 再次提交",

@@ -432,9 +432,9 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             let step = if action == Action::FocusNext { 1 } else { 2 };
             focus(state, order[(at + step) % 3])
         }
-        Action::FocusQueues => focus_and_none(state, Focus::Queues),
-        Action::FocusTable => focus_and_none(state, Focus::Table),
-        Action::FocusDetail => focus_and_none(state, Focus::Detail),
+        Action::FocusQueues => focus(state, Focus::Queues),
+        Action::FocusTable => focus(state, Focus::Table),
+        Action::FocusDetail => focus(state, Focus::Detail),
         Action::SelectNext => move_selection(state, 1),
         Action::SelectPrevious => move_selection(state, -1),
         Action::PageDown => move_selection(state, state.visible_rows() as i64),
@@ -442,8 +442,8 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SelectFirst => move_selection(state, i64::MIN / 2),
         Action::SelectLast => last_row(state),
         Action::OpenSelected => match state.focus {
-            Focus::Queues => focus_and_none(state, Focus::Table),
-            Focus::Table => focus_and_none(state, Focus::Detail),
+            Focus::Queues => focus(state, Focus::Table),
+            Focus::Table => focus(state, Focus::Detail),
             Focus::Detail => Vec::new(),
         },
         Action::ToggleDetail => {
@@ -718,12 +718,11 @@ fn copied_case(state: &State) -> Option<Shown<'_>> {
 pub fn palette_entries(state: &State) -> Vec<palette::Entry> {
     match &state.overlay {
         Overlay::Palette(p) => {
-            let (steps, refused) = stepping::palette_steps(state);
+            let steps = stepping::palette_steps(state);
             let offer = palette::Offer {
                 queues: &state.queues,
                 keymap: &state.keymap,
                 steps: &steps,
-                refused: &refused,
             };
             palette::entries(&p.input, &offer, state.lang)
         }
@@ -839,10 +838,6 @@ fn focus(state: &mut State, target: Focus) -> Vec<Effect> {
     Vec::new()
 }
 
-fn focus_and_none(state: &mut State, target: Focus) -> Vec<Effect> {
-    focus(state, target)
-}
-
 /// Rows `G` loads at once to reach the end of a long queue.
 const TO_END_ROWS: usize = 20_000;
 
@@ -852,24 +847,13 @@ fn last_row(state: &mut State) -> Vec<Effect> {
     if state.overlay != Overlay::None || state.focus != Focus::Table || state.table.loading {
         return move_selection(state, i64::MAX / 2);
     }
-    let (Some(cursor), Some(queue)) = (state.table.next.clone(), state.queue()) else {
-        return move_selection(state, i64::MAX / 2);
-    };
-    let (filter, sort) = (queue.filter.clone(), queue.sort);
-    let request = state.requests.issue();
-    state.requests.page = request;
-    state.table.loading = true;
-    state.table.to_end = true;
-    vec![Effect::LoadPage {
-        request,
-        filter,
-        sort,
-        scope: state.scope.clone(),
-        cursor: Some(cursor),
-        limit: TO_END_ROWS,
-        append: true,
-        keep: None,
-    }]
+    match next_rows(state, TO_END_ROWS) {
+        Some(effects) => {
+            state.table.to_end = true;
+            effects
+        }
+        None => move_selection(state, i64::MAX / 2),
+    }
 }
 
 /// Moves the selection of the focused pane by `delta` lines (the mouse's clicks).
@@ -960,23 +944,28 @@ fn more_if_needed(state: &mut State) -> Vec<Effect> {
     if !near_end || state.table.loading {
         return Vec::new();
     }
+    next_rows(state, PAGE_ROWS).unwrap_or_default()
+}
+
+/// The next `limit` rows of the queue after those loaded; `None` when everything is loaded.
+fn next_rows(state: &mut State, limit: usize) -> Option<Vec<Effect>> {
     let (Some(cursor), Some(queue)) = (state.table.next.clone(), state.queue()) else {
-        return Vec::new();
+        return None;
     };
     let (filter, sort) = (queue.filter.clone(), queue.sort);
     let request = state.requests.issue();
     state.requests.page = request;
     state.table.loading = true;
-    vec![Effect::LoadPage {
+    Some(vec![Effect::LoadPage {
         request,
         filter,
         sort,
         scope: state.scope.clone(),
         cursor: Some(cursor),
-        limit: PAGE_ROWS,
+        limit,
         append: true,
         keep: None,
-    }]
+    }])
 }
 
 fn load_selected_detail(state: &mut State) -> Vec<Effect> {

@@ -51,7 +51,9 @@ pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'
         rate.style,
     ));
     // Columns: level, leader, cases, resolved, duties, overdue, oldest open.
-    let fixed = 8 + 7 + 7 + 12 + 7 + 9;
+    // Number columns wide enough for their English headings and a space before each.
+    let [cases, resolved, duties, overdue, oldest_width] = [7, 10, 13, 9, 11];
+    let fixed = 8 + cases + resolved + duties + overdue + oldest_width;
     let name_width = width.saturating_sub(fixed).clamp(8, 40);
     // The sorted column carries its direction (`o` sorts the table).
     let name = |column: usize| {
@@ -66,11 +68,11 @@ pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'
     let heading = [
         pad(&name(0), 8),
         pad(&name(1), name_width),
-        right(&name(2), 7),
-        right(&name(3), 7),
-        right(&name(4), 12),
-        right(&name(5), 7),
-        right(&name(6), 9),
+        right(&name(2), cases),
+        right(&name(3), resolved),
+        right(&name(4), duties),
+        right(&name(5), overdue),
+        right(&name(6), oldest_width),
     ];
     out.push(Line::styled(heading.concat(), screen.theme.header));
     let visible = usize::from(area.height).saturating_sub(out.len());
@@ -106,18 +108,18 @@ pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'
                 base,
             ),
             Span::styled(pad(&super::super::clean(&leader), name_width), base),
-            Span::styled(right(&row.cases.to_string(), 7), base),
-            Span::styled(right(&row.resolved.to_string(), 7), base),
-            Span::styled(right(&duty.content, 12), duty.style),
+            Span::styled(right(&row.cases.to_string(), cases), base),
+            Span::styled(right(&row.resolved.to_string(), resolved), base),
+            Span::styled(right(&duty.content, duties), duty.style),
             Span::styled(
-                right(&row.overdue.to_string(), 7),
+                right(&row.overdue.to_string(), overdue),
                 if row.overdue > 0 {
                     screen.theme.overdue
                 } else {
                     base
                 },
             ),
-            Span::styled(right(&oldest, 9), base),
+            Span::styled(right(&oldest, oldest_width), base),
         ]));
     }
     out

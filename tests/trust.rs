@@ -873,3 +873,101 @@ fn a_click_on_a_county_tile_selects_it_and_a_second_click_drills_down() {
         state.queues[state.queue_index].label_en
     );
 }
+
+/// Runs `effects` and everything they lead to against the store, as the loop would, but only
+/// when asked: the keys before it were typed while the loads were still on their way.
+fn deliver(
+    state: &mut xinfang::app::state::State,
+    store: &std::sync::Arc<dyn xinfang::store::Store>,
+    clock: xinfang::app::clock::SessionClock,
+    effects: Vec<xinfang::app::state::Effect>,
+) {
+    let mut queue: std::collections::VecDeque<_> = effects.into();
+    while let Some(effect) = queue.pop_front() {
+        if matches!(effect, xinfang::app::state::Effect::BuildIndex { .. }) {
+            continue;
+        }
+        if let Some(msg) = xinfang::app::run::perform(effect, store.as_ref(), clock) {
+            queue.extend(xinfang::app::update::update(state, msg));
+        }
+    }
+}
+
+#[test]
+fn keys_typed_before_a_queue_arrives_act_on_its_rows() {
+    use xinfang::app::update::{start, update};
+    let (_dir, store) = open_demo(3000);
+    let setup = common::console::setup(
+        std::sync::Arc::clone(&store),
+        Lang::En,
+        xinfang::keymap::Keymap::default_preset(),
+        Vec::new(),
+    );
+    let clock = setup.clock;
+    let mut state = xinfang::app::console::initial_state(&setup, 120, 40).unwrap();
+    let effects = start(&mut state);
+    deliver(&mut state, &store, clock, effects);
+    // On a slow link: another queue, the table, and the step key, all before its rows arrive.
+    let mut held = Vec::new();
+    for msg in common::console::script(&["1", "j", "2", "s"]) {
+        held.extend(update(&mut state, msg));
+    }
+    assert!(state.table.rows.is_empty() && state.table.loading);
+    assert_eq!(
+        state.overlay,
+        Overlay::None,
+        "the step key waits for the rows"
+    );
+    deliver(&mut state, &store, clock, held);
+    assert_eq!(state.queues[state.queue_index].name, "to-forward");
+    let first = state.table.rows[0].id;
+    assert_eq!(
+        form(&state).case,
+        first,
+        "the form is on the new queue's first case"
+    );
+    // The keys typed after it go to the form, in order.
+    for msg in common::console::script(&["text:note"]) {
+        let effects = update(&mut state, msg);
+        deliver(&mut state, &store, clock, effects);
+    }
+    assert_eq!(form(&state).filter, "note");
+
+    // Down one row and the step key before that case's detail arrives: the form is on the row
+    // below, not refused for want of a case.
+    for msg in common::console::script(&["esc", "esc"]) {
+        let effects = update(&mut state, msg);
+        deliver(&mut state, &store, clock, effects);
+    }
+    assert_eq!(state.overlay, Overlay::None);
+    let mut held = Vec::new();
+    for msg in common::console::script(&["j", "s"]) {
+        held.extend(update(&mut state, msg));
+    }
+    assert!(state.requests.detail_pending());
+    assert_eq!(state.overlay, Overlay::None);
+    deliver(&mut state, &store, clock, held);
+    assert_eq!(form(&state).case, state.table.rows[1].id);
+    // A detail that fails to load ends the wait: the key is not held for ever.
+    for msg in common::console::script(&["esc", "esc", "j", "s"]) {
+        update(&mut state, msg);
+    }
+    assert!(!state.typeahead.is_empty());
+    let request = state.requests.detail;
+    update(
+        &mut state,
+        xinfang::app::state::Msg::LoadFailed {
+            request,
+            error: xinfang::store::StoreError::Unreachable {
+                path: "test".into(),
+                detail: "test".into(),
+            }
+            .told(),
+            clock: "00:00".into(),
+            reconnecting: false,
+        },
+    );
+    assert!(state.typeahead.is_empty(), "the held key was played");
+    assert_eq!(state.overlay, Overlay::None);
+    assert_said(&state, "No case selected");
+}

@@ -85,6 +85,7 @@ pub fn initial_state(setup: &Setup, width: u16, height: u16) -> Result<State, St
         status: None,
         notices,
         pending_keys: Vec::new(),
+        typeahead: Vec::new(),
         palette_history: Vec::new(),
         width,
         height,

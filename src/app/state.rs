@@ -360,6 +360,8 @@ pub struct Requests {
     pub counts: u64,
     pub page: u64,
     pub detail: u64,
+    /// The newest detail request answered (loaded or failed): below `detail`, one is on its way.
+    pub detail_answered: u64,
     pub find: u64,
     pub search: u64,
     pub board: u64,
@@ -369,6 +371,11 @@ impl Requests {
     pub fn issue(&mut self) -> u64 {
         self.last += 1;
         self.last
+    }
+
+    /// A detail load is on its way.
+    pub fn detail_pending(&self) -> bool {
+        self.detail > self.detail_answered
     }
 }
 
@@ -403,6 +410,9 @@ pub struct State {
     /// Lasting notices (keymap or config problems, read-only banner).
     pub notices: Vec<String>,
     pub pending_keys: Vec<Key>,
+    /// Keys typed while a queue's first rows are on their way, played in order when they land
+    /// (`1 j 2 s` typed ahead on a slow link opens the step form on the new queue's first case).
+    pub typeahead: Vec<crossterm::event::KeyEvent>,
     pub palette_history: Vec<String>,
     pub width: u16,
     pub height: u16,

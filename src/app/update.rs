@@ -18,8 +18,25 @@ use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
 /// Applies `msg` to `state` and returns the effects to run.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    let effects = update_inner(state, msg);
+    let mut effects = match msg {
+        Msg::Key(event) if !state.typeahead.is_empty() || waits(state, &event) => {
+            if state.typeahead.len() < TYPEAHEAD_KEYS && event.kind != KeyEventKind::Release {
+                state.typeahead.push(event);
+            }
+            Vec::new()
+        }
+        msg => update_inner(state, msg),
+    };
     marking::sync(state);
+    // The rows arrived (or failed to): the keys typed ahead act on them, in order, until one of
+    // them starts another queue load.
+    while let Some(event) = state.typeahead.first().copied()
+        && !waits(state, &event)
+    {
+        state.typeahead.remove(0);
+        effects.extend(update_inner(state, Msg::Key(event)));
+        marking::sync(state);
+    }
     if let Overlay::Search(search) = &state.overlay
         && !search.input.trim().is_empty()
     {
@@ -27,6 +44,33 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         state.last_search = Some(search.clone());
     }
     effects
+}
+
+/// At most this many keys wait for a queue's rows; more are dropped.
+const TYPEAHEAD_KEYS: usize = 64;
+
+/// Whether `event` must wait for a load on its way: any key for the table while its queue's first
+/// rows are coming (it would act on nothing), and the step key while the selected case's detail
+/// is coming (the form needs the case as it is). A failed load ends the wait like a finished one.
+fn waits(state: &State, event: &crossterm::event::KeyEvent) -> bool {
+    if state.focus != Focus::Table || state.overlay != Overlay::None || state.board_shown {
+        return false;
+    }
+    if state.table.loading && state.table.rows.is_empty() {
+        return true;
+    }
+    if !state.requests.detail_pending() {
+        return false;
+    }
+    let Some(key) = Key::from_event(event) else {
+        return false;
+    };
+    let mut keys = state.pending_keys.clone();
+    keys.push(key);
+    matches!(
+        state.keymap.lookup(&contexts(state), &keys),
+        Lookup::Matched(Action::TakeStep)
+    )
 }
 
 fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -131,6 +175,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::DetailLoaded { request, detail } => {
             if request == state.requests.detail {
+                state.requests.detail_answered = request;
                 state.detail = detail.map(|d| *d);
                 stepping::on_detail(state);
             }
@@ -164,6 +209,9 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
         } => {
             if request == state.requests.page {
                 state.table.loading = false;
+            }
+            if request == state.requests.detail {
+                state.requests.detail_answered = request;
             }
             match (&state.link, reconnecting) {
                 // Still reconnecting: the status line already says so, every second would be noise.

@@ -91,6 +91,49 @@ pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
     }
 }
 
+/// Adds a `[[queue]]` entry at the end of the settings file at `path` (created, with its
+/// directory, when missing), leaving everything already in it as it was. Refused, with nothing
+/// written, when the file cannot be read or parsed, or already has a queue of that name. The new
+/// file replaces the old in one step (written beside it, then renamed).
+pub fn append_queue(path: &Path, entry: &crate::app::queues::QueueConfig) -> Result<(), String> {
+    let shown = path.display().to_string();
+    let old = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("{shown}: {e}")),
+    };
+    let before = parse(&old, path).map_err(|e| e.to_string())?;
+    if before.queues.iter().any(|q| q.name == entry.name) {
+        return Err(format!("{shown}: a queue named `{}` exists", entry.name));
+    }
+    let table = toml::to_string(entry).map_err(|e| format!("{shown}: {e}"))?;
+    let mut text = old;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str("[[queue]]\n");
+    text.push_str(&table);
+    // What is written must read back as the same settings plus this queue.
+    let after = parse(&text, path).map_err(|e| e.to_string())?;
+    if after.queues.last() != Some(entry) {
+        return Err(format!("{shown}: the queue would not read back as written"));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".saving");
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, &text).map_err(|e| format!("{}: {e}", temporary.display()))?;
+    std::fs::rename(&temporary, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        format!("{shown}: {e}")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

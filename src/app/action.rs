@@ -83,6 +83,7 @@ actions! {
     PreviousBoard = ("previous-board", "Show the previous board", "上一个看板"),
     BoardOption = ("board-option", "Change the board's choice: leader level, campaign or map indicator", "切换看板选项：领导层级、专项行动或地图指标"),
     HistoryBack = ("history-back", "Go back to the previous queue, case or search", "后退到上一个队列、信访件或搜索"),
+    SaveView = ("save-view", "Save the search or board drill-down on screen as a queue of your own (in config.toml)", "将当前搜索或看板下钻保存为自定义队列（写入 config.toml）"),
     HistoryForward = ("history-forward", "Go forward again after going back", "后退后再前进"),
     BoardSort = ("board-sort", "Sort the leader-package table by its next column (each column up, then down)", "领导包案表按下一列排序（每列先升后降）"),
     SortByNumber = ("sort-by-number", "Sort the table by case number (again: reverse)", "按编号排序（再按一次反向）"),

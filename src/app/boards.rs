@@ -366,6 +366,7 @@ fn drill(state: &mut State) -> Vec<Effect> {
             descending: true,
         },
         columns: Vec::new(),
+        source: None,
     };
     match state.queues.iter().position(|q| q.name == DRILL_QUEUE) {
         Some(at) => {

@@ -31,6 +31,8 @@ pub struct Setup {
     /// Clicks and the wheel (`mouse = false` in the settings turns them off, which gives the
     /// terminal's own text selection back).
     pub mouse: bool,
+    /// Where saved queues are written: the settings file read, else the default place.
+    pub config_path: Option<std::path::PathBuf>,
 }
 
 /// The user's role and region scope; an unknown user is a viewer of the whole province, with a
@@ -100,6 +102,7 @@ pub fn initial_state(setup: &Setup, width: u16, height: u16) -> Result<State, St
         mark_view: None,
         view_gen: 0,
         search_view: None,
+        config_path: setup.config_path.clone(),
         pending_form: None,
         quit_armed: false,
         history: Vec::new(),

@@ -50,6 +50,7 @@ fn short(action: Action, lang: Lang) -> &'static str {
         Action::RegisterCase => ("登记", "register"),
         Action::HistoryBack => ("后退", "back"),
         Action::SelectNext => ("下移", "down"),
+        Action::SaveView => ("存为队列", "save as queue"),
         _ => ("", ""),
     };
     lang.pick(zh, en)
@@ -88,7 +89,12 @@ fn hinted(context: Context) -> &'static [Action] {
             Action::HistoryBack,
             Action::FocusTable,
         ],
-        Context::Search => &[Action::SearchOpen, Action::MarkAll, Action::CloseOverlay],
+        Context::Search => &[
+            Action::SearchOpen,
+            Action::MarkAll,
+            Action::SaveView,
+            Action::CloseOverlay,
+        ],
         Context::Palette => &[
             Action::PaletteRun,
             Action::PaletteHistoryPrevious,
@@ -109,18 +115,19 @@ fn hinted(context: Context) -> &'static [Action] {
 /// The shortest key sequence bound to `action` in `context` (or, for a non-overlay context,
 /// globally), as text.
 pub fn key_for(keymap: &Keymap, context: Context, action: Action) -> Option<String> {
-    let mut places = vec![context];
-    if !matches!(
+    // Over a form, the palette or the search, typed keys are text: only global sequences of
+    // control keys (ctrl-c, ctrl-s) reach through.
+    let overlay = matches!(
         context,
         Context::Picker | Context::Search | Context::Palette
-    ) {
-        places.push(Context::Global);
-    }
-    places.into_iter().find_map(|place| {
+    );
+    [context, Context::Global].into_iter().find_map(|place| {
         keymap
             .bindings(place)
             .into_iter()
-            .filter(|(_, a)| *a == action)
+            .filter(|(keys, a)| {
+                *a == action && (place == context || !overlay || keys.iter().all(|k| k.ctrl))
+            })
             .map(|(keys, _)| sequence_text(&keys))
             .min_by_key(|text| (text.chars().count(), text.clone()))
     })

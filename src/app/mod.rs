@@ -14,6 +14,7 @@ pub mod mouse;
 pub mod palette;
 pub mod queues;
 pub mod run;
+pub mod saving;
 pub mod searching;
 pub mod state;
 pub mod stepping;

@@ -19,6 +19,8 @@ pub enum Command {
     Board(crate::domain::board::BoardKind),
     /// Take this step on the case on screen.
     Step(super::triage::StepKind),
+    /// Save the search or drill-down on screen as a queue with this title.
+    Save(String),
 }
 
 /// One line of the palette list.
@@ -59,6 +61,8 @@ pub fn parse(input: &str, queues: &[QueueDef]) -> Option<Result<Command, String>
                 .ok_or_else(|| rest.to_string()),
         ),
         "case" if !rest.is_empty() => Some(Ok(Command::Case(rest.to_string()))),
+        // Without a title it asks for one.
+        "save" => Some(Ok(Command::Save(rest.to_string()))),
         "lang" if !rest.is_empty() => Some(
             Lang::from_code(rest)
                 .map(Command::Lang)

@@ -223,6 +223,10 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
                 results,
             }
         }
+        Effect::SaveQueue { path, entry } => Msg::QueueSaved {
+            outcome: crate::config::append_queue(&path, &entry),
+            entry: Box::new(entry),
+        },
         Effect::LoadQueueIds {
             filter,
             sort,
@@ -345,8 +349,32 @@ fn perform_indexed(
                 results: Box::new(results),
             })
         }
-        other => perform(other, store, shared.clock),
+        other => perform(resolve_searches(other, shared), store, shared.clock),
     }
+}
+
+/// A load whose filter holds a saved search, with the search replaced by the cases it matches in
+/// the shared index (left as it is while the index is being built: it matches nothing yet, and
+/// the queue is loaded again when the index is ready).
+fn resolve_searches(mut effect: Effect, shared: &Shared) -> Effect {
+    let (filters, today): (Vec<&mut crate::store::Filter>, _) = match &mut effect {
+        Effect::LoadCounts { filters, scope, .. } => (filters.iter_mut().collect(), scope.today),
+        Effect::LoadPage { filter, scope, .. } | Effect::LoadQueueIds { filter, scope, .. } => {
+            (vec![filter], scope.today)
+        }
+        _ => return effect,
+    };
+    if !filters.iter().any(|f| f.has_search()) {
+        return effect;
+    }
+    let guard = shared.index.read().unwrap_or_else(|p| p.into_inner());
+    if let Some(index) = guard.as_ref() {
+        for filter in filters.into_iter().filter(|f| f.has_search()) {
+            *filter = crate::search::resolve(filter, index, today);
+        }
+    }
+    drop(guard);
+    effect
 }
 
 /// Runs an effect off the UI task; its result comes back on `results`. Every spawned effect

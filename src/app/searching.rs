@@ -24,13 +24,25 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
         Msg::IndexReady { head } => {
             state.index = IndexStatus::Ready;
             state.head = state.head.max(*head);
-            run_search(state)
+            let mut effects = run_search(state);
+            // Saved search queues matched nothing until now.
+            if state.queues.iter().any(|q| q.filter.has_search()) {
+                effects.extend(super::update::reload_keeping_selection(state));
+            }
+            effects
         }
         Msg::IndexFailed { error } => {
             state.index = IndexStatus::Failed(error.clone());
             Vec::new()
         }
-        Msg::IndexRefreshed { .. } => run_search(state),
+        Msg::IndexRefreshed { .. } => {
+            let mut effects = run_search(state);
+            // Saved search queues follow the index: their counts and rows again.
+            if state.queues.iter().any(|q| q.filter.has_search()) {
+                effects.extend(super::update::reload_keeping_selection(state));
+            }
+            effects
+        }
         Msg::SearchDone {
             request,
             query,

@@ -21,6 +21,9 @@ pub struct QueueDef {
     pub sort: Sort,
     /// Columns to show, in order; empty = the default set.
     pub columns: Vec<Column>,
+    /// What a user queue or a drill-down was built from: rebuilt from it when the day changes,
+    /// and what `:save` writes. `None` for the built-in queues.
+    pub source: Option<Box<super::queues::QueueConfig>>,
 }
 
 impl QueueDef {
@@ -34,6 +37,7 @@ impl QueueDef {
             filter,
             sort,
             columns: Vec::new(),
+            source: None,
         }
     }
 
@@ -73,6 +77,8 @@ pub struct Palette {
     pub recall: Option<usize>,
     /// The selection was moved by a key: Enter runs it even with nothing typed.
     pub moved: bool,
+    /// Opened by the save key: what `save TITLE` saves (the search the palette covers).
+    pub saving: Option<Box<super::queues::QueueConfig>>,
 }
 
 /// The `/` search: input, results and selection.
@@ -436,6 +442,8 @@ pub struct State {
     pub view_gen: u64,
     /// The query of the search the shown case was opened from, while it is shown.
     pub search_view: Option<String>,
+    /// The settings file `:save` writes queues to (the one read, else the default place).
+    pub config_path: Option<std::path::PathBuf>,
     /// A submitted step form, kept until the store answers: a refusal or conflict reopens it
     /// with every answer.
     pub pending_form: Option<Box<StepForm>>,
@@ -551,6 +559,11 @@ pub enum Msg {
         id: crate::domain::CaseId,
         cases: Vec<(String, String)>,
     },
+    /// The settings file was given a new queue, or could not be.
+    QueueSaved {
+        entry: Box<super::queues::QueueConfig>,
+        outcome: Result<(), String>,
+    },
     /// Every case in the queue, to mark them all.
     QueueIds {
         rows: Vec<CaseRow>,
@@ -655,6 +668,11 @@ pub enum Effect {
         kind: super::triage::StepKind,
         answers: Vec<String>,
         actor: String,
+    },
+    /// Add a queue to the settings file.
+    SaveQueue {
+        path: std::path::PathBuf,
+        entry: super::queues::QueueConfig,
     },
     /// Fetch every case id of a queue (at most `cap`).
     LoadQueueIds {

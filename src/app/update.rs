@@ -105,6 +105,13 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
                             state.due_soon_days,
                             &state.user,
                         );
+                    } else if let Some(Ok(rebuilt)) = queue
+                        .source
+                        .as_ref()
+                        .map(|s| s.build(today, state.due_soon_days, &state.user))
+                    {
+                        // A user queue's "this week" and "the last 7 days" move with the day.
+                        *queue = rebuilt;
                     }
                 }
                 return reload(state, true);
@@ -235,6 +242,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
             .or_else(|| stepping::on_msg(state, &other))
             .or_else(|| marking::on_msg(state, &other))
             .or_else(|| boards::on_msg(state, &other))
+            .or_else(|| super::saving::on_msg(state, &other))
             .unwrap_or_default(),
     }
 }
@@ -308,10 +316,9 @@ fn on_key(state: &mut State, event: crossterm::event::KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         // In a form, the palette or the search, typed letters are text; a global control key
-        // (ctrl-c) still works.
+        // (ctrl-c) still works, and so does a global sequence of control keys (ctrl-x ctrl-s).
         Lookup::NotFound
-            if key.ctrl
-                && keys.len() == 1
+            if keys.iter().all(|k| k.ctrl)
                 && matches!(
                     state.overlay,
                     Overlay::Step(_) | Overlay::Palette(_) | Overlay::Search(_)
@@ -323,7 +330,11 @@ fn on_key(state: &mut State, event: crossterm::event::KeyEvent) -> Vec<Effect> {
                     Vec::new()
                 }
                 Lookup::Matched(action) => apply(state, action),
-                _ => Vec::new(),
+                Lookup::Pending => {
+                    state.pending_keys = keys;
+                    Vec::new()
+                }
+                Lookup::NotFound => Vec::new(),
             }
         }
         Lookup::NotFound => match &mut state.overlay {
@@ -456,6 +467,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::SortByTitle
         | Action::SortByState
         | Action::SortByDue => sort_by(state, action),
+        Action::SaveView => super::saving::begin(state),
         Action::HistoryBack => super::history::go(state, -1),
         Action::HistoryForward => super::history::go(state, 1),
         Action::OpenPalette => {
@@ -856,6 +868,7 @@ fn run_palette(state: &mut State) -> Vec<Effect> {
             Vec::new()
         }
         Command::Step(kind) => stepping::open_with(state, kind),
+        Command::Save(title) => super::saving::save(state, &title, p.saving.map(|e| *e)),
     }
 }
 

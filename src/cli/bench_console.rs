@@ -52,6 +52,7 @@ fn setup(store: &Arc<dyn Store>, today: chrono::NaiveDate) -> Setup {
         user_queues: Vec::new(),
         clock: Default::default(),
         mouse: false,
+        config_path: None,
     }
 }
 

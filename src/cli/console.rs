@@ -117,6 +117,10 @@ pub fn run(context: &Context, args: &ConsoleArgs<'_>) -> Result<ExitCode> {
         user_queues,
         clock: xinfang::app::clock::SessionClock::from_option(context.fixed_day),
         mouse: config.mouse.unwrap_or(true),
+        config_path: context
+            .config_path
+            .clone()
+            .or_else(xinfang::config::default_path),
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -322,6 +322,21 @@ impl Index {
         self.search_until(query, today, limit, within, &|| false)
     }
 
+    /// The ids of every case matching `query`, the newest `cap` of them when there are more
+    /// (ids ascending).
+    pub fn matching_ids(&self, query: &Query, today: NaiveDate, cap: usize) -> Vec<CaseId> {
+        let results = self.search(query, today, 0, None);
+        let mut ids: Vec<CaseId> = results
+            .matched
+            .iter()
+            .filter_map(|&p| self.docs.get(p as usize).map(|d| d.id))
+            .collect();
+        ids.sort_unstable();
+        let extra = ids.len().saturating_sub(cap);
+        ids.drain(..extra);
+        ids
+    }
+
     /// `search`, giving up (with empty results) as soon as `cancelled` says so — a newer keystroke
     /// has made this search stale. Checked every few thousand cases.
     pub fn search_until(

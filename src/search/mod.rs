@@ -10,7 +10,25 @@ pub use index::{Hit, Index, Results, id_shaped, pinyin_of, text_score};
 pub use query::{Query, QueryError, parse};
 
 use crate::domain::Role;
-use crate::store::{SearchDoc, Store, StoreError};
+use crate::store::{Filter, SearchDoc, Store, StoreError};
+use chrono::NaiveDate;
+
+/// A saved search queue holds at most this many matches (the newest), so that the store is never
+/// asked for more ids than a statement may bind.
+pub const SAVED_SEARCH_CASES: usize = 10_000;
+
+/// `filter` with every search query in it replaced by the cases it matches in `index` (a query
+/// that no longer parses matches nothing).
+pub fn resolve(filter: &Filter, index: &Index, today: NaiveDate) -> Filter {
+    match filter {
+        Filter::Search(text) => Filter::Ids(match parse(text) {
+            Ok(query) => index.matching_ids(&query, today, SAVED_SEARCH_CASES),
+            Err(_) => Vec::new(),
+        }),
+        Filter::And(parts) => Filter::And(parts.iter().map(|p| resolve(p, index, today)).collect()),
+        other => other.clone(),
+    }
+}
 
 /// Cases read from the store per batch while building.
 const BATCH: usize = 20_000;

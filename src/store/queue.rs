@@ -45,8 +45,23 @@ pub enum Filter {
     Leader(crate::domain::LeaderId),
     /// On this campaign's case list.
     Campaign(i64),
+    /// The matches of a search query (a saved search queue). The console resolves it against
+    /// its search index into `Ids` before the store sees it; a store given one unresolved (the
+    /// index is not built yet) matches nothing.
+    Search(String),
     /// All of these.
     And(Vec<Filter>),
+}
+
+impl Filter {
+    /// Whether a search query is part of this filter.
+    pub fn has_search(&self) -> bool {
+        match self {
+            Filter::Search(_) => true,
+            Filter::And(parts) => parts.iter().any(Filter::has_search),
+            _ => false,
+        }
+    }
 }
 
 /// What a queue is ordered by; ties are broken by case id in the same direction.

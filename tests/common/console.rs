@@ -40,6 +40,7 @@ pub fn setup(store: Arc<dyn Store>, lang: Lang, keymap: Keymap, notices: Vec<Str
         // As `--today` gives: the day holds for the whole session, steps included.
         clock: xinfang::app::clock::SessionClock::fixed(today()),
         mouse: true,
+        config_path: None,
     }
 }
 

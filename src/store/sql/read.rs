@@ -54,6 +54,8 @@ pub fn condition(filter: &Filter, sql: &mut String, params: &mut Vec<Value>) {
             sql.push_str("category = ?");
             params.push(Value::Text(category.code().to_string()));
         }
+        // Resolved by the console; unresolved, nothing is known to match.
+        Filter::Search(_) => sql.push_str("1 = 0"),
         Filter::Ids(ids) => in_list("id", ids.iter().map(|id| Value::Integer(*id)), sql, params),
         Filter::ReceivedBetween(from, to) => {
             sql.push_str("received_on >= ? AND received_on <= ?");

@@ -801,6 +801,79 @@ fn the_leader_package_table_sorts_and_the_drill_down_follows_the_order_on_screen
 }
 
 #[test]
+fn the_backlog_and_warnings_tables_sort_and_drill_downs_follow_the_order_on_screen() {
+    use xinfang::domain::board::BoardKind;
+    use xinfang::store::board::BoardData;
+    let (_dir, store) = open_demo(3000);
+    let mut session = Session::new(&store, 120, 40);
+    let state = session.keys(&["b", "tab", "tab"]).clone();
+    assert_eq!(
+        state.board.as_ref().map(|v| v.kind),
+        Some(BoardKind::Backlog)
+    );
+    // Region up and down, backlog, cleared, then the rate: counties alone, best rate first.
+    let keys = ["o"; 8];
+    let state = session.keys(&keys).clone();
+    let view = state.board.clone().expect("boards");
+    assert_eq!(view.sort, Some((3, true)));
+    let Some(BoardData::Backlog(board)) = &view.data else {
+        panic!("{:?}", view.data)
+    };
+    let lines = xinfang::app::boards::backlog_lines(&view, &board.counties);
+    assert_eq!(lines.len(), board.counties.len(), "counties alone");
+    let rate = |code: &str| {
+        let county = board
+            .counties
+            .iter()
+            .find(|c| c.county == code)
+            .expect("county");
+        county.rate().unwrap_or(-1.0)
+    };
+    assert!(lines.windows(2).all(|w| rate(&w[0]) >= rate(&w[1])));
+    let screen = session_screen(&mut session);
+    assert!(screen.contains("Rate▼"), "{screen}");
+    let first = xinfang::domain::region::name_in(&lines[0], Lang::En).expect("a county");
+    let state = session.keys(&["enter"]).clone();
+    let queue = &state.queues[state.queue_index];
+    assert!(
+        queue.label_en.contains(&first),
+        "{} vs {first}",
+        queue.label_en
+    );
+
+    // The warnings: by county, A to Z; the drill-down opens the first line's cases.
+    let state = session.keys(&["b", "tab", "tab", "o", "o", "o"]).clone();
+    let view = state.board.clone().expect("boards");
+    assert_eq!(view.kind, BoardKind::Warnings);
+    assert_eq!(view.sort, Some((1, false)));
+    let Some(BoardData::Warnings(list)) = &view.data else {
+        panic!("{:?}", view.data)
+    };
+    assert!(list.len() > 1, "the demo has warnings");
+    let shown = xinfang::app::boards::warning_rows(&view, list);
+    assert!(shown.windows(2).all(|w| w[0].county <= w[1].county));
+    let screen = session_screen(&mut session);
+    assert!(screen.contains("County▲"), "{screen}");
+    let filter = shown[0].filter.clone();
+    let state = session.keys(&["enter"]).clone();
+    assert_eq!(state.queues[state.queue_index].filter, filter);
+    // The overview keeps its own order and says which tables sort.
+    let state = session.keys(&["b", "tab", "o"]).clone();
+    assert_eq!(
+        state.board.as_ref().map(|v| v.kind),
+        Some(BoardKind::Overview)
+    );
+    assert!(
+        state
+            .status
+            .as_deref()
+            .is_some_and(|s| s.contains("backlog and warnings tables sort")),
+        "{:?}",
+        state.status
+    );
+}
+
+#[test]
 fn a_third_trial_end_of_a_long_queue_chosen_queues_in_history_chinese_queue_names_and_notes() {
     let (_dir, store) = open_demo(3000);
     let mut session = Session::in_lang(&store, Lang::Zh, 120, 40);

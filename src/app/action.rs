@@ -85,7 +85,7 @@ actions! {
     HistoryBack = ("history-back", "Go back to the previous queue, case or search", "后退到上一个队列、信访件或搜索"),
     SaveView = ("save-view", "Save the search or board drill-down on screen as a queue of your own (in config.toml)", "将当前搜索或看板下钻保存为自定义队列（写入 config.toml）"),
     HistoryForward = ("history-forward", "Go forward again after going back", "后退后再前进"),
-    BoardSort = ("board-sort", "Sort the leader-package table by its next column (each column up, then down)", "领导包案表按下一列排序（每列先升后降）"),
+    BoardSort = ("board-sort", "Sort the board's table (leader packages, backlog, warnings) by its next column (each column up, then down)", "看板表格（领导包案、积案化解、预警）按下一列排序（每列先升后降）"),
     SortByNumber = ("sort-by-number", "Sort the table by case number (again: reverse)", "按编号排序（再按一次反向）"),
     SortByReceived = ("sort-by-received", "Sort the table by day received (again: reverse)", "按收件日期排序（再按一次反向）"),
     SortByChannel = ("sort-by-channel", "Sort the table by channel (again: reverse)", "按渠道排序（再按一次反向）"),

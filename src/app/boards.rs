@@ -24,6 +24,8 @@ pub fn open(state: &mut State, kind: Option<BoardKind>) -> Vec<Effect> {
         view.kind = kind;
         view.data = None;
         view.selected = 0;
+        // A column number means another column on another board.
+        view.sort = None;
     }
     state.board_shown = true;
     load(state)
@@ -91,7 +93,7 @@ fn next_level(level: Option<LeaderLevel>) -> Option<LeaderLevel> {
 pub fn lines(view: &BoardView) -> usize {
     match &view.data {
         Some(BoardData::Packages(rows)) => package_rows(view, rows).len(),
-        Some(BoardData::Backlog(board)) => backlog_lines(&board.counties).len(),
+        Some(BoardData::Backlog(board)) => backlog_lines(view, &board.counties).len(),
         Some(BoardData::Map(tiles)) => tiles.len(),
         Some(BoardData::Warnings(list)) => list.len(),
         Some(BoardData::Overview(o)) => o.periods.len(),
@@ -132,18 +134,71 @@ pub fn package_rows<'a>(
     shown
 }
 
-/// `board-sort`: the next column of the leader-package table, each up then down, then the
-/// board's own order again.
+/// Columns of the backlog table that sort: region, backlog, cleared, rate, change since
+/// yesterday.
+pub const BACKLOG_COLUMNS: usize = 5;
+
+/// Columns of the warnings list that sort: day, county, kind, size.
+pub const WARNING_COLUMNS: usize = 4;
+
+/// The warnings shown, in the order chosen (`view.sort`): newest first by default.
+pub fn warning_rows<'a>(
+    view: &BoardView,
+    list: &'a [crate::store::board::Warning],
+) -> Vec<&'a crate::store::board::Warning> {
+    use crate::store::board::Reason;
+    let mut shown: Vec<&crate::store::board::Warning> = list.iter().collect();
+    let kind = |r: &Reason| match r {
+        Reason::Flagged { .. } => 0,
+        Reason::Cluster { .. } => 1,
+        Reason::Surge { .. } => 2,
+        Reason::Deadlines { .. } => 3,
+    };
+    let size = |r: &Reason| match r {
+        Reason::Flagged { persons, .. } => u64::from(*persons),
+        Reason::Cluster { cases, .. } => *cases,
+        Reason::Surge { week, .. } => *week,
+        Reason::Deadlines {
+            due_soon, overdue, ..
+        } => due_soon + overdue,
+    };
+    if let Some((column, descending)) = view.sort {
+        shown.sort_by(|a, b| {
+            let order = match column {
+                0 => a.on.cmp(&b.on),
+                1 => a.county.cmp(&b.county),
+                2 => kind(&a.reason).cmp(&kind(&b.reason)),
+                _ => size(&a.reason).cmp(&size(&b.reason)),
+            };
+            if descending { order.reverse() } else { order }
+        });
+    }
+    shown
+}
+
+/// How many columns the board's table sorts by (0: it keeps its own order).
+fn sortable_columns(kind: BoardKind) -> usize {
+    match kind {
+        BoardKind::Packages => PACKAGE_COLUMNS,
+        BoardKind::Backlog => BACKLOG_COLUMNS,
+        BoardKind::Warnings => WARNING_COLUMNS,
+        _ => 0,
+    }
+}
+
+/// `board-sort`: the next column of the board's table, each up then down, then the board's own
+/// order again.
 fn sort_board(state: &mut State) -> Vec<Effect> {
     let lang = state.lang;
     let Some(view) = state.board.as_mut() else {
         return Vec::new();
     };
-    if view.kind != BoardKind::Packages {
+    let columns = sortable_columns(view.kind);
+    if columns == 0 {
         state.status = Some(
             lang.pick(
-                "此看板按其固有顺序排列（可排序的是领导包案表）",
-                "this board keeps its own order (the leader-package table sorts)",
+                "此看板按其固有顺序排列（可排序的是领导包案、积案化解和预警表）",
+                "this board keeps its own order (the leader-package, backlog and warnings tables sort)",
             )
             .to_string(),
         );
@@ -152,7 +207,7 @@ fn sort_board(state: &mut State) -> Vec<Effect> {
     view.sort = match view.sort {
         None => Some((0, false)),
         Some((column, false)) => Some((column, true)),
-        Some((column, true)) if column + 1 < PACKAGE_COLUMNS => Some((column + 1, false)),
+        Some((column, true)) if column + 1 < columns => Some((column + 1, false)),
         Some(_) => None,
     };
     view.selected = 0;
@@ -160,7 +215,7 @@ fn sort_board(state: &mut State) -> Vec<Effect> {
         Some((column, descending)) => format!(
             "{} {} {}",
             lang.pick("排序：", "sorted by"),
-            package_column_name(column, lang),
+            column_name(view.kind, column, lang),
             if descending { "▼" } else { "▲" }
         ),
         None => lang
@@ -168,6 +223,23 @@ fn sort_board(state: &mut State) -> Vec<Effect> {
             .to_string(),
     });
     Vec::new()
+}
+
+/// The heading of a sortable column of a board's table.
+pub fn column_name(kind: BoardKind, column: usize, lang: crate::i18n::Lang) -> &'static str {
+    let (zh, en) = match (kind, column) {
+        (BoardKind::Backlog, 0) => ("地区", "Region"),
+        (BoardKind::Backlog, 1) => ("积案", "Backlog"),
+        (BoardKind::Backlog, 2) => ("化解", "Cleared"),
+        (BoardKind::Backlog, 3) => ("化解率", "Rate"),
+        (BoardKind::Backlog, _) => ("较昨日", "Δ day"),
+        (BoardKind::Warnings, 0) => ("日期", "Day"),
+        (BoardKind::Warnings, 1) => ("县区", "County"),
+        (BoardKind::Warnings, 2) => ("类型", "Kind"),
+        (BoardKind::Warnings, _) => ("规模", "Size"),
+        (_, column) => return package_column_name(column, lang),
+    };
+    lang.pick(zh, en)
 }
 
 /// A leader-package column's heading.
@@ -184,8 +256,32 @@ pub fn package_column_name(column: usize, lang: crate::i18n::Lang) -> &'static s
     lang.pick(zh, en)
 }
 
-/// The backlog board's lines: each city (a code of four digits), then its counties.
-pub fn backlog_lines(counties: &[crate::store::board::BacklogCounty]) -> Vec<String> {
+/// The backlog board's lines: each city (a code of four digits), then its counties; sorted by a
+/// column (`view.sort`), the counties alone, ranked by it.
+pub fn backlog_lines(
+    view: &BoardView,
+    counties: &[crate::store::board::BacklogCounty],
+) -> Vec<String> {
+    if let Some((column, descending)) = view.sort {
+        let mut rows: Vec<&crate::store::board::BacklogCounty> = counties.iter().collect();
+        rows.sort_by(|a, b| {
+            let order = match column {
+                0 => a.county.cmp(&b.county),
+                1 => a.backlog.cmp(&b.backlog),
+                2 => a.cleared.cmp(&b.cleared),
+                // Counties without backlog have no rate: below every rate.
+                3 => a
+                    .rate()
+                    .unwrap_or(-1.0)
+                    .total_cmp(&b.rate().unwrap_or(-1.0)),
+                _ => (a.cleared.saturating_sub(a.cleared_yesterday))
+                    .cmp(&b.cleared.saturating_sub(b.cleared_yesterday)),
+            };
+            let order = order.then_with(|| a.county.cmp(&b.county));
+            if descending { order.reverse() } else { order }
+        });
+        return rows.into_iter().map(|c| c.county.clone()).collect();
+    }
     let mut out = Vec::new();
     for city in region::CITIES.iter() {
         let inside: Vec<&str> = counties
@@ -288,21 +384,19 @@ fn drill(state: &mut State) -> Vec<Effect> {
                 Filter::Leader(r.leader.id),
             )
         }),
-        Some(BoardData::Backlog(board)) => {
-            backlog_lines(&board.counties)
-                .get(view.selected)
-                .map(|code| {
-                    let mut parts = vec![Filter::Backlog(today), Filter::Region(code.clone())];
-                    if let Some(c) = &board.campaign {
-                        parts.push(Filter::Campaign(c.id));
-                    }
-                    (
-                        format!("{} 积案", name(code)),
-                        format!("backlog in {}", name_en(code)),
-                        Filter::And(parts),
-                    )
-                })
-        }
+        Some(BoardData::Backlog(board)) => backlog_lines(view, &board.counties)
+            .get(view.selected)
+            .map(|code| {
+                let mut parts = vec![Filter::Backlog(today), Filter::Region(code.clone())];
+                if let Some(c) = &board.campaign {
+                    parts.push(Filter::Campaign(c.id));
+                }
+                (
+                    format!("{} 积案", name(code)),
+                    format!("backlog in {}", name_en(code)),
+                    Filter::And(parts),
+                )
+            }),
         Some(BoardData::Map(tiles)) => tiles.get(view.selected).map(|tile| {
             let county = Filter::Region(tile.county.clone());
             let (zh, en, filter) = match view.indicator {
@@ -326,7 +420,7 @@ fn drill(state: &mut State) -> Vec<Effect> {
                 Filter::And(vec![county, filter]),
             )
         }),
-        Some(BoardData::Warnings(list)) => list.get(view.selected).map(|w| {
+        Some(BoardData::Warnings(list)) => warning_rows(view, list).get(view.selected).map(|w| {
             let (zh, en) = match &w.reason {
                 Reason::Cluster { category, .. } => (
                     format!("聚集 {}", category.zh()),

@@ -83,7 +83,7 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
         }
     }
     // City and county rows in map order.
-    let codes = backlog_lines(&board.counties);
+    let codes = backlog_lines(view, &board.counties);
     let rows: Vec<(String, BacklogCounty)> = codes
         .iter()
         .map(|code| {
@@ -99,14 +99,24 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
     let bar = width
         .saturating_sub(14 + 8 + 8 + 10 + 8 + 6 + 2)
         .clamp(6, 40);
+    // The sorted column carries its direction (`o` sorts the table, counties alone).
+    let heading = |column: usize| {
+        let name = crate::app::boards::column_name(view.kind, column, screen.lang);
+        match view.sort {
+            Some((sorted, descending)) if sorted == column => {
+                format!("{name}{}", if descending { "▼" } else { "▲" })
+            }
+            _ => name.to_string(),
+        }
+    };
     out.push(Line::styled(
         [
-            pad(screen.pick("地区", "Region"), 14),
-            right(screen.pick("积案", "Backlog"), 8),
-            right(screen.pick("化解", "Cleared"), 8),
-            right(screen.pick("化解率", "Rate"), 10),
+            pad(&heading(0), 14),
+            right(&heading(1), 8),
+            right(&heading(2), 8),
+            right(&heading(3), 10),
             format!("  {}", pad(screen.pick("进度", "Progress"), bar)),
-            right(screen.pick("较昨日", "Δ day"), 8),
+            right(&heading(4), 8),
             right(screen.pick("排名", "Rank"), 6),
         ]
         .concat(),
@@ -137,7 +147,11 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
         let ((code, row), rank) = (&rows[i], &ranked[i]);
         let is_city = code.len() == 4;
         let name = super::place(code, screen.lang);
-        let name = if is_city { name } else { format!("  {name}") };
+        let name = if is_city || view.sort.is_some() {
+            name
+        } else {
+            format!("  {name}")
+        };
         let selected = !screen.wall && i == view.selected;
         let base = match (selected, is_city) {
             (true, _) => screen.theme.selected,

@@ -125,13 +125,42 @@ pub fn lines(screen: &Screen<'_>, list: &[Warning], area: Rect) -> Vec<Line<'sta
         ));
         return out;
     }
+    let kind_width = if screen.lang == crate::i18n::Lang::Zh {
+        4
+    } else {
+        9
+    };
+    let view = screen.view;
+    if !screen.wall {
+        // The sorted column carries its direction (`o` sorts the list).
+        let heading = |column: usize| {
+            let name = crate::app::boards::column_name(view.kind, column, screen.lang);
+            match view.sort {
+                Some((sorted, descending)) if sorted == column => {
+                    format!("{name}{}", if descending { "▼" } else { "▲" })
+                }
+                _ => name.to_string(),
+            }
+        };
+        out.push(Line::styled(
+            format!(
+                "{} {} {} {}",
+                pad(&heading(0), 5),
+                pad(&heading(1), 10),
+                pad(&heading(2), kind_width + 2),
+                heading(3)
+            ),
+            screen.theme.header,
+        ));
+    }
+    let shown = crate::app::boards::warning_rows(view, list);
     let visible = usize::from(area.height).saturating_sub(out.len());
     let first = if screen.wall {
         0
     } else {
-        scroll(screen.view.selected, visible)
+        scroll(view.selected, visible)
     };
-    for (i, warning) in list.iter().enumerate().skip(first).take(visible) {
+    for (i, warning) in shown.into_iter().enumerate().skip(first).take(visible) {
         let (kind, reason) = describe(screen, warning);
         let style = match warning.reason {
             Reason::Flagged { .. } | Reason::Cluster { .. } => screen.theme.overdue,
@@ -139,7 +168,7 @@ pub fn lines(screen: &Screen<'_>, list: &[Warning], area: Rect) -> Vec<Line<'sta
             Reason::Deadlines { overdue, .. } if overdue > 0 => screen.theme.overdue,
             Reason::Deadlines { .. } => screen.theme.due_soon,
         };
-        let selected = !screen.wall && i == screen.view.selected;
+        let selected = !screen.wall && i == view.selected;
         let base = if selected {
             screen.theme.selected
         } else {
@@ -156,11 +185,6 @@ pub fn lines(screen: &Screen<'_>, list: &[Warning], area: Rect) -> Vec<Line<'sta
             warning.on.format("%m-%d"),
             pad(&place(&warning.county, screen.lang), 10)
         );
-        let kind_width = if screen.lang == crate::i18n::Lang::Zh {
-            4
-        } else {
-            9
-        };
         let used = unicode_width::UnicodeWidthStr::width(head.as_str()) + kind_width + 3;
         let text = super::super::clean(&format!("{reason}{cases}")).into_owned();
         out.push(Line::from(vec![

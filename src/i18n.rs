@@ -140,7 +140,7 @@ texts! {
     SearchTitle = ("搜索", "Search"),
     HelpTitle = ("按键帮助", "Keys"),
     PaletteTitle = ("命令面板", "Command palette"),
-    PaletteHint = ("输入动作名，或 queue 名称 / case 编号 / lang zh|en / theme 名称", "type an action, or queue NAME / case NUMBER / lang zh|en / theme NAME"),
+    PaletteHint = ("输入动作名，或 queue 名称 / case 编号 / save 标题 / lang zh|en / theme 名称", "type an action, or queue NAME / case NUMBER / save TITLE / lang zh|en / theme NAME"),
     TooSmall = ("终端太小，请至少调整到 60×16", "The terminal is too small; make it at least 60×16"),
     NoCaseSelected = ("未选择信访件", "No case selected"),
     EmptyQueue = ("该队列为空", "This queue is empty"),

@@ -697,3 +697,39 @@ fn the_hand_computed_indicators_hold_on_postgresql_too() {
         (2, 3)
     );
 }
+
+#[test]
+fn on_a_wall_sized_screen_the_map_fills_it_with_large_digits() {
+    let (_dir, _path, store) = fixture_store();
+    let mut wall = Wall::new(
+        vec![BoardKind::Map],
+        Lang::En,
+        ThemeName::Mono,
+        &Rules::default(),
+        std::time::Duration::from_secs(30),
+    );
+    wall.today = today();
+    let data = store
+        .board(BoardKind::Map, &wall.query("64"))
+        .expect("board");
+    wall.loaded(BoardKind::Map, Ok(data), "09:00:00");
+    // At 300×80: tiles wider than at 200 columns, tall enough for the numbers in large digits,
+    // and the map reaches down the screen instead of stopping at its top two thirds.
+    let screen = render(&wall, 300, 80);
+    let lines: Vec<&str> = screen.lines().collect();
+    let bottom = lines.iter().rposition(|l| l.contains('└')).expect("tiles");
+    assert!(
+        bottom >= 70,
+        "the map ends at row {bottom} of 80:\n{screen}"
+    );
+    assert!(screen.contains("█ █"), "large digits:\n{screen}");
+    let tile = lines
+        .iter()
+        .find_map(|l| l.find('┌').map(|a| (a, l)))
+        .and_then(|(_, l)| l.split('┐').next().map(|t| t.trim().chars().count()))
+        .expect("a tile");
+    assert!(tile > 40, "tiles {tile} wide");
+    // At 120×40 the tiles keep the plain number.
+    let small = render(&wall, 120, 40);
+    assert!(!small.contains("█ █"), "{small}");
+}

@@ -51,6 +51,7 @@ fn short(action: Action, lang: Lang) -> &'static str {
         Action::HistoryBack => ("后退", "back"),
         Action::SelectNext => ("下移", "down"),
         Action::SaveView => ("存为队列", "save as queue"),
+        Action::BoardSort => ("排序", "sort"),
         _ => ("", ""),
     };
     lang.pick(zh, en)
@@ -106,6 +107,7 @@ fn hinted(context: Context) -> &'static [Action] {
             Action::ToggleHelp,
             Action::NextBoard,
             Action::BoardOption,
+            Action::BoardSort,
             Action::CloseBoards,
         ],
         Context::Global => &[Action::CloseOverlay, Action::Quit],

@@ -98,7 +98,7 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
     let chart_rows = if area.height >= 20 { 3 } else { 0 };
     let bar = width
         .saturating_sub(14 + 8 + 8 + 10 + 8 + 6 + 2)
-        .clamp(6, 40);
+        .clamp(6, if width >= 160 { 160 } else { 40 });
     // The sorted column carries its direction (`o` sorts the table, counties alone).
     let heading = |column: usize| {
         let name = crate::app::boards::column_name(view.kind, column, screen.lang);

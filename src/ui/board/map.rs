@@ -95,8 +95,12 @@ fn grid(area: Rect) -> Option<Grid> {
     };
     // A legend to the right when there is room.
     let legend_width = if grid.width >= 110 { 36 } else { 0 };
-    let tile_width = (grid.width.saturating_sub(legend_width) / COLUMNS).min(40);
-    let tile_height = (grid.height / ROWS).min(6);
+    let widest = if area.width >= 200 { 64 } else { 40 };
+    let tile_width = (grid.width.saturating_sub(legend_width) / COLUMNS).min(widest);
+    // Wall-sized screens (60 rows and more) give the tiles their room: tall enough for the
+    // number in large digits.
+    let tallest = if area.height >= 60 { 10 } else { 6 };
+    let tile_height = (grid.height / ROWS).min(tallest);
     (tile_width >= 8 && tile_height > 0).then_some(Grid {
         grid,
         legend_width,
@@ -185,6 +189,28 @@ pub fn draw(frame: &mut Frame<'_>, screen: &Screen<'_>, tiles: &[CountyTile], ar
                 });
             let inner = block.inner(rect);
             frame.render_widget(block, rect);
+            // A tall tile shows its number in large digits, the band's symbol beside the name.
+            let large = (inner.height >= 6)
+                .then(|| super::digits::big(&label))
+                .flatten()
+                .filter(|rows| {
+                    rows.iter()
+                        .all(|r| unicode_width::UnicodeWidthStr::width(r.as_str()) <= inner_width)
+                });
+            if let Some(rows) = large {
+                let mut lines = vec![Line::from(vec![
+                    Span::styled(pad(name, inner_width.saturating_sub(2)), name_style),
+                    Span::styled(format!(" {symbol}"), style),
+                ])];
+                // Centred under the name.
+                lines.extend(rows.into_iter().map(|r| {
+                    let room = inner_width
+                        .saturating_sub(unicode_width::UnicodeWidthStr::width(r.as_str()));
+                    Line::styled(format!("{}{r}", " ".repeat(room / 2)), style)
+                }));
+                frame.render_widget(Paragraph::new(lines), inner);
+                continue;
+            }
             let mut lines = vec![
                 Line::styled(pad(name, inner_width), name_style),
                 Line::styled(format!("{symbol} {label}"), style),

@@ -1,7 +1,7 @@
 //! The leader-package board (领导包案): per leader, level, packaged cases, resolved, five-duty
 //! completion, overdue and the oldest open case; filtered by level with `board-option`.
 
-use super::{Screen, pad, right, scroll};
+use super::{Screen, gauge, pad, right, scroll};
 use crate::store::board::PackageRow;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -65,7 +65,13 @@ pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'
             _ => heading.to_string(),
         }
     };
-    let heading = [
+    // A wide screen (a wall) shows each leader's five-duty completion as a bar in the room left.
+    let bar = if width >= 160 {
+        width.saturating_sub(fixed + name_width + 2).min(120)
+    } else {
+        0
+    };
+    let mut heading = vec![
         pad(&name(0), 8),
         pad(&name(1), name_width),
         right(&name(2), cases),
@@ -74,6 +80,12 @@ pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'
         right(&name(5), overdue),
         right(&name(6), oldest_width),
     ];
+    if bar > 0 {
+        heading.push(format!(
+            "  {}",
+            pad(screen.pick("五包进度", "Five duties done"), bar)
+        ));
+    }
     out.push(Line::styled(heading.concat(), screen.theme.header));
     let visible = usize::from(area.height).saturating_sub(out.len());
     let mut shown = shown;
@@ -99,7 +111,7 @@ pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'
             screen.theme.text
         };
         let duty = screen.rate(row.duty_rate());
-        out.push(Line::from(vec![
+        let mut spans = vec![
             Span::styled(
                 format!(
                     "{} ",
@@ -120,7 +132,14 @@ pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'
                 },
             ),
             Span::styled(right(&oldest, oldest_width), base),
-        ]));
+        ];
+        if bar > 0 {
+            spans.push(Span::styled(
+                format!("  {}", gauge(row.duty_rate().unwrap_or(0.0), None, bar)),
+                duty.style,
+            ));
+        }
+        out.push(Line::from(spans));
     }
     out
 }

@@ -6,8 +6,9 @@
 use super::clock::SessionClock;
 use super::state::{Effect, Msg, State};
 use super::update::{start, update};
-use crate::store::Store;
+use crate::store::{Filter, Store};
 use crate::ui;
+use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::collections::VecDeque;
@@ -270,11 +271,52 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
 pub struct Shared {
     index: Arc<std::sync::RwLock<Option<crate::search::Index>>>,
     latest_search: Arc<std::sync::atomic::AtomicU64>,
+    /// Saved searches resolved against the index as it is now (cleared when the index changes):
+    /// a queue's count and its page, and every count reload until the data changes, share one
+    /// search.
+    resolved: Arc<std::sync::Mutex<std::collections::HashMap<(String, chrono::NaiveDate), Filter>>>,
     /// The session's clock, for effects that date what they write.
     clock: SessionClock,
 }
 
 impl Shared {
+    fn forget_resolved(&self) {
+        self.resolved
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    /// `filter` with each saved search replaced by the cases it matches in `index`.
+    fn resolve(&self, filter: &Filter, index: &crate::search::Index, today: NaiveDate) -> Filter {
+        match filter {
+            Filter::Search(query) => {
+                let key = (query.clone(), today);
+                if let Some(found) = self
+                    .resolved
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get(&key)
+                {
+                    return found.clone();
+                }
+                let found = crate::search::resolve(filter, index, today);
+                self.resolved
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(key, found.clone());
+                found
+            }
+            Filter::And(parts) => Filter::And(
+                parts
+                    .iter()
+                    .map(|p| self.resolve(p, index, today))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
     /// Shared state for a session on `clock`.
     pub fn with_clock(clock: SessionClock) -> Shared {
         Shared {
@@ -301,6 +343,7 @@ fn perform_indexed(
             Some(match built {
                 Ok((index, head)) => {
                     *shared.index.write().unwrap_or_else(|p| p.into_inner()) = Some(index);
+                    shared.forget_resolved();
                     Msg::IndexReady { head }
                 }
                 Err(e) => Msg::IndexFailed { error: e.told() },
@@ -313,6 +356,7 @@ fn perform_indexed(
         } => {
             let mut guard = shared.index.write().unwrap_or_else(|p| p.into_inner());
             let index = guard.as_mut()?;
+            shared.forget_resolved();
             Some(
                 match crate::search::refresh(index, store, since, role, &region) {
                     Ok(head) => Msg::IndexRefreshed { head },
@@ -370,7 +414,7 @@ fn resolve_searches(mut effect: Effect, shared: &Shared) -> Effect {
     let guard = shared.index.read().unwrap_or_else(|p| p.into_inner());
     if let Some(index) = guard.as_ref() {
         for filter in filters.into_iter().filter(|f| f.has_search()) {
-            *filter = crate::search::resolve(filter, index, today);
+            *filter = shared.resolve(filter, index, today);
         }
     }
     drop(guard);

@@ -157,7 +157,15 @@ pub fn run(context: &Context, args: &BenchArgs) -> Result<ExitCode> {
 
     // A small queue sorted by a column whose index holds every case: the planner must not walk
     // the whole index to find the queue's few cases.
-    for key in [K::Title, K::County, K::DueAll] {
+    for key in [
+        K::Number,
+        K::Channel,
+        K::County,
+        K::Category,
+        K::Title,
+        K::State,
+        K::DueAll,
+    ] {
         let mut any = Sample {
             what: format!("first page of each queue sorted by {key:?}"),
             times: vec![],

@@ -229,8 +229,8 @@ CREATE INDEX cases_sort_due ON cases((COALESCE(due_on, '9999-12-31')), id);
 "#,
     // The flagged queues hold cases from every year, scattered through the table: sorting one by
     // a column meant reading each of its rows (24,000 random reads for `packaged` on a million
-    // cases). Each gets an index holding every column the table sorts by, so any order of the
-    // queue is sorted from its index alone.
+    // cases). Each gets an index holding its filter's column and every column the table sorts
+    // by, so any order of the queue is sorted from its index alone.
     r#"
 CREATE INDEX cases_packaged_rows ON cases(leader_id, received_on, number, channel, county,
     category, title, state, due_on) WHERE leader_id IS NOT NULL;
@@ -238,10 +238,10 @@ CREATE INDEX cases_backlog_rows ON cases(backlog_from, received_on, number, chan
     category, title, state, due_on) WHERE backlog_from IS NOT NULL;
 CREATE INDEX cases_repeat_rows ON cases(repeat_of, received_on, number, channel, county,
     category, title, state, due_on) WHERE repeat_of IS NOT NULL;
-CREATE INDEX cases_collective_rows ON cases(received_on, number, channel, county,
+CREATE INDEX cases_collective_rows ON cases(collective, received_on, number, channel, county,
     category, title, state, due_on) WHERE collective = 1;
-CREATE INDEX cases_supervised_rows ON cases(closed_on, received_on, number, channel, county,
-    category, title, state, due_on) WHERE supervised = 1;
+CREATE INDEX cases_supervised_rows ON cases(supervised, closed_on, received_on, number, channel,
+    county, category, title, state, due_on) WHERE supervised = 1;
 "#,
 ];
 

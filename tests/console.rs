@@ -590,17 +590,21 @@ fn enter_pressed_before_the_results_arrive_opens_the_first_match_when_they_do() 
             .any(|e| matches!(e, Effect::LoadDetail { id, .. } if *id == first)),
         "{effects:?}"
     );
-    // Typing after Enter cancels it: the user is still refining the query.
+    // Keys typed after Enter wait for the case it opens (`enter s` steps on that case); they do
+    // not go into the query. Esc still closes the search at once.
     let mut state = initial_state(&setup, 120, 40).expect("state");
     update(&mut state, Msg::IndexReady { head });
     for msg in script(&["/", "text:工", "enter", "text:资"]) {
         update(&mut state, msg);
     }
     assert!(
-        matches!(&state.overlay, Overlay::Search(s) if !s.open_when_done),
+        matches!(&state.overlay, Overlay::Search(s) if s.open_when_done && s.input == "工"),
         "{:?}",
         state.overlay
     );
+    assert_eq!(state.typeahead.len(), 1);
+    update(&mut state, script(&["esc"]).pop_front().expect("esc"));
+    assert_eq!(state.overlay, Overlay::None, "esc is not held");
 }
 
 #[test]

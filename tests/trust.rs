@@ -947,6 +947,12 @@ fn a_click_on_a_county_tile_selects_it_and_a_second_click_drills_down() {
     );
 }
 
+thread_local! {
+    /// The search index `deliver` builds and searches, as the loop's shared one.
+    static INDEX: std::cell::RefCell<Option<xinfang::search::Index>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// Runs `effects` and everything they lead to against the store, as the loop would, but only
 /// when asked: the keys before it were typed while the loads were still on their way.
 fn deliver(
@@ -955,12 +961,35 @@ fn deliver(
     clock: xinfang::app::clock::SessionClock,
     effects: Vec<xinfang::app::state::Effect>,
 ) {
+    use xinfang::app::state::{Effect, Msg};
     let mut queue: std::collections::VecDeque<_> = effects.into();
     while let Some(effect) = queue.pop_front() {
-        if matches!(effect, xinfang::app::state::Effect::BuildIndex { .. }) {
-            continue;
-        }
-        if let Some(msg) = xinfang::app::run::perform(effect, store.as_ref(), clock) {
+        let msg = match effect {
+            Effect::BuildIndex { role, region } => {
+                let (index, head) =
+                    xinfang::search::build(store.as_ref(), role, &region, &mut |_| {}).unwrap();
+                INDEX.with(|i| *i.borrow_mut() = Some(index));
+                Some(Msg::IndexReady { head })
+            }
+            Effect::Search {
+                request,
+                query,
+                today,
+                ..
+            } => INDEX.with(|i| {
+                let index = i.borrow();
+                let parsed = xinfang::search::parse(&query).unwrap();
+                let results = index.as_ref().unwrap().search(&parsed, today, 200, None);
+                Some(Msg::SearchDone {
+                    request,
+                    query,
+                    results: Box::new(results),
+                })
+            }),
+            Effect::RefreshIndex { .. } => None,
+            other => xinfang::app::run::perform(other, store.as_ref(), clock),
+        };
+        if let Some(msg) = msg {
             queue.extend(xinfang::app::update::update(state, msg));
         }
     }
@@ -1043,4 +1072,54 @@ fn keys_typed_before_a_queue_arrives_act_on_its_rows() {
     assert!(state.typeahead.is_empty(), "the held key was played");
     assert_eq!(state.overlay, Overlay::None);
     assert_said(&state, "No case selected");
+}
+
+#[test]
+fn a_step_typed_right_after_opening_a_search_result_is_on_that_case() {
+    use xinfang::app::update::{start, update};
+    let (_dir, store) = open_demo(3000);
+    let setup = common::console::setup(
+        std::sync::Arc::clone(&store),
+        Lang::En,
+        xinfang::keymap::Keymap::default_preset(),
+        Vec::new(),
+    );
+    let clock = setup.clock;
+    let mut state = xinfang::app::console::initial_state(&setup, 120, 40).unwrap();
+    let effects = start(&mut state);
+    deliver(&mut state, &store, clock, effects);
+    // Results back, then Enter and `s` at once: the step waits for the opened case.
+    for msg in common::console::script(&["1", "j", "2", "/", "text:工资"]) {
+        let effects = update(&mut state, msg);
+        deliver(&mut state, &store, clock, effects);
+    }
+    let Overlay::Search(search) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    let hit = search.hits[0].id;
+    assert_ne!(Some(hit), state.table.selected_row().map(|r| r.id));
+    let mut held = Vec::new();
+    for msg in common::console::script(&["enter", "s"]) {
+        held.extend(update(&mut state, msg));
+    }
+    assert_eq!(state.overlay, Overlay::None, "the step waits");
+    deliver(&mut state, &store, clock, held);
+    assert_eq!(form(&state).case, hit, "the step is on the case opened");
+
+    // Enter before the results: the keys after it wait for the case it opens, not the query.
+    let mut held = Vec::new();
+    for msg in common::console::script(&["esc", "esc", "esc", "/", "text:拆迁", "enter", "s"]) {
+        held.extend(update(&mut state, msg));
+    }
+    deliver(&mut state, &store, clock, held);
+    let opened = state
+        .detail
+        .as_ref()
+        .map(|d| d.case.id)
+        .expect("a case opened");
+    assert_eq!(form(&state).case, opened);
+    assert_eq!(
+        state.last_search.as_ref().map(|s| s.input.as_str()),
+        Some("拆迁")
+    );
 }

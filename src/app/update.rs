@@ -19,7 +19,9 @@ use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 /// Applies `msg` to `state` and returns the effects to run.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = match msg {
-        Msg::Key(event) if !state.typeahead.is_empty() || waits(state, &event) => {
+        Msg::Key(event)
+            if (!state.typeahead.is_empty() || waits(state, &event)) && !cancels(state, &event) =>
+        {
             if state.typeahead.len() < TYPEAHEAD_KEYS && event.kind != KeyEventKind::Release {
                 state.typeahead.push(event);
             }
@@ -53,15 +55,21 @@ const TYPEAHEAD_KEYS: usize = 64;
 /// rows are coming (it would act on nothing), and the step key while the selected case's detail
 /// is coming (the form needs the case as it is). A failed load ends the wait like a finished one.
 fn waits(state: &State, event: &crossterm::event::KeyEvent) -> bool {
-    if state.focus != Focus::Table || state.overlay != Overlay::None || state.board_shown {
+    // Enter in the search before its results: the keys after it belong to the case it opens.
+    if let Overlay::Search(search) = &state.overlay {
+        return search.open_when_done;
+    }
+    if state.overlay != Overlay::None || state.board_shown {
         return false;
     }
-    if state.table.loading && state.table.rows.is_empty() {
+    if state.focus == Focus::Table && state.table.loading && state.table.rows.is_empty() {
         return true;
     }
     if !state.requests.detail_pending() {
         return false;
     }
+    // A case opened (from a search, by number, or the next row) is not on screen yet: a step or
+    // a copy would take the case shown before it.
     let Some(key) = Key::from_event(event) else {
         return false;
     };
@@ -69,8 +77,23 @@ fn waits(state: &State, event: &crossterm::event::KeyEvent) -> bool {
     keys.push(key);
     matches!(
         state.keymap.lookup(&contexts(state), &keys),
-        Lookup::Matched(Action::TakeStep)
+        Lookup::Matched(Action::TakeStep | Action::CopyCaseNumber | Action::CopyCaseSummary)
     )
+}
+
+/// Esc or quit while the search waits to open its first match: not held behind it.
+fn cancels(state: &State, event: &crossterm::event::KeyEvent) -> bool {
+    let Overlay::Search(search) = &state.overlay else {
+        return false;
+    };
+    let Some(key) = Key::from_event(event) else {
+        return false;
+    };
+    search.open_when_done
+        && matches!(
+            state.keymap.lookup(&contexts(state), &[key]),
+            Lookup::Matched(Action::CloseOverlay | Action::Quit)
+        )
 }
 
 fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {

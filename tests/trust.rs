@@ -798,6 +798,30 @@ fn the_leader_package_table_sorts_and_the_drill_down_follows_the_order_on_screen
         queue.label_en,
         most.leader.name
     );
+    // Oldest ▲: the fewest days open first (no open case, then the newest date); level ▲ by rank.
+    let state = session
+        .keys(&["b", "o", "o", "o", "o", "o", "o", "o"])
+        .clone();
+    let view = state.board.clone().expect("boards");
+    assert_eq!(view.sort, Some((6, false)));
+    let Some(BoardData::Packages(rows)) = &view.data else {
+        panic!("{:?}", view.data)
+    };
+    let shown = xinfang::app::boards::package_rows(&view, rows);
+    let days = |r: &&xinfang::store::board::PackageRow| {
+        r.oldest_open
+            .map_or(-1, |d| (common::today() - d).num_days())
+    };
+    assert!(shown.windows(2).all(|w| days(&w[0]) <= days(&w[1])));
+    let mut level = view.clone();
+    level.sort = Some((0, false));
+    let shown = xinfang::app::boards::package_rows(&level, rows);
+    let rank = |r: &&xinfang::store::board::PackageRow| {
+        xinfang::domain::LeaderLevel::ALL
+            .iter()
+            .position(|l| *l == r.leader.level)
+    };
+    assert!(shown.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])));
 }
 
 #[test]

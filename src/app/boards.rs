@@ -114,10 +114,12 @@ pub fn package_rows<'a>(
         .iter()
         .filter(|r| view.level.is_none_or(|l| r.leader.level == l))
         .collect();
+    let rank = |level: LeaderLevel| LeaderLevel::ALL.iter().position(|l| *l == level);
     if let Some((column, descending)) = view.sort {
         shown.sort_by(|a, b| {
             let order = match column {
-                0 => a.leader.level.code().cmp(b.leader.level.code()),
+                // By rank (自治区 first), not by the name of the level.
+                0 => rank(a.leader.level).cmp(&rank(b.leader.level)),
                 1 => a.leader.name.cmp(&b.leader.name),
                 2 => a.cases.cmp(&b.cases),
                 3 => a.resolved.cmp(&b.resolved),
@@ -126,7 +128,11 @@ pub fn package_rows<'a>(
                     .partial_cmp(&b.duty_rate())
                     .unwrap_or(std::cmp::Ordering::Equal),
                 5 => a.overdue.cmp(&b.overdue),
-                _ => a.oldest_open.cmp(&b.oldest_open),
+                // Days open: an older date is more days; no open case is the fewest.
+                _ => match (a.oldest_open, b.oldest_open) {
+                    (Some(x), Some(y)) => y.cmp(&x),
+                    (x, y) => x.is_some().cmp(&y.is_some()),
+                },
             };
             if descending { order.reverse() } else { order }
         });
@@ -155,7 +161,8 @@ pub fn warning_rows<'a>(
         Reason::Deadlines { .. } => 3,
     };
     let size = |r: &Reason| match r {
-        Reason::Flagged { persons, .. } => u64::from(*persons),
+        // Cases: one flagged case.
+        Reason::Flagged { .. } => 1,
         Reason::Cluster { cases, .. } => *cases,
         Reason::Surge { week, .. } => *week,
         Reason::Deadlines {

@@ -97,7 +97,7 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
     let ranked = ranks(&rows);
     let chart_rows = if area.height >= 20 { 3 } else { 0 };
     let bar = width
-        .saturating_sub(14 + 8 + 8 + 10 + 8 + 6 + 2)
+        .saturating_sub(14 + 8 + 9 + 10 + 8 + 6 + 2)
         .clamp(6, if width >= 160 { 160 } else { 40 });
     // The sorted column carries its direction (`o` sorts the table, counties alone).
     let heading = |column: usize| {
@@ -113,7 +113,8 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
         [
             pad(&heading(0), 14),
             right(&heading(1), 8),
-            right(&heading(2), 8),
+            // One column wider than its numbers: a sorted heading (`Backlog▲`) keeps a space.
+            right(&heading(2), 9),
             right(&heading(3), 10),
             format!("  {}", pad(screen.pick("进度", "Progress"), bar)),
             right(&heading(4), 8),
@@ -162,7 +163,7 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
         out.push(Line::from(vec![
             Span::styled(pad(&name, 14), base),
             Span::styled(right(&row.backlog.to_string(), 8), base),
-            Span::styled(right(&row.cleared.to_string(), 8), base),
+            Span::styled(right(&row.cleared.to_string(), 9), base),
             Span::styled(right(&rate.content, 10), rate.style),
             Span::styled(
                 format!("  {}", gauge(row.rate().unwrap_or(0.0), target, bar)),

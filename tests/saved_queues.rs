@@ -171,6 +171,17 @@ fn what_cannot_be_saved_says_why_and_writes_nothing() {
         "{:?}",
         state.status
     );
+    // A board itself is not a view to save, and saying so does not name the queue behind it.
+    let state = session.keys(&["b", "ctrl-s"]).clone();
+    assert!(
+        state
+            .status
+            .as_deref()
+            .is_some_and(|s| s.contains("a board itself cannot be saved")),
+        "{:?}",
+        state.status
+    );
+    session.keys(&["esc"]);
     // A settings file that does not parse is not rewritten: the error names its line.
     let broken = "theme = \"dark\"\nmouse = maybe\n";
     std::fs::write(&path, broken).unwrap();

@@ -17,6 +17,14 @@ pub fn what_to_save(state: &State) -> Result<(QueueConfig, String), String> {
         };
         return Ok((entry, query));
     }
+    if state.board_shown {
+        return Err(lang
+            .pick(
+                "看板本身不能保存：选一行按 Enter 下钻，再按保存键",
+                "a board itself cannot be saved: drill into a line with Enter, then save",
+            )
+            .to_string());
+    }
     let Some(queue) = state.queue() else {
         return Err(lang.pick("没有可保存的内容", "nothing to save").to_string());
     };

@@ -99,16 +99,7 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
     let bar = width
         .saturating_sub(14 + 8 + 9 + 10 + 8 + 6 + 2)
         .clamp(6, if width >= 160 { 160 } else { 40 });
-    // The sorted column carries its direction (`o` sorts the table, counties alone).
-    let heading = |column: usize| {
-        let name = crate::app::boards::column_name(view.kind, column, screen.lang);
-        match view.sort {
-            Some((sorted, descending)) if sorted == column => {
-                format!("{name}{}", if descending { "▼" } else { "▲" })
-            }
-            _ => name.to_string(),
-        }
-    };
+    let heading = |column: usize| super::sorted_heading(screen, column);
     out.push(Line::styled(
         [
             pad(&heading(0), 14),

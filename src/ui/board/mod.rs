@@ -286,3 +286,16 @@ fn headline(
 pub fn place(code: &str, lang: Lang) -> String {
     crate::domain::region::name_in(code, lang).unwrap_or_else(|| code.to_string())
 }
+
+/// A sortable column's heading on the board shown, with `▲`/`▼` when the table is sorted by it
+/// (`o` sorts the leader-package, backlog and warnings tables).
+pub fn sorted_heading(screen: &Screen<'_>, column: usize) -> String {
+    let view = screen.view;
+    let name = crate::app::boards::column_name(view.kind, column, screen.lang);
+    match view.sort {
+        Some((sorted, descending)) if sorted == column => {
+            format!("{name}{}", if descending { "▼" } else { "▲" })
+        }
+        _ => name.to_string(),
+    }
+}

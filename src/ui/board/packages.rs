@@ -55,16 +55,7 @@ pub fn lines(screen: &Screen<'_>, rows: &[PackageRow], area: Rect) -> Vec<Line<'
     let [cases, resolved, duties, overdue, oldest_width] = [7, 10, 13, 9, 11];
     let fixed = 8 + cases + resolved + duties + overdue + oldest_width;
     let name_width = width.saturating_sub(fixed).clamp(8, 40);
-    // The sorted column carries its direction (`o` sorts the table).
-    let name = |column: usize| {
-        let heading = crate::app::boards::package_column_name(column, screen.lang);
-        match view.sort {
-            Some((sorted, descending)) if sorted == column => {
-                format!("{heading}{}", if descending { "▼" } else { "▲" })
-            }
-            _ => heading.to_string(),
-        }
-    };
+    let name = |column: usize| super::sorted_heading(screen, column);
     // A wide screen (a wall) shows each leader's five-duty completion as a bar in the room left.
     let bar = if width >= 160 {
         width.saturating_sub(fixed + name_width + 2).min(120)

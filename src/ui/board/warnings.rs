@@ -132,16 +132,7 @@ pub fn lines(screen: &Screen<'_>, list: &[Warning], area: Rect) -> Vec<Line<'sta
     };
     let view = screen.view;
     if !screen.wall {
-        // The sorted column carries its direction (`o` sorts the list).
-        let heading = |column: usize| {
-            let name = crate::app::boards::column_name(view.kind, column, screen.lang);
-            match view.sort {
-                Some((sorted, descending)) if sorted == column => {
-                    format!("{name}{}", if descending { "▼" } else { "▲" })
-                }
-                _ => name.to_string(),
-            }
-        };
+        let heading = |column: usize| super::sorted_heading(screen, column);
         out.push(Line::styled(
             format!(
                 "{} {} {} {}",

@@ -14,4 +14,5 @@ pub mod login;
 pub mod search;
 pub mod store;
 pub mod text;
+pub mod transfer;
 pub mod ui;

@@ -12,6 +12,7 @@ mod console;
 mod db;
 mod demo;
 mod identity;
+mod import;
 mod kpi;
 mod search;
 mod summary;
@@ -62,6 +63,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// List the cases of a queue without the console
     Cases(cases::CasesArgs),
+    /// Import cases from CSV, JSON Lines or Excel files: every row checked, all or nothing
+    Import(import::ImportArgs),
     /// Search cases as the console's `/` does (without the console)
     Search(search::SearchArgs),
     /// Every indicator (domain.md §8) for a period, with numerators and denominators
@@ -255,6 +258,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         Some(Command::Kpi(kpi)) => kpi::run(&context, kpi),
         Some(Command::Cases(cases)) => cases::run(&context, cases, args.user.as_deref()),
+        Some(Command::Import(import)) => import::run(&context, import, args.user.as_deref()),
         Some(Command::Db { action }) => db::run(&context, action, args.user.as_deref()),
         Some(Command::Bench(bench)) => bench::run(&context, bench),
         // Answered before the settings are read.

@@ -448,6 +448,7 @@ pub fn check(case: &Case, step: &Step, at: NaiveDateTime, rules: &Rules) -> Resu
         Step::FlagBacklog { .. } | Step::FlagCollective { .. } | Step::SignAgreement => Ok(()),
         Step::Note { text } => non_empty(text),
         Step::Undo { .. } => Err(RuleError::UndoByStore),
+        Step::Import { .. } => Err(RuleError::AlreadyRegistered),
         Step::Edit { field, to, .. } => match field.problem(to) {
             Some(problem) => Err(RuleError::BadValue { problem }),
             None => Ok(()),
@@ -659,7 +660,7 @@ pub fn record(case: &mut Case, step: &Step, at: NaiveDateTime, rules: &Rules) {
             case.intake.accused_unit = *unit;
         }
         Step::AssignOwner { owner } => case.owner = owner.clone(),
-        Step::Note { .. } | Step::Undo { .. } => {}
+        Step::Note { .. } | Step::Undo { .. } | Step::Import { .. } => {}
         Step::Edit { field, to, .. } => field.set(&mut case.intake, to),
     }
     case.version += 1;
@@ -673,7 +674,7 @@ pub fn registered_intake(
 ) -> super::case::Intake {
     let mut intake = current.clone();
     let mut seen = Vec::new();
-    for event in history {
+    for event in expand(history).iter() {
         if let Step::Edit { field, from, .. } = &event.step
             && !seen.contains(field)
         {
@@ -709,6 +710,21 @@ pub fn replay(
     rebuild(id, number, intake, events, rules, true)
 }
 
+/// A history with every `Import` event replaced by the steps it holds, in order.
+pub fn expand(events: &[super::step::Event]) -> std::borrow::Cow<'_, [super::step::Event]> {
+    if !events.iter().any(|e| matches!(e.step, Step::Import { .. })) {
+        return std::borrow::Cow::Borrowed(events);
+    }
+    let mut out = Vec::with_capacity(events.len() + 8);
+    for event in events {
+        match &event.step {
+            Step::Import { history, .. } => out.extend(history.iter().cloned()),
+            _ => out.push(event.clone()),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn rebuild(
     id: super::case::CaseId,
     number: String,
@@ -717,6 +733,8 @@ fn rebuild(
     rules: &Rules,
     checked: bool,
 ) -> Result<Case, ReplayError> {
+    let events = expand(events);
+    let events = &events[..];
     let received = intake.received_on;
     let mut case = Case::registered(id, number, intake);
     let mut steps = events.iter().enumerate();

@@ -121,6 +121,10 @@ pub enum Step {
     /// Takes back the step recorded as event `of` (a compensating event; history is kept). Only
     /// the store applies it, by replaying the history without that step.
     Undo { of: i64 },
+    /// A case brought in by `xinfang import`: one event holding its whole history (which starts
+    /// with its registration), played through the rules when imported. `source` is the file and
+    /// line it came from. Replays expand it into its steps (`lifecycle::expand`).
+    Import { source: String, history: Vec<Event> },
 }
 
 impl Step {
@@ -158,6 +162,7 @@ impl Step {
             Step::Note { .. } => "note",
             Step::Edit { .. } => "edit",
             Step::Undo { .. } => "undo",
+            Step::Import { .. } => "import",
         }
     }
 }
@@ -281,6 +286,7 @@ pub fn name_zh(name: &str) -> &str {
         "note" => "备注",
         "edit" => "更正登记信息",
         "undo" => "撤销",
+        "import" => "导入",
         other => other,
     }
 }
@@ -308,6 +314,7 @@ pub fn verb_en(name: &str) -> &str {
         "edit" => "correct",
         "record-accused" => "record the accused party of",
         "undo" => "undo a step on",
+        "import" => "import",
         other => other,
     }
 }

@@ -38,6 +38,9 @@ pub enum StoreError {
     Locked { path: String },
     #[error("{path} is read-only here: {detail}")]
     ReadOnly { path: String, detail: String },
+    /// A write its caller chose not to keep (an import's dry run, or one that found problems).
+    #[error("nothing was written")]
+    RolledBack,
     #[error("no case {0}")]
     NoSuchCase(String),
     #[error("case {number} was changed by {by} at {at}; reloaded, nothing was overwritten")]
@@ -114,6 +117,7 @@ impl StoreError {
             }
             StoreError::ReadOnly { path, detail } => format!("{path} 在此只读：{detail}"),
             StoreError::NoSuchCase(number) => format!("没有信访件 {number}"),
+            StoreError::RolledBack => "未写入任何数据".into(),
             StoreError::Conflict { number, by, at } => {
                 format!("{number} 已被 {by} 于 {at} 修改；已重新加载，未覆盖任何内容")
             }

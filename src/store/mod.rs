@@ -209,6 +209,16 @@ pub trait Store: Send + Sync {
     /// Walks the audit chain and compares each case's events with its version.
     fn audit(&self) -> Result<AuditReport, StoreError>;
 
+    /// Imports cases in one write transaction: `feed` adds them through the `Importer` and
+    /// returns whether to keep them. Kept: the number added; not kept (a dry run, or problems
+    /// found): `StoreError::RolledBack`, and nothing was written.
+    fn import(
+        &self,
+        actor: &str,
+        at: NaiveDateTime,
+        feed: &mut dyn FnMut(&mut sql::import::Importer<'_>) -> Result<bool, StoreError>,
+    ) -> Result<u64, StoreError>;
+
     /// Adds or changes a user; one transaction with its audit event.
     fn change_user(
         &self,

@@ -42,6 +42,7 @@ pub fn step(step: &Step, lang: Lang) -> &'static str {
         Step::Note { .. } => ("备注", "note"),
         Step::Undo { .. } => ("撤销上一步", "undone"),
         Step::Edit { .. } => ("更正登记信息", "registration corrected"),
+        Step::Import { .. } => ("导入", "imported"),
     };
     lang.pick(zh, en)
 }

@@ -114,6 +114,22 @@ impl<T: Backend> Store for T {
         self.read(|db| read::find(db, number))
     }
 
+    fn import(
+        &self,
+        actor: &str,
+        at: NaiveDateTime,
+        feed: &mut dyn FnMut(&mut super::import::Importer<'_>) -> Result<bool, StoreError>,
+    ) -> Result<u64, StoreError> {
+        self.write(|db| {
+            let mut importer = super::import::Importer::start(db, actor, at)?;
+            if feed(&mut importer)? {
+                Ok(importer.added)
+            } else {
+                Err(StoreError::RolledBack)
+            }
+        })
+    }
+
     fn register(
         &self,
         intake: &Intake,

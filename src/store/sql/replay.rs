@@ -173,6 +173,8 @@ fn compare(
         .filter(|(seq, e)| !matches!(e.step, Step::Undo { .. }) && !undone.contains(seq))
         .map(|(_, e)| e.clone())
         .collect();
+    // An imported case's history is inside its import event.
+    let effective = lifecycle::expand(&effective).into_owned();
     // The registration fields as registered: the stored ones with their corrections taken back
     // must give the digest the registration recorded (histories before it was recorded: not
     // checked); replaying the corrections must then give the stored fields again.

@@ -449,7 +449,7 @@ pub fn undo_last(
     let Some((last, kept)) = effective.split_last() else {
         return Err(StoreError::Invalid(format!("case {number} has no history")));
     };
-    if matches!(last.step, Step::Register { .. }) {
+    if matches!(last.step, Step::Register { .. } | Step::Import { .. }) {
         return Err(StoreError::NothingToUndo { number });
     }
     if last.actor != actor {

@@ -1,0 +1,236 @@
+//! Imported cases written into a live database, inside the caller's one write transaction: each
+//! case is one row (as its history makes it), its duties, and one `import` event on the audit
+//! chain holding the whole history. Numbers, ids and the chain continue from what the database
+//! holds; the KPI summary is added to once, at the end. Nothing here validates a file: the caller
+//! (`transfer`) has already played each case through the rules.
+
+use super::Db;
+use super::rows;
+use super::write::{authorise, insert_case_sql};
+use crate::domain::kpi::Tally;
+use crate::domain::{Case, CaseId, Event, State, Step};
+use crate::store::StoreError;
+use crate::store::audit::{self, Chain, ChainedEvent};
+use crate::vals;
+use chrono::{NaiveDate, NaiveDateTime};
+use std::collections::{BTreeMap, HashMap};
+
+const INSERT_EVENT: &str = "INSERT INTO events (seq, case_id, at, actor, kind, from_state, to_state, payload, hash) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const INSERT_DUTY: &str =
+    "INSERT INTO package_duties (case_id, duty, done_on, note) VALUES (?, ?, ?, ?)";
+
+/// Adds imported cases; see the module header.
+pub struct Importer<'d> {
+    db: &'d dyn Db,
+    actor: String,
+    at: NaiveDateTime,
+    at_text: String,
+    chain: Chain,
+    next_id: CaseId,
+    /// The last `NX-YYYY-` serial used per year.
+    serials: HashMap<i32, u64>,
+    summary: BTreeMap<(NaiveDate, String), Tally>,
+    insert_case: String,
+    /// Cases added so far.
+    pub added: u64,
+}
+
+impl<'d> Importer<'d> {
+    /// Starts an import by `actor` (an admin) at `at`.
+    pub fn start(db: &'d dyn Db, actor: &str, at: NaiveDateTime) -> Result<Self, StoreError> {
+        authorise(
+            db,
+            actor,
+            crate::domain::access::Action::Import,
+            ("import cases".into(), "导入信访件".into()),
+        )?;
+        let (seq, hash): (i64, Vec<u8>) = db
+            .first(
+                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .unwrap_or((0, audit::GENESIS.to_vec()));
+        let previous: [u8; 32] = hash.try_into().unwrap_or(audit::GENESIS);
+        let next_id: i64 = db.one("SELECT coalesce(max(id), 0) + 1 FROM cases", &[], |r| {
+            r.get(0)
+        })?;
+        Ok(Importer {
+            db,
+            actor: actor.to_string(),
+            at,
+            at_text: rows::timestamp(at),
+            chain: Chain { seq, previous },
+            next_id,
+            serials: HashMap::new(),
+            summary: BTreeMap::new(),
+            insert_case: insert_case_sql(),
+            added: 0,
+        })
+    }
+
+    /// The database the import writes into, for lookups (units, leaders, earlier cases).
+    pub fn db(&self) -> &dyn Db {
+        self.db
+    }
+
+    /// The id and state of the case with this number, in the database or added by this import.
+    pub fn find(&self, number: &str) -> Result<Option<(CaseId, State)>, StoreError> {
+        let found: Option<(i64, String)> = self.db.first(
+            "SELECT id, state FROM cases WHERE number = ?",
+            &vals![number],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(found.and_then(|(id, state)| State::from_code(&state).map(|s| (id, s))))
+    }
+
+    /// Adds a responsible unit a file names (`--add-units`).
+    pub fn add_unit(&mut self, unit: &crate::store::Unit) -> Result<(), StoreError> {
+        self.db.execute(
+            "INSERT INTO units (id, name, region) VALUES (?, ?, ?)",
+            &vals![unit.id, &unit.name, &unit.region],
+        )?;
+        Ok(())
+    }
+
+    /// Adds a leader a file names (`--add-units`).
+    pub fn add_leader(&mut self, leader: &crate::store::Leader) -> Result<(), StoreError> {
+        self.db.execute(
+            "INSERT INTO leaders (id, name, level, title, region) VALUES (?, ?, ?, ?, ?)",
+            &vals![
+                leader.id,
+                &leader.name,
+                leader.level.code(),
+                &leader.title,
+                &leader.region
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The id the next added case gets.
+    pub fn next_id(&self) -> CaseId {
+        self.next_id
+    }
+
+    /// A new case number `NX-YYYY-NNNNNN` for a case received in `year`, after every number the
+    /// database holds for that year.
+    pub fn new_number(&mut self, year: i32) -> Result<String, StoreError> {
+        let prefix = format!("NX-{year}-");
+        let serial = match self.serials.get(&year) {
+            Some(last) => *last,
+            None => {
+                let last: Option<String> = self.db.one(
+                    "SELECT max(number) FROM cases WHERE number >= ? AND number < ?",
+                    &vals![&prefix, format!("NX-{year}.")],
+                    |r| r.get(0),
+                )?;
+                last.and_then(|n| n.get(prefix.len()..).and_then(|s| s.parse::<u64>().ok()))
+                    .unwrap_or(0)
+            }
+        } + 1;
+        self.serials.insert(year, serial);
+        Ok(format!("{prefix}{serial:06}"))
+    }
+
+    /// Adds a case that `history` (starting with its registration) made, from `source`
+    /// (`FILE:LINE`); returns its id.
+    pub fn add(
+        &mut self,
+        mut case: Case,
+        history: Vec<Event>,
+        source: String,
+    ) -> Result<CaseId, StoreError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        case.id = id;
+        case.version = 1;
+        let rules = self.db.rules();
+        for (day, tally) in crate::domain::kpi::contributions(&case, rules) {
+            self.summary
+                .entry((day, case.intake.county.clone()))
+                .or_default()
+                .add(&tally, 1);
+        }
+        self.db.execute(
+            &self.insert_case,
+            &rows::case_values(&case, rules, self.at, &self.actor),
+        )?;
+        if let Some(package) = &case.package {
+            for (index, duty) in package.duties.iter().enumerate() {
+                if let Some(duty) = duty {
+                    self.db.execute(
+                        INSERT_DUTY,
+                        &vals![id, index as i64, rows::date(duty.done_on), &duty.note],
+                    )?;
+                }
+            }
+        }
+        let step = Step::Import { source, history };
+        let payload = serde_json::to_string(&step).map_err(|e| self.db.backend(e.to_string()))?;
+        let seq = self.chain.next_seq();
+        let to_state = Some(case.state.code());
+        let hash = self.chain.append(&ChainedEvent {
+            seq,
+            case_id: Some(id),
+            at: &self.at_text,
+            actor: &self.actor,
+            kind: step.name(),
+            from_state: None,
+            to_state,
+            payload: &payload,
+        });
+        self.db.execute(
+            INSERT_EVENT,
+            &vals![
+                seq,
+                id,
+                &self.at_text,
+                &self.actor,
+                step.name(),
+                Option::<String>::None,
+                to_state,
+                &payload,
+                hash.to_vec()
+            ],
+        )?;
+        self.added += 1;
+        Ok(id)
+    }
+
+    /// Writes the KPI summary of everything added and tells open consoles; returns the number of
+    /// cases added. Repeat links to cases further down the file are made afterwards by `link`.
+    pub fn finish(&mut self) -> Result<u64, StoreError> {
+        for ((day, county), tally) in std::mem::take(&mut self.summary) {
+            super::kpi::add_tally(self.db, day, &county, &tally, 1)?;
+        }
+        if self.chain.seq > 0 {
+            self.db.announce(self.chain.seq)?;
+        }
+        Ok(self.added)
+    }
+
+    /// Links case `id` as a repeat of case `of`, as its own `link-repeat` event by the importer
+    /// (for a repeat of a case that came later in the file). Only after `finish`.
+    pub fn link(&mut self, id: CaseId, of: CaseId) -> Result<(), StoreError> {
+        let version: i64 =
+            self.db
+                .one("SELECT version FROM cases WHERE id = ?", &vals![id], |r| {
+                    r.get(0)
+                })?;
+        let at = self.at;
+        super::write::apply(
+            self.db,
+            id,
+            version,
+            &Step::LinkRepeat {
+                of,
+                of_final: false,
+            },
+            &self.actor,
+            at,
+        )?;
+        Ok(())
+    }
+}

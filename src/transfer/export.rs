@@ -1,0 +1,1 @@
+//! `xinfang export`: written later in this file.

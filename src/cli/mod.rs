@@ -11,6 +11,7 @@ mod cases;
 mod console;
 mod db;
 mod demo;
+mod export;
 mod identity;
 mod import;
 mod kpi;
@@ -65,6 +66,8 @@ pub enum Command {
     Cases(cases::CasesArgs),
     /// Import cases from CSV, JSON Lines or Excel files: every row checked, all or nothing
     Import(import::ImportArgs),
+    /// Export the cases of a queue or search as CSV, JSON Lines or Excel, as your role sees them
+    Export(export::ExportArgs),
     /// Search cases as the console's `/` does (without the console)
     Search(search::SearchArgs),
     /// Every indicator (domain.md §8) for a period, with numerators and denominators
@@ -259,6 +262,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(Command::Kpi(kpi)) => kpi::run(&context, kpi),
         Some(Command::Cases(cases)) => cases::run(&context, cases, args.user.as_deref()),
         Some(Command::Import(import)) => import::run(&context, import, args.user.as_deref()),
+        Some(Command::Export(export)) => export::run(
+            &context,
+            export,
+            args.user.as_deref(),
+            args.lang
+                .as_deref()
+                .and_then(xinfang::i18n::Lang::from_code),
+        ),
         Some(Command::Db { action }) => db::run(&context, action, args.user.as_deref()),
         Some(Command::Bench(bench)) => bench::run(&context, bench),
         // Answered before the settings are read.

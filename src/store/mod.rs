@@ -40,6 +40,8 @@ pub struct CaseDetail {
     pub events: Vec<StoredEvent>,
     pub unit: Option<Unit>,
     pub leader: Option<Leader>,
+    /// The number of the case this one repeats (filled by `Store::details`).
+    pub repeat_number: Option<String>,
 }
 
 /// The searchable fields of a case, for the search index.
@@ -188,6 +190,10 @@ pub trait Store: Send + Sync {
         actor: &str,
         at: NaiveDateTime,
     ) -> Result<Case, StoreError>;
+
+    /// Cases with their histories, in the order of `ids` (for an export; unit and leader are
+    /// left to the caller, who has the lists).
+    fn details(&self, ids: &[CaseId]) -> Result<Vec<CaseDetail>, StoreError>;
 
     /// Searchable fields of up to `limit` cases with ids above `after`, in id order.
     fn search_docs(&self, after: CaseId, limit: usize) -> Result<Vec<SearchDoc>, StoreError>;

@@ -7,6 +7,8 @@
 
 pub mod columns;
 pub mod export;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod import;
 pub mod prepare;
 pub mod read;

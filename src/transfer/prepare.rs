@@ -117,8 +117,20 @@ struct Row<'r> {
 }
 
 impl Row<'_> {
+    /// A field, trimmed, without the `'` an export puts before text a spreadsheet would take
+    /// for a formula.
     fn text(&self, column: Column) -> &str {
-        self.record.get(column).trim()
+        let text = self.record.get(column).trim();
+        match text.strip_prefix('\'') {
+            Some(rest)
+                if rest.starts_with([
+                    '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+                ]) =>
+            {
+                rest
+            }
+            _ => text,
+        }
     }
 
     fn bad(&mut self, column: Column, what: impl Into<String>) {
@@ -245,6 +257,18 @@ impl Row<'_> {
 
     fn unit(&mut self, column: Column, county: &str, cx: &mut Context<'_>) -> Option<i64> {
         let text = self.text(column).to_string();
+        self.unit_named(column, &text, county, cx)
+    }
+
+    /// The unit with this name (or id) in the database, or added for the import.
+    fn unit_named(
+        &mut self,
+        column: Column,
+        text: &str,
+        county: &str,
+        cx: &mut Context<'_>,
+    ) -> Option<i64> {
+        let text = text.to_string();
         if text.is_empty() {
             return None;
         }
@@ -287,6 +311,12 @@ impl Row<'_> {
 
     fn leader(&mut self, county: &str, cx: &mut Context<'_>) -> Option<i64> {
         let text = self.text(Column::Leader).to_string();
+        self.leader_named(&text, county, cx)
+    }
+
+    /// The leader with this name (or id) in the database, or added for the import.
+    fn leader_named(&mut self, text: &str, county: &str, cx: &mut Context<'_>) -> Option<i64> {
+        let text = text.to_string();
         if text.is_empty() {
             return None;
         }
@@ -344,9 +374,18 @@ impl Row<'_> {
         if text.is_empty() {
             return format!("{}000", county.code);
         }
-        let found = region::townships(county)
-            .into_iter()
-            .find(|t| t.code == text || t.name == text);
+        let found = if text.len() == 9 && text.bytes().all(|b| b.is_ascii_digit()) {
+            // A code: no need to build the county's townships.
+            Some(region::Township {
+                code: text.clone(),
+                name: String::new(),
+            })
+            .filter(|t| t.code.starts_with(county.code))
+        } else {
+            region::townships(county)
+                .into_iter()
+                .find(|t| t.name == text)
+        };
         match found {
             Some(t) => t.code,
             None if text.len() == 9
@@ -764,7 +803,7 @@ impl Row<'_> {
         text: &str,
         cx: &mut Context<'_>,
     ) -> Option<(Case, Vec<Event>)> {
-        let mut history: Vec<Event> = match serde_json::from_str(text) {
+        let given: History = match serde_json::from_str(text) {
             Ok(history) => history,
             Err(e) => {
                 self.bad(
@@ -774,6 +813,32 @@ impl Row<'_> {
                 return None;
             }
         };
+        // Units and leaders are named in the history, and found here by name.
+        let mut history = given.steps;
+        for event in &mut history {
+            let (slot, names, is_unit) = match &mut event.step {
+                Step::Forward { unit, .. } => (unit, &given.units, true),
+                Step::RecordAccused {
+                    unit: Some(unit), ..
+                } => (unit, &given.units, true),
+                Step::PackageToLeader { leader } => (leader, &given.leaders, false),
+                _ => continue,
+            };
+            let Some(name) = names.get(&slot.to_string()) else {
+                let id = *slot;
+                self.bad(
+                    Column::History,
+                    format!("a step names unit or leader {id}, which its `units` or `leaders` do not name"),
+                );
+                return None;
+            };
+            let found = if is_unit {
+                self.unit_named(Column::History, name, &intake.county, cx)
+            } else {
+                self.leader_named(name, &intake.county, cx)
+            };
+            *slot = found?;
+        }
         // The registration fields as registered: the corrections in the history are replayed.
         let registered = lifecycle::registered_intake(intake, &history);
         match history.first_mut() {
@@ -803,10 +868,23 @@ impl Row<'_> {
         history.retain(|e| !matches!(e.step, Step::LinkRepeat { .. }));
         match lifecycle::replay(0, String::new(), registered, &history, cx.rules) {
             Ok(case) if case.intake == *intake => Some((case, history)),
-            Ok(_) => {
+            Ok(case) => {
+                let given = serde_json::to_value(intake).unwrap_or_default();
+                let made = serde_json::to_value(&case.intake).unwrap_or_default();
+                let differ: Vec<String> = match (given, made) {
+                    (serde_json::Value::Object(a), serde_json::Value::Object(b)) => a
+                        .iter()
+                        .filter(|(k, v)| b.get(k.as_str()) != Some(v))
+                        .map(|(k, _)| k.clone())
+                        .collect(),
+                    _ => Vec::new(),
+                };
                 self.bad(
                     Column::History,
-                    "its corrections do not lead to the title, summary and petitioner given",
+                    format!(
+                        "its steps lead to another {} than the row gives",
+                        differ.join(", ")
+                    ),
                 );
                 None
             }
@@ -883,6 +961,18 @@ fn fill(case: &Case, step: &Step, cx: &mut Context<'_>) -> Step {
         }
         other => other.clone(),
     }
+}
+
+/// A history as `export` writes it: the steps, and the names of the units and leaders they name
+/// by id (ids differ between databases; names do not).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct History {
+    #[serde(default)]
+    pub units: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub leaders: std::collections::BTreeMap<String, String>,
+    pub steps: Vec<Event>,
 }
 
 /// `2025-03-07`, `2025/3/7`, `2025.3.7`, `2025年3月7日`, each optionally followed by a time

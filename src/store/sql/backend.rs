@@ -110,6 +110,10 @@ impl<T: Backend> Store for T {
         self.read(|db| read::detail(db, id))
     }
 
+    fn details(&self, ids: &[CaseId]) -> Result<Vec<crate::store::CaseDetail>, StoreError> {
+        self.snapshot(|db| read::details(db, ids))
+    }
+
     fn find(&self, number: &str) -> Result<Option<CaseId>, StoreError> {
         self.read(|db| read::find(db, number))
     }

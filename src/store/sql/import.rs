@@ -4,9 +4,9 @@
 //! holds; the KPI summary is added to once, at the end. Nothing here validates a file: the caller
 //! (`transfer`) has already played each case through the rules.
 
-use super::Db;
 use super::rows;
 use super::write::{authorise, insert_case_sql};
+use super::{Db, Dialect};
 use crate::domain::kpi::Tally;
 use crate::domain::{Case, CaseId, Event, State, Step};
 use crate::store::StoreError;
@@ -17,6 +17,11 @@ use std::collections::{BTreeMap, HashMap};
 
 const INSERT_EVENT: &str = "INSERT INTO events (seq, case_id, at, actor, kind, from_state, to_state, payload, hash) \
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/// SQLite page cache while importing, in KiB (negative: a size, not a page count).
+const IMPORT_CACHE_KB: i64 = -524_288;
+/// An import drops and later rebuilds the secondary indexes once it has added this many cases,
+/// or as many as the database held, whichever is more.
+const DROP_INDEXES_AFTER: u64 = 20_000;
 const INSERT_DUTY: &str =
     "INSERT INTO package_duties (case_id, duty, done_on, note) VALUES (?, ?, ?, ?)";
 
@@ -32,6 +37,13 @@ pub struct Importer<'d> {
     serials: HashMap<i32, u64>,
     summary: BTreeMap<(NaiveDate, String), Tally>,
     insert_case: String,
+    /// Cases in the database before the import.
+    existing: u64,
+    /// SQLite: the secondary indexes dropped while a large import runs, rebuilt by `finish`
+    /// (building an index once is much faster than growing it row by row).
+    dropped: Option<Vec<String>>,
+    /// SQLite: the page cache size to restore.
+    cache_size: Option<i64>,
     /// Cases added so far.
     pub added: u64,
 }
@@ -53,6 +65,18 @@ impl<'d> Importer<'d> {
             )?
             .unwrap_or((0, audit::GENESIS.to_vec()));
         let previous: [u8; 32] = hash.try_into().unwrap_or(audit::GENESIS);
+        let existing: i64 = db.one("SELECT count(*) FROM cases", &[], |r| r.get(0))?;
+        let cache_size = if db.dialect() == Dialect::Sqlite {
+            let size: i64 = db.one("PRAGMA cache_size", &[], |r| r.get(0))?;
+            db.query(
+                &format!("PRAGMA cache_size = {IMPORT_CACHE_KB}"),
+                &[],
+                &mut |_| Ok(()),
+            )?;
+            Some(size)
+        } else {
+            None
+        };
         let next_id: i64 = db.one("SELECT coalesce(max(id), 0) + 1 FROM cases", &[], |r| {
             r.get(0)
         })?;
@@ -66,6 +90,9 @@ impl<'d> Importer<'d> {
             serials: HashMap::new(),
             summary: BTreeMap::new(),
             insert_case: insert_case_sql(),
+            existing: existing.max(0) as u64,
+            dropped: None,
+            cache_size,
             added: 0,
         })
     }
@@ -196,7 +223,29 @@ impl<'d> Importer<'d> {
             ],
         )?;
         self.added += 1;
+        if self.cache_size.is_some()
+            && self.dropped.is_none()
+            && self.added >= self.existing.max(DROP_INDEXES_AFTER)
+        {
+            self.drop_indexes()?;
+        }
         Ok(id)
+    }
+
+    /// Drops the secondary indexes of the tables an import grows (SQLite; not the unique index
+    /// on case numbers, which the import looks numbers up in).
+    fn drop_indexes(&mut self) -> Result<(), StoreError> {
+        let indexes: Vec<(String, String)> = self.db.collect(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL \
+             AND tbl_name IN ('cases', 'events', 'package_duties')",
+            &[],
+            |r| Ok(Ok((r.get(0)?, r.get(1)?))),
+        )?;
+        for (name, _) in &indexes {
+            self.db.execute(&format!("DROP INDEX \"{name}\""), &[])?;
+        }
+        self.dropped = Some(indexes.into_iter().map(|(_, sql)| sql).collect());
+        Ok(())
     }
 
     /// Writes the KPI summary of everything added and tells open consoles; returns the number of
@@ -204,6 +253,13 @@ impl<'d> Importer<'d> {
     pub fn finish(&mut self) -> Result<u64, StoreError> {
         for ((day, county), tally) in std::mem::take(&mut self.summary) {
             super::kpi::add_tally(self.db, day, &county, &tally, 1)?;
+        }
+        for sql in self.dropped.take().unwrap_or_default() {
+            self.db.execute(&sql, &[])?;
+        }
+        if let Some(size) = self.cache_size.take() {
+            self.db
+                .query(&format!("PRAGMA cache_size = {size}"), &[], &mut |_| Ok(()))?;
         }
         if self.chain.seq > 0 {
             self.db.announce(self.chain.seq)?;

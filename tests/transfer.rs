@@ -509,3 +509,60 @@ fn imported_cases_are_seen_by_an_open_store_at_once() {
         xinfang::domain::Step::Import { .. }
     ));
 }
+
+#[test]
+fn two_loads_into_one_file_never_leave_a_corrupt_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("race.db");
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_xinfang"))
+            .args([
+                "--today",
+                "2026-11-24",
+                "--db",
+                s(&db),
+                "demo",
+                "--cases",
+                "4000",
+                "--no-open",
+            ])
+            .env("XDG_CONFIG_HOME", dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    for _ in 0..3 {
+        let (a, b) = (run(), run());
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        assert!(
+            a.status.success() || b.status.success(),
+            "{}{}",
+            stderr(&a),
+            stderr(&b)
+        );
+        for out in [&a, &b] {
+            if !out.status.success() {
+                assert!(
+                    stderr(out).contains("is being written by another xinfang"),
+                    "{}",
+                    stderr(out)
+                );
+            }
+        }
+        let check = xinfang(&["--db", s(&db), "db", "check"]);
+        assert!(
+            check.status.success(),
+            "{}{}",
+            stdout(&check),
+            stderr(&check)
+        );
+    }
+    // No side file is left behind.
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -72,6 +72,13 @@ pub struct ImportArgs {
 }
 
 pub fn run(context: &Context, args: &ImportArgs, asked: Option<&str>) -> Result<ExitCode> {
+    // A demo or another import writing the same file at once is told the file is busy.
+    let location = context.db.to_string_lossy();
+    let _lock = if xinfang::store::postgres::is_url(&location) || !context.db.exists() {
+        None
+    } else {
+        Some(xinfang::store::sqlite::lock_target(&context.db)?)
+    };
     let store = context.open(OpenMode::ReadWrite)?;
     let user = super::identity::resolve(store.as_ref(), asked)?;
     let options = Options {

@@ -79,6 +79,8 @@ pub fn generate(
     std::thread::scope(|scope| {
         let producer = scope.spawn(|| produce(options, &rules, sender, chain));
         // Every reference comes from the generator's own tables and the state machine.
+        // The loader owns the receiving end: a load that fails before reading (a busy target) drops
+        // it, which stops the generator instead of leaving it blocked on a full channel.
         let loaded = sqlite::load(path, sqlite::References::Trusted, |loader| {
             for unit in reference::units() {
                 loader.add_unit(&unit)?;
@@ -92,7 +94,9 @@ pub fn generate(
             }
             let mut cases = 0u64;
             let mut events = 0u64;
-            for batch in receiver.iter() {
+            // Taken by value: a load that fails before reading (a busy target) drops it, which
+            // stops the generator instead of leaving it blocked on a full channel.
+            for batch in receiver {
                 cases += batch.len() as u64;
                 for case in &batch {
                     loader.add(case)?;

@@ -36,6 +36,10 @@ pub enum StoreError {
     Corrupt { path: String, detail: String },
     #[error("{path} is locked by another program and stayed locked; try again")]
     Locked { path: String },
+    #[error(
+        "{path} is being written by another xinfang (a demo or an import); try again when it has finished"
+    )]
+    Busy { path: String },
     #[error("{path} is read-only here: {detail}")]
     ReadOnly { path: String, detail: String },
     /// A write its caller chose not to keep (an import's dry run, or one that found problems).
@@ -118,6 +122,9 @@ impl StoreError {
             StoreError::ReadOnly { path, detail } => format!("{path} 在此只读：{detail}"),
             StoreError::NoSuchCase(number) => format!("没有信访件 {number}"),
             StoreError::RolledBack => "未写入任何数据".into(),
+            StoreError::Busy { path } => {
+                format!("{path} 正由另一个 xinfang（生成演示数据或导入）写入；请待其完成后重试")
+            }
             StoreError::Conflict { number, by, at } => {
                 format!("{number} 已被 {by} 于 {at} 修改；已重新加载，未覆盖任何内容")
             }

@@ -305,19 +305,33 @@ pub fn load<T>(
     references: References,
     fill: impl FnOnce(&mut BulkLoader<'_>) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    let partial = side_path(target, ".partial");
+    // One load at a time per target: a second one is told the target is busy, and never renames
+    // its file over one being written. The side file is unique to this run.
+    let _lock = lock_target(target)?;
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    remove_stale_sides(dir, &name);
+    let side = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .map_err(|e| StoreError::Io {
+            path: dir.display().to_string(),
+            detail: e.to_string(),
+        })?;
+    // The file is closed and reopened by SQLite; it is removed below on any failure.
+    let partial = side.into_temp_path().keep().map_err(|e| StoreError::Io {
+        path: dir.display().to_string(),
+        detail: e.to_string(),
+    })?;
     let shown = partial.display().to_string();
     let io = |e: std::io::Error| StoreError::Io {
         path: shown.clone(),
         detail: e.to_string(),
     };
-    for stale in [
-        partial.clone(),
-        side_path(&partial, "-wal"),
-        side_path(&partial, "-shm"),
-    ] {
-        remove_if_present(&stale).map_err(io)?;
-    }
     let result = (|| {
         let mut conn = Connection::open(&partial).map_err(|e| sql_error(&shown, e))?;
         conn.execute_batch(
@@ -401,9 +415,63 @@ pub fn load<T>(
             Ok(value)
         }
         Err(e) => {
-            let _ = remove_if_present(&partial);
+            for leftover in [
+                partial.clone(),
+                side_path(&partial, "-wal"),
+                side_path(&partial, "-shm"),
+            ] {
+                let _ = remove_if_present(&leftover);
+            }
             Err(e)
         }
+    }
+}
+
+/// Takes the lock that one load or import of `target` holds while it runs (on `TARGET.lock`,
+/// which is left in place: removing it could let two runs lock two different files). A run that
+/// finds it taken is told the target is busy.
+pub fn lock_target(target: &Path) -> Result<std::fs::File, StoreError> {
+    let path = side_path(target, ".lock");
+    let shown = target.display().to_string();
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| StoreError::Io {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Busy { path: shown }),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// Side files earlier runs left behind when they were killed (the caller holds the lock, so no
+/// run is writing them).
+fn remove_stale_sides(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let stale = file.starts_with(&prefix)
+            && (file.ends_with(".partial")
+                || file.ends_with(".partial-wal")
+                || file.ends_with(".partial-shm"));
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    // The side file of earlier versions, which used one fixed name.
+    for old in [".partial", ".partial-wal", ".partial-shm"] {
+        let _ = remove_if_present(&dir.join(format!("{name}{old}")));
     }
 }
 

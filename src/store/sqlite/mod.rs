@@ -11,7 +11,7 @@ pub mod schema;
 
 pub use crate::store::sql::rows::timestamp as timestamp_text;
 pub use bulk::{
-    BulkLoader, EncodedCase, EncodedEvent, References, encode_case, encode_user, load,
+    BulkLoader, EncodedCase, EncodedEvent, References, encode_case, encode_user, load, lock_target,
     remove_if_present, side_path,
 };
 

@@ -25,6 +25,8 @@ pub struct Config {
     pub theme: Option<String>,
     /// Clicks and the wheel in the console (default on).
     pub mouse: Option<bool>,
+    /// Where the console's export key writes files (default: the directory it was started in).
+    pub export_dir: Option<PathBuf>,
     /// User-defined queues.
     #[serde(rename = "queue")]
     pub queues: Vec<crate::app::queues::QueueConfig>,

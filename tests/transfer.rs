@@ -566,3 +566,48 @@ fn two_loads_into_one_file_never_leave_a_corrupt_database() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn the_console_exports_marks_a_search_or_the_queue_on_screen() {
+    use common::console::{Session, open_demo};
+    let (dir, store) = open_demo(800);
+    let out = dir.path().join("exports");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut session = Session::new(&store, 120, 40);
+    session.state.as_mut().unwrap().export_dir = Some(out.clone());
+    let written = |status: &str| -> (usize, PathBuf) {
+        let path = status
+            .split(" to ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{status}"));
+        let text = std::fs::read_to_string(path).unwrap();
+        (text.lines().count() - 1, PathBuf::from(path))
+    };
+    // The queue on screen (to-forward), all of it.
+    let state = session.keys(&["1", "j", "2", "E"]).clone();
+    let status = state.status.clone().unwrap_or_default();
+    assert!(status.starts_with("exported "), "{status}");
+    let (rows, path) = written(&status);
+    assert_eq!(
+        Some(rows as u64),
+        state.counts[state.queue_index],
+        "{status}"
+    );
+    assert!(
+        path.starts_with(&out) && path.to_string_lossy().contains("to-forward"),
+        "{path:?}"
+    );
+    // Two marked cases: just those.
+    let state = session.keys(&["space", "space", "E"]).clone();
+    let status = state.status.clone().unwrap_or_default();
+    assert_eq!(written(&status).0, 2, "{status}");
+    assert!(status.contains("marked"), "{status}");
+    // A search, from inside the search (ctrl-e), once the marks are cleared.
+    let state = session.keys(&["x", "/", "text:工资", "ctrl-e"]).clone();
+    let xinfang::app::state::Overlay::Search(search) = &state.overlay else {
+        panic!("{:?}", state.overlay)
+    };
+    let status = state.status.clone().unwrap_or_default();
+    assert_eq!(written(&status).0, search.hits.len(), "{status}");
+    assert!(status.contains("search"), "{status}");
+}

@@ -33,6 +33,8 @@ pub struct Setup {
     pub mouse: bool,
     /// Where saved queues are written: the settings file read, else the default place.
     pub config_path: Option<std::path::PathBuf>,
+    /// Where exports are written (`export_dir`; `None`: the current directory).
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 /// The user's role and region scope; an unknown user is a viewer of the whole province, with a
@@ -103,6 +105,7 @@ pub fn initial_state(setup: &Setup, width: u16, height: u16) -> Result<State, St
         view_gen: 0,
         search_view: None,
         config_path: setup.config_path.clone(),
+        export_dir: setup.export_dir.clone(),
         pending_form: None,
         quit_armed: false,
         history: Vec::new(),

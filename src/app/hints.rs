@@ -51,6 +51,7 @@ fn short(action: Action, lang: Lang) -> &'static str {
         Action::HistoryBack => ("后退", "back"),
         Action::SelectNext => ("下移", "down"),
         Action::SaveView => ("存为队列", "save as queue"),
+        Action::ExportView => ("导出", "export"),
         Action::BoardSort => ("排序", "sort"),
         _ => ("", ""),
     };

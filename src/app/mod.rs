@@ -7,6 +7,7 @@ pub mod action;
 pub mod boards;
 pub mod clock;
 pub mod console;
+pub mod exporting;
 pub mod hints;
 pub mod history;
 pub mod marking;

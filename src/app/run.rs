@@ -224,6 +224,29 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
                 results,
             }
         }
+        Effect::Export {
+            source,
+            name,
+            role,
+            scope,
+            lang,
+            rules,
+            dir,
+        } => {
+            let dir = dir
+                .or_else(|| std::env::current_dir().ok())
+                .unwrap_or_else(std::env::temp_dir);
+            let path = super::exporting::file_in(&dir, &name, session.now());
+            let shown = crate::text::sanitise(&path.display().to_string()).into_owned();
+            let viewer = crate::transfer::export::Viewer { role, scope, lang };
+            let outcome =
+                crate::transfer::export::sink(crate::transfer::Format::Csv, Some(&path), lang)
+                    .and_then(|sink| {
+                        crate::transfer::export::write(store, &source, sink, &viewer, &rules)
+                    })
+                    .map(|n| (n, shown));
+            Msg::Exported { outcome }
+        }
         Effect::SaveQueue { path, entry } => Msg::QueueSaved {
             outcome: crate::config::append_queue(&path, &entry),
             entry: Box::new(entry),
@@ -406,6 +429,10 @@ fn resolve_searches(mut effect: Effect, shared: &Shared) -> Effect {
         Effect::LoadPage { filter, scope, .. } | Effect::LoadQueueIds { filter, scope, .. } => {
             (vec![filter], scope.today)
         }
+        Effect::Export {
+            source: crate::transfer::export::Source::Queue { filter, scope, .. },
+            ..
+        } => (vec![filter], scope.today),
         _ => return effect,
     };
     if !filters.iter().any(|f| f.has_search()) {

@@ -444,6 +444,8 @@ pub struct State {
     pub search_view: Option<String>,
     /// The settings file `:save` writes queues to (the one read, else the default place).
     pub config_path: Option<std::path::PathBuf>,
+    /// Where exports are written (`None`: the current directory).
+    pub export_dir: Option<std::path::PathBuf>,
     /// A submitted step form, kept until the store answers: a refusal or conflict reopens it
     /// with every answer.
     pub pending_form: Option<Box<StepForm>>,
@@ -559,6 +561,10 @@ pub enum Msg {
         id: crate::domain::CaseId,
         cases: Vec<(String, String)>,
     },
+    /// An export was written (how many cases, where), or could not be.
+    Exported {
+        outcome: Result<(u64, String), String>,
+    },
     /// The settings file was given a new queue, or could not be.
     QueueSaved {
         entry: Box<super::queues::QueueConfig>,
@@ -668,6 +674,16 @@ pub enum Effect {
         kind: super::triage::StepKind,
         answers: Vec<String>,
         actor: String,
+    },
+    /// Write cases to a CSV file named after `name` in the current directory.
+    Export {
+        source: crate::transfer::export::Source,
+        name: String,
+        role: crate::domain::Role,
+        scope: String,
+        lang: crate::i18n::Lang,
+        rules: Box<crate::domain::Rules>,
+        dir: Option<std::path::PathBuf>,
     },
     /// Add a queue to the settings file.
     SaveQueue {

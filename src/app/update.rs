@@ -266,6 +266,7 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
             .or_else(|| marking::on_msg(state, &other))
             .or_else(|| boards::on_msg(state, &other))
             .or_else(|| super::saving::on_msg(state, &other))
+            .or_else(|| super::exporting::on_msg(state, &other))
             .unwrap_or_default(),
     }
 }
@@ -491,6 +492,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::SortByState
         | Action::SortByDue => sort_by(state, action),
         Action::SaveView => super::saving::begin(state),
+        Action::ExportView => super::exporting::begin(state),
         Action::HistoryBack => super::history::go(state, -1),
         Action::HistoryForward => super::history::go(state, 1),
         Action::OpenPalette => {

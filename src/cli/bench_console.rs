@@ -53,6 +53,7 @@ fn setup(store: &Arc<dyn Store>, today: chrono::NaiveDate) -> Setup {
         clock: Default::default(),
         mouse: false,
         config_path: None,
+        export_dir: None,
     }
 }
 

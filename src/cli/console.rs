@@ -121,6 +121,7 @@ pub fn run(context: &Context, args: &ConsoleArgs<'_>) -> Result<ExitCode> {
             .config_path
             .clone()
             .or_else(xinfang::config::default_path),
+        export_dir: config.export_dir.clone(),
     })?;
     Ok(ExitCode::SUCCESS)
 }

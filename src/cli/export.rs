@@ -8,13 +8,12 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xinfang::app::console::resolve_user;
-use xinfang::domain::CaseId;
 use xinfang::i18n::Lang;
 use xinfang::search;
-use xinfang::store::{Builtin, OpenMode, Scope, Store};
+use xinfang::store::{Builtin, OpenMode, Scope};
 use xinfang::text::sanitise;
 use xinfang::transfer::Format;
-use xinfang::transfer::export::{self, Names, Viewer};
+use xinfang::transfer::export::{self, Source, Viewer};
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("what").required(true).args(["queue", "search"]))]
@@ -37,9 +36,6 @@ pub struct ExportArgs {
     pub owner: Option<String>,
 }
 
-/// Cases read per batch.
-const BATCH: usize = 2000;
-
 pub fn run(
     context: &Context,
     args: &ExportArgs,
@@ -57,26 +53,14 @@ pub fn run(
     let lang = lang
         .or_else(|| context.config.lang.as_deref().and_then(Lang::from_code))
         .unwrap_or_else(Lang::from_env);
-    let units = store.units()?;
-    let leaders = store.leaders()?;
-    let names = Names::new(&units, &leaders);
     let viewer = Viewer {
         role,
         scope: scope.clone(),
         lang,
     };
-    let mut sink = export::sink(format, args.out.as_deref(), lang).map_err(anyhow::Error::msg)?;
+    let sink = export::sink(format, args.out.as_deref(), lang).map_err(anyhow::Error::msg)?;
     let rules = &context.config.rules;
-    let mut written = 0u64;
-    let mut write = |ids: &[CaseId]| -> Result<()> {
-        for detail in store.details(ids)? {
-            sink.row(&export::row(&detail, &names, &viewer, rules))
-                .map_err(anyhow::Error::msg)?;
-            written += 1;
-        }
-        Ok(())
-    };
-    if let Some(query) = &args.search {
+    let source = if let Some(query) = &args.search {
         let parsed = match search::parse(query) {
             Ok(q) => q,
             Err(e) => {
@@ -85,11 +69,9 @@ pub fn run(
         };
         let (index, _) = search::build(store.as_ref(), role, &scope, &mut |_| {})?;
         let results = index.search(&parsed, context.now.date(), usize::MAX, None);
-        for chunk in results.hits.chunks(BATCH) {
-            let ids: Vec<CaseId> = chunk.iter().map(|h| h.id).collect();
-            write(&ids)?;
-        }
-    } else if let Some(name) = &args.queue {
+        Source::Ids(results.hits.iter().map(|h| h.id).collect())
+    } else {
+        let name = args.queue.as_deref().unwrap_or("all");
         let Some(queue) = Builtin::from_name(name) else {
             bail!("unknown queue `{}`", sanitise(name));
         };
@@ -98,15 +80,15 @@ pub fn run(
             user: args.owner.clone().unwrap_or_else(|| user.clone()),
             today: context.now.date(),
         };
-        export_queue(
-            store.as_ref(),
-            queue,
-            &scope,
-            rules.due_soon_days,
-            &mut write,
-        )?;
-    }
-    sink.finish().map_err(anyhow::Error::msg)?;
+        let (filter, sort) = queue.query(scope.today, rules.due_soon_days, &scope.user);
+        Source::Queue {
+            filter,
+            sort,
+            scope,
+        }
+    };
+    let written =
+        export::write(store.as_ref(), &source, sink, &viewer, rules).map_err(anyhow::Error::msg)?;
     if let Some(out) = &args.out {
         eprintln!(
             "Exported {written} cases to {} ({})",
@@ -115,24 +97,4 @@ pub fn run(
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn export_queue(
-    store: &dyn Store,
-    queue: Builtin,
-    scope: &Scope,
-    due_soon_days: u32,
-    write: &mut dyn FnMut(&[CaseId]) -> Result<()>,
-) -> Result<()> {
-    let (filter, sort) = queue.query(scope.today, due_soon_days, &scope.user);
-    let mut cursor = None;
-    loop {
-        let page = store.page(&filter, sort, scope, cursor.as_ref(), BATCH)?;
-        let ids: Vec<CaseId> = page.rows.iter().map(|r| r.id).collect();
-        write(&ids)?;
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(()),
-        }
-    }
 }

@@ -532,3 +532,67 @@ impl Sink for XlsxSink {
             .map_err(|e| format!("cannot write {}: {e}", self.path.display()))
     }
 }
+
+/// The cases an export writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// These cases, in this order (marks, search results).
+    Ids(Vec<crate::domain::CaseId>),
+    /// A queue, in its order, within the scope.
+    Queue {
+        filter: crate::store::Filter,
+        sort: crate::store::Sort,
+        scope: crate::store::Scope,
+    },
+}
+
+/// Cases read per batch.
+const BATCH: usize = 2000;
+
+/// Writes the cases of `source` into `sink` as `viewer` may see them; returns how many.
+pub fn write(
+    store: &dyn crate::store::Store,
+    source: &Source,
+    mut sink: Box<dyn Sink>,
+    viewer: &Viewer,
+    rules: &crate::domain::Rules,
+) -> Result<u64, String> {
+    let units = store.units().map_err(|e| e.to_string())?;
+    let leaders = store.leaders().map_err(|e| e.to_string())?;
+    let names = Names::new(&units, &leaders);
+    let mut written = 0u64;
+    let mut put = |ids: &[crate::domain::CaseId]| -> Result<(), String> {
+        for detail in store.details(ids).map_err(|e| e.to_string())? {
+            sink.row(&row(&detail, &names, viewer, rules))?;
+            written += 1;
+        }
+        Ok(())
+    };
+    match source {
+        Source::Ids(ids) => {
+            for chunk in ids.chunks(BATCH) {
+                put(chunk)?;
+            }
+        }
+        Source::Queue {
+            filter,
+            sort,
+            scope,
+        } => {
+            let mut cursor = None;
+            loop {
+                let page = store
+                    .page(filter, *sort, scope, cursor.as_ref(), BATCH)
+                    .map_err(|e| e.to_string())?;
+                let ids: Vec<crate::domain::CaseId> = page.rows.iter().map(|r| r.id).collect();
+                put(&ids)?;
+                match page.next {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+        }
+    }
+    sink.finish()?;
+    Ok(written)
+}

@@ -394,6 +394,23 @@ fn xlsx_each(
     sheet: Option<&str>,
     each: &mut dyn FnMut(Result<Record, Problem>) -> bool,
 ) -> Result<(), Problem> {
+    // The workbook parser does integer arithmetic on cell references that a damaged file can
+    // overflow (a panic where overflow is checked): that is a damaged file, not a crash.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        xlsx_rows(path, sheet, each)
+    }))
+    .unwrap_or_else(|_| {
+        Err(Problem::file(
+            "is a damaged workbook (a cell reference does not parse)".into(),
+        ))
+    })
+}
+
+fn xlsx_rows(
+    path: &Path,
+    sheet: Option<&str>,
+    each: &mut dyn FnMut(Result<Record, Problem>) -> bool,
+) -> Result<(), Problem> {
     use calamine::Reader;
     check_zip(path)?;
     let file = File::open(path).map_err(|e| Problem::file(format!("cannot open it: {e}")))?;

@@ -41,6 +41,7 @@ pub fn setup(store: Arc<dyn Store>, lang: Lang, keymap: Keymap, notices: Vec<Str
         clock: xinfang::app::clock::SessionClock::fixed(today()),
         mouse: true,
         config_path: None,
+        export_dir: None,
     }
 }
 

@@ -1,0 +1,96 @@
+//! The console's export: the marked cases, or else the search results or the queue on screen,
+//! written as CSV to the directory the console was started in, as the user's role sees them. The
+//! file is written off the UI task; the status line says where it went.
+
+use super::state::{Effect, Msg, Overlay, State};
+use crate::transfer::export::Source;
+
+/// The export action: what to write, and a name for the file.
+pub fn begin(state: &mut State) -> Vec<Effect> {
+    let (source, name) = if !state.marks.is_empty() {
+        (
+            Source::Ids(state.marks.keys().copied().collect()),
+            "marked".to_string(),
+        )
+    } else if let Overlay::Search(search) = &state.overlay {
+        if search.hits.is_empty() {
+            state.status = Some(
+                state
+                    .lang
+                    .pick("没有可导出的搜索结果", "no search results to export")
+                    .into(),
+            );
+            return Vec::new();
+        }
+        (
+            Source::Ids(search.hits.iter().map(|h| h.id).collect()),
+            "search".to_string(),
+        )
+    } else if let Some(queue) = state.queue().filter(|_| !state.board_shown) {
+        (
+            Source::Queue {
+                filter: queue.filter.clone(),
+                sort: queue.sort,
+                scope: state.scope.clone(),
+            },
+            queue.name.clone(),
+        )
+    } else {
+        state.status = Some(
+            state
+                .lang
+                .pick(
+                    "看板本身不能导出：选一行按 Enter 下钻，再导出",
+                    "a board itself cannot be exported: drill into a line with Enter, then export",
+                )
+                .into(),
+        );
+        return Vec::new();
+    };
+    state.status = Some(state.lang.pick("正在导出…", "exporting…").into());
+    vec![Effect::Export {
+        source,
+        name,
+        role: state.role,
+        scope: state.scope.region.clone(),
+        lang: state.lang,
+        rules: Box::new(state.rules.clone()),
+        dir: state.export_dir.clone(),
+    }]
+}
+
+/// Says where the export went, or why it failed; `None` for any other message.
+pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
+    let Msg::Exported { outcome } = msg else {
+        return None;
+    };
+    state.status = Some(match (outcome, state.lang) {
+        (Ok((n, path)), crate::i18n::Lang::Zh) => format!("已导出 {n} 件到 {path}"),
+        (Ok((n, path)), crate::i18n::Lang::En) => format!("exported {n} cases to {path}"),
+        (Err(e), crate::i18n::Lang::Zh) => format!("导出失败：{e}"),
+        (Err(e), crate::i18n::Lang::En) => format!("export failed: {e}"),
+    });
+    Some(Vec::new())
+}
+
+/// A file name for an export of `name` made at `now`, in `dir`.
+pub fn file_in(
+    dir: &std::path::Path,
+    name: &str,
+    now: chrono::NaiveDateTime,
+) -> std::path::PathBuf {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    dir.join(format!(
+        "xinfang-{safe}-{}.csv",
+        now.format("%Y%m%d-%H%M%S")
+    ))
+}

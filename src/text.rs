@@ -8,18 +8,21 @@ use std::borrow::Cow;
 
 /// True for characters that must never reach a terminal or file as they are.
 fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
+    matches!(
+        c,
+        // The control characters (C0, DEL, C1: what `char::is_control` names), spelled out as
+        // ranges because this runs over every character of every export.
+        '\u{0}'..='\u{1F}'
+            | '\u{7F}'..='\u{9F}'
             // Direction overrides, embeddings, isolates and marks; invisible separators.
-            '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{061C}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{FEFF}'
-        )
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{061C}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Replaces control characters with visible stand-ins: C0 controls become their Unicode control

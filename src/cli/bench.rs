@@ -21,6 +21,10 @@ pub struct BenchArgs {
     /// Measure an existing database (--db) instead of generating one
     #[arg(long)]
     pub reuse: bool,
+    /// Leave out the export and import of every case (which writes a file of about 1.6 GB per
+    /// million cases and a second database in the temporary directory)
+    #[arg(long)]
+    pub no_transfer: bool,
     /// Repetitions of each measurement
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub repeat: u32,
@@ -287,6 +291,11 @@ pub fn run(context: &Context, args: &BenchArgs) -> Result<ExitCode> {
         println!("{line}");
     }
     println!("| open the database | {:.1} ms | | |", ms(open_time));
+    if !args.no_transfer {
+        for line in crate::cli::bench_transfer::run(store, &context.config.rules, context.now)? {
+            println!("{line}");
+        }
+    }
     for sample in &samples {
         println!(
             "| {} | {:.2} ms | {:.2} ms | {} |",

@@ -320,6 +320,19 @@ fn history_cell(steps: Vec<Event>, names: &Names<'_>) -> Cell {
             _ => {}
         }
     }
+    // JSON escapes C0 controls itself; anything else unsafe (DEL, C1, direction marks) or an
+    // escaped control means the slower pass that makes each visible.
+    let text = serde_json::to_string(&history).unwrap_or_default();
+    let clean = !text.contains("\\u00")
+        && !text.contains("\\t")
+        && !text.contains("\\r")
+        && !text.contains("\\n")
+        && !text.contains("\\b")
+        && !text.contains("\\f")
+        && matches!(sanitise(&text), std::borrow::Cow::Borrowed(_));
+    if clean {
+        return Cell::Text(text);
+    }
     let mut value = serde_json::to_value(&history).unwrap_or_default();
     neutralise(&mut value);
     Cell::Text(value.to_string())
@@ -560,18 +573,53 @@ pub fn write(
     let units = store.units().map_err(|e| e.to_string())?;
     let leaders = store.leaders().map_err(|e| e.to_string())?;
     let names = Names::new(&units, &leaders);
-    let mut written = 0u64;
-    let mut put = |ids: &[crate::domain::CaseId]| -> Result<(), String> {
-        for detail in store.details(ids).map_err(|e| e.to_string())? {
-            sink.row(&row(&detail, &names, viewer, rules))?;
-            written += 1;
+    // The store is read on one thread while rows are made and written on this one.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<CaseDetail>>(4);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || read_all(store, source, &sender));
+        let mut written = 0u64;
+        let mut failed = None;
+        for batch in receiver {
+            for detail in &batch {
+                if let Err(e) = sink.row(&row(detail, &names, viewer, rules)) {
+                    failed = Some(e);
+                    break;
+                }
+                written += 1;
+            }
+            if failed.is_some() {
+                break;
+            }
         }
-        Ok(())
+        // Dropping the receiver (on a failure) stops the reader at its next batch.
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err("the export's reader stopped unexpectedly".into()));
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        read?;
+        sink.finish()?;
+        Ok(written)
+    })
+}
+
+/// Reads the cases of `source` in batches for `write`.
+fn read_all(
+    store: &dyn crate::store::Store,
+    source: &Source,
+    sender: &std::sync::mpsc::SyncSender<Vec<CaseDetail>>,
+) -> Result<(), String> {
+    let put = |ids: &[crate::domain::CaseId]| -> Result<bool, String> {
+        let batch = store.details(ids).map_err(|e| e.to_string())?;
+        Ok(sender.send(batch).is_ok())
     };
     match source {
         Source::Ids(ids) => {
             for chunk in ids.chunks(BATCH) {
-                put(chunk)?;
+                if !put(chunk)? {
+                    break;
+                }
             }
         }
         Source::Queue {
@@ -585,7 +633,9 @@ pub fn write(
                     .page(filter, *sort, scope, cursor.as_ref(), BATCH)
                     .map_err(|e| e.to_string())?;
                 let ids: Vec<crate::domain::CaseId> = page.rows.iter().map(|r| r.id).collect();
-                put(&ids)?;
+                if !put(&ids)? {
+                    break;
+                }
                 match page.next {
                     Some(next) => cursor = Some(next),
                     None => break,
@@ -593,6 +643,5 @@ pub fn write(
             }
         }
     }
-    sink.finish()?;
-    Ok(written)
+    Ok(())
 }

@@ -287,8 +287,9 @@ fn stored_event(
     to: Option<String>,
 ) -> Result<StoredEvent, rows::BadValue> {
     let bad = |what: String| rows::BadValue(format!("events {seq}: {what}"));
-    let at = NaiveDateTime::parse_from_str(at, rows::TIMESTAMP)
-        .map_err(|_| bad(format!("`{at}` is not a time")))?;
+    let at = rows::parse_timestamp(at)
+        .or_else(|| NaiveDateTime::parse_from_str(at, rows::TIMESTAMP).ok())
+        .ok_or_else(|| bad(format!("`{at}` is not a time")))?;
     let step: Step = serde_json::from_str(payload).map_err(|e| bad(e.to_string()))?;
     let state = |code: Option<String>| -> Result<Option<State>, rows::BadValue> {
         match code {

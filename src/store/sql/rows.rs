@@ -286,7 +286,10 @@ impl<'a, 'b> Reader<'a, 'b> {
         let name_at = self.next;
         match self.opt_text()? {
             None => Ok(None),
-            Some(s) => NaiveDate::parse_from_str(&s, DATE).map(Some).map_err(|_| {
+            Some(s) => parse_date(&s)
+                .or_else(|| NaiveDate::parse_from_str(&s, DATE).ok())
+                .map(Some)
+                .ok_or_else(|| {
                 let name = self.row.name(name_at).unwrap_or_else(|| "?".into());
                 BadValue(format!("{name}: `{s}` is not a date"))
             }),

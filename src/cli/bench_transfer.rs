@@ -64,7 +64,10 @@ pub fn run(source: &dyn Store, rules: &Rules, now: NaiveDateTime) -> Result<Vec<
     };
     let outcome = import::run(empty.as_ref(), "bench", now, rules, &options, &|_| {})?;
     if outcome.failed() {
-        anyhow::bail!("the benchmark's import found problems: {:?}", outcome.problems);
+        anyhow::bail!(
+            "the benchmark's import found problems: {:?}",
+            outcome.problems
+        );
     }
     Ok(vec![
         format!(

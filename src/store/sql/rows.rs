@@ -290,9 +290,9 @@ impl<'a, 'b> Reader<'a, 'b> {
                 .or_else(|| NaiveDate::parse_from_str(&s, DATE).ok())
                 .map(Some)
                 .ok_or_else(|| {
-                let name = self.row.name(name_at).unwrap_or_else(|| "?".into());
-                BadValue(format!("{name}: `{s}` is not a date"))
-            }),
+                    let name = self.row.name(name_at).unwrap_or_else(|| "?".into());
+                    BadValue(format!("{name}: `{s}` is not a date"))
+                }),
         }
     }
 

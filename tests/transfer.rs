@@ -223,7 +223,7 @@ fn one_bad_id_number_on_line_5000_is_named_and_nothing_is_written() {
         assert!(err.contains(&shown), "{err}");
         assert_eq!(err.matches("id_number").count(), 1, "{err}");
         assert!(
-            err.contains("6000 rows checked: 1 problems; nothing was written"),
+            err.contains("6000 rows checked: 1 problem; nothing was written"),
             "{err}"
         );
         assert_eq!(fingerprint(Path::new(&db)), before);
@@ -337,7 +337,7 @@ fn bad_files_are_refused_with_their_line_and_column_and_change_nothing() {
                     "{header},unit,forwarded_on,class,accepted_on\nO-1,2026-11-02,visit,金凤区,欠薪,金凤区人社局,2026-11-05,demand,2026-11-03\n"
                 ),
             ),
-            "order.csv:2: accepted_on: cannot accept a case that is registered",
+            "order.csv:2: accepted_on: cannot accept a case that is registered (on 2026-11-03 the case was registered, as registered on 2026-11-02; steps are taken in date order)",
         ),
         (
             file(d, "text.xlsx", "number,title\n"),
@@ -352,10 +352,45 @@ fn bad_files_are_refused_with_their_line_and_column_and_change_nothing() {
             ),
             "late.csv:2: received_on: 2027-01-02 is after today",
         ),
+        (
+            file(
+                d,
+                "early.csv",
+                format!(
+                    "{header},unit,forwarded_on\nE-1,2026-11-08,visit,金凤区,欠薪,金凤区人社局,2026-11-01\n"
+                ),
+            ),
+            "early.csv:2: forwarded_on: 2026-11-01 is before the petition was received (2026-11-08)",
+        ),
+        (
+            file(
+                d,
+                "delivered.csv",
+                format!(
+                    "{header},unit,forwarded_on,class,accepted_on,replied_on,outcome,delivered_on\nD-1,2026-11-02,visit,金凤区,欠薪,金凤区人社局,2026-11-03,demand,2026-11-04,2026-11-20,supported,2026-11-15\n"
+                ),
+            ),
+            "delivered.csv:2: delivered_on: 2026-11-15 is before the reply on 2026-11-20",
+        ),
+        (
+            file(
+                d,
+                "twice.csv",
+                format!(
+                    "{header}\nT-1,2026-11-02,visit,金凤区,欠薪\nT-1,2026-11-03,visit,金凤区,另一件\n"
+                ),
+            ),
+            "twice.csv:3: number: T-1 is also on line 2",
+        ),
+        (
+            file(d, "utf16.csv", [0xFF, 0xFE, b'n', 0, b'o', 0]),
+            "utf16.csv: is UTF-16 text",
+        ),
     ];
     let before = fingerprint(Path::new(&db));
     for (path, expected) in cases {
-        let out = import(&db, &[s(&path)], &[]);
+        // Skipping duplicates is for numbers already in the database, never two rows of a file.
+        let out = import(&db, &[s(&path)], &["--on-duplicate", "skip"]);
         let err = stderr(&out);
         assert!(!out.status.success(), "{expected}: {err}");
         assert!(err.contains(expected), "expected `{expected}` in:\n{err}");
@@ -380,7 +415,7 @@ fn bad_files_are_refused_with_their_line_and_column_and_change_nothing() {
 fn an_export_shows_what_the_role_may_see_and_cannot_run_a_formula() {
     let (dir, db) = demo_db(100, 1);
     let db = s(&db).to_string();
-    let row = "H-1,2026-11-02,visit,金凤区,\"=HYPERLINK(\"\"http://evil\"\",\"\"点击领取补偿\"\")\",\"摘要\u{1b}]0;PWNED\u{7}\",马某,11010519491231002X,13812345678,金凤区某村1号";
+    let row = "H-1,2026-11-02,visit,金凤区,\"=HYPERLINK(\"\"http://evil\"\",\"\"点击领取补偿\"\")\",\"摘要\u{1b}]0;PWNED\u{7}第一行\n第二行\",马某,11010519491231002X,13812345678,=SUM(1)";
     let hostile = file(
         dir.path(),
         "hostile.csv",
@@ -403,6 +438,15 @@ fn an_export_shows_what_the_role_may_see_and_cannot_run_a_formula() {
     assert!(done.status.success(), "{}", stderr(&done));
     let bytes = std::fs::read(&csv_out).unwrap();
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "a BOM for Excel");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&csv_out).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "an export holds personal data: only its owner reads it"
+        );
+    }
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.contains("\"'=HYPERLINK("), "{text}");
     assert!(
@@ -435,6 +479,38 @@ fn an_export_shows_what_the_role_may_see_and_cannot_run_a_formula() {
     let back = import(s(&copy), &[s(&csv_out)], &[]);
     assert!(back.status.success(), "{}", stderr(&back));
     let listed = stdout(&xinfang(&["--db", s(&copy), "cases"]));
+    // The address is defused as every other text, and a summary's line breaks survive.
+    assert!(text.contains(",'=SUM(1),"), "{text}");
+    let again = dir.path().join("again.csv");
+    let done = xinfang(&[
+        "--db",
+        s(&copy),
+        "export",
+        "--queue",
+        "all",
+        "--out",
+        s(&again),
+    ]);
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert!(
+        std::fs::read_to_string(&again)
+            .unwrap()
+            .contains("第一行\n第二行")
+    );
+    // An edit to a step column of an exported row whose history says otherwise is refused.
+    let edited = std::fs::read_to_string(&csv_out).unwrap().replacen(
+        "false,false,false,",
+        "false,false,true,",
+        1,
+    );
+    let edited_path = file(dir.path(), "edited.csv", edited);
+    let third = dir.path().join("third.db");
+    empty_database(s(&third));
+    let err = stderr(&import(s(&third), &[s(&edited_path)], &[]));
+    assert!(
+        err.contains("edited.csv:2: collective: the row says `true` but its history gives `false`"),
+        "{err}"
+    );
     assert!(listed.contains("=HYPERLINK("), "{listed}");
     // In Excel: numbers stay text, dates are dates.
     let xlsx = dir.path().join("out.xlsx");

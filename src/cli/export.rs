@@ -42,6 +42,20 @@ pub fn run(
     asked: Option<&str>,
     lang: Option<Lang>,
 ) -> Result<ExitCode> {
+    let implied = args
+        .out
+        .as_deref()
+        .and_then(xinfang::transfer::read::format_of);
+    if let (Some(given), Some(implied)) = (args.format.map(Format::from), implied)
+        && given != implied
+    {
+        return Err(super::Usage(format!(
+            "--format {} but --out names a .{} file; give one or make them agree",
+            given.name(),
+            implied.name()
+        ))
+        .into());
+    }
     let format = match (args.format, &args.out) {
         (Some(f), _) => Format::from(f),
         (None, Some(out)) => xinfang::transfer::read::format_of(out).unwrap_or(Format::Csv),

@@ -136,18 +136,30 @@ pub fn run(context: &Context, args: &ImportArgs, asked: Option<&str>) -> Result<
     );
     if outcome.failed() {
         eprintln!(
-            "{} rows checked: {problems} problems; nothing was written ({took})",
-            outcome.rows
+            "{} checked: {}; nothing was written ({took})",
+            plural(outcome.rows, "row", "rows"),
+            plural(problems, "problem", "problems")
         );
         return Ok(ExitCode::FAILURE);
     }
     if !outcome.written {
         println!(
-            "{} rows checked, no problems{skipped}; a dry run writes nothing ({took})",
-            outcome.rows
+            "{} checked, no problems{skipped}; a dry run writes nothing ({took})",
+            plural(outcome.rows, "row", "rows")
         );
         return Ok(ExitCode::SUCCESS);
     }
-    println!("Imported {} cases{skipped} in {took}", outcome.imported);
+    println!(
+        "Imported {}{skipped} in {took}",
+        plural(outcome.imported, "case", "cases")
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }

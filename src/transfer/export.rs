@@ -80,7 +80,7 @@ pub fn row(
         if t.is_empty() {
             Cell::Empty
         } else {
-            Cell::Text(sanitise(t).into_owned())
+            Cell::Text(keep_lines(t))
         }
     };
     let hidden = |t: &str, masked: String| {
@@ -273,6 +273,15 @@ pub fn row(
     cells
 }
 
+/// `text` neutralised, but for its line breaks: every format here quotes or escapes them, and a
+/// summary written on several lines (Alt+Enter in Excel) comes back the same on import.
+fn keep_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| sanitise(line.strip_suffix('\r').unwrap_or(line)).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The steps that make the case as it is: undone steps and their undo left out, imported
 /// histories expanded.
 fn effective_history(events: &[crate::store::StoredEvent]) -> Vec<Event> {
@@ -363,8 +372,7 @@ pub fn sink(format: Format, out: Option<&Path>, lang: Lang) -> Result<Box<dyn Si
         Ok(match out {
             Some(path) => Box::new(std::io::BufWriter::with_capacity(
                 1 << 20,
-                std::fs::File::create(path)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+                private_file(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
             )),
             None => Box::new(std::io::BufWriter::with_capacity(
                 1 << 20,
@@ -395,6 +403,18 @@ pub fn sink(format: Format, out: Option<&Path>, lang: Lang) -> Result<Box<dyn Si
     }
 }
 
+/// A new file only its owner may read (an export holds personal data, as the database does).
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
 /// OWASP's guard against CSV formula injection: a cell that a spreadsheet would read as a
 /// formula gets a leading `'` (`import` takes it off again).
 pub fn defuse(text: &str) -> std::borrow::Cow<'_, str> {
@@ -416,7 +436,7 @@ impl Sink for CsvSink {
         for cell in cells {
             let text = cell.text();
             let field = match cell {
-                Cell::Text(_) => defuse(&text),
+                Cell::Text(_) | Cell::Code(_) => defuse(&text),
                 _ => text.as_str().into(),
             };
             self.csv
@@ -540,8 +560,10 @@ impl Sink for XlsxSink {
     }
 
     fn finish(mut self: Box<Self>) -> Result<(), String> {
+        let file = private_file(&self.path)
+            .map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
         self.workbook
-            .save(&self.path)
+            .save_to_writer(std::io::BufWriter::new(file))
             .map_err(|e| format!("cannot write {}: {e}", self.path.display()))
     }
 }

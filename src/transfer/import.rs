@@ -219,14 +219,15 @@ fn produce(options: &Options, mut cx: Context<'_>, sender: mpsc::SyncSender<Vec<
         if stopped {
             return;
         }
-        if let Err(problem) = read {
-            batch.push(Item::Problem {
+        match read {
+            // A file that could not be read (its header, its encoding) has said why.
+            Err(problem) => batch.push(Item::Problem {
                 file,
                 problem,
                 row: false,
-            });
+            }),
+            Ok(()) => batch.push(Item::Done { file, rows }),
         }
-        batch.push(Item::Done { file, rows });
     }
     let _ = sender.send(batch);
 }
@@ -323,8 +324,13 @@ impl Writer<'_> {
                         .map(|_| format!("{number} is already in the database")),
                 };
                 if let Some(duplicate) = duplicate {
+                    // Skipping is for cases already in the database; two rows of the files with
+                    // one number are a mistake in the files.
                     match self.options.on_duplicate {
-                        OnDuplicate::Skip => self.outcome.skipped += 1,
+                        OnDuplicate::Skip if earlier.is_none() => self.outcome.skipped += 1,
+                        OnDuplicate::Skip => {
+                            self.problem(file, at(super::Column::Number, duplicate))
+                        }
                         OnDuplicate::Fail => self.problem(
                             file,
                             at(

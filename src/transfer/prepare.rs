@@ -90,14 +90,18 @@ pub fn prepare(record: &Record, cx: &mut Context<'_>) -> Result<Prepared, Vec<Pr
         return Err(row.problems);
     };
     let history_text = record.get(Column::History).trim();
-    let played = if history_text.is_empty() {
-        row.play_dates(&intake, cx)
-    } else {
+    let from_history = !history_text.is_empty();
+    let played = if from_history {
         row.play_history(&intake, history_text, cx)
+    } else {
+        row.play_dates(&intake, cx)
     };
     let Some((case, history)) = played else {
         return Err(row.problems);
     };
+    if from_history {
+        row.agree_with_history(&case, &history, cx);
+    }
     row.expect_state(&case);
     if row.problems.is_empty() {
         Ok(Prepared {
@@ -627,7 +631,26 @@ impl Row<'_> {
             )
         };
         let delivered = self.date(Column::DeliveredOn, cx);
-        if let Some(on) = self.date(Column::RepliedOn, cx) {
+        let replied = self.date(Column::RepliedOn, cx);
+        if let (Some(d), Some(r)) = (delivered, replied)
+            && d < r
+        {
+            self.bad(
+                Column::DeliveredOn,
+                format!("{d} is before the reply on {r}"),
+            );
+        }
+        let review_delivered = self.date(Column::ReviewDeliveredOn, cx);
+        let review_replied = self.date(Column::ReviewRepliedOn, cx);
+        if let (Some(d), Some(r)) = (review_delivered, review_replied)
+            && d < r
+        {
+            self.bad(
+                Column::ReviewDeliveredOn,
+                format!("{d} is before the review opinion on {r}"),
+            );
+        }
+        if let Some(on) = replied {
             let text = reason(self, Column::Reply);
             match outcome(self, Column::Outcome) {
                 Some(outcome) => steps.push((
@@ -663,8 +686,7 @@ impl Row<'_> {
                 Step::RequestReview { body },
             ));
         }
-        let review_delivered = self.date(Column::ReviewDeliveredOn, cx);
-        if let Some(on) = self.date(Column::ReviewRepliedOn, cx) {
+        if let Some(on) = review_replied {
             let text = reason(self, Column::ReviewReply);
             match outcome(self, Column::ReviewOutcome) {
                 Some(outcome) => steps.push((
@@ -774,7 +796,18 @@ impl Row<'_> {
         let mut case = Case::registered(0, String::new(), intake.clone());
         let mut history = vec![register(intake, registered_at, cx.actor)];
         let mut cursor = registered_at;
+        let mut previous: Option<(Column, NaiveDate)> = None;
         for (on, rank, column, step) in steps {
+            if on < intake.received_on {
+                self.bad(
+                    column,
+                    format!(
+                        "{on} is before the petition was received ({})",
+                        intake.received_on
+                    ),
+                );
+                return None;
+            }
             let at = on
                 .and_time(nine())
                 .checked_add_signed(chrono::Duration::minutes(i64::from(rank)))
@@ -783,7 +816,18 @@ impl Row<'_> {
             let step = fill(&case, &step, cx);
             let step = lifecycle::settled(&case, &step, at, cx.rules);
             if let Err(error) = lifecycle::apply(&mut case, &step, at, cx.rules) {
-                self.bad(column, error.to_string());
+                // Steps are taken in date order: say where the row's dates had led.
+                let after = match previous {
+                    Some((before, day)) => format!(", after {} on {day}", before.code()),
+                    None => format!(", as registered on {}", intake.received_on),
+                };
+                self.bad(
+                    column,
+                    format!(
+                        "{error} (on {on} the case was {}{after}; steps are taken in date order)",
+                        case.state.code()
+                    ),
+                );
                 return None;
             }
             history.push(Event {
@@ -792,6 +836,7 @@ impl Row<'_> {
                 step,
             });
             cursor = at;
+            previous = Some((column, on));
         }
         Some((case, history))
     }
@@ -891,6 +936,122 @@ impl Row<'_> {
             Err(e) => {
                 self.bad(Column::History, e.to_string());
                 None
+            }
+        }
+    }
+
+    /// With a `history`, the step columns the row gives must say what the history says: an edit
+    /// to one of them would otherwise be lost without a word.
+    fn agree_with_history(&mut self, case: &Case, history: &[Event], cx: &Context<'_>) {
+        use super::export::{Cell, Names, Viewer, row};
+        const CHECKED: [Column; 33] = [
+            Column::Class,
+            Column::Unit,
+            Column::Assigned,
+            Column::ForwardedOn,
+            Column::AcceptedOn,
+            Column::HandlingOn,
+            Column::DeclinedOn,
+            Column::DivertedOn,
+            Column::DivertRoute,
+            Column::ExtendedOn,
+            Column::ExtensionDays,
+            Column::RepliedOn,
+            Column::Outcome,
+            Column::DeliveredOn,
+            Column::EvaluatedOn,
+            Column::Satisfaction,
+            Column::ReviewRequestedOn,
+            Column::ReviewRepliedOn,
+            Column::ReviewOutcome,
+            Column::ReviewDeliveredOn,
+            Column::ReviewEvaluatedOn,
+            Column::ReviewSatisfaction,
+            Column::ReReviewRequestedOn,
+            Column::HearingDays,
+            Column::FinalisedOn,
+            Column::FinalOutcome,
+            Column::ConcludedOn,
+            Column::Supervised,
+            Column::Backlog,
+            Column::Collective,
+            Column::Leader,
+            Column::PackagedOn,
+            Column::Owner,
+        ];
+        let detail = crate::store::CaseDetail {
+            case: case.clone(),
+            events: history
+                .iter()
+                .enumerate()
+                .map(|(i, e)| crate::store::StoredEvent {
+                    seq: i as i64 + 1,
+                    at: e.at,
+                    actor: e.actor.clone(),
+                    step: e.step.clone(),
+                    from_state: None,
+                    to_state: None,
+                })
+                .collect(),
+            unit: None,
+            leader: None,
+            repeat_number: None,
+        };
+        let names = Names::new(&cx.units, &cx.leaders);
+        let made = |lang| {
+            let viewer = Viewer {
+                role: crate::domain::Role::Admin,
+                scope: crate::domain::region::PROVINCE_CODE.to_string(),
+                lang,
+            };
+            row(&detail, &names, &viewer, cx.rules)
+        };
+        let (en, zh) = (made(crate::i18n::Lang::En), made(crate::i18n::Lang::Zh));
+        let flags = [
+            Column::Assigned,
+            Column::Supervised,
+            Column::Backlog,
+            Column::Collective,
+        ];
+        for column in CHECKED {
+            let given = self.text(column).to_string();
+            if given.is_empty() {
+                continue;
+            }
+            let index = Column::ALL.iter().position(|c| *c == column).unwrap_or(0);
+            let (a, b) = (&en[index], &zh[index]);
+            let same = match a {
+                Cell::Date(day) => parse_moment(&given).map(|at| at.date()) == Some(*day),
+                Cell::Number(n) => given.parse::<i64>().ok() == Some(*n),
+                _ if flags.contains(&column) => {
+                    let before = self.problems.len();
+                    let said = self.flag(column);
+                    self.problems.truncate(before);
+                    matches!(a, Cell::Text(t) if t == "true") == said
+                }
+                Cell::Text(t) | Cell::Code(t) => {
+                    *t == given
+                        || matches!(b, Cell::Text(z) | Cell::Code(z) if *z == given)
+                        || given.parse::<i64>().is_ok()
+                }
+                Cell::Empty => false,
+            };
+            if !same {
+                let shown = match a {
+                    Cell::Empty => "nothing".to_string(),
+                    Cell::Date(d) => d.to_string(),
+                    Cell::Number(n) => n.to_string(),
+                    Cell::Text(t) | Cell::Code(t) => format!("`{t}`"),
+                };
+                let given = crate::text::sanitise(&given).into_owned();
+                self.bad(
+                    column,
+                    format!(
+                        "the row says `{given}` but its history gives {shown} (the history holds \
+                         the case's steps: change them there, or leave the history out to import \
+                         from the dates)"
+                    ),
+                );
             }
         }
     }

@@ -95,7 +95,7 @@ fn header(cells: &[String], line: u64) -> Result<Vec<Column>, Problem> {
             Some(column) => found.push(column),
             None if cell.trim().is_empty() => problems.push("a column has no name".to_string()),
             None => problems.push(format!(
-                "unknown column `{}` (the README lists the columns)",
+                "unknown column `{}`",
                 crate::text::sanitise(cell.trim())
             )),
         }
@@ -107,6 +107,13 @@ fn header(cells: &[String], line: u64) -> Result<Vec<Column>, Problem> {
         .collect();
     if !missing.is_empty() {
         problems.push(format!("missing column(s): {}", missing.join(", ")));
+    }
+    if problems.iter().any(|p| p.starts_with("unknown column")) {
+        let known: Vec<String> = columns::Column::ALL
+            .iter()
+            .map(|c| format!("{}/{}", c.code(), c.zh()))
+            .collect();
+        problems.push(format!("the columns are: {}", known.join(", ")));
     }
     if problems.is_empty() {
         Ok(found)
@@ -142,6 +149,19 @@ fn csv_rows(file: File, encoding: Encoding) -> Result<Rows, Problem> {
     if start.is_empty() {
         return Err(Problem::file("is empty: it has no header row".into()));
     }
+    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+        return Err(Problem::file(
+            "is UTF-16 text (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or \"CSV\" instead"
+                .into(),
+        ));
+    }
+    // Tab-separated text (Excel's "Text (tab delimited)") is read as such.
+    let first_line = start.split(|b| *b == b'\n').next().unwrap_or_default();
+    let delimiter = if first_line.contains(&b'\t') && !first_line.contains(&b',') {
+        b'\t'
+    } else {
+        b','
+    };
     let encoding = match encoding {
         Encoding::Auto => detect(start, start.len() < (1 << 20)),
         chosen => chosen,
@@ -155,6 +175,7 @@ fn csv_rows(file: File, encoding: Encoding) -> Result<Rows, Problem> {
         _ => Box::new(reader),
     };
     let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 20)

@@ -238,7 +238,12 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
                 .unwrap_or_else(std::env::temp_dir);
             let path = super::exporting::file_in(&dir, &name, session.now());
             let shown = crate::text::sanitise(&path.display().to_string()).into_owned();
-            let viewer = crate::transfer::export::Viewer { role, scope, lang };
+            let viewer = crate::transfer::export::Viewer {
+                role,
+                scope,
+                lang,
+                history: true,
+            };
             let outcome =
                 crate::transfer::export::sink(crate::transfer::Format::Csv, Some(&path), lang)
                     .and_then(|sink| {

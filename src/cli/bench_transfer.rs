@@ -26,6 +26,7 @@ pub fn run(source: &dyn Store, rules: &Rules, now: NaiveDateTime) -> Result<Vec<
         role: Role::Admin,
         scope: "64".into(),
         lang: Lang::En,
+        history: true,
     };
     let started = Instant::now();
     let sink = export::sink(Format::Csv, Some(&file), Lang::En).map_err(anyhow::Error::msg)?;

@@ -71,6 +71,7 @@ pub fn run(
         role,
         scope: scope.clone(),
         lang,
+        history: true,
     };
     let sink = export::sink(format, args.out.as_deref(), lang).map_err(anyhow::Error::msg)?;
     let rules = &context.config.rules;

@@ -46,6 +46,9 @@ pub struct Viewer {
     pub role: Role,
     pub scope: String,
     pub lang: Lang,
+    /// Write the `history` column (where the role may see it); import's own comparison of a
+    /// row with its history leaves it out.
+    pub history: bool,
 }
 
 /// The reference lists rows name units and leaders from.
@@ -69,6 +72,17 @@ pub fn row(
     names: &Names<'_>,
     viewer: &Viewer,
     rules: &crate::domain::Rules,
+) -> Vec<Cell> {
+    row_of(detail, names, viewer, rules, None)
+}
+
+/// A case's row with only the cells of `only` made (the others empty), when given.
+pub fn row_of(
+    detail: &CaseDetail,
+    names: &Names<'_>,
+    viewer: &Viewer,
+    rules: &crate::domain::Rules,
+    only: Option<&[Column]>,
 ) -> Vec<Cell> {
     let case = &detail.case;
     let intake = &case.intake;
@@ -172,6 +186,10 @@ pub fn row(
     let state = case.state;
     let mut cells = Vec::with_capacity(Column::ALL.len());
     for column in Column::ALL {
+        if only.is_some_and(|only| !only.contains(column)) {
+            cells.push(Cell::Empty);
+            continue;
+        }
         cells.push(match column {
             Column::Number => Cell::Code(sanitise(&case.number).into_owned()),
             Column::ReceivedOn => Cell::Date(intake.received_on),
@@ -266,7 +284,7 @@ pub fn row(
             Column::DueOn => {
                 date(crate::domain::deadline::duty_clock(case, rules).map(|c| c.due_on))
             }
-            Column::History if personal => history_cell(history.clone(), names),
+            Column::History if personal && viewer.history => history_cell(history.clone(), names),
             _ => Cell::Empty,
         });
     }

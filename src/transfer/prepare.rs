@@ -943,7 +943,7 @@ impl Row<'_> {
     /// With a `history`, the step columns the row gives must say what the history says: an edit
     /// to one of them would otherwise be lost without a word.
     fn agree_with_history(&mut self, case: &Case, history: &[Event], cx: &Context<'_>) {
-        use super::export::{Cell, Names, Viewer, row};
+        use super::export::{Cell, Names, Viewer, row_of};
         const CHECKED: [Column; 33] = [
             Column::Class,
             Column::Unit,
@@ -997,16 +997,36 @@ impl Row<'_> {
             leader: None,
             repeat_number: None,
         };
-        let names = Names::new(&cx.units, &cx.leaders);
-        let made = |lang| {
-            let viewer = Viewer {
-                role: crate::domain::Role::Admin,
-                scope: crate::domain::region::PROVINCE_CODE.to_string(),
-                lang,
-            };
-            row(&detail, &names, &viewer, cx.rules)
+        // Only the unit and leader this case names (not every unit, for every row).
+        let mut names = Names {
+            units: Default::default(),
+            leaders: Default::default(),
         };
-        let (en, zh) = (made(crate::i18n::Lang::En), made(crate::i18n::Lang::Zh));
+        for id in [case.unit, case.intake.accused_unit].into_iter().flatten() {
+            if let Some(unit) = cx.units.iter().find(|u| u.id == id) {
+                names.units.insert(id, unit);
+            }
+        }
+        if let Some(package) = &case.package
+            && let Some(leader) = cx.leaders.iter().find(|l| l.id == package.leader)
+        {
+            names.leaders.insert(leader.id, leader);
+        }
+        let viewer = Viewer {
+            role: crate::domain::Role::Admin,
+            scope: crate::domain::region::PROVINCE_CODE.to_string(),
+            lang: crate::i18n::Lang::En,
+            history: false,
+        };
+        let given: Vec<Column> = CHECKED
+            .iter()
+            .copied()
+            .filter(|c| !self.text(*c).is_empty())
+            .collect();
+        if given.is_empty() {
+            return;
+        }
+        let en = row_of(&detail, &names, &viewer, cx.rules, Some(&given));
         let flags = [
             Column::Assigned,
             Column::Supervised,
@@ -1019,7 +1039,7 @@ impl Row<'_> {
                 continue;
             }
             let index = Column::ALL.iter().position(|c| *c == column).unwrap_or(0);
-            let (a, b) = (&en[index], &zh[index]);
+            let a = &en[index];
             let same = match a {
                 Cell::Date(day) => parse_moment(&given).map(|at| at.date()) == Some(*day),
                 Cell::Number(n) => given.parse::<i64>().ok() == Some(*n),
@@ -1030,9 +1050,7 @@ impl Row<'_> {
                     matches!(a, Cell::Text(t) if t == "true") == said
                 }
                 Cell::Text(t) | Cell::Code(t) => {
-                    *t == given
-                        || matches!(b, Cell::Text(z) | Cell::Code(z) if *z == given)
-                        || given.parse::<i64>().is_ok()
+                    *t == given || given.parse::<i64>().is_ok() || same_code(column, &given, t)
                 }
                 Cell::Empty => false,
             };
@@ -1086,6 +1104,36 @@ impl Row<'_> {
 
 fn nine() -> NaiveTime {
     NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN)
+}
+
+/// Whether `given` (a code or label in either language) names the code `code` in a coded column.
+fn same_code(column: Column, given: &str, code: &str) -> bool {
+    let found = match column {
+        Column::Class => {
+            coded(given, Class::ALL, Class::code, Class::zh, Class::en).map(Class::code)
+        }
+        Column::DivertRoute => coded(
+            given,
+            DivertRoute::ALL,
+            DivertRoute::code,
+            DivertRoute::zh,
+            DivertRoute::en,
+        )
+        .map(DivertRoute::code),
+        Column::Outcome | Column::ReviewOutcome | Column::FinalOutcome => {
+            coded(given, Outcome::ALL, Outcome::code, Outcome::zh, Outcome::en).map(Outcome::code)
+        }
+        Column::Satisfaction | Column::ReviewSatisfaction => coded(
+            given,
+            Satisfaction::ALL,
+            Satisfaction::code,
+            Satisfaction::zh,
+            Satisfaction::en,
+        )
+        .map(Satisfaction::code),
+        _ => None,
+    };
+    found == Some(code)
 }
 
 /// The registration event of an imported case.

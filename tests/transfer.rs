@@ -687,3 +687,42 @@ fn the_console_exports_marks_a_search_or_the_queue_on_screen() {
     assert_eq!(written(&status).0, search.hits.len(), "{status}");
     assert!(status.contains("search"), "{status}");
 }
+
+#[test]
+fn a_board_exports_its_table_without_personal_data() {
+    let (dir, db) = demo_db(1500, 2);
+    let db = s(&db).to_string();
+    let out = xinfang(&["--db", &db, "export", "--board", "backlog"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].ends_with("county,backlog,cleared,rate %,cleared yesterday"),
+        "{text}"
+    );
+    // Every county of Ningxia, then the total.
+    assert_eq!(lines.len(), 1 + 22 + 1, "{text}");
+    assert!(lines[23].starts_with("total,"), "{text}");
+    for board in ["overview", "packages", "map", "warnings"] {
+        let file = dir.path().join(format!("{board}.xlsx"));
+        let out = xinfang(&[
+            "--db",
+            &db,
+            "--lang",
+            "zh",
+            "export",
+            "--board",
+            board,
+            "--out",
+            s(&file),
+        ]);
+        assert!(out.status.success(), "{board}: {}", stderr(&out));
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+        let sheet = book.worksheet_range("Sheet1").unwrap();
+        assert!(sheet.height() >= 2, "{board}: a header and rows");
+    }
+    // A board is the user's region's: an operator of Yinchuan sees its five counties.
+    let out = xinfang(&["--db", &db, "--user", "li.na", "export", "--board", "map"]);
+    assert_eq!(stdout(&out).lines().count(), 1 + 6, "{}", stdout(&out));
+}

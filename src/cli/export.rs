@@ -8,6 +8,7 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xinfang::app::console::resolve_user;
+use xinfang::domain::board::BoardKind;
 use xinfang::i18n::Lang;
 use xinfang::search;
 use xinfang::store::{Builtin, OpenMode, Scope};
@@ -16,7 +17,7 @@ use xinfang::transfer::Format;
 use xinfang::transfer::export::{self, Source, Viewer};
 
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("what").required(true).args(["queue", "search"]))]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["queue", "search", "board"]))]
 pub struct ExportArgs {
     /// Queue to export (to-register, …, all)
     #[arg(long, hide_possible_values = true,
@@ -25,6 +26,10 @@ pub struct ExportArgs {
     /// Search to export, in the console's query language (`工资 region:6401 status:overdue`)
     #[arg(long)]
     pub search: Option<String>,
+    /// Board whose table to export (overview, packages, backlog, map, warnings), for your region
+    #[arg(long, hide_possible_values = true,
+          value_parser = super::OneOf::new("board", BoardKind::ALL.iter().map(|b| b.code())))]
+    pub board: Option<String>,
     /// File format [default: from --out's extension, else csv]
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
@@ -67,6 +72,34 @@ pub fn run(
     let lang = lang
         .or_else(|| context.config.lang.as_deref().and_then(Lang::from_code))
         .unwrap_or_else(Lang::from_env);
+    if let Some(name) = &args.board {
+        let Some(kind) = BoardKind::from_code(name) else {
+            bail!("unknown board `{}`", sanitise(name));
+        };
+        let query = xinfang::store::board::BoardQuery {
+            as_of: context.now.date(),
+            region: scope.clone(),
+            campaign: None,
+        };
+        let data = store.board(kind, &query)?;
+        let (headers, rows) = xinfang::transfer::board::table(&data, lang);
+        let mut sink = export::table_sink(format, args.out.as_deref(), &headers)
+            .map_err(anyhow::Error::msg)?;
+        for row in &rows {
+            sink.row(row).map_err(anyhow::Error::msg)?;
+        }
+        sink.finish().map_err(anyhow::Error::msg)?;
+        if let Some(out) = &args.out {
+            eprintln!(
+                "Exported the {} board ({} rows) to {} ({})",
+                kind.code(),
+                rows.len(),
+                sanitise(&out.display().to_string()),
+                format.name()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let viewer = Viewer {
         role,
         scope: scope.clone(),

@@ -386,6 +386,16 @@ pub trait Sink {
 
 /// Opens `out` (or standard output for CSV and JSON Lines) for `format`, with the header.
 pub fn sink(format: Format, out: Option<&Path>, lang: Lang) -> Result<Box<dyn Sink>, String> {
+    let headers: Vec<&str> = Column::ALL.iter().map(|c| header(*c, lang)).collect();
+    table_sink(format, out, &headers)
+}
+
+/// A sink for rows under any `headers` (a board's table).
+pub fn table_sink(
+    format: Format,
+    out: Option<&Path>,
+    headers: &[&str],
+) -> Result<Box<dyn Sink>, String> {
     let writer = || -> Result<Box<dyn Write>, String> {
         Ok(match out {
             Some(path) => Box::new(std::io::BufWriter::with_capacity(
@@ -398,14 +408,13 @@ pub fn sink(format: Format, out: Option<&Path>, lang: Lang) -> Result<Box<dyn Si
             )),
         })
     };
-    let headers: Vec<&str> = Column::ALL.iter().map(|c| header(*c, lang)).collect();
     match format {
         Format::Csv => {
             let mut out = writer()?;
             out.write_all("\u{feff}".as_bytes())
                 .map_err(|e| e.to_string())?;
             let mut csv = csv::Writer::from_writer(out);
-            csv.write_record(&headers).map_err(|e| e.to_string())?;
+            csv.write_record(headers).map_err(|e| e.to_string())?;
             Ok(Box::new(CsvSink { csv }))
         }
         Format::Jsonl => Ok(Box::new(JsonSink {
@@ -416,7 +425,7 @@ pub fn sink(format: Format, out: Option<&Path>, lang: Lang) -> Result<Box<dyn Si
             let Some(path) = out else {
                 return Err("an Excel export needs --out FILE".into());
             };
-            XlsxSink::new(path, &headers).map(|s| Box::new(s) as Box<dyn Sink>)
+            XlsxSink::new(path, headers).map(|s| Box::new(s) as Box<dyn Sink>)
         }
     }
 }

@@ -5,6 +5,7 @@
 //! May import `domain`, `store`, `search` and `text`; the personal-data masks come from
 //! `ui::mask`, so that a file shows exactly what the console shows.
 
+pub mod board;
 pub mod columns;
 pub mod export;
 #[cfg(test)]

@@ -10,7 +10,7 @@ mod digits;
 pub mod map;
 mod overview;
 mod packages;
-mod warnings;
+pub mod warnings;
 
 use super::theme::Theme;
 use crate::app::state::BoardView;

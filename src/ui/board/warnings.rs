@@ -8,7 +8,19 @@ use ratatui::text::{Line, Span};
 
 /// The kind's short name and the reason in words.
 fn describe(screen: &Screen<'_>, warning: &Warning) -> (String, String) {
-    let zh = screen.lang == crate::i18n::Lang::Zh;
+    describe_in(screen.lang, warning)
+}
+
+/// The kind's short name and the reason in words, in `lang` (for exports too).
+pub fn describe_in(lang: crate::i18n::Lang, warning: &Warning) -> (String, String) {
+    struct Words(crate::i18n::Lang);
+    impl Words {
+        fn pick<'s>(&self, zh: &'s str, en: &'s str) -> &'s str {
+            self.0.pick(zh, en)
+        }
+    }
+    let screen = Words(lang);
+    let zh = lang == crate::i18n::Lang::Zh;
     let town =
         |code: &str| crate::domain::region::name_of(code).unwrap_or_else(|| code.to_string());
     match &warning.reason {

@@ -722,7 +722,89 @@ fn a_board_exports_its_table_without_personal_data() {
         let sheet = book.worksheet_range("Sheet1").unwrap();
         assert!(sheet.height() >= 2, "{board}: a header and rows");
     }
-    // A board is the user's region's: an operator of Yinchuan sees its five counties.
+    // No personal data: no ID number or phone (a run of 11 digits or more) anywhere.
+    let all: String = ["overview", "packages", "backlog", "map", "warnings"]
+        .iter()
+        .map(|b| stdout(&xinfang(&["--db", &db, "export", "--board", b])))
+        .collect();
+    let mut run = 0;
+    for c in all.chars() {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        assert!(run < 11, "a long number in a board export");
+    }
+    // A board is the user's region's: an operator of Yinchuan sees its six counties.
     let out = xinfang(&["--db", &db, "--user", "li.na", "export", "--board", "map"]);
     assert_eq!(stdout(&out).lines().count(), 1 + 6, "{}", stdout(&out));
+}
+
+#[test]
+fn numbers_links_refusals_and_undo_of_imported_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("empty.db");
+    let db = s(&db).to_string();
+    empty_database(&db);
+    // A generated number never takes one the file gives; a repeat may name a later row.
+    let rows = file(
+        dir.path(),
+        "mixed.csv",
+        "number,received_on,channel,county,title,repeat_of\n\
+         ,2026-11-02,visit,金凤区,欠薪一,LATER-1\n\
+         NX-2026-000002,2026-11-02,visit,金凤区,欠薪二,\n\
+         ,2026-11-03,visit,金凤区,欠薪三,\n\
+         LATER-1,2026-11-01,letter,金凤区,欠薪原件,\n",
+    );
+    let out = import(&db, &[s(&rows)], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = stdout(&xinfang(&["--db", &db, "cases", "--queue", "all"]));
+    for number in [
+        "NX-2026-000001",
+        "NX-2026-000002",
+        "NX-2026-000003",
+        "LATER-1",
+    ] {
+        assert_eq!(listed.matches(number).count(), 1, "{number}: {listed}");
+    }
+    let repeats = stdout(&xinfang(&["--db", &db, "cases", "--queue", "repeat"]));
+    assert!(repeats.contains("欠薪一"), "{repeats}");
+    verified(&db);
+    // An imported case's import cannot be undone: it is its registration.
+    let store = xinfang::store::open(
+        &db,
+        xinfang::domain::Rules::default(),
+        xinfang::store::OpenMode::ReadWrite,
+    )
+    .unwrap();
+    let id = store.find("NX-2026-000002").unwrap().unwrap();
+    let err = store.undo_last(id, &login(), common::now()).unwrap_err();
+    assert!(err.to_string().contains("nothing to undo"), "{err}");
+    // A history may not hold an import of its own.
+    let history = r#"{"steps":[{"at":"2026-11-02T09:00:00","actor":"x","step":{"step":"register"}},{"at":"2026-11-02T10:00:00","actor":"x","step":{"step":"import","source":"f","history":[]}}]}"#;
+    let nested = file(
+        dir.path(),
+        "nested.jsonl",
+        format!(
+            "{}\n",
+            serde_json::json!({"received_on": "2026-11-02", "channel": "visit", "county": "金凤区", "title": "嵌套", "history": history})
+        ),
+    );
+    let err = stderr(&import(&db, &[s(&nested)], &[]));
+    assert!(
+        err.contains("nested.jsonl:1: history: step 2 is a step `import`"),
+        "{err}"
+    );
+    // Someone who is not an admin is refused at once, however long the file (the reader does
+    // not wait on a store that has stopped).
+    let long = dir.path().join("long.csv");
+    long_csv(&long, 30_000, 0);
+    let operator = xinfang(&[
+        "--db", &db, "user", "add", "li.na", "--role", "operator", "--scope", "6401",
+    ]);
+    assert!(operator.status.success(), "{}", stderr(&operator));
+    let refused = xinfang(&["--db", &db, "--user", "li.na", "import", s(&long)]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("only an admin"),
+        "{}",
+        stderr(&refused)
+    );
 }

@@ -106,7 +106,6 @@ pub fn run(
         lang,
         history: true,
     };
-    let sink = export::sink(format, args.out.as_deref(), lang).map_err(anyhow::Error::msg)?;
     let rules = &context.config.rules;
     let source = if let Some(query) = &args.search {
         let parsed = match search::parse(query) {
@@ -135,6 +134,8 @@ pub fn run(
             scope,
         }
     };
+    // The file is created only once the query is known to be good.
+    let sink = export::sink(format, args.out.as_deref(), lang).map_err(anyhow::Error::msg)?;
     let written =
         export::write(store.as_ref(), &source, sink, &viewer, rules).map_err(anyhow::Error::msg)?;
     if let Some(out) = &args.out {

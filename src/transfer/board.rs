@@ -53,8 +53,7 @@ pub fn table(data: &BoardData, lang: Lang) -> (Vec<&'static str>, Vec<Vec<Cell>>
                         county(&c.county),
                         n(c.backlog),
                         n(c.cleared),
-                        c.rate()
-                            .map_or(Cell::Empty, |r| Cell::Text(format!("{:.1}", r * 100.0))),
+                        c.rate().map_or(Cell::Empty, |r| Cell::Real(r * 100.0)),
                         n(c.cleared_yesterday),
                     ]
                 })
@@ -64,9 +63,7 @@ pub fn table(data: &BoardData, lang: Lang) -> (Vec<&'static str>, Vec<Vec<Cell>>
                 text(pick("合计", "total")),
                 n(total.backlog),
                 n(total.cleared),
-                total
-                    .rate()
-                    .map_or(Cell::Empty, |r| Cell::Text(format!("{:.1}", r * 100.0))),
+                total.rate().map_or(Cell::Empty, |r| Cell::Real(r * 100.0)),
                 n(total.cleared_yesterday),
             ]);
             (
@@ -126,10 +123,7 @@ pub fn table(data: &BoardData, lang: Lang) -> (Vec<&'static str>, Vec<Vec<Cell>>
                 .collect(),
         ),
         BoardData::Overview(overview) => {
-            let rate = |r: &Ratio| {
-                r.rate()
-                    .map_or(Cell::Empty, |v| Cell::Text(format!("{:.1}", v * 100.0)))
-            };
+            let rate = |r: &Ratio| r.rate().map_or(Cell::Empty, |v| Cell::Real(v * 100.0));
             let kpis = |k: &Kpis| {
                 vec![
                     n(k.cases),

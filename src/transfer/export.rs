@@ -27,6 +27,8 @@ pub enum Cell {
     Code(String),
     Date(NaiveDate),
     Number(i64),
+    /// A decimal (a rate in percent), written with one decimal in text formats.
+    Real(f64),
 }
 
 impl Cell {
@@ -36,6 +38,7 @@ impl Cell {
             Cell::Text(t) | Cell::Code(t) => t.clone(),
             Cell::Date(d) => d.to_string(),
             Cell::Number(n) => n.to_string(),
+            Cell::Real(r) => format!("{r:.1}"),
         }
     }
 }
@@ -492,6 +495,7 @@ impl Sink for JsonSink {
             let value = match cell {
                 Cell::Empty => continue,
                 Cell::Number(n) => serde_json::Value::from(*n),
+                Cell::Real(r) => serde_json::Value::from((r * 10.0).round() / 10.0),
                 other => serde_json::Value::String(other.text()),
             };
             object.insert(key.clone(), value);
@@ -568,6 +572,7 @@ impl Sink for XlsxSink {
                     .write_string_with_format(row, col, t, &self.text)
                     .map(|_| ()),
                 Cell::Number(n) => sheet.write_number(row, col, *n as f64).map(|_| ()),
+                Cell::Real(r) => sheet.write_number(row, col, *r).map(|_| ()),
                 Cell::Date(d) => {
                     let day = rust_xlsxwriter::ExcelDateTime::from_ymd(
                         d.year() as u16,

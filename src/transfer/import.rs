@@ -68,7 +68,7 @@ impl Outcome {
     }
 
     pub fn failed(&self) -> bool {
-        !self.problems.is_empty()
+        !self.problems.is_empty() || self.more_problems > 0
     }
 }
 
@@ -88,6 +88,8 @@ enum Item {
     /// A unit or leader named by the next case and added for it (`--add-units`).
     Unit(crate::store::Unit),
     Leader(crate::store::Leader),
+    /// Every file was read: without it the writer keeps nothing.
+    End,
     /// A file read to its end with this many rows.
     Done {
         file: usize,
@@ -135,16 +137,29 @@ pub fn run(
                 outcome: &mut outcome,
                 handled: 0,
             };
+            let mut ended = false;
             for batch in receiver.iter() {
                 for item in batch {
+                    if matches!(item, Item::End) {
+                        ended = true;
+                    }
                     writer.take(importer, item)?;
                 }
                 progress(writer.handled);
+            }
+            if !ended {
+                // The reader stopped before the end of the files: keep nothing.
+                return Err(StoreError::Invalid(
+                    "the file reader stopped unexpectedly; nothing was written".into(),
+                ));
             }
             writer.link_later(importer)?;
             importer.finish()?;
             Ok(!writer.outcome.failed() && !options.dry_run)
         });
+        // A store that failed (a refusal, a busy file) leaves the reader blocked on a full
+        // channel unless the channel is closed first.
+        drop(receiver);
         if reader.join().is_err() {
             return Err(StoreError::Invalid(
                 "the file reader stopped unexpectedly".into(),
@@ -229,6 +244,7 @@ fn produce(options: &Options, mut cx: Context<'_>, sender: mpsc::SyncSender<Vec<
             Ok(()) => batch.push(Item::Done { file, rows }),
         }
     }
+    batch.push(Item::End);
     let _ = sender.send(batch);
 }
 
@@ -271,6 +287,7 @@ impl Writer<'_> {
                 }
                 self.problem(file, problem);
             }
+            Item::End => {}
             Item::Unit(unit) => importer.add_unit(&unit)?,
             Item::Leader(leader) => importer.add_leader(&leader)?,
             Item::Done { file, rows } => {
@@ -327,7 +344,13 @@ impl Writer<'_> {
                     // Skipping is for cases already in the database; two rows of the files with
                     // one number are a mistake in the files.
                     match self.options.on_duplicate {
-                        OnDuplicate::Skip if earlier.is_none() => self.outcome.skipped += 1,
+                        OnDuplicate::Skip if earlier.is_none() => {
+                            self.outcome.skipped += 1;
+                            // A second row with this number is a mistake in the files.
+                            if let Some((id, state)) = importer.find(&number)? {
+                                self.seen.insert(number, (id, state, file, line));
+                            }
+                        }
                         OnDuplicate::Skip => {
                             self.problem(file, at(super::Column::Number, duplicate))
                         }
@@ -345,7 +368,13 @@ impl Writer<'_> {
             }
             None => {
                 use chrono::Datelike;
-                importer.new_number(case.intake.received_on.year())?
+                // Never a number given elsewhere in the files or already in the database.
+                loop {
+                    let number = importer.new_number(case.intake.received_on.year())?;
+                    if !self.seen.contains_key(&number) && importer.find(&number)?.is_none() {
+                        break number;
+                    }
+                }
             }
         };
         let mut linked_later = None;
@@ -401,7 +430,19 @@ impl Writer<'_> {
     ) -> Result<(), StoreError> {
         for (id, file, line, of) in std::mem::take(&mut self.later) {
             match self.seen.get(&of).map(|(of_id, _, _, _)| *of_id) {
-                Some(of_id) if !self.outcome.failed() => importer.link(id, of_id)?,
+                Some(of_id) if !self.outcome.failed() => match importer.link(id, of_id) {
+                    Ok(()) => {}
+                    Err(StoreError::Rule { error, .. }) => self.problem(
+                        file,
+                        Problem {
+                            line: Some(line),
+                            column: Some(super::Column::RepeatOf),
+                            what: error.to_string(),
+                            fatal: false,
+                        },
+                    ),
+                    Err(e) => return Err(e),
+                },
                 Some(_) => {}
                 None => self.problem(
                     file,

@@ -902,6 +902,36 @@ impl Row<'_> {
                 return None;
             }
         }
+        // Only steps a person takes: no second registration, no import or undo inside; hearing
+        // days within reason; no delivery before its reply (a letter's expected delivery may
+        // fall after today).
+        for (i, event) in history.iter().enumerate() {
+            let wrong = match &event.step {
+                Step::Register { .. } if i > 0 => Some("a second registration".to_string()),
+                Step::Import { .. } | Step::Undo { .. } => {
+                    Some(format!("a step `{}`", event.step.name()))
+                }
+                Step::RecordHearing { days } if *days > 365 => {
+                    Some(format!("a hearing of {days} days"))
+                }
+                Step::Reply {
+                    delivered_on: Some(on),
+                    ..
+                }
+                | Step::ReplyReview {
+                    delivered_on: Some(on),
+                    ..
+                } if *on < event.at.date() => Some(format!(
+                    "a delivery on {on}, before the reply on {}",
+                    event.at.date()
+                )),
+                _ => None,
+            };
+            if let Some(wrong) = wrong {
+                self.bad(Column::History, format!("step {} is {wrong}", i + 1));
+                return None;
+            }
+        }
         if let Some(late) = history.iter().find(|e| e.at > cx.now) {
             self.bad(
                 Column::History,
@@ -1050,15 +1080,25 @@ impl Row<'_> {
                     matches!(a, Cell::Text(t) if t == "true") == said
                 }
                 Cell::Text(t) | Cell::Code(t) => {
-                    *t == given || given.parse::<i64>().is_ok() || same_code(column, &given, t)
+                    // A unit or leader may be given by id.
+                    let id = given.parse::<i64>().ok();
+                    let by_id = match column {
+                        Column::Unit => id.is_some() && id == case.unit,
+                        Column::Leader => {
+                            id.is_some() && id == case.package.as_ref().map(|p| p.leader)
+                        }
+                        _ => false,
+                    };
+                    *t == given || by_id || same_code(column, &given, t)
                 }
-                Cell::Empty => false,
+                Cell::Empty | Cell::Real(_) => false,
             };
             if !same {
                 let shown = match a {
                     Cell::Empty => "nothing".to_string(),
                     Cell::Date(d) => d.to_string(),
                     Cell::Number(n) => n.to_string(),
+                    Cell::Real(r) => format!("{r:.1}"),
                     Cell::Text(t) | Cell::Code(t) => format!("`{t}`"),
                 };
                 let given = crate::text::sanitise(&given).into_owned();

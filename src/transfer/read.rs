@@ -129,15 +129,34 @@ fn header(cells: &[String], line: u64) -> Result<Vec<Column>, Problem> {
 
 /// Which encoding a CSV file is in: a BOM says UTF-8; otherwise its first megabyte decides
 /// (strict UTF-8, else GB18030, of which GBK is a part).
-fn detect(start: &[u8], eof: bool) -> Encoding {
+fn detect(start: &[u8], eof: bool) -> Result<Encoding, Problem> {
     if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return Encoding::Utf8;
+        return Ok(Encoding::Utf8);
     }
     match std::str::from_utf8(start) {
-        Ok(_) => Encoding::Utf8,
+        Ok(_) => return Ok(Encoding::Utf8),
         // A multi-byte character cut at the end of the sample is still UTF-8.
-        Err(e) if e.error_len().is_none() && !eof => Encoding::Utf8,
-        Err(_) => Encoding::Gb18030,
+        Err(e) if e.error_len().is_none() && !eof => return Ok(Encoding::Utf8),
+        Err(_) => {}
+    }
+    // GB18030 only if the sample is that, strictly (a character of up to four bytes may be cut
+    // at the end of the sample).
+    let cut = if eof { 0..1 } else { 0..4 };
+    let gb = cut.into_iter().any(|n| {
+        let sample = &start[..start.len().saturating_sub(n)];
+        encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(sample)
+            .is_some()
+    });
+    if gb {
+        Ok(Encoding::Gb18030)
+    } else {
+        let at = std::str::from_utf8(start)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
+        Err(Problem::file(format!(
+            "is neither UTF-8 nor GB18030/GBK text (byte {at} is not); give --encoding if you know it"
+        )))
     }
 }
 
@@ -163,7 +182,7 @@ fn csv_rows(file: File, encoding: Encoding) -> Result<Rows, Problem> {
         b','
     };
     let encoding = match encoding {
-        Encoding::Auto => detect(start, start.len() < (1 << 20)),
+        Encoding::Auto => detect(start, start.len() < (1 << 20))?,
         chosen => chosen,
     };
     let input: Box<dyn Read> = match encoding {
@@ -236,12 +255,16 @@ fn text_cells(record: &csv::ByteRecord, encoding: Encoding) -> Result<Vec<String
     record
         .iter()
         .map(|bytes| {
-            std::str::from_utf8(bytes)
+            let text = std::str::from_utf8(bytes)
                 .map(|s| s.trim_start_matches('\u{feff}').to_string())
-                .map_err(|_| match encoding {
-                    Encoding::Gb18030 => "a field holds characters GB18030 does not have".into(),
-                    _ => "not UTF-8 text (is the file GBK? give --encoding gb18030)".into(),
-                })
+                .map_err(|_| {
+                    "not UTF-8 text (is the file GBK? give --encoding gb18030)".to_string()
+                })?;
+            // The GB18030 decoder puts U+FFFD where the bytes were not GB18030.
+            if encoding == Encoding::Gb18030 && text.contains('\u{FFFD}') {
+                return Err("holds bytes that are not GB18030/GBK text".into());
+            }
+            Ok(text)
         })
         .collect()
 }

@@ -25,6 +25,18 @@ const DROP_INDEXES_AFTER: u64 = 20_000;
 const INSERT_DUTY: &str =
     "INSERT INTO package_duties (case_id, duty, done_on, note) VALUES (?, ?, ?, ?)";
 
+impl Drop for Importer<'_> {
+    /// An import that failed before `finish` still gives the connection its page cache back
+    /// (the transaction itself is rolled back by its owner).
+    fn drop(&mut self) {
+        if let Some(size) = self.cache_size.take() {
+            let _ = self
+                .db
+                .query(&format!("PRAGMA cache_size = {size}"), &[], &mut |_| Ok(()));
+        }
+    }
+}
+
 /// Adds imported cases; see the module header.
 pub struct Importer<'d> {
     db: &'d dyn Db,
@@ -268,7 +280,7 @@ impl<'d> Importer<'d> {
     }
 
     /// Links case `id` as a repeat of case `of`, as its own `link-repeat` event by the importer
-    /// (for a repeat of a case that came later in the file). Only after `finish`.
+    /// (for a repeat of a case that came later in the file), once every case has been added.
     pub fn link(&mut self, id: CaseId, of: CaseId) -> Result<(), StoreError> {
         let version: i64 =
             self.db

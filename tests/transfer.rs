@@ -168,6 +168,24 @@ fn a_gbk_csv_from_a_chinese_excel_imports() {
         "{listed}"
     );
     assert!(listed.contains("锦绣花园逾期交房"), "{listed}");
+    // A sheet with columns of its own is refused, unless they are to be passed over.
+    let extra = self::file(
+        dir.path(),
+        "extra.csv",
+        "序号,编号,登记日期,信访形式,县区,标题,备注\n1,EX-1,2026-11-05,来访,金凤区,多列台账,电话回访\n",
+    );
+    let err = stderr(&import(&db, &[s(&extra)], &[]));
+    assert!(
+        err.contains("unknown column `序号`") && err.contains("--ignore-unknown"),
+        "{err}"
+    );
+    let out = import(&db, &[s(&extra)], &["--ignore-unknown"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = stdout(&xinfang(&["--db", &db, "cases", "--queue", "all"]));
+    assert!(
+        listed.contains("EX-1\t2026-11-05\tvisit\t金凤区"),
+        "{listed}"
+    );
     verified(&db);
 }
 

@@ -61,6 +61,7 @@ pub fn run(source: &dyn Store, rules: &Rules, now: NaiveDateTime) -> Result<Vec<
         dry_run: false,
         on_duplicate: OnDuplicate::Fail,
         add_missing: true,
+        ignore_unknown: false,
         max_problems: 5,
     };
     let outcome = import::run(empty.as_ref(), "bench", now, rules, &options, &|_| {})?;

@@ -66,6 +66,9 @@ pub struct ImportArgs {
     /// Add responsible units and leaders the files name but the database does not have
     #[arg(long)]
     pub add_units: bool,
+    /// Pass over columns xinfang does not know (序号, 备注, …) instead of refusing the file
+    #[arg(long)]
+    pub ignore_unknown: bool,
     /// Report at most this many problems in full
     #[arg(long, default_value_t = 100)]
     pub max_problems: usize,
@@ -96,6 +99,7 @@ pub fn run(context: &Context, args: &ImportArgs, asked: Option<&str>) -> Result<
             DuplicateArg::Fail => OnDuplicate::Fail,
         },
         add_missing: args.add_units,
+        ignore_unknown: args.ignore_unknown,
         max_problems: args.max_problems.max(1),
     };
     let bar = if std::io::stderr().is_terminal() {

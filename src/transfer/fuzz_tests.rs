@@ -29,7 +29,7 @@ fn read_all(bytes: &[u8], format: Format) {
         added_units: Vec::new(),
         added_leaders: Vec::new(),
     };
-    let _ = read::each(&path, format, Encoding::Auto, None, &mut |row| {
+    let _ = read::each(&path, format, Encoding::Auto, None, false, &mut |row| {
         if let Ok(record) = row {
             let _ = prepare(&record, &mut cx);
         }
@@ -117,14 +117,21 @@ fn the_valid_files_the_fuzzing_starts_from_are_valid() {
     };
     let mut prepared = 0;
     let mut problems = Vec::new();
-    read::each(&path, Format::Csv, Encoding::Auto, None, &mut |row| {
-        match row.map(|record| prepare(&record, &mut cx)) {
-            Ok(Ok(_)) => prepared += 1,
-            Ok(Err(p)) => problems.extend(p),
-            Err(p) => problems.push(p),
-        }
-        true
-    })
+    read::each(
+        &path,
+        Format::Csv,
+        Encoding::Auto,
+        None,
+        false,
+        &mut |row| {
+            match row.map(|record| prepare(&record, &mut cx)) {
+                Ok(Ok(_)) => prepared += 1,
+                Ok(Err(p)) => problems.extend(p),
+                Err(p) => problems.push(p),
+            }
+            true
+        },
+    )
     .map_err(|p| p.shown("v.csv"))
     .expect("readable");
     assert!(problems.is_empty(), "{problems:?}");
@@ -132,14 +139,21 @@ fn the_valid_files_the_fuzzing_starts_from_are_valid() {
     let xlsx = dir.path().join("v.xlsx");
     std::fs::write(&xlsx, valid_xlsx()).expect("write");
     let mut rows = 0;
-    read::each(&xlsx, Format::Xlsx, Encoding::Auto, None, &mut |row| {
-        let record = row.map_err(|p| p.shown("v.xlsx")).expect("a row");
-        prepare(&record, &mut cx)
-            .map_err(|p| format!("{p:?}"))
-            .expect("valid");
-        rows += 1;
-        true
-    })
+    read::each(
+        &xlsx,
+        Format::Xlsx,
+        Encoding::Auto,
+        None,
+        false,
+        &mut |row| {
+            let record = row.map_err(|p| p.shown("v.xlsx")).expect("a row");
+            prepare(&record, &mut cx)
+                .map_err(|p| format!("{p:?}"))
+                .expect("valid");
+            rows += 1;
+            true
+        },
+    )
     .map_err(|p| p.shown("v.xlsx"))
     .expect("readable");
     assert_eq!(rows, 1);

@@ -32,6 +32,8 @@ pub struct Options {
     pub on_duplicate: OnDuplicate,
     /// Add units and leaders the files name but the database lacks.
     pub add_missing: bool,
+    /// Pass over columns of the files' own instead of refusing them.
+    pub ignore_unknown: bool,
     /// Problems reported in full; the rest are counted.
     pub max_problems: usize,
 }
@@ -202,6 +204,7 @@ fn produce(options: &Options, mut cx: Context<'_>, sender: mpsc::SyncSender<Vec<
             format,
             options.encoding,
             options.sheet.as_deref(),
+            options.ignore_unknown,
             &mut |row| {
                 rows += 1;
                 match row {

@@ -56,6 +56,7 @@ pub fn each(
     format: Format,
     encoding: Encoding,
     sheet: Option<&str>,
+    ignore_unknown: bool,
     each: &mut dyn FnMut(Result<Record, Problem>) -> bool,
 ) -> Result<(), Problem> {
     let file = File::open(path).map_err(|e| Problem::file(format!("cannot open it: {e}")))?;
@@ -66,9 +67,9 @@ pub fn each(
         return Err(Problem::file("is not a regular file".into()));
     }
     let rows: Rows = match format {
-        Format::Csv => csv_rows(file, encoding)?,
-        Format::Jsonl => Box::new(jsonl_rows(BufReader::new(file))),
-        Format::Xlsx => return xlsx_each(path, sheet, each),
+        Format::Csv => csv_rows(file, encoding, ignore_unknown)?,
+        Format::Jsonl => Box::new(jsonl_rows(BufReader::new(file), ignore_unknown)),
+        Format::Xlsx => return xlsx_each(path, sheet, ignore_unknown, each),
     };
     for row in rows {
         match row {
@@ -84,15 +85,17 @@ pub fn each(
 }
 
 /// The columns of a header row, in order; every problem with it at once.
-fn header(cells: &[String], line: u64) -> Result<Vec<Column>, Problem> {
-    let mut found = Vec::with_capacity(cells.len());
+fn header(cells: &[String], line: u64, ignore: bool) -> Result<Vec<Option<Column>>, Problem> {
+    let mut found: Vec<Option<Column>> = Vec::with_capacity(cells.len());
     let mut problems = Vec::new();
     for cell in cells {
         match columns::from_header(cell) {
-            Some(column) if found.contains(&column) => {
+            Some(column) if found.contains(&Some(column)) => {
                 problems.push(format!("column `{}` appears twice", column.code()))
             }
-            Some(column) => found.push(column),
+            Some(column) => found.push(Some(column)),
+            // `--ignore-unknown`: a column of the file's own (序号, 备注) is passed over.
+            None if ignore => found.push(None),
             None if cell.trim().is_empty() => problems.push("a column has no name".to_string()),
             None => problems.push(format!(
                 "unknown column `{}`",
@@ -102,13 +105,14 @@ fn header(cells: &[String], line: u64) -> Result<Vec<Column>, Problem> {
     }
     let missing: Vec<&str> = columns::REQUIRED
         .iter()
-        .filter(|c| !found.contains(c))
+        .filter(|c| !found.contains(&Some(**c)))
         .map(|c| c.code())
         .collect();
     if !missing.is_empty() {
         problems.push(format!("missing column(s): {}", missing.join(", ")));
     }
     if problems.iter().any(|p| p.starts_with("unknown column")) {
+        problems.push("--ignore-unknown passes over columns of the file's own".into());
         let known: Vec<String> = columns::Column::ALL
             .iter()
             .map(|c| format!("{}/{}", c.code(), c.zh()))
@@ -160,7 +164,7 @@ fn detect(start: &[u8], eof: bool) -> Result<Encoding, Problem> {
     }
 }
 
-fn csv_rows(file: File, encoding: Encoding) -> Result<Rows, Problem> {
+fn csv_rows(file: File, encoding: Encoding, ignore: bool) -> Result<Rows, Problem> {
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let start = reader
         .fill_buf()
@@ -213,7 +217,7 @@ fn csv_rows(file: File, encoding: Encoding) -> Result<Rows, Problem> {
         Ok(false) => return Err(Problem::file("is empty: it has no header row".into())),
         Err(e) => return Err(csv_problem(e)),
     };
-    let columns = header(&cells, line)?;
+    let columns = header(&cells, line, ignore)?;
     let mut done = false;
     Ok(Box::new(std::iter::from_fn(move || {
         if done {
@@ -272,7 +276,7 @@ fn text_cells(record: &csv::ByteRecord, encoding: Encoding) -> Result<Vec<String
 fn csv_record(
     record: &csv::ByteRecord,
     line: u64,
-    columns: &[Column],
+    columns: &[Option<Column>],
     encoding: Encoding,
 ) -> Result<Record, Problem> {
     let at = |what: String| Problem {
@@ -291,7 +295,7 @@ fn csv_record(
     if let Some((i, _)) = record.iter().enumerate().find(|(_, f)| f.len() > MAX_FIELD) {
         return Err(Problem {
             line: Some(line),
-            column: Some(columns[i]),
+            column: columns[i],
             what: too_long(record.get(i).map_or(0, <[u8]>::len)),
             fatal: false,
         });
@@ -299,7 +303,12 @@ fn csv_record(
     let cells = text_cells(record, encoding).map_err(at)?;
     Ok(Record {
         line,
-        fields: columns.iter().copied().zip(cells).collect(),
+        fields: columns
+            .iter()
+            .copied()
+            .zip(cells)
+            .filter_map(|(column, cell)| column.map(|c| (c, cell)))
+            .collect(),
         numeric: Vec::new(),
     })
 }
@@ -312,7 +321,10 @@ fn too_long(bytes: usize) -> String {
     )
 }
 
-fn jsonl_rows(reader: impl BufRead + 'static) -> impl Iterator<Item = Result<Record, Problem>> {
+fn jsonl_rows(
+    reader: impl BufRead + 'static,
+    ignore: bool,
+) -> impl Iterator<Item = Result<Record, Problem>> {
     let mut lines = reader.split(b'\n');
     let mut line = 0u64;
     let mut done = false;
@@ -337,12 +349,12 @@ fn jsonl_rows(reader: impl BufRead + 'static) -> impl Iterator<Item = Result<Rec
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Some(json_record(&bytes, line));
+            return Some(json_record(&bytes, line, ignore));
         }
     })
 }
 
-fn json_record(bytes: &[u8], line: u64) -> Result<Record, Problem> {
+fn json_record(bytes: &[u8], line: u64, ignore: bool) -> Result<Record, Problem> {
     let at = |column: Option<Column>, what: String| Problem {
         line: Some(line),
         column,
@@ -359,7 +371,9 @@ fn json_record(bytes: &[u8], line: u64) -> Result<Record, Problem> {
     let mut unknown = Vec::new();
     for (key, value) in object {
         let Some(column) = columns::from_header(&key) else {
-            unknown.push(crate::text::sanitise(&key).into_owned());
+            if !ignore {
+                unknown.push(crate::text::sanitise(&key).into_owned());
+            }
             continue;
         };
         let text = match value {
@@ -436,12 +450,13 @@ fn check_zip(path: &Path) -> Result<(), Problem> {
 fn xlsx_each(
     path: &Path,
     sheet: Option<&str>,
+    ignore: bool,
     each: &mut dyn FnMut(Result<Record, Problem>) -> bool,
 ) -> Result<(), Problem> {
     // The workbook parser does integer arithmetic on cell references that a damaged file can
     // overflow (a panic where overflow is checked): that is a damaged file, not a crash.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        xlsx_rows(path, sheet, each)
+        xlsx_rows(path, sheet, ignore, each)
     }))
     .unwrap_or_else(|_| {
         Err(Problem::file(
@@ -453,6 +468,7 @@ fn xlsx_each(
 fn xlsx_rows(
     path: &Path,
     sheet: Option<&str>,
+    ignore: bool,
     each: &mut dyn FnMut(Result<Record, Problem>) -> bool,
 ) -> Result<(), Problem> {
     use calamine::Reader;
@@ -481,7 +497,10 @@ fn xlsx_rows(
     let mut reader = workbook
         .worksheet_cells_reader(&name)
         .map_err(|e| Problem::file(format!("cannot read sheet `{name}` ({e})")))?;
-    let mut sheet = Sheet::default();
+    let mut sheet = Sheet {
+        columns: None,
+        ignore,
+    };
     let mut row: Option<SheetRow> = None;
     loop {
         let cell = match reader.next_cell() {
@@ -517,9 +536,10 @@ fn xlsx_rows(
 type SheetRow = (u32, Vec<(u32, String, bool)>);
 
 /// A sheet being read: its columns once the header row is seen.
-#[derive(Default)]
 struct Sheet {
-    columns: Option<Vec<Column>>,
+    columns: Option<Vec<Option<Column>>>,
+    /// `--ignore-unknown`.
+    ignore: bool,
 }
 
 impl Sheet {
@@ -542,7 +562,7 @@ impl Sheet {
             while names.last().is_some_and(|n| n.trim().is_empty()) {
                 names.pop();
             }
-            self.columns = Some(header(&names, line)?);
+            self.columns = Some(header(&names, line, self.ignore)?);
             return Ok(true);
         };
         let mut record = Record {
@@ -551,6 +571,7 @@ impl Sheet {
         };
         for (col, text, numeric) in cells {
             let Some(column) = columns.get(col as usize).copied() else {
+                // Beyond the header: a value there is a mistake.
                 if text.trim().is_empty() {
                     continue;
                 }
@@ -564,6 +585,10 @@ impl Sheet {
                     ),
                     fatal: false,
                 })));
+            };
+            // A column of the file's own, passed over.
+            let Some(column) = column else {
+                continue;
             };
             if text.len() > MAX_FIELD {
                 return Ok(each(Err(Problem {

@@ -133,6 +133,7 @@ pub fn run(
         let written = store.import(actor, now, &mut |importer| {
             let mut writer = Writer {
                 seen: HashMap::new(),
+                known: HashMap::new(),
                 later: Vec::new(),
                 names: &names,
                 options,
@@ -141,6 +142,16 @@ pub fn run(
             };
             let mut ended = false;
             for batch in receiver.iter() {
+                let numbers: Vec<&str> = batch
+                    .iter()
+                    .filter_map(|item| match item {
+                        Item::Case { prepared, .. } => Some(prepared),
+                        _ => None,
+                    })
+                    .flat_map(|p| [p.number.as_deref(), p.repeat_of.as_deref()])
+                    .flatten()
+                    .collect();
+                writer.known = importer.find_many(&numbers)?;
                 for item in batch {
                     if matches!(item, Item::End) {
                         ended = true;
@@ -263,6 +274,9 @@ fn flush(batch: &mut Vec<Item>, sender: &mpsc::SyncSender<Vec<Item>>, stopped: &
 struct Writer<'a> {
     /// Case numbers written so far (or, once a problem is found, checked), with their ids.
     seen: HashMap<String, (CaseId, State, usize, u64)>,
+    /// Numbers of the current batch that the database holds (one query per batch, not one
+    /// round trip per row).
+    known: HashMap<String, (CaseId, State)>,
     /// Repeat links to cases further down the files: (case, its file and line, the number).
     later: Vec<(CaseId, usize, u64, String)>,
     names: &'a [String],
@@ -339,8 +353,9 @@ impl Writer<'_> {
                     } else {
                         format!("{number} is also in {}:{l}", self.names[f])
                     }),
-                    None => importer
-                        .find(&number)?
+                    None => self
+                        .known
+                        .get(&number)
                         .map(|_| format!("{number} is already in the database")),
                 };
                 if let Some(duplicate) = duplicate {
@@ -350,7 +365,7 @@ impl Writer<'_> {
                         OnDuplicate::Skip if earlier.is_none() => {
                             self.outcome.skipped += 1;
                             // A second row with this number is a mistake in the files.
-                            if let Some((id, state)) = importer.find(&number)? {
+                            if let Some((id, state)) = self.known.get(&number).copied() {
                                 self.seen.insert(number, (id, state, file, line));
                             }
                         }
@@ -384,7 +399,7 @@ impl Writer<'_> {
         if let Some(of) = repeat_of {
             let found = match self.seen.get(&of) {
                 Some((id, state, _, _)) => Some((*id, *state)),
-                None => importer.find(&of)?,
+                None => self.known.get(&of).copied(),
             };
             match found {
                 Some((of_id, of_state)) => {

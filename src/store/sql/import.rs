@@ -4,7 +4,7 @@
 //! holds; the KPI summary is added to once, at the end. Nothing here validates a file: the caller
 //! (`transfer`) has already played each case through the rules.
 
-use super::rows;
+use super::rows::{self, CASE_COLUMNS};
 use super::write::{authorise, insert_case_sql};
 use super::{Db, Dialect};
 use crate::domain::kpi::Tally;
@@ -15,15 +15,11 @@ use crate::vals;
 use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::{BTreeMap, HashMap};
 
-const INSERT_EVENT: &str = "INSERT INTO events (seq, case_id, at, actor, kind, from_state, to_state, payload, hash) \
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 /// SQLite page cache while importing, in KiB (negative: a size, not a page count).
 const IMPORT_CACHE_KB: i64 = -524_288;
 /// An import drops and later rebuilds the secondary indexes once it has added this many cases,
 /// or as many as the database held, whichever is more.
 const DROP_INDEXES_AFTER: u64 = 20_000;
-const INSERT_DUTY: &str =
-    "INSERT INTO package_duties (case_id, duty, done_on, note) VALUES (?, ?, ?, ?)";
 
 impl Drop for Importer<'_> {
     /// An import that failed before `finish` still gives the connection its page cache back
@@ -56,8 +52,29 @@ pub struct Importer<'d> {
     dropped: Option<Vec<String>>,
     /// SQLite: the page cache size to restore.
     cache_size: Option<i64>,
+    /// Rows waiting to be inserted together (one statement per table and batch: a round trip
+    /// per row would make PostgreSQL wait on the network for every case).
+    pending: Pending,
     /// Cases added so far.
     pub added: u64,
+}
+
+/// Rows buffered for multi-row inserts: the values of each, one after the other.
+#[derive(Default)]
+struct Pending {
+    cases: Vec<rusqlite::types::Value>,
+    events: Vec<rusqlite::types::Value>,
+    duties: Vec<rusqlite::types::Value>,
+    count: usize,
+}
+
+/// Cases inserted per statement.
+const ROWS_PER_INSERT: usize = 100;
+
+/// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows of `width` values.
+fn multi_insert(head: &str, width: usize, rows: usize) -> String {
+    let one = format!("({})", vec!["?"; width].join(", "));
+    format!("{head} VALUES {}", vec![one; rows].join(", "))
 }
 
 impl<'d> Importer<'d> {
@@ -102,6 +119,7 @@ impl<'d> Importer<'d> {
             serials: HashMap::new(),
             summary: BTreeMap::new(),
             insert_case: insert_case_sql(),
+            pending: Pending::default(),
             existing: existing.max(0) as u64,
             dropped: None,
             cache_size,
@@ -114,7 +132,8 @@ impl<'d> Importer<'d> {
         self.db
     }
 
-    /// The id and state of the case with this number, in the database or added by this import.
+    /// The id and state of the case with this number in the database (cases this import has
+    /// buffered but not yet inserted are the caller's to know: it keeps their numbers).
     pub fn find(&self, number: &str) -> Result<Option<(CaseId, State)>, StoreError> {
         let found: Option<(i64, String)> = self.db.first(
             "SELECT id, state FROM cases WHERE number = ?",
@@ -146,6 +165,32 @@ impl<'d> Importer<'d> {
             ],
         )?;
         Ok(())
+    }
+
+    /// The ids and states of those of `numbers` the database holds, in one query per 500.
+    pub fn find_many(
+        &self,
+        numbers: &[&str],
+    ) -> Result<HashMap<String, (CaseId, State)>, StoreError> {
+        let mut found = HashMap::new();
+        for chunk in numbers.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let values: Vec<rusqlite::types::Value> = chunk
+                .iter()
+                .map(|n| rusqlite::types::Value::Text((*n).to_string()))
+                .collect();
+            let rows: Vec<(String, i64, String)> = self.db.collect(
+                &format!("SELECT number, id, state FROM cases WHERE number IN ({marks})"),
+                &values,
+                |r| Ok(Ok((r.get(0)?, r.get(1)?, r.get(2)?))),
+            )?;
+            for (number, id, state) in rows {
+                if let Some(state) = State::from_code(&state) {
+                    found.insert(number, (id, state));
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The id the next added case gets.
@@ -192,17 +237,18 @@ impl<'d> Importer<'d> {
                 .or_default()
                 .add(&tally, 1);
         }
-        self.db.execute(
-            &self.insert_case,
-            &rows::case_values(&case, rules, self.at, &self.actor),
-        )?;
+        self.pending
+            .cases
+            .extend(rows::case_values(&case, rules, self.at, &self.actor));
         if let Some(package) = &case.package {
             for (index, duty) in package.duties.iter().enumerate() {
                 if let Some(duty) = duty {
-                    self.db.execute(
-                        INSERT_DUTY,
-                        &vals![id, index as i64, rows::date(duty.done_on), &duty.note],
-                    )?;
+                    self.pending.duties.extend(vals![
+                        id,
+                        index as i64,
+                        rows::date(duty.done_on),
+                        &duty.note
+                    ]);
                 }
             }
         }
@@ -220,20 +266,21 @@ impl<'d> Importer<'d> {
             to_state,
             payload: &payload,
         });
-        self.db.execute(
-            INSERT_EVENT,
-            &vals![
-                seq,
-                id,
-                &self.at_text,
-                &self.actor,
-                step.name(),
-                Option::<String>::None,
-                to_state,
-                &payload,
-                hash.to_vec()
-            ],
-        )?;
+        self.pending.events.extend(vals![
+            seq,
+            id,
+            &self.at_text,
+            &self.actor,
+            step.name(),
+            Option::<String>::None,
+            to_state,
+            &payload,
+            hash.to_vec()
+        ]);
+        self.pending.count += 1;
+        if self.pending.count >= ROWS_PER_INSERT {
+            self.flush()?;
+        }
         self.added += 1;
         if self.cache_size.is_some()
             && self.dropped.is_none()
@@ -242,6 +289,44 @@ impl<'d> Importer<'d> {
             self.drop_indexes()?;
         }
         Ok(id)
+    }
+
+    /// Inserts the buffered rows.
+    fn flush(&mut self) -> Result<(), StoreError> {
+        let pending = std::mem::take(&mut self.pending);
+        if pending.count == 0 {
+            return Ok(());
+        }
+        let case_width = CASE_COLUMNS.len();
+        let head = self
+            .insert_case
+            .split(" VALUES")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        self.db.execute(
+            &multi_insert(&head, case_width, pending.cases.len() / case_width),
+            &pending.cases,
+        )?;
+        self.db.execute(
+            &multi_insert(
+                "INSERT INTO events (seq, case_id, at, actor, kind, from_state, to_state, payload, hash)",
+                9,
+                pending.events.len() / 9,
+            ),
+            &pending.events,
+        )?;
+        if !pending.duties.is_empty() {
+            self.db.execute(
+                &multi_insert(
+                    "INSERT INTO package_duties (case_id, duty, done_on, note)",
+                    4,
+                    pending.duties.len() / 4,
+                ),
+                &pending.duties,
+            )?;
+        }
+        Ok(())
     }
 
     /// Drops the secondary indexes of the tables an import grows (SQLite; not the unique index
@@ -263,6 +348,7 @@ impl<'d> Importer<'d> {
     /// Writes the KPI summary of everything added and tells open consoles; returns the number of
     /// cases added. Repeat links to cases further down the file are made afterwards by `link`.
     pub fn finish(&mut self) -> Result<u64, StoreError> {
+        self.flush()?;
         for ((day, county), tally) in std::mem::take(&mut self.summary) {
             super::kpi::add_tally(self.db, day, &county, &tally, 1)?;
         }
@@ -282,6 +368,7 @@ impl<'d> Importer<'d> {
     /// Links case `id` as a repeat of case `of`, as its own `link-repeat` event by the importer
     /// (for a repeat of a case that came later in the file), once every case has been added.
     pub fn link(&mut self, id: CaseId, of: CaseId) -> Result<(), StoreError> {
+        self.flush()?;
         let version: i64 =
             self.db
                 .one("SELECT version FROM cases WHERE id = ?", &vals![id], |r| {

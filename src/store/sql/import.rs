@@ -68,7 +68,7 @@ struct Pending {
     count: usize,
 }
 
-/// Cases inserted per statement.
+/// Cases inserted per statement on PostgreSQL.
 const ROWS_PER_INSERT: usize = 100;
 
 /// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows of `width` values.
@@ -278,7 +278,12 @@ impl<'d> Importer<'d> {
             hash.to_vec()
         ]);
         self.pending.count += 1;
-        if self.pending.count >= ROWS_PER_INSERT {
+        // SQLite has no round trip to save: a statement per row is as fast there.
+        let batch = match self.db.dialect() {
+            Dialect::Sqlite => 1,
+            Dialect::Postgres => ROWS_PER_INSERT,
+        };
+        if self.pending.count >= batch {
             self.flush()?;
         }
         self.added += 1;

@@ -84,7 +84,7 @@ actions! {
     BoardOption = ("board-option", "Change the board's choice: leader level, campaign or map indicator", "切换看板选项：领导层级、专项行动或地图指标"),
     HistoryBack = ("history-back", "Go back to the previous queue, case or search", "后退到上一个队列、信访件或搜索"),
     SaveView = ("save-view", "Save the search or board drill-down on screen as a queue of your own (in config.toml)", "将当前搜索或看板下钻保存为自定义队列（写入 config.toml）"),
-    ExportView = ("export-view", "Export the marked cases, or else the search results or the queue on screen, to a CSV file in the current directory (as your role sees them)", "将已标记的信访件（无标记时为搜索结果或当前队列）导出为当前目录下的 CSV 文件（按您的权限显示）"),
+    ExportView = ("export-view", "Export marked cases, else the search or queue on screen, to a CSV file", "导出已标记的信访件（无标记时为搜索结果或当前队列）为 CSV 文件"),
     HistoryForward = ("history-forward", "Go forward again after going back", "后退后再前进"),
     BoardSort = ("board-sort", "Sort the board's table (leader packages, backlog, warnings) by its next column (each column up, then down)", "看板表格（领导包案、积案化解、预警）按下一列排序（每列先升后降）"),
     SortByNumber = ("sort-by-number", "Sort the table by case number (again: reverse)", "按编号排序（再按一次反向）"),

@@ -826,3 +826,36 @@ fn numbers_links_refusals_and_undo_of_imported_cases() {
         stderr(&refused)
     );
 }
+
+#[test]
+fn the_detail_pane_lists_an_imported_case_s_steps_under_its_import() {
+    use common::console::{Session, open_demo};
+    let (dir, store) = open_demo(300);
+    let db = dir.path().join("demo.db");
+    let rows = self::file(
+        dir.path(),
+        "steps.csv",
+        "number,received_on,channel,county,title,unit,forwarded_on,class,accepted_on\n\
+         IMP-1,2026-11-02,visit,金凤区,导入的欠薪件,金凤区人社局,2026-11-03,demand,2026-11-04\n",
+    );
+    let out = import(s(&db), &[s(&rows)], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut session = Session::new(&store, 120, 40);
+    session.keys(&["/", "text:导入的欠薪件", "enter", "3"]);
+    let screen = common::console::session_screen(&mut session);
+    assert!(
+        screen.contains(" imported") && screen.contains("steps.csv:2"),
+        "{screen}"
+    );
+    for (day, step) in [
+        ("02", "registered"),
+        ("03", "forwarded"),
+        ("04", "accepted"),
+    ] {
+        let line = format!("  2026-11-{day} ");
+        let shown = screen
+            .lines()
+            .any(|l| l.contains(&line) && l.contains(&format!(" {step}")));
+        assert!(shown, "{step}: {screen}");
+    }
+}

@@ -43,6 +43,15 @@ pub fn sanitise(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// `sanitise` for a file that quotes or escapes line breaks itself (CSV, XLSX, JSON): every
+/// control character but the line break is made visible, and a CR before it dropped.
+pub fn sanitise_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| sanitise(line.strip_suffix('\r').unwrap_or(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `text` padded with spaces to `width` terminal columns (Chinese characters take two).
 pub fn pad(text: &str, width: usize) -> String {
     let used = unicode_width::UnicodeWidthStr::width(text);
@@ -74,6 +83,12 @@ pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_keeps_line_breaks_and_nothing_else() {
+        let text = "第一行\r\n第二行\u{1b}[2J\u{202E}\n\t第三行";
+        assert_eq!(sanitise_lines(text), "第一行\n第二行␛[2J\u{FFFD}\n␉第三行");
+    }
 
     #[test]
     fn escape_sequences_become_visible_and_harmless() {

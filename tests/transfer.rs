@@ -652,6 +652,31 @@ fn two_loads_into_one_file_never_leave_a_corrupt_database() {
             stderr(&check)
         );
     }
+    // While another run holds the file, a demo and an import each say it is busy and change
+    // nothing; once it is let go, they run.
+    let before = fingerprint(&db);
+    let held = xinfang::store::sqlite::lock_target(&db).unwrap();
+    let rows = self::file(
+        dir.path(),
+        "one.csv",
+        "received_on,channel,county,title\n2026-11-02,visit,金凤区,欠薪\n",
+    );
+    for args in [
+        vec!["--db", s(&db), "demo", "--cases", "500", "--no-open"],
+        vec!["--db", s(&db), "import", s(&rows)],
+    ] {
+        let out = xinfang(&args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr(&out).contains("is being written by another xinfang"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(fingerprint(&db), before, "{args:?}");
+    }
+    drop(held);
+    let out = import(s(&db), &[s(&rows)], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
     // No side file is left behind.
     let left: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -33,6 +33,21 @@ pub struct StoredEvent {
     pub to_state: Option<State>,
 }
 
+/// The events that make a case as it is: every undo, and every step an undo took back, left out.
+pub fn effective(events: &[StoredEvent]) -> Vec<&StoredEvent> {
+    let undone: std::collections::HashSet<i64> = events
+        .iter()
+        .filter_map(|e| match e.step {
+            Step::Undo { of } => Some(of),
+            _ => None,
+        })
+        .collect();
+    events
+        .iter()
+        .filter(|e| !matches!(e.step, Step::Undo { .. }) && !undone.contains(&e.seq))
+        .collect()
+}
+
 /// A case with everything the detail pane shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseDetail {

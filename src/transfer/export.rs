@@ -97,7 +97,7 @@ pub fn row_of(
         if t.is_empty() {
             Cell::Empty
         } else {
-            Cell::Text(keep_lines(t))
+            Cell::Text(crate::text::sanitise_lines(t))
         }
     };
     let hidden = |t: &str, masked: String| {
@@ -294,28 +294,11 @@ pub fn row_of(
     cells
 }
 
-/// `text` neutralised, but for its line breaks: every format here quotes or escapes them, and a
-/// summary written on several lines (Alt+Enter in Excel) comes back the same on import.
-fn keep_lines(text: &str) -> String {
-    text.split('\n')
-        .map(|line| sanitise(line.strip_suffix('\r').unwrap_or(line)).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// The steps that make the case as it is: undone steps and their undo left out, imported
 /// histories expanded.
 fn effective_history(events: &[crate::store::StoredEvent]) -> Vec<Event> {
-    let undone: std::collections::HashSet<i64> = events
-        .iter()
-        .filter_map(|e| match e.step {
-            Step::Undo { of } => Some(of),
-            _ => None,
-        })
-        .collect();
-    let kept: Vec<Event> = events
-        .iter()
-        .filter(|e| !matches!(e.step, Step::Undo { .. }) && !undone.contains(&e.seq))
+    let kept: Vec<Event> = crate::store::effective(events)
+        .into_iter()
         .map(|e| Event {
             at: e.at,
             actor: e.actor.clone(),

@@ -11,24 +11,25 @@ F-1,2026-10-08,visit,金凤区,,unpaid-wages,欠薪,张三,11010519491231002X,13
 F-2,2026/10/9 10:30,来信,640106,640106001,逾期交房,交房,李四,,0951-5012345,金凤区人社局,2026-10-10,demand,2026-10-11,2026-11-01,supported,replied,\n\
 F-3,2026-10-08,online,西夏区,,,标题,,,,,,,,,,,\"{\"\"steps\"\":[{\"\"at\"\":\"\"2026-10-08T09:00:00\"\",\"\"actor\"\":\"\"x\"\",\"\"step\"\":{\"\"step\"\":\"\"register\"\"}}]}\"\n";
 
+/// The demo's units and leaders, on the tests' fixed day.
+fn context(rules: &Rules, add_missing: bool) -> Context<'_> {
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
+        .and_then(|d| d.and_hms_opt(18, 0, 0))
+        .unwrap_or_default();
+    let reference = (
+        crate::demo::reference::units(),
+        crate::demo::reference::leaders(),
+    );
+    Context::new(rules, now, reference, "fuzz", add_missing)
+}
+
 /// Reads `bytes` as a file of `format` and checks every row; panics are the only failure.
 fn read_all(bytes: &[u8], format: Format) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(format!("f.{}", format.name()));
     std::fs::write(&path, bytes).expect("write");
     let rules = Rules::default();
-    let mut cx = Context {
-        rules: &rules,
-        now: chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
-            .and_then(|d| d.and_hms_opt(18, 0, 0))
-            .unwrap_or_default(),
-        units: crate::demo::reference::units(),
-        leaders: crate::demo::reference::leaders(),
-        actor: "fuzz",
-        add_missing: true,
-        added_units: Vec::new(),
-        added_leaders: Vec::new(),
-    };
+    let mut cx = context(&rules, true);
     let _ = read::each(&path, format, Encoding::Auto, None, false, &mut |row| {
         if let Ok(record) = row {
             let _ = prepare(&record, &mut cx);
@@ -37,8 +38,13 @@ fn read_all(bytes: &[u8], format: Format) {
     });
 }
 
-/// A small valid workbook to mutate.
+/// A small valid workbook to mutate, made once.
 fn valid_xlsx() -> Vec<u8> {
+    static MADE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    MADE.get_or_init(make_xlsx).clone()
+}
+
+fn make_xlsx() -> Vec<u8> {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("v.xlsx");
     let mut sink =
@@ -103,18 +109,7 @@ fn the_valid_files_the_fuzzing_starts_from_are_valid() {
     let path = dir.path().join("v.csv");
     std::fs::write(&path, VALID_CSV).expect("write");
     let rules = Rules::default();
-    let mut cx = Context {
-        rules: &rules,
-        now: chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
-            .and_then(|d| d.and_hms_opt(18, 0, 0))
-            .unwrap_or_default(),
-        units: crate::demo::reference::units(),
-        leaders: crate::demo::reference::leaders(),
-        actor: "fuzz",
-        add_missing: false,
-        added_units: Vec::new(),
-        added_leaders: Vec::new(),
-    };
+    let mut cx = context(&rules, false);
     let mut prepared = 0;
     let mut problems = Vec::new();
     read::each(

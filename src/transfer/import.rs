@@ -119,16 +119,7 @@ pub fn run(
     let mut outcome = Outcome::default();
     let result = std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::sync_channel::<Vec<Item>>(16);
-        let cx = Context {
-            rules,
-            now,
-            units,
-            leaders,
-            actor,
-            add_missing: options.add_missing,
-            added_units: Vec::new(),
-            added_leaders: Vec::new(),
-        };
+        let cx = Context::new(rules, now, (units, leaders), actor, options.add_missing);
         let reader = scope.spawn(move || produce(options, cx, sender));
         let written = store.import(actor, now, &mut |importer| {
             let mut writer = Writer {

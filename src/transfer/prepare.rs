@@ -32,7 +32,27 @@ pub struct Context<'a> {
     pub added_leaders: Vec<Leader>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// A context with nothing added yet.
+    pub fn new(
+        rules: &'a Rules,
+        now: NaiveDateTime,
+        (units, leaders): (Vec<Unit>, Vec<Leader>),
+        actor: &'a str,
+        add_missing: bool,
+    ) -> Context<'a> {
+        Context {
+            rules,
+            now,
+            units,
+            leaders,
+            actor,
+            add_missing,
+            added_units: Vec::new(),
+            added_leaders: Vec::new(),
+        }
+    }
+
     fn add_unit(&mut self, name: &str, county: &str) -> i64 {
         let id = self.units.iter().map(|u| u.id).max().unwrap_or(0) + 1;
         let unit = Unit {

@@ -10,7 +10,7 @@ use super::{Db, Dialect};
 use crate::domain::kpi::Tally;
 use crate::domain::{Case, CaseId, Event, State, Step};
 use crate::store::StoreError;
-use crate::store::audit::{self, Chain, ChainedEvent};
+use crate::store::audit::{Chain, ChainedEvent};
 use crate::vals;
 use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::{BTreeMap, HashMap};
@@ -86,15 +86,12 @@ impl<'d> Importer<'d> {
             crate::domain::access::Action::Import,
             ("import cases".into(), "导入信访件".into()),
         )?;
-        let (seq, hash): (i64, Vec<u8>) = db
-            .first(
-                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
-                &[],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?
-            .unwrap_or((0, audit::GENESIS.to_vec()));
-        let previous: [u8; 32] = hash.try_into().unwrap_or(audit::GENESIS);
-        let existing: i64 = db.one("SELECT count(*) FROM cases", &[], |r| r.get(0))?;
+        let chain = super::write::chain_head(db)?;
+        // Only SQLite drops indexes for a large import, measured against what it holds.
+        let existing: i64 = match db.dialect() {
+            Dialect::Sqlite => db.one("SELECT count(*) FROM cases", &[], |r| r.get(0))?,
+            Dialect::Postgres => 0,
+        };
         let cache_size = if db.dialect() == Dialect::Sqlite {
             let size: i64 = db.one("PRAGMA cache_size", &[], |r| r.get(0))?;
             db.query(
@@ -114,7 +111,7 @@ impl<'d> Importer<'d> {
             actor: actor.to_string(),
             at,
             at_text: rows::timestamp(at),
-            chain: Chain { seq, previous },
+            chain,
             next_id,
             serials: HashMap::new(),
             summary: BTreeMap::new(),

@@ -262,20 +262,26 @@ pub fn load_case(db: &dyn Db, id: CaseId) -> Result<Option<crate::domain::Case>,
 /// A case's events in order.
 pub fn events(db: &dyn Db, id: CaseId) -> Result<Vec<StoredEvent>, StoreError> {
     db.collect(
-        "SELECT seq, at, actor, payload, from_state, to_state FROM events WHERE case_id = ? ORDER BY seq",
+        &format!("SELECT {EVENT_COLUMNS} FROM events WHERE case_id = ? ORDER BY seq"),
         &vals![id],
-        |r| {
-            let (seq, at, actor, payload, from, to) = (
-                r.get::<i64>(0)?,
-                r.get::<String>(1)?,
-                r.get::<String>(2)?,
-                r.get::<String>(3)?,
-                r.get::<Option<String>>(4)?,
-                r.get::<Option<String>>(5)?,
-            );
-            Ok(stored_event(seq, &at, actor, &payload, from, to))
-        },
+        |r| event_at(r, 0),
     )
+}
+
+/// The columns `event_at` reads, in order.
+const EVENT_COLUMNS: &str = "seq, at, actor, payload, from_state, to_state";
+
+/// The event whose `EVENT_COLUMNS` start at column `first` of the row.
+fn event_at(r: &Row<'_>, first: usize) -> rusqlite::Result<Result<StoredEvent, rows::BadValue>> {
+    let (seq, at, actor, payload, from, to) = (
+        r.get::<i64>(first)?,
+        r.get::<String>(first + 1)?,
+        r.get::<String>(first + 2)?,
+        r.get::<String>(first + 3)?,
+        r.get::<Option<String>>(first + 4)?,
+        r.get::<Option<String>>(first + 5)?,
+    );
+    Ok(stored_event(seq, &at, actor, &payload, from, to))
 }
 
 fn stored_event(
@@ -578,21 +584,13 @@ pub fn details(db: &dyn Db, ids: &[CaseId]) -> Result<Vec<CaseDetail>, StoreErro
         std::collections::HashMap::with_capacity(ids.len());
     let found = db.collect(
         &format!(
-            "SELECT case_id, seq, at, actor, payload, from_state, to_state FROM events \
+            "SELECT case_id, {EVENT_COLUMNS} FROM events \
              WHERE case_id IN ({marks}) ORDER BY case_id, seq"
         ),
         &params,
         |r| {
-            let (case, seq, at, actor, payload, from, to) = (
-                r.get::<i64>(0)?,
-                r.get::<i64>(1)?,
-                r.get::<String>(2)?,
-                r.get::<String>(3)?,
-                r.get::<String>(4)?,
-                r.get::<Option<String>>(5)?,
-                r.get::<Option<String>>(6)?,
-            );
-            Ok(stored_event(seq, &at, actor, &payload, from, to).map(|e| (case, e)))
+            let case = r.get::<i64>(0)?;
+            Ok(event_at(r, 1)?.map(|e| (case, e)))
         },
     )?;
     for (case, event) in found {

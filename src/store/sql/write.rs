@@ -58,15 +58,8 @@ fn append(
     to_state: Option<&str>,
     payload: &str,
 ) -> Result<i64, StoreError> {
-    let (last_seq, last_hash): (i64, Vec<u8>) = db
-        .first(
-            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
-            &[],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?
-        .unwrap_or((0, audit::GENESIS.to_vec()));
-    let previous: [u8; 32] = last_hash.try_into().unwrap_or(audit::GENESIS);
-    let seq = last_seq + 1;
+    let head = chain_head(db)?;
+    let (previous, seq) = (head.previous, head.next_seq());
     let at = rows::timestamp(at);
     let event = ChainedEvent {
         seq,
@@ -96,6 +89,21 @@ fn append(
     )?;
     db.announce(seq)?;
     Ok(seq)
+}
+
+/// Where the audit chain ends: the newest event's number and hash (the genesis for none).
+pub fn chain_head(db: &dyn Db) -> Result<audit::Chain, StoreError> {
+    let (seq, hash): (i64, Vec<u8>) = db
+        .first(
+            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+            &[],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .unwrap_or((0, audit::GENESIS.to_vec()));
+    Ok(audit::Chain {
+        seq,
+        previous: hash.try_into().unwrap_or(audit::GENESIS),
+    })
 }
 
 /// Refuses `action` unless the user `actor` of this database may do it (`domain::access`):
@@ -434,17 +442,7 @@ pub fn undo_last(
         step_words("undo", &current.number),
     )?;
     let events = super::read::events(db, id)?;
-    let undone: std::collections::HashSet<i64> = events
-        .iter()
-        .filter_map(|e| match e.step {
-            Step::Undo { of } => Some(of),
-            _ => None,
-        })
-        .collect();
-    let effective: Vec<_> = events
-        .iter()
-        .filter(|e| !matches!(e.step, Step::Undo { .. }) && !undone.contains(&e.seq))
-        .collect();
+    let effective = crate::store::effective(&events);
     let number = current.number.clone();
     let Some((last, kept)) = effective.split_last() else {
         return Err(StoreError::Invalid(format!("case {number} has no history")));

@@ -283,44 +283,32 @@ fn lines(detail: &CaseDetail, state: &State) -> Vec<Line<'static>> {
         ))),
     }
     out.push(heading(Text::History, lang, theme.header));
-    for event in &detail.events {
-        let to = event.to_state.map_or("", |s| lang.pick(s.zh(), s.en()));
-        // An imported case: who imported it from where, then the steps it came with.
-        if let crate::domain::Step::Import { source, history } = &event.step {
-            out.push(Line::from(format!(
-                "{} {} {} {} → {}",
-                event.at.format("%Y-%m-%d %H:%M"),
-                labels::actor(&event.actor, lang),
-                labels::step(&event.step, lang),
-                clean(source),
-                to
-            )));
-            for step in history {
-                let words = match &step.step {
-                    crate::domain::Step::Note { text } if content => format!("：{}", clean(text)),
-                    _ => String::new(),
-                };
-                out.push(Line::from(format!(
-                    "  {} {} {}{words}",
-                    step.at.format("%Y-%m-%d %H:%M"),
-                    labels::actor(&step.actor, lang),
-                    labels::step(&step.step, lang),
-                )));
-            }
-            continue;
-        }
-        // A note's words, where the case's content may be read (Art 30).
-        let words = match &event.step {
+    // One step: when, who, what, and a note's words where the content may be read (Art 30).
+    let step_line = |at: chrono::NaiveDateTime, actor: &str, step: &crate::domain::Step| {
+        let words = match step {
             crate::domain::Step::Note { text } if content => format!("：{}", clean(text)),
             _ => String::new(),
         };
-        out.push(Line::from(format!(
-            "{} {} {}{words} → {}",
-            event.at.format("%Y-%m-%d %H:%M"),
-            labels::actor(&event.actor, lang),
-            labels::step(&event.step, lang),
-            to
-        )));
+        format!(
+            "{} {} {}{words}",
+            at.format("%Y-%m-%d %H:%M"),
+            labels::actor(actor, lang),
+            labels::step(step, lang)
+        )
+    };
+    for event in &detail.events {
+        let to = event.to_state.map_or("", |s| lang.pick(s.zh(), s.en()));
+        let line = step_line(event.at, &event.actor, &event.step);
+        // An imported case: who imported it from where, then the steps it came with.
+        if let crate::domain::Step::Import { source, history } = &event.step {
+            out.push(Line::from(format!("{line} {} → {to}", clean(source))));
+            for step in history {
+                let inner = step_line(step.at, &step.actor, &step.step);
+                out.push(Line::from(format!("  {inner}")));
+            }
+        } else {
+            out.push(Line::from(format!("{line} → {to}")));
+        }
     }
     out
 }

@@ -66,6 +66,7 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
     };
     state.status = Some(match (outcome, state.lang) {
         (Ok((n, path)), crate::i18n::Lang::Zh) => format!("已导出 {n} 件到 {path}"),
+        (Ok((1, path)), crate::i18n::Lang::En) => format!("exported 1 case to {path}"),
         (Ok((n, path)), crate::i18n::Lang::En) => format!("exported {n} cases to {path}"),
         (Err(e), crate::i18n::Lang::Zh) => format!("导出失败：{e}"),
         (Err(e), crate::i18n::Lang::En) => format!("export failed: {e}"),

@@ -95,6 +95,7 @@ fn hinted(context: Context) -> &'static [Action] {
             Action::SearchOpen,
             Action::MarkAll,
             Action::SaveView,
+            Action::ExportView,
             Action::CloseOverlay,
         ],
         Context::Palette => &[

@@ -683,7 +683,7 @@ fn bad_wall_board_arguments_are_refused_before_anything_starts() {
     for (args, phrase) in [
         (
             ["board", "--boards", "overview,pie"],
-            "unknown board `pie` (known: overview, packages, backlog, map, warnings)",
+            "unknown board `pie` (known: overview, packages, backlog, map, warnings, meeting)",
         ),
         (
             ["board", "--rotate", "1s"],

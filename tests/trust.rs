@@ -882,7 +882,7 @@ fn the_backlog_and_warnings_tables_sort_and_drill_downs_follow_the_order_on_scre
     let state = session.keys(&["enter"]).clone();
     assert_eq!(state.queues[state.queue_index].filter, filter);
     // The overview keeps its own order and says which tables sort.
-    let state = session.keys(&["b", "tab", "o"]).clone();
+    let state = session.keys(&["b", "tab", "tab", "o"]).clone();
     assert_eq!(
         state.board.as_ref().map(|v| v.kind),
         Some(BoardKind::Overview)

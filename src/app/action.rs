@@ -86,6 +86,7 @@ actions! {
     SaveView = ("save-view", "Save the search or board drill-down on screen as a queue of your own (in config.toml)", "将当前搜索或看板下钻保存为自定义队列（写入 config.toml）"),
     ExportView = ("export-view", "Export marked cases, else the search or queue on screen, to a CSV file", "导出已标记的信访件（无标记时为搜索结果或当前队列）为 CSV 文件"),
     HistoryForward = ("history-forward", "Go forward again after going back", "后退后再前进"),
+    WriteReport = ("write-report", "Write today's brief (the daily report) as an HTML page in export_dir", "将今日简报（日报）写为 HTML 页面（存入 export_dir）"),
     BoardSort = ("board-sort", "Sort the board's table (leader packages, backlog, warnings) by its next column (each column up, then down)", "看板表格（领导包案、积案化解、预警）按下一列排序（每列先升后降）"),
     SortByNumber = ("sort-by-number", "Sort the table by case number (again: reverse)", "按编号排序（再按一次反向）"),
     SortByReceived = ("sort-by-received", "Sort the table by day received (again: reverse)", "按收件日期排序（再按一次反向）"),

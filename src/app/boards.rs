@@ -52,8 +52,32 @@ pub fn load(state: &mut State) -> Vec<Effect> {
     }]
 }
 
-/// A loaded board.
+/// `write-report`: today's brief as an HTML page in the export directory.
+fn write_report(state: &mut State) -> Vec<Effect> {
+    state.status = Some(state.lang.pick("正在写简报…", "writing the brief…").into());
+    vec![Effect::WriteReport {
+        query: crate::store::brief::BriefQuery {
+            kind: crate::store::brief::ReportKind::Daily,
+            as_of: state.scope.today,
+            region: state.scope.region.clone(),
+        },
+        lang: state.lang,
+        boards: state.board_rules.clone(),
+        dir: state.export_dir.clone(),
+    }]
+}
+
+/// A loaded board, or a written report.
 pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
+    if let Msg::ReportWritten { outcome } = msg {
+        state.status = Some(match (outcome, state.lang) {
+            (Ok(path), crate::i18n::Lang::Zh) => format!("简报已写入 {path}"),
+            (Ok(path), crate::i18n::Lang::En) => format!("brief written to {path}"),
+            (Err(e), crate::i18n::Lang::Zh) => format!("简报未写成：{e}"),
+            (Err(e), crate::i18n::Lang::En) => format!("the brief was not written: {e}"),
+        });
+        return Some(Vec::new());
+    }
     let Msg::BoardLoaded {
         request,
         data,
@@ -97,6 +121,13 @@ pub fn lines(view: &BoardView) -> usize {
         Some(BoardData::Map(tiles)) => tiles.len(),
         Some(BoardData::Warnings(list)) => list.len(),
         Some(BoardData::Overview(o)) => o.periods.len(),
+        // The number of lines is the same in either language and under any bands.
+        Some(BoardData::Meeting(brief)) => crate::report::meeting::board_items(
+            brief,
+            &crate::domain::board::BoardRules::default(),
+            crate::i18n::Lang::Zh,
+        )
+        .len(),
         None => 0,
     }
 }
@@ -325,6 +356,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::BoardOption => option(state),
         Action::BoardSort => sort_board(state),
+        Action::WriteReport => write_report(state),
         Action::SelectNext => select(state, 1),
         Action::SelectPrevious => select(state, -1),
         Action::PageDown => select(state, 10),
@@ -452,6 +484,13 @@ fn drill(state: &mut State) -> Vec<Effect> {
                 Filter::ReceivedBetween(p.period.from, p.period.to),
             )
         }),
+        Some(BoardData::Meeting(brief)) => {
+            crate::report::meeting::board_items(brief, &state.board_rules, state.lang)
+                .into_iter()
+                .nth(view.selected)
+                .and_then(|item| item.drill)
+                .map(|(filter, zh, en)| (zh, en, filter))
+        }
         None => None,
     };
     let Some((zh, en, filter)) = target else {

@@ -53,6 +53,7 @@ fn short(action: Action, lang: Lang) -> &'static str {
         Action::SaveView => ("存为队列", "save as queue"),
         Action::ExportView => ("导出", "export"),
         Action::BoardSort => ("排序", "sort"),
+        Action::WriteReport => ("写简报", "brief"),
         _ => ("", ""),
     };
     lang.pick(zh, en)
@@ -110,6 +111,7 @@ fn hinted(context: Context) -> &'static [Action] {
             Action::NextBoard,
             Action::BoardOption,
             Action::BoardSort,
+            Action::WriteReport,
             Action::CloseBoards,
         ],
         Context::Global => &[Action::CloseOverlay, Action::Quit],

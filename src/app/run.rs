@@ -252,6 +252,35 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
                     .map(|n| (n, shown));
             Msg::Exported { outcome }
         }
+        Effect::WriteReport {
+            query,
+            lang,
+            boards,
+            dir,
+        } => {
+            let dir = dir
+                .or_else(|| std::env::current_dir().ok())
+                .unwrap_or_else(std::env::temp_dir);
+            let outcome = store
+                .brief(&query)
+                .map_err(|e| e.to_string())
+                .and_then(|brief| {
+                    let report = crate::report::build(
+                        &brief,
+                        crate::report::Options {
+                            boards: &boards,
+                            lang,
+                        },
+                    );
+                    crate::report::write_to(&report, crate::report::Format::Html, &dir)
+                })
+                .map(|paths| {
+                    paths.first().map_or_else(String::new, |p| {
+                        crate::text::sanitise(&p.display().to_string()).into_owned()
+                    })
+                });
+            Msg::ReportWritten { outcome }
+        }
         Effect::SaveQueue { path, entry } => Msg::QueueSaved {
             outcome: crate::config::append_queue(&path, &entry),
             entry: Box::new(entry),

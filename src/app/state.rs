@@ -345,12 +345,7 @@ impl BoardView {
             return false;
         }
         self.campaign_chosen = true;
-        let running = board
-            .campaigns
-            .iter()
-            .filter(|c| c.starts_on <= today && today <= c.ends_on)
-            .max_by_key(|c| c.starts_on)
-            .map(|c| c.id);
+        let running = crate::domain::org::Campaign::running(&board.campaigns, today).map(|c| c.id);
         if running.is_some() && running != self.campaign {
             self.campaign = running;
             return true;
@@ -561,6 +556,10 @@ pub enum Msg {
         id: crate::domain::CaseId,
         cases: Vec<(String, String)>,
     },
+    /// A report was written (where), or could not be.
+    ReportWritten {
+        outcome: Result<String, String>,
+    },
     /// An export was written (how many cases, where), or could not be.
     Exported {
         outcome: Result<(u64, String), String>,
@@ -683,6 +682,13 @@ pub enum Effect {
         scope: String,
         lang: crate::i18n::Lang,
         rules: Box<crate::domain::Rules>,
+        dir: Option<std::path::PathBuf>,
+    },
+    /// Write the brief of `query` as an HTML page in `dir` (the current directory when unset).
+    WriteReport {
+        query: crate::store::brief::BriefQuery,
+        lang: crate::i18n::Lang,
+        boards: crate::domain::board::BoardRules,
         dir: Option<std::path::PathBuf>,
     },
     /// Add a queue to the settings file.

@@ -441,6 +441,7 @@ pub fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::NextBoard
         | Action::PreviousBoard
         | Action::BoardOption
+        | Action::WriteReport
         | Action::BoardSort => boards::apply(state, action),
         Action::Quit => {
             let form = matches!(state.overlay, Overlay::Step(_));

@@ -16,6 +16,7 @@ mod export;
 mod identity;
 mod import;
 mod kpi;
+mod report;
 mod search;
 mod summary;
 
@@ -73,6 +74,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Every indicator (domain.md §8) for a period, with numerators and denominators
     Kpi(kpi::KpiArgs),
+    /// The meeting brief: daily, weekly or monthly report as Markdown, HTML, JSON, CSV or Excel
+    Report(report::ReportArgs),
     /// Unattended wall board: read-only, rotating boards, no personal data
     Board(board::BoardArgs),
     /// Measure the store budgets on a generated database (prints a Markdown table)
@@ -261,6 +264,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
             console::run(&context, &console_args(&args, user))
         }
         Some(Command::Kpi(kpi)) => kpi::run(&context, kpi),
+        Some(Command::Report(report)) => report::run(
+            &context,
+            report,
+            args.lang
+                .as_deref()
+                .and_then(xinfang::i18n::Lang::from_code),
+        ),
         Some(Command::Cases(cases)) => cases::run(&context, cases, args.user.as_deref()),
         Some(Command::Import(import)) => import::run(&context, import, args.user.as_deref()),
         Some(Command::Export(export)) => export::run(

@@ -14,6 +14,7 @@ code_enum! {
         Backlog = ("backlog", "积案化解", "Backlog clearance"),
         Map = ("map", "县区图", "County map"),
         Warnings = ("warnings", "预警", "Early warnings"),
+        Meeting = ("meeting", "研判会", "Meeting"),
     }
 }
 
@@ -272,6 +273,7 @@ mod tests {
         for board in BoardKind::ALL {
             assert_eq!(board.next().previous(), *board);
         }
-        assert_eq!(BoardKind::Warnings.next(), BoardKind::Overview);
+        assert_eq!(BoardKind::Warnings.next(), BoardKind::Meeting);
+        assert_eq!(BoardKind::Meeting.next(), BoardKind::Overview);
     }
 }

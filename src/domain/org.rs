@@ -73,6 +73,16 @@ pub struct Campaign {
     pub cases: u64,
 }
 
+impl Campaign {
+    /// The campaign running on `day` (the latest started, when several run).
+    pub fn running(campaigns: &[Campaign], day: NaiveDate) -> Option<&Campaign> {
+        campaigns
+            .iter()
+            .filter(|c| c.starts_on <= day && day <= c.ends_on)
+            .max_by_key(|c| c.starts_on)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::user_name_problem;

@@ -169,6 +169,8 @@ pub enum BoardData {
     Backlog(Box<BacklogBoard>),
     Map(Vec<CountyTile>),
     Warnings(Vec<Warning>),
+    /// Today's brief (the daily report's data).
+    Meeting(Box<crate::store::brief::Brief>),
 }
 
 /// Open flagged cases listed at most (the newest); the board says "500+" when there are more.

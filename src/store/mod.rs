@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod board;
+pub mod brief;
 pub mod copy;
 mod error;
 pub mod postgres;
@@ -263,6 +264,10 @@ pub trait Store: Send + Sync {
         kind: crate::domain::board::BoardKind,
         query: &board::BoardQuery,
     ) -> Result<board::BoardData, StoreError>;
+
+    /// The meeting brief (reports and the Meeting board), all of it read at one moment by the
+    /// same SQL as `kpis` and `board`. No petitioner data, no petition text.
+    fn brief(&self, query: &brief::BriefQuery) -> Result<brief::Brief, StoreError>;
 }
 
 /// Opens a store from a location: a file path for SQLite, a `postgres://` URL for PostgreSQL.

@@ -16,6 +16,31 @@ pub fn table(data: &BoardData, lang: Lang) -> (Vec<&'static str>, Vec<Vec<Cell>>
     };
     let pick = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     match data {
+        // The Meeting board's table: units ranked by overdue cases (`xinfang report` writes the
+        // whole brief).
+        BoardData::Meeting(brief) => (
+            vec![
+                pick("排名", "rank"),
+                pick("责任单位", "unit"),
+                pick("地区", "region"),
+                pick("已超期", "overdue"),
+                pick("临期", "due soon"),
+            ],
+            brief
+                .deadlines
+                .iter()
+                .enumerate()
+                .map(|(i, u)| {
+                    vec![
+                        n(i as u64 + 1),
+                        text(&u.unit),
+                        county(&u.region),
+                        n(u.overdue),
+                        n(u.due_soon),
+                    ]
+                })
+                .collect(),
+        ),
         BoardData::Packages(rows) => (
             vec![
                 pick("包案领导", "leader"),

@@ -417,7 +417,7 @@ pub fn table_sink(
 }
 
 /// A new file only its owner may read (an export holds personal data, as the database does).
-fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod console;
 pub mod pg;
 pub mod tmux;

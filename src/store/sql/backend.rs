@@ -221,4 +221,11 @@ impl<T: Backend> Store for T {
     ) -> Result<crate::store::board::BoardData, StoreError> {
         self.snapshot(|db| board::board(db, kind, query))
     }
+
+    fn brief(
+        &self,
+        query: &crate::store::brief::BriefQuery,
+    ) -> Result<crate::store::brief::Brief, StoreError> {
+        self.snapshot(|db| super::brief::brief(db, query))
+    }
 }

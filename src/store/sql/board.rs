@@ -28,6 +28,50 @@ const NOT_CONFIDENTIAL: &str = "coalesce(class, '') <> 'accusation' \
     AND coalesce(category, '') <> 'discipline' AND coalesce(route, '') <> 'discipline-inspection' \
     AND accused = '' AND accused_unit_id IS NULL";
 
+/// Daily intake per channel from `first_day` to `last_day`, one value per day (every channel,
+/// in code order).
+pub(super) fn intake_by_day(
+    db: &dyn Db,
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+    region: &str,
+) -> Result<Vec<(Channel, Vec<u64>)>, StoreError> {
+    let days = (last_day - first_day).num_days().max(-1) + 1;
+    let mut sql = String::from(
+        "SELECT received_on, channel, count(*) FROM cases \
+         WHERE received_on >= ? AND received_on <= ?",
+    );
+    let mut params = vec![text(first_day), text(last_day)];
+    region_condition(region, &mut sql, &mut params);
+    sql.push_str(" GROUP BY received_on, channel");
+    let found = db.collect(&sql, &params, |r| {
+        let (day, channel): (String, String) = (r.get(0)?, r.get(1)?);
+        let n: i64 = r.get(2)?;
+        Ok(
+            stored_date(|| "cases.received_on".into(), &day).and_then(|day| {
+                Channel::from_code(&channel)
+                    .map(|c| (day, c, n.max(0) as u64))
+                    .ok_or_else(|| rows::BadValue(format!("cases.channel: unknown `{channel}`")))
+            }),
+        )
+    })?;
+    let mut intake: Vec<(Channel, Vec<u64>)> = Channel::ALL
+        .iter()
+        .map(|c| (*c, vec![0; days as usize]))
+        .collect();
+    for (day, channel, n) in found {
+        let at = (day - first_day).num_days();
+        if let (Ok(at), Some(series)) = (
+            usize::try_from(at),
+            intake.iter_mut().find(|(c, _)| *c == channel),
+        ) && let Some(slot) = series.1.get_mut(at)
+        {
+            *slot += n;
+        }
+    }
+    Ok(intake)
+}
+
 /// Reads one board.
 pub fn board(db: &dyn Db, kind: BoardKind, query: &BoardQuery) -> Result<BoardData, StoreError> {
     // The caller reads in one transaction: every number on a board is from the same moment.
@@ -37,6 +81,15 @@ pub fn board(db: &dyn Db, kind: BoardKind, query: &BoardQuery) -> Result<BoardDa
         BoardKind::Backlog => backlog(db, query).map(|b| BoardData::Backlog(b.into())),
         BoardKind::Map => map(db, query).map(BoardData::Map),
         BoardKind::Warnings => warnings(db, query).map(BoardData::Warnings),
+        BoardKind::Meeting => super::brief::brief(
+            db,
+            &crate::store::brief::BriefQuery {
+                kind: crate::store::brief::ReportKind::Daily,
+                as_of: query.as_of,
+                region: query.region.clone(),
+            },
+        )
+        .map(|b| BoardData::Meeting(Box::new(b))),
     }
 }
 
@@ -44,7 +97,7 @@ fn back(day: NaiveDate, n: u32) -> NaiveDate {
     day.checked_sub_days(Days::new(u64::from(n))).unwrap_or(day)
 }
 
-fn text(day: NaiveDate) -> Value {
+pub(super) fn text(day: NaiveDate) -> Value {
     Value::Text(rows::date(day))
 }
 
@@ -103,38 +156,7 @@ fn overview(db: &dyn Db, query: &BoardQuery) -> Result<Overview, StoreError> {
     }
     let days = db.rules().boards.chart_days.max(1);
     let first_day = back(query.as_of, days - 1);
-    let mut sql = String::from(
-        "SELECT received_on, channel, count(*) FROM cases \
-         WHERE received_on >= ? AND received_on <= ?",
-    );
-    let mut params = vec![text(first_day), text(query.as_of)];
-    region_condition(&query.region, &mut sql, &mut params);
-    sql.push_str(" GROUP BY received_on, channel");
-    let found = db.collect(&sql, &params, |r| {
-        let (day, channel): (String, String) = (r.get(0)?, r.get(1)?);
-        let n: i64 = r.get(2)?;
-        Ok(
-            stored_date(|| "cases.received_on".into(), &day).and_then(|day| {
-                Channel::from_code(&channel)
-                    .map(|c| (day, c, n.max(0) as u64))
-                    .ok_or_else(|| rows::BadValue(format!("cases.channel: unknown `{channel}`")))
-            }),
-        )
-    })?;
-    let mut intake: Vec<(Channel, Vec<u64>)> = Channel::ALL
-        .iter()
-        .map(|c| (*c, vec![0; days as usize]))
-        .collect();
-    for (day, channel, n) in found {
-        let at = (day - first_day).num_days();
-        if let (Ok(at), Some(series)) = (
-            usize::try_from(at),
-            intake.iter_mut().find(|(c, _)| *c == channel),
-        ) && let Some(slot) = series.1.get_mut(at)
-        {
-            *slot += n;
-        }
-    }
+    let intake = intake_by_day(db, first_day, query.as_of, &query.region)?;
     Ok(Overview {
         periods,
         first_day,
@@ -142,7 +164,7 @@ fn overview(db: &dyn Db, query: &BoardQuery) -> Result<Overview, StoreError> {
     })
 }
 
-fn packages(db: &dyn Db, query: &BoardQuery) -> Result<Vec<PackageRow>, StoreError> {
+pub(super) fn packages(db: &dyn Db, query: &BoardQuery) -> Result<Vec<PackageRow>, StoreError> {
     let mut sql = String::from(
         "SELECT l.id, l.name, l.level, l.title, l.region, count(*),
                 sum(CASE WHEN c.state IN ('concluded', 'final') THEN 1 ELSE 0 END),
@@ -221,7 +243,7 @@ fn backlog_cases(
     Ok(cases)
 }
 
-fn backlog(db: &dyn Db, query: &BoardQuery) -> Result<BacklogBoard, StoreError> {
+pub(super) fn backlog(db: &dyn Db, query: &BoardQuery) -> Result<BacklogBoard, StoreError> {
     let campaigns = super::read::campaigns(db)?;
     let campaign = query
         .campaign
@@ -341,7 +363,7 @@ fn map(db: &dyn Db, query: &BoardQuery) -> Result<Vec<CountyTile>, StoreError> {
         .collect())
 }
 
-fn warnings(db: &dyn Db, query: &BoardQuery) -> Result<Vec<Warning>, StoreError> {
+pub(super) fn warnings(db: &dyn Db, query: &BoardQuery) -> Result<Vec<Warning>, StoreError> {
     let rules = db.rules();
     let board = &rules.boards;
     let mut out = Vec::new();

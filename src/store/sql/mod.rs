@@ -10,6 +10,7 @@
 mod backend;
 pub mod backlog;
 pub mod board;
+pub mod brief;
 pub mod import;
 pub mod kpi;
 pub mod read;

@@ -8,6 +8,7 @@
 mod backlog;
 mod digits;
 pub mod map;
+pub mod meeting;
 mod overview;
 mod packages;
 pub mod warnings;
@@ -119,6 +120,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, screen: &Screen<'_>) {
             return;
         }
         BoardData::Warnings(list) => warnings::lines(screen, list, body),
+        BoardData::Meeting(brief) => meeting::lines(screen, brief, body),
     };
     frame.render_widget(Paragraph::new(lines), body);
 }

@@ -1,0 +1,1244 @@
+//! Builds a `Report` from a `Brief`: each section's sentences, tables and charts, in Chinese or
+//! English. Every number shown is read off the brief here, once.
+
+use super::chart::{Chart, Kind, Series};
+use super::indicators::{self, Unit};
+use super::{Cell, Column, Options, Report, Section, Span, Table, change, thousands};
+use crate::domain::board::Band;
+use crate::domain::region;
+use crate::domain::{Category, Channel, LeaderLevel};
+use crate::i18n::Lang;
+use crate::store::Filter;
+use crate::store::board::{BacklogCounty, Reason};
+use crate::store::brief::{Brief, IntakeCount, PeriodBrief, ReportKind};
+use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeMap;
+
+/// The report of `brief`.
+pub fn build(brief: &Brief, options: Options<'_>) -> Report {
+    let lang = options.lang;
+    let region_name = region::name_in(&brief.region, lang).unwrap_or_else(|| brief.region.clone());
+    let kind_name = match lang {
+        Lang::Zh => brief.kind.zh(),
+        Lang::En => brief.kind.en(),
+    };
+    let span = |p: &PeriodBrief| Span {
+        from: p.period.from,
+        to: p.period.to,
+        as_of: p.seen,
+    };
+    let title = match lang {
+        Lang::Zh => format!("{region_name}信访工作{kind_name}（{}）", brief.as_of),
+        Lang::En => format!(
+            "{region_name} petition work: {kind_name} report, {}",
+            brief.as_of
+        ),
+    };
+    let range = |p: &PeriodBrief| {
+        if p.period.from == p.period.to {
+            p.period.from.to_string()
+        } else {
+            format!("{}–{}", p.period.from, p.period.to)
+        }
+    };
+    let subtitle = match lang {
+        Lang::Zh => format!(
+            "统计期 {}；环比 {}；同比 {}",
+            range(&brief.current),
+            range(&brief.previous),
+            range(&brief.last_year)
+        ),
+        Lang::En => format!(
+            "Period {}; against {} and a year earlier {}",
+            range(&brief.current),
+            range(&brief.previous),
+            range(&brief.last_year)
+        ),
+    };
+    let b = Builder {
+        brief,
+        options,
+        lang,
+    };
+    let mut report = Report {
+        kind: brief.kind,
+        as_of: brief.as_of,
+        region: brief.region.clone(),
+        region_name,
+        lang: match lang {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        },
+        title,
+        subtitle,
+        period: span(&brief.current),
+        previous: span(&brief.previous),
+        last_year: span(&brief.last_year),
+        sections: vec![
+            b.intake(),
+            b.indicators(),
+            b.deadlines(),
+            b.packages(),
+            b.backlog(),
+            b.warnings(),
+        ],
+    };
+    neutralise(&mut report);
+    report
+}
+
+/// Makes every control character in the report's text visible: names of units, leaders and
+/// campaigns come from the database and may carry terminal escapes.
+fn neutralise(report: &mut Report) {
+    let clean = |t: &mut String| {
+        if let std::borrow::Cow::Owned(c) = crate::text::sanitise(t) {
+            *t = c;
+        }
+    };
+    clean(&mut report.title);
+    for section in &mut report.sections {
+        section.sentences.iter_mut().for_each(clean);
+        for table in &mut section.tables {
+            clean(&mut table.title);
+            for row in &mut table.rows {
+                for cell in row {
+                    if let Cell::Text(t) = cell {
+                        clean(t);
+                    }
+                }
+            }
+        }
+        for chart in &mut section.charts {
+            chart.labels.iter_mut().for_each(clean);
+        }
+    }
+}
+
+struct Builder<'a> {
+    brief: &'a Brief,
+    options: Options<'a>,
+    lang: Lang,
+}
+
+fn col(key: &'static str, zh: &str, en: &str, lang: Lang) -> Column {
+    Column {
+        key,
+        heading: lang.pick(zh, en).to_string(),
+    }
+}
+
+fn percent(r: Option<f64>) -> String {
+    r.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0))
+}
+
+/// Sums intake counts by a key.
+fn sum_by<K: Ord>(counts: &[IntakeCount], key: impl Fn(&IntakeCount) -> K) -> BTreeMap<K, u64> {
+    let mut out = BTreeMap::new();
+    for c in counts {
+        *out.entry(key(c)).or_insert(0) += c.cases;
+    }
+    out
+}
+
+impl Builder<'_> {
+    fn pick<'s>(&self, zh: &'s str, en: &'s str) -> &'s str {
+        self.lang.pick(zh, en)
+    }
+
+    /// "this week" as the sentences say it.
+    fn period_word(&self) -> &'static str {
+        match (self.brief.kind, self.lang) {
+            (ReportKind::Daily, Lang::Zh) => "今日",
+            (ReportKind::Weekly, Lang::Zh) => "本周",
+            (ReportKind::Monthly, Lang::Zh) => "本月",
+            (ReportKind::Daily, Lang::En) => "Today",
+            (ReportKind::Weekly, Lang::En) => "This week",
+            (ReportKind::Monthly, Lang::En) => "This month",
+        }
+    }
+
+    /// "up 8.2%" / "下降8.2%" / "持平" against a base.
+    fn moved(&self, now: u64, before: u64) -> String {
+        match (change(now, before), self.lang) {
+            (None, Lang::Zh) => "无可比数据".to_string(),
+            (None, Lang::En) => "not comparable (none before)".to_string(),
+            (Some(c), Lang::Zh) if c > 0.0 => format!("上升{:.1}%", c * 100.0),
+            (Some(c), Lang::Zh) if c < 0.0 => format!("下降{:.1}%", -c * 100.0),
+            (Some(_), Lang::Zh) => "持平".to_string(),
+            (Some(c), Lang::En) if c > 0.0 => format!("up {:.1}%", c * 100.0),
+            (Some(c), Lang::En) if c < 0.0 => format!("down {:.1}%", -c * 100.0),
+            (Some(_), Lang::En) => "unchanged".to_string(),
+        }
+    }
+
+    fn county_name(&self, code: &str) -> String {
+        region::name_in(code, self.lang).unwrap_or_else(|| code.to_string())
+    }
+
+    fn category_name(&self, category: Option<Category>) -> String {
+        match category {
+            Some(c) => self.pick(c.zh(), c.en()).to_string(),
+            None => self.pick("未分类", "unclassified").to_string(),
+        }
+    }
+
+    fn received_filter(&self) -> Filter {
+        let p = self.brief.current.period;
+        Filter::ReceivedBetween(p.from, p.to.min(self.brief.as_of))
+    }
+
+    fn intake(&self) -> Section {
+        let (cur, prev, ly) = (
+            &self.brief.current,
+            &self.brief.previous,
+            &self.brief.last_year,
+        );
+        let total = |p: &PeriodBrief| p.intake.iter().map(|c| c.cases).sum::<u64>();
+        let (n, n_prev, n_ly) = (total(cur), total(prev), total(ly));
+        let online = cur
+            .intake
+            .iter()
+            .filter(|c| c.channel == Channel::Online)
+            .map(|c| c.cases)
+            .sum::<u64>();
+        let online_share = (n > 0).then(|| online as f64 / n as f64);
+        let mut sentences = vec![match self.lang {
+            Lang::Zh => format!(
+                "{}受理信访事项{}件，环比{}，同比{}，其中网上信访占{}。",
+                self.period_word(),
+                thousands(n),
+                self.moved(n, n_prev),
+                self.moved(n, n_ly),
+                percent(online_share)
+            ),
+            Lang::En => format!(
+                "{} {} received, {} on the period before and {} on a year earlier; {} came online.",
+                self.period_word(),
+                if n == 1 {
+                    "1 petition was".to_string()
+                } else {
+                    format!("{} petitions were", thousands(n))
+                },
+                self.moved(n, n_prev),
+                self.moved(n, n_ly),
+                percent(online_share)
+            ),
+        }];
+        // Rows keyed three ways, each with the period before and a year earlier.
+        let three = |key: &dyn Fn(&IntakeCount) -> String| {
+            let (a, b, c) = (
+                sum_by(&cur.intake, key),
+                sum_by(&prev.intake, key),
+                sum_by(&ly.intake, key),
+            );
+            let mut keys: Vec<String> = a.keys().chain(b.keys()).chain(c.keys()).cloned().collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter()
+                .map(|k| {
+                    let get = |m: &BTreeMap<String, u64>| m.get(&k).copied().unwrap_or(0);
+                    let row = (get(&a), get(&b), get(&c));
+                    (k, row)
+                })
+                .collect::<Vec<_>>()
+        };
+        let numbers = |(now, before, year): (u64, u64, u64)| {
+            vec![
+                Cell::Count(now),
+                Cell::Count(before),
+                Cell::Change(change(now, before)),
+                Cell::Count(year),
+                Cell::Change(change(now, year)),
+                Cell::Rate((n > 0).then(|| now as f64 / n as f64)),
+            ]
+        };
+        let number_columns = |lang: Lang| {
+            vec![
+                col("cases", "件数", "Cases", lang),
+                col("previous", "上期", "Before", lang),
+                col("change", "环比", "Change", lang),
+                col("last_year", "去年同期", "Year before", lang),
+                col("year_change", "同比", "On a year", lang),
+                col("share", "占比", "Share", lang),
+            ]
+        };
+        let lang = self.lang;
+        // By channel, in code order.
+        let channels = three(&|c| c.channel.code().to_string());
+        let mut rows = Vec::new();
+        for channel in Channel::ALL {
+            let row = channels
+                .iter()
+                .find(|(k, _)| k == channel.code())
+                .map_or((0, 0, 0), |(_, r)| *r);
+            let mut cells = vec![
+                Cell::Text(channel.code().to_string()),
+                Cell::Text(self.pick(channel.zh(), channel.en()).to_string()),
+            ];
+            cells.extend(numbers(row));
+            rows.push(cells);
+        }
+        let mut columns = vec![
+            col("channel", "代码", "Code", lang),
+            col("name", "信访形式", "Channel", lang),
+        ];
+        columns.extend(number_columns(lang));
+        let by_channel = Table {
+            key: "intake_by_channel",
+            title: self.pick("按信访形式", "By channel").to_string(),
+            columns,
+            rows,
+        };
+        // By city and county: each city's total, then its counties.
+        let counties = three(&|c| c.county.clone());
+        let mut rows = Vec::new();
+        for city in region::CITIES.iter() {
+            if !(city.code.starts_with(&self.brief.region)
+                || self.brief.region.starts_with(city.code))
+            {
+                continue;
+            }
+            let inside: Vec<&(String, (u64, u64, u64))> = counties
+                .iter()
+                .filter(|(k, _)| k.starts_with(city.code))
+                .collect();
+            let sum = inside.iter().fold((0, 0, 0), |acc, (_, r)| {
+                (acc.0 + r.0, acc.1 + r.1, acc.2 + r.2)
+            });
+            let mut cells = vec![
+                Cell::Text(city.code.to_string()),
+                Cell::Text(self.county_name(city.code)),
+                Cell::Text(self.pick("合计", "total").to_string()),
+            ];
+            cells.extend(numbers(sum));
+            rows.push(cells);
+            for (code, row) in region::counties_of(city.code).map(|c| {
+                let row = counties
+                    .iter()
+                    .find(|(k, _)| k == c.code)
+                    .map_or((0, 0, 0), |(_, r)| *r);
+                (c.code, row)
+            }) {
+                if !(code.starts_with(&self.brief.region) || self.brief.region.starts_with(code)) {
+                    continue;
+                }
+                let mut cells = vec![
+                    Cell::Text(code.to_string()),
+                    Cell::Text(self.county_name(city.code)),
+                    Cell::Text(self.county_name(code)),
+                ];
+                cells.extend(numbers(row));
+                rows.push(cells);
+            }
+        }
+        let mut columns = vec![
+            col("code", "代码", "Code", lang),
+            col("city", "市", "City", lang),
+            col("county", "县区", "County", lang),
+        ];
+        columns.extend(number_columns(lang));
+        let by_county = Table {
+            key: "intake_by_county",
+            title: self.pick("按市、县区", "By city and county").to_string(),
+            columns,
+            rows,
+        };
+        // By category, largest first.
+        let categories = three(&|c| c.category.map_or(String::new(), |c| c.code().to_string()));
+        let mut ranked = categories.clone();
+        ranked.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
+        let rows = ranked
+            .iter()
+            .map(|(code, row)| {
+                let mut cells = vec![
+                    Cell::Text(code.clone()),
+                    Cell::Text(self.category_name(Category::from_code(code))),
+                ];
+                cells.extend(numbers(*row));
+                cells
+            })
+            .collect();
+        let mut columns = vec![
+            col("category", "代码", "Code", lang),
+            col("name", "内容分类", "Category", lang),
+        ];
+        columns.extend(number_columns(lang));
+        let by_category = Table {
+            key: "intake_by_category",
+            title: self.pick("按内容分类", "By category").to_string(),
+            columns,
+            rows,
+        };
+        // Rising fastest: the largest increase on the period before.
+        let rising = |rows: &[(String, (u64, u64, u64))]| {
+            rows.iter()
+                .filter(|(_, r)| r.0 > r.1)
+                .max_by(|a, b| {
+                    (a.1.0 - a.1.1)
+                        .cmp(&(b.1.0 - b.1.1))
+                        .then_with(|| b.0.cmp(&a.0))
+                })
+                .map(|(k, r)| (k.clone(), r.0, r.0 - r.1))
+        };
+        // Cases not yet classified are not a matter that is rising.
+        let classified: Vec<(String, (u64, u64, u64))> = categories
+            .iter()
+            .filter(|(k, _)| !k.is_empty())
+            .cloned()
+            .collect();
+        let top_category = rising(&classified)
+            .map(|(k, n, d)| (self.category_name(Category::from_code(&k)), n, d));
+        let top_county = rising(&counties).map(|(k, n, d)| (self.county_name(&k), n, d));
+        sentences.push(match (top_category, top_county, self.lang) {
+            (None, None, Lang::Zh) => "各内容分类和县区收件均未增加。".to_string(),
+            (None, None, Lang::En) => {
+                "No category or county received more than before.".to_string()
+            }
+            (cat, county, Lang::Zh) => {
+                let mut parts = Vec::new();
+                if let Some((name, n, d)) = cat {
+                    parts.push(format!(
+                        "内容分类“{name}”（{}件，增加{}件）",
+                        thousands(n),
+                        thousands(d)
+                    ));
+                }
+                if let Some((name, n, d)) = county {
+                    parts.push(format!(
+                        "县区“{name}”（{}件，增加{}件）",
+                        thousands(n),
+                        thousands(d)
+                    ));
+                }
+                format!("增长最快的是{}。", parts.join("和"))
+            }
+            (cat, county, Lang::En) => {
+                let mut parts = Vec::new();
+                if let Some((name, n, d)) = cat {
+                    parts.push(format!(
+                        "the category {name} ({}, +{})",
+                        thousands(n),
+                        thousands(d)
+                    ));
+                }
+                if let Some((name, n, d)) = county {
+                    parts.push(format!(
+                        "the county {name} ({}, +{})",
+                        thousands(n),
+                        thousands(d)
+                    ));
+                }
+                format!("Rising fastest: {}.", parts.join(" and "))
+            }
+        });
+        // Charts: intake by county, and the trend by channel.
+        let county_rows: Vec<(String, f64)> = region::COUNTIES
+            .iter()
+            .filter(|c| {
+                c.code.starts_with(&self.brief.region) || self.brief.region.starts_with(c.code)
+            })
+            .map(|c| {
+                let n = counties
+                    .iter()
+                    .find(|(k, _)| k == c.code)
+                    .map_or(0, |(_, r)| r.0);
+                (self.county_name(c.code), n as f64)
+            })
+            .collect();
+        let mut charts = vec![Chart {
+            key: "intake_by_county",
+            title: format!(
+                "{}{}",
+                self.period_word(),
+                self.pick("各县区收件", " intake by county")
+            ),
+            kind: Kind::Bar,
+            labels: county_rows.iter().map(|(l, _)| l.clone()).collect(),
+            series: vec![Series {
+                name: self.pick("件数", "cases").to_string(),
+                values: county_rows.iter().map(|(_, v)| *v).collect(),
+            }],
+            percent: false,
+        }];
+        charts.push(self.trend_chart());
+        Section {
+            key: "intake",
+            heading: self.pick("一、信访总体情况", "1. Intake").to_string(),
+            sentences,
+            tables: vec![by_channel, by_county, by_category],
+            charts,
+            drill: Some(self.received_filter()),
+        }
+    }
+
+    /// Daily intake by channel, bucketed by day (daily), week (weekly) or month (monthly).
+    fn trend_chart(&self) -> Chart {
+        let first = self.brief.trend_from;
+        let days = self.brief.trend.first().map_or(0, |(_, v)| v.len());
+        let bucket = |i: usize| -> (String, NaiveDate) {
+            let day = first + chrono::Days::new(i as u64);
+            match self.brief.kind {
+                ReportKind::Daily => (day.format("%m-%d").to_string(), day),
+                ReportKind::Weekly => {
+                    let monday =
+                        day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()));
+                    (monday.format("%m-%d").to_string(), monday)
+                }
+                ReportKind::Monthly => {
+                    let month = day.with_day(1).unwrap_or(day);
+                    (month.format("%Y-%m").to_string(), month)
+                }
+            }
+        };
+        let mut labels: Vec<(String, NaiveDate)> = Vec::new();
+        let mut index = Vec::with_capacity(days);
+        for i in 0..days {
+            let b = bucket(i);
+            if labels.last().is_none_or(|l| l.1 != b.1) {
+                labels.push(b);
+            }
+            index.push(labels.len() - 1);
+        }
+        let series = self
+            .brief
+            .trend
+            .iter()
+            .map(|(channel, values)| {
+                let mut sums = vec![0.0; labels.len()];
+                for (i, v) in values.iter().enumerate() {
+                    if let Some(slot) = index.get(i).and_then(|b| sums.get_mut(*b)) {
+                        *slot += *v as f64;
+                    }
+                }
+                Series {
+                    name: self.pick(channel.zh(), channel.en()).to_string(),
+                    values: sums,
+                }
+            })
+            .collect();
+        let what = match (self.brief.kind, self.lang) {
+            (ReportKind::Daily, Lang::Zh) => "近14日每日收件（按信访形式）",
+            (ReportKind::Weekly, Lang::Zh) => "近8周每周收件（按信访形式，标注为周一）",
+            (ReportKind::Monthly, Lang::Zh) => "近12个月每月收件（按信访形式）",
+            (ReportKind::Daily, Lang::En) => "Daily intake, last 14 days, by channel",
+            (ReportKind::Weekly, Lang::En) => {
+                "Weekly intake, last 8 weeks (from Monday), by channel"
+            }
+            (ReportKind::Monthly, Lang::En) => "Monthly intake, last 12 months, by channel",
+        };
+        Chart {
+            key: "intake_trend",
+            title: what.to_string(),
+            kind: Kind::Stacked,
+            labels: labels.into_iter().map(|(l, _)| l).collect(),
+            series,
+            percent: false,
+        }
+    }
+
+    fn band(&self, rate: Option<f64>) -> Option<Band> {
+        rate.map(|r| self.options.boards.band(r))
+    }
+
+    fn band_text(&self, band: Option<Band>) -> String {
+        band.map_or_else(
+            || "—".to_string(),
+            |b| format!("{} {}", b.symbol(), self.pick(b.zh(), b.en())),
+        )
+    }
+
+    fn indicators(&self) -> Section {
+        let lang = self.lang;
+        let (now, before) = (&self.brief.current.kpis, &self.brief.previous.kpis);
+        let mut rows = Vec::new();
+        let mut below = Vec::new();
+        for i in &indicators::ALL {
+            let m = (i.pick)(now);
+            let p = (i.pick)(before);
+            let name = self.pick(i.zh, i.en).to_string();
+            let value = match i.unit {
+                Unit::Rate => Cell::Rate(m.value),
+                Unit::Days => Cell::Days(m.value),
+                Unit::Count(_) => Cell::Count(m.num),
+            };
+            let previous = match i.unit {
+                Unit::Rate => Cell::Rate(p.value),
+                Unit::Days => Cell::Days(p.value),
+                Unit::Count(_) => Cell::Count(p.num),
+            };
+            let moved = match i.unit {
+                Unit::Rate => Cell::Points(m.value.zip(p.value).map(|(a, b)| (a - b) * 100.0)),
+                Unit::Days => Cell::Change(
+                    m.value
+                        .zip(p.value)
+                        .and_then(|(a, b)| (b > 0.0).then(|| (a - b) / b)),
+                ),
+                Unit::Count(_) => Cell::Change(change(m.num, p.num)),
+            };
+            let band = if indicators::is_banded(i.key) {
+                self.band(m.value)
+            } else {
+                None
+            };
+            if matches!(band, Some(Band::Watch | Band::Poor)) {
+                below.push(format!(
+                    "{}{}（{}）",
+                    name,
+                    percent(m.value),
+                    self.band_text(band)
+                ));
+            }
+            rows.push(vec![
+                Cell::Text(i.key.to_string()),
+                Cell::Text(name),
+                Cell::Count(m.num),
+                m.den.map_or(Cell::Text("—".to_string()), Cell::Count),
+                value,
+                Cell::Text(self.band_text(band)),
+                previous,
+                moved,
+            ]);
+        }
+        let short = |k: &crate::domain::kpi::Ratio| percent(k.rate());
+        let mut sentences = vec![match lang {
+            Lang::Zh => format!(
+                "按期办结率{}，及时受理率{}，参评率{}，满意率{}，平均办理{}天。",
+                short(&now.completion),
+                short(&now.timely_acceptance),
+                short(&now.participation),
+                short(&now.satisfaction),
+                now.average_handling_days()
+                    .map_or_else(|| "—".to_string(), |d| format!("{d:.1}"))
+            ),
+            Lang::En => format!(
+                "On-time completion {}, timely acceptance {}, participation {}, satisfaction {}; replies took {} days on average.",
+                short(&now.completion),
+                short(&now.timely_acceptance),
+                short(&now.participation),
+                short(&now.satisfaction),
+                now.average_handling_days()
+                    .map_or_else(|| "—".to_string(), |d| format!("{d:.1}"))
+            ),
+        }];
+        sentences.push(if below.is_empty() {
+            self.pick(
+                "各项比率指标均在达标线以上。",
+                "Every rate is at or above its target band.",
+            )
+            .to_string()
+        } else {
+            match lang {
+                Lang::Zh => format!("未达标：{}。", below.join("，")),
+                Lang::En => format!("Below target: {}.", below.join(", ")),
+            }
+        });
+        Section {
+            key: "indicators",
+            heading: self.pick("二、主要指标", "2. Indicators").to_string(),
+            sentences,
+            tables: vec![Table {
+                key: "indicators",
+                title: self
+                    .pick("指标（分子/分母）", "Indicators (numerator / denominator)")
+                    .to_string(),
+                columns: vec![
+                    col("indicator", "代码", "Key", lang),
+                    col("name", "指标", "Indicator", lang),
+                    col("num", "分子", "Numerator", lang),
+                    col("den", "分母", "Denominator", lang),
+                    col("value", "数值", "Value", lang),
+                    col("band", "达标", "Band", lang),
+                    col("previous", "上期", "Before", lang),
+                    col("change", "变化", "Change", lang),
+                ],
+                rows,
+            }],
+            charts: Vec::new(),
+            drill: None,
+        }
+    }
+
+    fn deadlines(&self) -> Section {
+        let lang = self.lang;
+        let list = &self.brief.deadlines;
+        let (soon, overdue) = list
+            .iter()
+            .fold((0, 0), |acc, u| (acc.0 + u.due_soon, acc.1 + u.overdue));
+        let days = self.brief.due_soon_days;
+        let worst = list.first().filter(|u| u.overdue > 0);
+        let sentences = vec![match (worst, lang) {
+            (Some(u), Lang::Zh) => format!(
+                "在办事项{days}日内到期{}件、已超期{}件；超期最多的是{}（{}件）。",
+                thousands(soon),
+                thousands(overdue),
+                u.unit,
+                thousands(u.overdue)
+            ),
+            (None, Lang::Zh) => format!("在办事项{days}日内到期{}件，无超期件。", thousands(soon)),
+            (Some(u), Lang::En) => format!(
+                "{} open cases fall due within {days} days and {} are overdue; most overdue: {} ({}).",
+                thousands(soon),
+                thousands(overdue),
+                u.unit,
+                thousands(u.overdue)
+            ),
+            (None, Lang::En) => format!(
+                "{} open cases fall due within {days} days; none is overdue.",
+                thousands(soon)
+            ),
+        }];
+        let rows = list
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                vec![
+                    Cell::Count(i as u64 + 1),
+                    Cell::Text(u.unit.clone()),
+                    Cell::Text(self.county_name(&u.region)),
+                    Cell::Count(u.overdue),
+                    Cell::Count(u.due_soon),
+                ]
+            })
+            .collect();
+        Section {
+            key: "deadlines",
+            heading: self.pick("三、办理时限", "3. Deadlines").to_string(),
+            sentences,
+            tables: vec![Table {
+                key: "deadlines_by_unit",
+                title: self
+                    .pick(
+                        "各责任单位超期与临期（按超期排序）",
+                        "Units ranked by overdue cases",
+                    )
+                    .to_string(),
+                columns: vec![
+                    col("rank", "排名", "Rank", lang),
+                    col("unit", "责任单位", "Unit", lang),
+                    col("region", "地区", "Region", lang),
+                    col("overdue", "已超期", "Overdue", lang),
+                    col("due_soon", "临期", "Due soon", lang),
+                ],
+                rows,
+            }],
+            charts: Vec::new(),
+            drill: Some(Filter::DueBefore(crate::domain::calendar::add_days(
+                self.brief.as_of,
+                days + 1,
+            ))),
+        }
+    }
+
+    fn packages(&self) -> Section {
+        let lang = self.lang;
+        let rows = &self.brief.packages;
+        let (cases, resolved, duties, overdue) = rows.iter().fold((0, 0, 0, 0), |a, r| {
+            (
+                a.0 + r.cases,
+                a.1 + r.resolved,
+                a.2 + r.duties_done,
+                a.3 + r.overdue,
+            )
+        });
+        let rate = |num: u64, den: u64| (den > 0).then(|| num as f64 / den as f64);
+        let sentences = vec![match lang {
+            Lang::Zh => format!(
+                "{}名领导包案{}件，已化解{}件（{}），五包责任完成{}，超期{}件。",
+                rows.len(),
+                thousands(cases),
+                thousands(resolved),
+                percent(rate(resolved, cases)),
+                percent(rate(duties, cases * 5)),
+                thousands(overdue)
+            ),
+            Lang::En => format!(
+                "{} leaders hold {} packaged cases: {} resolved ({}), five duties {} done, {} overdue.",
+                rows.len(),
+                thousands(cases),
+                thousands(resolved),
+                percent(rate(resolved, cases)),
+                percent(rate(duties, cases * 5)),
+                thousands(overdue)
+            ),
+        }];
+        let mut by_level = Vec::new();
+        for level in LeaderLevel::ALL {
+            let at: Vec<_> = rows.iter().filter(|r| r.leader.level == *level).collect();
+            if at.is_empty() {
+                continue;
+            }
+            let (c, res, d, o) = at.iter().fold((0, 0, 0, 0), |a, r| {
+                (
+                    a.0 + r.cases,
+                    a.1 + r.resolved,
+                    a.2 + r.duties_done,
+                    a.3 + r.overdue,
+                )
+            });
+            by_level.push(vec![
+                Cell::Text(level.code().to_string()),
+                Cell::Text(self.pick(level.zh(), level.en()).to_string()),
+                Cell::Count(at.len() as u64),
+                Cell::Count(c),
+                Cell::Count(res),
+                Cell::Rate(rate(res, c)),
+                Cell::Rate(rate(d, c * 5)),
+                Cell::Count(o),
+            ]);
+        }
+        let mut leaders: Vec<_> = rows.iter().collect();
+        let rank = |l: LeaderLevel| LeaderLevel::ALL.iter().position(|x| *x == l);
+        leaders.sort_by(|a, b| {
+            rank(a.leader.level)
+                .cmp(&rank(b.leader.level))
+                .then_with(|| b.overdue.cmp(&a.overdue))
+                .then_with(|| a.leader.name.cmp(&b.leader.name))
+        });
+        let per_leader = leaders
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Text(
+                        self.pick(r.leader.level.zh(), r.leader.level.en())
+                            .to_string(),
+                    ),
+                    Cell::Text(r.leader.name.clone()),
+                    Cell::Text(r.leader.title.clone()),
+                    Cell::Count(r.cases),
+                    Cell::Count(r.resolved),
+                    Cell::Rate(r.duty_rate()),
+                    Cell::Count(r.overdue),
+                    r.oldest_open.map_or(Cell::Text("—".to_string()), |d| {
+                        Cell::Count((self.brief.as_of - d).num_days().max(0) as u64)
+                    }),
+                ]
+            })
+            .collect();
+        Section {
+            key: "packages",
+            heading: self.pick("四、领导包案", "4. Leader packages").to_string(),
+            sentences,
+            tables: vec![
+                Table {
+                    key: "packages_by_level",
+                    title: self.pick("按层级", "By level").to_string(),
+                    columns: vec![
+                        col("level", "代码", "Code", lang),
+                        col("name", "层级", "Level", lang),
+                        col("leaders", "领导数", "Leaders", lang),
+                        col("cases", "包案", "Cases", lang),
+                        col("resolved", "已化解", "Resolved", lang),
+                        col("resolved_rate", "化解率", "Resolved rate", lang),
+                        col("duties", "五包完成率", "Five duties", lang),
+                        col("overdue", "超期", "Overdue", lang),
+                    ],
+                    rows: by_level,
+                },
+                Table {
+                    key: "packages_by_leader",
+                    title: self.pick("各包案领导", "Each leader").to_string(),
+                    columns: vec![
+                        col("level", "层级", "Level", lang),
+                        col("leader", "领导", "Leader", lang),
+                        col("title", "职务", "Title", lang),
+                        col("cases", "包案", "Cases", lang),
+                        col("resolved", "已化解", "Resolved", lang),
+                        col("duties", "五包完成率", "Five duties", lang),
+                        col("overdue", "超期", "Overdue", lang),
+                        col("oldest_days", "最久在办(天)", "Oldest open (days)", lang),
+                    ],
+                    rows: per_leader,
+                },
+            ],
+            charts: Vec::new(),
+            drill: Some(Filter::Packaged),
+        }
+    }
+
+    fn backlog(&self) -> Section {
+        let lang = self.lang;
+        let board = &self.brief.backlog;
+        let total = board.total();
+        let before: BTreeMap<&str, &BacklogCounty> = self
+            .brief
+            .backlog_before
+            .iter()
+            .map(|c| (c.county.as_str(), c))
+            .collect();
+        let mut before_total = BacklogCounty::default();
+        for c in &self.brief.backlog_before {
+            before_total.add(c);
+        }
+        let target = board.campaign.as_ref().map(|c| c.target);
+        let name = board.campaign.as_ref().map_or_else(
+            || self.pick("全部积案", "all backlog cases").to_string(),
+            |c| c.name.clone(),
+        );
+        let points =
+            |now: Option<f64>, then: Option<f64>| now.zip(then).map(|(a, b)| (a - b) * 100.0);
+        let mut ranked: Vec<&BacklogCounty> =
+            board.counties.iter().filter(|c| c.backlog > 0).collect();
+        ranked.sort_by(|a, b| {
+            b.rate()
+                .unwrap_or(0.0)
+                .total_cmp(&a.rate().unwrap_or(0.0))
+                .then_with(|| a.county.cmp(&b.county))
+        });
+        let lowest = ranked.last();
+        let moved_points = points(total.rate(), before_total.rate());
+        let gap = target.zip(total.rate()).map(|(t, r)| (r - t) * 100.0);
+        let mut sentences = vec![match lang {
+            Lang::Zh => format!(
+                "“{}”积案{}件，已化解{}件，化解率{}{}，较上期{}。",
+                name,
+                thousands(total.backlog),
+                thousands(total.cleared),
+                percent(total.rate()),
+                target.map_or(String::new(), |t| format!("（目标{:.0}%）", t * 100.0)),
+                moved_points.map_or_else(
+                    || "无可比数据".to_string(),
+                    |p| if p.abs() < 0.05 {
+                        "持平".to_string()
+                    } else if p > 0.0 {
+                        format!("提高{p:.1}个百分点")
+                    } else {
+                        format!("下降{:.1}个百分点", -p)
+                    }
+                )
+            ),
+            Lang::En => format!(
+                "{}: {} backlog cases, {} cleared, a clearance rate of {}{}, {} on the last report.",
+                name,
+                thousands(total.backlog),
+                thousands(total.cleared),
+                percent(total.rate()),
+                target.map_or(String::new(), |t| format!(" (target {:.0}%)", t * 100.0)),
+                moved_points.map_or_else(
+                    || "no base to compare".to_string(),
+                    |p| if p.abs() < 0.05 {
+                        "unchanged".to_string()
+                    } else if p > 0.0 {
+                        format!("up {p:.1} points")
+                    } else {
+                        format!("down {:.1} points", -p)
+                    }
+                )
+            ),
+        }];
+        if let Some(low) = lowest {
+            sentences.push(match (lang, gap) {
+                (Lang::Zh, Some(g)) if g < 0.0 => format!(
+                    "距目标差{:.1}个百分点，化解率最低的是{}（{}）。",
+                    -g,
+                    self.county_name(&low.county),
+                    percent(low.rate())
+                ),
+                (Lang::Zh, _) => format!(
+                    "化解率最低的是{}（{}）。",
+                    self.county_name(&low.county),
+                    percent(low.rate())
+                ),
+                (Lang::En, Some(g)) if g < 0.0 => format!(
+                    "{:.1} points short of the target; lowest: {} ({}).",
+                    -g,
+                    self.county_name(&low.county),
+                    percent(low.rate())
+                ),
+                (Lang::En, _) => format!(
+                    "Lowest: {} ({}).",
+                    self.county_name(&low.county),
+                    percent(low.rate())
+                ),
+            });
+        }
+        let row = |c: &BacklogCounty, rank: Option<usize>, label: String| {
+            let then = before.get(c.county.as_str());
+            let mut cells = vec![
+                rank.map_or(Cell::Text("—".to_string()), |r| Cell::Count(r as u64)),
+                Cell::Text(c.county.clone()),
+                Cell::Text(label),
+                Cell::Count(c.backlog),
+                Cell::Count(c.cleared),
+                Cell::Rate(c.rate()),
+            ];
+            cells.push(Cell::Points(
+                target.zip(c.rate()).map(|(t, r)| (r - t) * 100.0),
+            ));
+            cells.push(Cell::Count(
+                c.cleared.saturating_sub(then.map_or(0, |t| t.cleared)),
+            ));
+            cells.push(Cell::Points(points(c.rate(), then.and_then(|t| t.rate()))));
+            cells
+        };
+        let columns = vec![
+            col("rank", "排名", "Rank", lang),
+            col("code", "代码", "Code", lang),
+            col("region", "地区", "Region", lang),
+            col("backlog", "积案", "Backlog", lang),
+            col("cleared", "已化解", "Cleared", lang),
+            col("rate", "化解率", "Rate", lang),
+            col("to_target", "距目标(百分点)", "To target (points)", lang),
+            col("cleared_since", "较上期新化解", "Cleared since last", lang),
+            col(
+                "rate_change",
+                "化解率变化(百分点)",
+                "Rate change (points)",
+                lang,
+            ),
+        ];
+        let ranking = ranked
+            .iter()
+            .enumerate()
+            .map(|(i, c)| row(c, Some(i + 1), self.county_name(&c.county)))
+            .collect();
+        let mut cities = Vec::new();
+        for city in region::CITIES.iter() {
+            let mut sum = BacklogCounty {
+                county: city.code.to_string(),
+                ..BacklogCounty::default()
+            };
+            let mut then = BacklogCounty::default();
+            let mut any = false;
+            for c in board
+                .counties
+                .iter()
+                .filter(|c| c.county.starts_with(city.code))
+            {
+                sum.add(c);
+                any = true;
+            }
+            for c in self
+                .brief
+                .backlog_before
+                .iter()
+                .filter(|c| c.county.starts_with(city.code))
+            {
+                then.add(c);
+            }
+            if !any {
+                continue;
+            }
+            let mut cells = row(&sum, None, self.county_name(city.code));
+            // A city's change is against its own total.
+            if let Some(slot) = cells.get_mut(7) {
+                *slot = Cell::Count(sum.cleared.saturating_sub(then.cleared));
+            }
+            if let Some(slot) = cells.get_mut(8) {
+                *slot = Cell::Points(points(sum.rate(), then.rate()));
+            }
+            cities.push(cells);
+        }
+        let mut charts = Vec::new();
+        if self.brief.kind != ReportKind::Daily && total.backlog > 0 {
+            // The clearance rate on each day of the board's chart: today's cleared less what was
+            // cleared after that day.
+            let days = board.daily.len();
+            let mut values = vec![0.0; days];
+            let mut later = 0u64;
+            for i in (0..days).rev() {
+                values[i] = total.cleared.saturating_sub(later) as f64 / total.backlog as f64;
+                later += board.daily[i];
+            }
+            charts.push(Chart {
+                key: "clearance_trend",
+                title: match lang {
+                    Lang::Zh => format!("近{days}日积案化解率"),
+                    Lang::En => format!("Backlog clearance rate, last {days} days"),
+                },
+                kind: Kind::Line,
+                labels: (0..days)
+                    .map(|i| {
+                        (board.first_day + chrono::Days::new(i as u64))
+                            .format("%m-%d")
+                            .to_string()
+                    })
+                    .collect(),
+                series: vec![Series {
+                    name: self.pick("化解率", "clearance").to_string(),
+                    values,
+                }],
+                percent: true,
+            });
+        }
+        Section {
+            key: "backlog",
+            heading: self
+                .pick("五、积案化解（挂图作战）", "5. Backlog clearance")
+                .to_string(),
+            sentences,
+            tables: vec![
+                Table {
+                    key: "backlog_ranking",
+                    title: self
+                        .pick("县区化解率排名", "Counties ranked by clearance rate")
+                        .to_string(),
+                    columns: columns.clone(),
+                    rows: ranking,
+                },
+                Table {
+                    key: "backlog_by_city",
+                    title: self.pick("各市合计", "Each city").to_string(),
+                    columns,
+                    rows: cities,
+                },
+            ],
+            charts,
+            drill: Some(Filter::Backlog(self.brief.as_of)),
+        }
+    }
+
+    fn warnings(&self) -> Section {
+        let lang = self.lang;
+        let warnings: Vec<_> = self.brief.warnings_in_period().collect();
+        let kind_of = |r: &Reason| match r {
+            Reason::Cluster { .. } => ("cluster", "聚集", "cluster"),
+            Reason::Flagged { .. } => ("flagged", "重点件", "flagged case"),
+            Reason::Surge { .. } => ("surge", "收件激增", "intake surge"),
+            Reason::Deadlines { .. } => ("deadlines", "时限", "deadlines"),
+        };
+        let mut by_kind: BTreeMap<&str, (usize, &str, &str)> = BTreeMap::new();
+        for w in &warnings {
+            let (k, zh, en) = kind_of(&w.reason);
+            by_kind.entry(k).or_insert((0, zh, en)).0 += 1;
+        }
+        let (now, before) = (&self.brief.current.kpis, &self.brief.previous.kpis);
+        let kinds: Vec<String> = by_kind
+            .values()
+            .map(|(n, zh, en)| match lang {
+                Lang::Zh => format!("{zh}{n}条"),
+                Lang::En => format!("{n} {en}"),
+            })
+            .collect();
+        let mut sentences = vec![match lang {
+            Lang::Zh if warnings.is_empty() => format!("{}无预警。", self.period_word()),
+            Lang::Zh => format!(
+                "{}预警{}条：{}。",
+                self.period_word(),
+                warnings.len(),
+                kinds.join("、")
+            ),
+            Lang::En if warnings.is_empty() => {
+                format!("{}: no early warnings.", self.period_word())
+            }
+            Lang::En => format!(
+                "{}: {} early warnings ({}).",
+                self.period_word(),
+                warnings.len(),
+                kinds.join(", ")
+            ),
+        }];
+        sentences.push(match lang {
+            Lang::Zh => format!(
+                "重复信访{}件，占{}，环比{}；集体访{}批{}人次，批次环比{}。",
+                thousands(now.repeat_rate.num),
+                percent(now.repeat_rate.rate()),
+                self.moved(now.repeat_rate.num, before.repeat_rate.num),
+                thousands(now.collective_batches),
+                thousands(now.collective_persons),
+                self.moved(now.collective_batches, before.collective_batches)
+            ),
+            Lang::En => format!(
+                "Repeat petitions: {} ({} of intake), {} on the period before; collective visits: {} with {} persons, batches {}.",
+                thousands(now.repeat_rate.num),
+                percent(now.repeat_rate.rate()),
+                self.moved(now.repeat_rate.num, before.repeat_rate.num),
+                thousands(now.collective_batches),
+                thousands(now.collective_persons),
+                self.moved(now.collective_batches, before.collective_batches)
+            ),
+        });
+        let rows = warnings
+            .iter()
+            .map(|w| {
+                let (key, zh, en) = kind_of(&w.reason);
+                let (_, detail) = crate::ui::board::warnings::describe_in(lang, w);
+                vec![
+                    Cell::Text(w.on.to_string()),
+                    Cell::Text(self.county_name(&w.county)),
+                    Cell::Text(key.to_string()),
+                    Cell::Text(self.pick(zh, en).to_string()),
+                    Cell::Text(detail),
+                    Cell::Text(
+                        w.cases
+                            .iter()
+                            .map(|(_, n)| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ),
+                ]
+            })
+            .collect();
+        let trend = |key: &'static str, zh: &str, en: &str, a: u64, b: u64| {
+            vec![
+                Cell::Text(key.to_string()),
+                Cell::Text(self.pick(zh, en).to_string()),
+                Cell::Count(a),
+                Cell::Count(b),
+                Cell::Change(change(a, b)),
+            ]
+        };
+        Section {
+            key: "warnings",
+            heading: self
+                .pick(
+                    "六、预警、重复信访与集体访",
+                    "6. Warnings, repeats and collective visits",
+                )
+                .to_string(),
+            sentences,
+            tables: vec![
+                Table {
+                    key: "warnings",
+                    title: self.pick("预警", "Early warnings").to_string(),
+                    columns: vec![
+                        col("day", "日期", "Day", lang),
+                        col("county", "县区", "County", lang),
+                        col("kind", "类型代码", "Kind code", lang),
+                        col("kind_name", "类型", "Kind", lang),
+                        col("detail", "情况", "Detail", lang),
+                        col("cases", "涉及件", "Cases", lang),
+                    ],
+                    rows,
+                },
+                Table {
+                    key: "repeats_and_collective",
+                    title: self
+                        .pick("重复信访与集体访", "Repeats and collective visits")
+                        .to_string(),
+                    columns: vec![
+                        col("measure", "代码", "Key", lang),
+                        col("name", "项目", "Measure", lang),
+                        col("current", "本期", "This period", lang),
+                        col("previous", "上期", "Before", lang),
+                        col("change", "环比", "Change", lang),
+                    ],
+                    rows: vec![
+                        trend(
+                            "repeat_cases",
+                            "重复信访件数",
+                            "Repeat petitions",
+                            now.repeat_rate.num,
+                            before.repeat_rate.num,
+                        ),
+                        trend(
+                            "collective_batches",
+                            "集体访批次",
+                            "Collective visits (batches)",
+                            now.collective_batches,
+                            before.collective_batches,
+                        ),
+                        trend(
+                            "collective_persons",
+                            "集体访人次",
+                            "Collective visits (persons)",
+                            now.collective_persons,
+                            before.collective_persons,
+                        ),
+                    ],
+                },
+            ],
+            charts: Vec::new(),
+            drill: None,
+        }
+    }
+}

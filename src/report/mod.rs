@@ -1,0 +1,154 @@
+//! The meeting brief as a document: sections of sentences a leader can read aloud, tables and
+//! charts, built from one `store::brief::Brief` and written as Markdown, HTML, JSON, CSV or XLSX.
+//! Every format renders the same `Report`, so each shows the same numbers. Pure but for `write`.
+//!
+//! A report carries no personal data: a `Brief` holds none (counts, codes, unit and leader names,
+//! case numbers), and every text that came from the database is escaped by the format writing it.
+
+mod build;
+pub mod chart;
+mod html;
+pub mod indicators;
+mod json;
+mod markdown;
+pub mod meeting;
+mod tables;
+mod write;
+
+pub use build::build;
+pub use write::{Format, file_name, render, write_to};
+
+use crate::domain::board::BoardRules;
+use crate::i18n::Lang;
+use crate::store::Filter;
+use crate::store::brief::ReportKind;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// One report in one language.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub kind: ReportKind,
+    pub as_of: NaiveDate,
+    pub region: String,
+    pub region_name: String,
+    pub lang: &'static str,
+    pub title: String,
+    /// The periods compared, as one line.
+    pub subtitle: String,
+    pub period: Span,
+    pub previous: Span,
+    pub last_year: Span,
+    pub sections: Vec<Section>,
+}
+
+/// A period as the report states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The day its numbers are seen on.
+    pub as_of: NaiveDate,
+}
+
+/// One section: a heading, sentences, tables and charts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub key: &'static str,
+    pub heading: String,
+    pub sentences: Vec<String>,
+    pub tables: Vec<Table>,
+    pub charts: Vec<chart::Chart>,
+    /// The cases behind the section's headline, for the Meeting board's drill-down.
+    #[serde(skip)]
+    pub drill: Option<Filter>,
+}
+
+/// A table with stable column keys.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    pub key: &'static str,
+    pub title: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    pub key: &'static str,
+    pub heading: String,
+}
+
+/// A table cell. In JSON: a string, a whole number, or a number (`null` when there is nothing
+/// to measure).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    Text(String),
+    Count(u64),
+    /// A rate in 0..=1.
+    Rate(Option<f64>),
+    /// A relative change (0.082 = up 8.2 %).
+    Change(Option<f64>),
+    /// A difference of two rates in percentage points.
+    Points(Option<f64>),
+    /// A number of days.
+    Days(Option<f64>),
+}
+
+impl Cell {
+    /// The cell as every text format shows it.
+    pub fn shown(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Count(n) => thousands(*n),
+            Cell::Rate(r) => r.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0)),
+            Cell::Change(c) => c.map_or_else(|| "—".to_string(), |c| signed(c * 100.0, "%")),
+            Cell::Points(p) => p.map_or_else(|| "—".to_string(), |p| signed(p, "")),
+            Cell::Days(d) => d.map_or_else(|| "—".to_string(), |d| format!("{d:.1}")),
+        }
+    }
+
+    /// True for numbers (right-aligned).
+    pub fn is_number(&self) -> bool {
+        !matches!(self, Cell::Text(_))
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `+8.2%`, `−8.2%` (a true minus sign), `0.0%`.
+fn signed(v: f64, unit: &str) -> String {
+    let v = (v * 10.0).round() / 10.0;
+    if v > 0.0 {
+        format!("+{v:.1}{unit}")
+    } else if v < 0.0 {
+        format!("−{:.1}{unit}", -v)
+    } else {
+        format!("0.0{unit}")
+    }
+}
+
+/// Relative change of `now` against `before` (`None` when `before` is 0).
+pub fn change(now: u64, before: u64) -> Option<f64> {
+    (before > 0).then(|| (now as f64 - before as f64) / before as f64)
+}
+
+/// What the report is asked for besides the brief.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// The colour bands (domain.md §8).
+    pub boards: &'a BoardRules,
+    pub lang: Lang,
+}

@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::io::Write;
 use std::process::ExitCode;
 use xinfang::domain::board::Span;
-use xinfang::domain::kpi::{Kpis, Period, Ratio};
+use xinfang::domain::kpi::{Kpis, Period};
 use xinfang::store::{OpenMode, Scope};
 use xinfang::text::sanitise;
 
@@ -146,91 +146,21 @@ struct Indicator {
     zh: &'static str,
 }
 
-fn rate(r: Ratio) -> (u64, Option<u64>, Option<f64>) {
-    (r.num, Some(r.den), r.rate())
-}
-
-fn count(n: u64) -> (u64, Option<u64>, Option<f64>) {
-    (n, None, Some(n as f64))
-}
-
-/// Every indicator, in domain.md §8's order, keyed by its stable name.
+/// Every indicator, in domain.md §8's order, keyed by its stable name (the reports' list).
 fn indicators(now: &Kpis, before: &Kpis) -> Vec<(&'static str, Indicator)> {
-    type Pick = fn(&Kpis) -> (u64, Option<u64>, Option<f64>);
-    let rows: [(&str, &str, &str, Pick); 15] = [
-        ("cases_received", "收件数", "cases", |k| count(k.cases)),
-        (
-            "timely_disposal",
-            "1a 信访部门及时处理率",
-            "%",
-            |k| rate(k.timely_disposal),
-        ),
-        ("timely_acceptance", "1b 及时受理率", "%", |k| {
-            rate(k.timely_acceptance)
-        }),
-        ("on_time_completion", "2 按期办结率", "%", |k| {
-            rate(k.completion)
-        }),
-        ("evaluation_participation", "3 参评率", "%", |k| {
-            rate(k.participation)
-        }),
-        (
-            "evaluation_expired",
-            "3 评价期满未评价",
-            "replies",
-            |k| count(k.evaluation_expired),
-        ),
-        ("satisfaction", "4 满意率", "%", |k| rate(k.satisfaction)),
-        (
-            "review_satisfaction",
-            "4 复查满意率（另计）",
-            "%",
-            |k| rate(k.review_satisfaction),
-        ),
-        ("repeat_rate", "5 重复信访率", "%", |k| {
-            rate(k.repeat_rate)
-        }),
-        ("online_share", "6 网上信访占比", "%", |k| {
-            rate(k.online_share)
-        }),
-        (
-            "average_handling_days",
-            "7 平均办理天数",
-            "days",
-            |k| {
-                (
-                    k.handling_days_total,
-                    Some(k.handled),
-                    k.average_handling_days(),
-                )
-            },
-        ),
-        ("backlog_clearance", "8 积案化解率", "%", |k| {
-            rate(k.backlog_clearance)
-        }),
-        ("collective_batches", "9 集体访批次", "batches", |k| {
-            count(k.collective_batches)
-        }),
-        ("collective_persons", "9 集体访人次", "persons", |k| {
-            count(k.collective_persons)
-        }),
-        ("repeat_cases", "5 重复信访件数", "cases", |k| {
-            count(k.repeat_rate.num)
-        }),
-    ];
-    rows.iter()
-        .map(|(key, zh, unit, pick)| {
-            let (num, den, value) = pick(now);
-            let (_, _, previous) = pick(before);
+    xinfang::report::indicators::ALL
+        .iter()
+        .map(|i| {
+            let m = (i.pick)(now);
             (
-                *key,
+                i.key,
                 Indicator {
-                    num,
-                    den,
-                    value,
-                    previous,
-                    unit,
-                    zh,
+                    num: m.num,
+                    den: m.den,
+                    value: m.value,
+                    previous: (i.pick)(before).value,
+                    unit: i.unit.label(),
+                    zh: i.zh,
                 },
             )
         })

@@ -342,10 +342,10 @@ fn backlog_clearance_per_county_with_the_change_since_yesterday() {
         let county = |code: &str| b.counties.iter().find(|c| c.county == code).unwrap();
         // 兴庆区: 6 open, 7 cleared since 06-30 (yesterday too).
         let x = county("640104");
-        assert_eq!((x.backlog, x.cleared, x.cleared_yesterday), (2, 1, 1));
+        assert_eq!((x.backlog, x.cleared, x.cleared_before), (2, 1, 1));
         // 原州区: 8 cleared today by its agreement, not yet yesterday.
         let y = county("640402");
-        assert_eq!((y.backlog, y.cleared, y.cleared_yesterday), (1, 1, 0));
+        assert_eq!((y.backlog, y.cleared, y.cleared_before), (1, 1, 0));
         let total = b.total();
         assert_eq!((total.backlog, total.cleared), (3, 2));
         // The chart: one case became cleared today, none on the 29 days before.
@@ -629,7 +629,7 @@ fn boards_keep_to_the_region_asked_for() {
     assert_eq!(b.counties.len(), 1);
     let total = b.total();
     assert_eq!(
-        (total.backlog, total.cleared, total.cleared_yesterday),
+        (total.backlog, total.cleared, total.cleared_before),
         (2, 1, 1)
     );
     // Unit 1's deadlines count only its case in the region (6), not case 9 in 原州区.

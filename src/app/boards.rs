@@ -312,8 +312,8 @@ pub fn backlog_lines(
                     .rate()
                     .unwrap_or(-1.0)
                     .total_cmp(&b.rate().unwrap_or(-1.0)),
-                _ => (a.cleared.saturating_sub(a.cleared_yesterday))
-                    .cmp(&b.cleared.saturating_sub(b.cleared_yesterday)),
+                _ => (a.cleared.saturating_sub(a.cleared_before))
+                    .cmp(&b.cleared.saturating_sub(b.cleared_before)),
             };
             let order = order.then_with(|| a.county.cmp(&b.county));
             if descending { order.reverse() } else { order }

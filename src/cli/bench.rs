@@ -52,6 +52,8 @@ fn time<T>(f: impl FnOnce() -> Result<T>) -> Result<(Duration, T)> {
     Ok((started.elapsed(), value))
 }
 
+use xinfang::store::brief::{BriefQuery, ReportKind};
+
 pub fn run(context: &Context, args: &BenchArgs) -> Result<ExitCode> {
     let mut lines = Vec::new();
     let (_dir, path): (Option<tempfile::TempDir>, PathBuf) = if args.reuse {
@@ -275,6 +277,43 @@ pub fn run(context: &Context, args: &BenchArgs) -> Result<ExitCode> {
             sample
                 .times
                 .push(time(|| Ok(store.board(*kind, &query)?))?.0);
+        }
+        samples.push(sample);
+    }
+
+    // The reports: the brief read, built and written as HTML (what `xinfang report` does after
+    // opening the database).
+    for (kind, budget) in [
+        (ReportKind::Daily, "≤ 1 s"),
+        (ReportKind::Weekly, "—"),
+        (ReportKind::Monthly, "≤ 3 s"),
+    ] {
+        let mut sample = Sample {
+            what: format!("report: {} (HTML)", kind.code()),
+            times: vec![],
+            budget,
+        };
+        let query = BriefQuery {
+            kind,
+            as_of: today,
+            region: "64".into(),
+        };
+        for _ in 0..repeat.min(10) {
+            sample.times.push(
+                time(|| {
+                    let brief = store.brief(&query)?;
+                    let report = xinfang::report::build(
+                        &brief,
+                        xinfang::report::Options {
+                            boards: &context.config.rules.boards,
+                            lang: xinfang::i18n::Lang::Zh,
+                        },
+                    );
+                    xinfang::report::render(&report, xinfang::report::Format::Html)
+                        .map_err(anyhow::Error::msg)
+                })?
+                .0,
+            );
         }
         samples.push(sample);
     }

@@ -859,16 +859,9 @@ impl Builder<'_> {
         let lang = self.lang;
         let board = &self.brief.backlog;
         let total = board.total();
-        let before: BTreeMap<&str, &BacklogCounty> = self
-            .brief
-            .backlog_before
-            .iter()
-            .map(|c| (c.county.as_str(), c))
-            .collect();
-        let mut before_total = BacklogCounty::default();
-        for c in &self.brief.backlog_before {
-            before_total.add(c);
-        }
+        // The rate as of the last report, over the same backlog cases.
+        let rate_before =
+            |c: &BacklogCounty| (c.backlog > 0).then(|| c.cleared_before as f64 / c.backlog as f64);
         let target = board.campaign.as_ref().map(|c| c.target);
         let name = board.campaign.as_ref().map_or_else(
             || self.pick("全部积案", "all backlog cases").to_string(),
@@ -885,7 +878,7 @@ impl Builder<'_> {
                 .then_with(|| a.county.cmp(&b.county))
         });
         let lowest = ranked.last();
-        let moved_points = points(total.rate(), before_total.rate());
+        let moved_points = points(total.rate(), rate_before(&total));
         let gap = target.zip(total.rate()).map(|(t, r)| (r - t) * 100.0);
         let mut sentences = vec![match lang {
             Lang::Zh => format!(
@@ -952,7 +945,6 @@ impl Builder<'_> {
             });
         }
         let row = |c: &BacklogCounty, rank: Option<usize>, label: String| {
-            let then = before.get(c.county.as_str());
             let mut cells = vec![
                 rank.map_or(Cell::Text("—".to_string()), |r| Cell::Count(r as u64)),
                 Cell::Text(c.county.clone()),
@@ -964,10 +956,8 @@ impl Builder<'_> {
             cells.push(Cell::Points(
                 target.zip(c.rate()).map(|(t, r)| (r - t) * 100.0),
             ));
-            cells.push(Cell::Count(
-                c.cleared.saturating_sub(then.map_or(0, |t| t.cleared)),
-            ));
-            cells.push(Cell::Points(points(c.rate(), then.and_then(|t| t.rate()))));
+            cells.push(Cell::Count(c.cleared.saturating_sub(c.cleared_before)));
+            cells.push(Cell::Points(points(c.rate(), rate_before(c))));
             cells
         };
         let columns = vec![
@@ -997,7 +987,6 @@ impl Builder<'_> {
                 county: city.code.to_string(),
                 ..BacklogCounty::default()
             };
-            let mut then = BacklogCounty::default();
             let mut any = false;
             for c in board
                 .counties
@@ -1007,26 +996,9 @@ impl Builder<'_> {
                 sum.add(c);
                 any = true;
             }
-            for c in self
-                .brief
-                .backlog_before
-                .iter()
-                .filter(|c| c.county.starts_with(city.code))
-            {
-                then.add(c);
+            if any {
+                cities.push(row(&sum, None, self.county_name(city.code)));
             }
-            if !any {
-                continue;
-            }
-            let mut cells = row(&sum, None, self.county_name(city.code));
-            // A city's change is against its own total.
-            if let Some(slot) = cells.get_mut(7) {
-                *slot = Cell::Count(sum.cleared.saturating_sub(then.cleared));
-            }
-            if let Some(slot) = cells.get_mut(8) {
-                *slot = Cell::Points(points(sum.rate(), then.rate()));
-            }
-            cities.push(cells);
         }
         let mut charts = Vec::new();
         if self.brief.kind != ReportKind::Daily && total.backlog > 0 {

@@ -67,8 +67,9 @@ pub struct BacklogCounty {
     pub county: String,
     pub backlog: u64,
     pub cleared: u64,
-    /// Cleared as of the day before.
-    pub cleared_yesterday: u64,
+    /// Cleared as of `BacklogBoard::before` (the board: the day before; a report: the day of the
+    /// report before it), of the same backlog cases.
+    pub cleared_before: u64,
 }
 
 impl BacklogCounty {
@@ -80,7 +81,7 @@ impl BacklogCounty {
     pub fn add(&mut self, other: &BacklogCounty) {
         self.backlog += other.backlog;
         self.cleared += other.cleared;
-        self.cleared_yesterday += other.cleared_yesterday;
+        self.cleared_before += other.cleared_before;
     }
 }
 
@@ -93,6 +94,8 @@ pub struct BacklogBoard {
     pub campaigns: Vec<Campaign>,
     /// Every county of the region in code order, with or without backlog.
     pub counties: Vec<BacklogCounty>,
+    /// The day `BacklogCounty::cleared_before` counts on.
+    pub before: NaiveDate,
     /// The first day of `daily`.
     pub first_day: NaiveDate,
     /// Cases that became cleared on each day, oldest first, up to `as_of`.

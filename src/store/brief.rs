@@ -2,7 +2,7 @@
 //! show, read at one moment by the same SQL the boards and `xinfang kpi` use. Plain numbers,
 //! codes, unit and leader names: no petitioner data and no petition text.
 
-use super::board::{BacklogBoard, BacklogCounty, PackageRow, Warning};
+use super::board::{BacklogBoard, PackageRow, Warning};
 use crate::domain::board::Span;
 use crate::domain::kpi::{Kpis, Period};
 use crate::domain::{Category, Channel};
@@ -103,10 +103,9 @@ pub struct Brief {
     /// Daily intake per channel from `trend_from` to `as_of`, oldest day first.
     pub trend: Vec<(Channel, Vec<u64>)>,
     pub packages: Vec<PackageRow>,
-    /// The running campaign on the report's day (every backlog case when none runs).
+    /// The running campaign on the report's day (every backlog case when none runs), each
+    /// county's cases also counted as of the previous report (`before`: the period before's day).
     pub backlog: BacklogBoard,
-    /// The same counties as of the previous report (the period before's day).
-    pub backlog_before: Vec<BacklogCounty>,
     /// Every early warning on the report's day (the warnings board).
     pub warnings: Vec<Warning>,
     /// Units with open cases due soon or overdue, most overdue first.

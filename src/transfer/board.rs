@@ -79,7 +79,7 @@ pub fn table(data: &BoardData, lang: Lang) -> (Vec<&'static str>, Vec<Vec<Cell>>
                         n(c.backlog),
                         n(c.cleared),
                         c.rate().map_or(Cell::Empty, |r| Cell::Real(r * 100.0)),
-                        n(c.cleared_yesterday),
+                        n(c.cleared_before),
                     ]
                 })
                 .collect();
@@ -89,7 +89,7 @@ pub fn table(data: &BoardData, lang: Lang) -> (Vec<&'static str>, Vec<Vec<Cell>>
                 n(total.backlog),
                 n(total.cleared),
                 total.rate().map_or(Cell::Empty, |r| Cell::Real(r * 100.0)),
-                n(total.cleared_yesterday),
+                n(total.cleared_before),
             ]);
             (
                 vec![

@@ -156,9 +156,17 @@ pub fn clearances(
         return Ok(Vec::new());
     };
     let cases = candidates(db, region, up_to, as_of)?;
-    let rules = db.rules();
-    Ok(asks
-        .iter()
+    Ok(clearances_of(&cases, asks, db.rules()))
+}
+
+/// `clearances` over backlog candidates already read (received up to the latest `up_to`, as of
+/// the latest `as_of`).
+pub fn clearances_of(
+    cases: &[BacklogCase],
+    asks: &[(NaiveDate, NaiveDate)],
+    rules: &crate::domain::Rules,
+) -> Vec<Ratio> {
+    asks.iter()
         .map(|(up_to, as_of)| {
             let mut ratio = Ratio::default();
             for case in cases
@@ -170,5 +178,5 @@ pub fn clearances(
             }
             ratio
         })
-        .collect())
+        .collect()
 }

@@ -64,7 +64,7 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
             format!(
                 "  {} {}",
                 screen.pick("较昨日", "since yesterday"),
-                super::change(total.cleared as i64, total.cleared_yesterday as i64)
+                super::change(total.cleared as i64, total.cleared_before as i64)
             ),
             screen.theme.muted,
         ),
@@ -162,7 +162,7 @@ pub fn lines(screen: &Screen<'_>, board: &BacklogBoard, area: Rect) -> Vec<Line<
             ),
             Span::styled(
                 right(
-                    &super::change(row.cleared as i64, row.cleared_yesterday as i64),
+                    &super::change(row.cleared as i64, row.cleared_before as i64),
                     8,
                 ),
                 base,

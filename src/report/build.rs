@@ -171,6 +171,20 @@ impl Builder<'_> {
         }
     }
 
+    /// "up 2.1 points" / "提高2.1个百分点" / "持平" for a change of a rate.
+    fn moved_points(&self, points: Option<f64>) -> String {
+        match (points, self.lang) {
+            (None, Lang::Zh) => "无可比数据".to_string(),
+            (None, Lang::En) => "not comparable (none before)".to_string(),
+            (Some(p), Lang::Zh) if p >= 0.05 => format!("提高{p:.1}个百分点"),
+            (Some(p), Lang::Zh) if p <= -0.05 => format!("下降{:.1}个百分点", -p),
+            (Some(_), Lang::Zh) => "持平".to_string(),
+            (Some(p), Lang::En) if p >= 0.05 => format!("up {p:.1} points"),
+            (Some(p), Lang::En) if p <= -0.05 => format!("down {:.1} points", -p),
+            (Some(_), Lang::En) => "unchanged".to_string(),
+        }
+    }
+
     fn county_name(&self, code: &str) -> String {
         region::name_in(code, self.lang).unwrap_or_else(|| code.to_string())
     }
@@ -389,47 +403,26 @@ impl Builder<'_> {
         let top_category = rising(&classified)
             .map(|(k, n, d)| (self.category_name(Category::from_code(&k)), n, d));
         let top_county = rising(&counties).map(|(k, n, d)| (self.county_name(&k), n, d));
-        sentences.push(match (top_category, top_county, self.lang) {
-            (None, None, Lang::Zh) => "各内容分类和县区收件均未增加。".to_string(),
-            (None, None, Lang::En) => {
-                "No category or county received more than before.".to_string()
-            }
-            (cat, county, Lang::Zh) => {
-                let mut parts = Vec::new();
-                if let Some((name, n, d)) = cat {
-                    parts.push(format!(
-                        "内容分类“{name}”（{}件，增加{}件）",
-                        thousands(n),
-                        thousands(d)
-                    ));
-                }
-                if let Some((name, n, d)) = county {
-                    parts.push(format!(
-                        "县区“{name}”（{}件，增加{}件）",
-                        thousands(n),
-                        thousands(d)
-                    ));
-                }
-                format!("增长最快的是{}。", parts.join("和"))
-            }
-            (cat, county, Lang::En) => {
-                let mut parts = Vec::new();
-                if let Some((name, n, d)) = cat {
-                    parts.push(format!(
-                        "the category {name} ({}, +{})",
-                        thousands(n),
-                        thousands(d)
-                    ));
-                }
-                if let Some((name, n, d)) = county {
-                    parts.push(format!(
-                        "the county {name} ({}, +{})",
-                        thousands(n),
-                        thousands(d)
-                    ));
-                }
-                format!("Rising fastest: {}.", parts.join(" and "))
-            }
+        let part = |zh: &str, en: &str, (name, n, d): (String, u64, u64)| match self.lang {
+            Lang::Zh => format!("{zh}“{name}”（{}件，增加{}件）", thousands(n), thousands(d)),
+            Lang::En => format!("the {en} {name} ({}, +{})", thousands(n), thousands(d)),
+        };
+        let parts: Vec<String> = [
+            top_category.map(|t| part("内容分类", "category", t)),
+            top_county.map(|t| part("县区", "county", t)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        sentences.push(match (parts.is_empty(), self.lang) {
+            (true, _) => self
+                .pick(
+                    "各内容分类和县区收件均未增加。",
+                    "No category or county received more than before.",
+                )
+                .to_string(),
+            (false, Lang::Zh) => format!("增长最快的是{}。", parts.join("和")),
+            (false, Lang::En) => format!("Rising fastest: {}.", parts.join(" and ")),
         });
         // Charts: intake by county, and the trend by channel.
         let county_rows: Vec<(String, f64)> = region::COUNTIES
@@ -888,16 +881,7 @@ impl Builder<'_> {
                 thousands(total.cleared),
                 percent(total.rate()),
                 target.map_or(String::new(), |t| format!("（目标{:.0}%）", t * 100.0)),
-                moved_points.map_or_else(
-                    || "无可比数据".to_string(),
-                    |p| if p.abs() < 0.05 {
-                        "持平".to_string()
-                    } else if p > 0.0 {
-                        format!("提高{p:.1}个百分点")
-                    } else {
-                        format!("下降{:.1}个百分点", -p)
-                    }
-                )
+                self.moved_points(moved_points)
             ),
             Lang::En => format!(
                 "{}: {} backlog cases, {} cleared, a clearance rate of {}{}, {} on the last report.",
@@ -906,16 +890,7 @@ impl Builder<'_> {
                 thousands(total.cleared),
                 percent(total.rate()),
                 target.map_or(String::new(), |t| format!(" (target {:.0}%)", t * 100.0)),
-                moved_points.map_or_else(
-                    || "no base to compare".to_string(),
-                    |p| if p.abs() < 0.05 {
-                        "unchanged".to_string()
-                    } else if p > 0.0 {
-                        format!("up {p:.1} points")
-                    } else {
-                        format!("down {:.1} points", -p)
-                    }
-                )
+                self.moved_points(moved_points)
             ),
         }];
         if let Some(low) = lowest {

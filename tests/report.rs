@@ -391,15 +391,15 @@ fn no_format_carries_personal_data_or_lets_names_inject_markup() {
     assert_eq!(
         book.sheet_names(),
         [
-            "intake",
-            "indicators",
-            "deadlines",
-            "packages",
-            "backlog",
-            "warnings"
+            "一、信访总体情况",
+            "二、主要指标",
+            "三、办理时限",
+            "四、领导包案",
+            "五、积案化解（挂图作战）",
+            "六、预警、重复信访与集体访"
         ]
     );
-    let sheet = book.worksheet_range("indicators").expect("sheet");
+    let sheet = book.worksheet_range("二、主要指标").expect("sheet");
     let numbers = sheet
         .rows()
         .flat_map(|r| r.iter())
@@ -435,9 +435,11 @@ fn bad_arguments_are_refused_and_nothing_is_written() {
             "cannot tell the format",
         ),
         (vec!["report", "daily", "--format", "xlsx"], "needs --out"),
+        (vec!["report", "daily", "--region", "99"], "unknown region"),
+        // The shape of a city code, but no city.
         (
-            vec!["report", "daily", "--region", "99"],
-            "admin-code prefix",
+            vec!["report", "daily", "--region", "6499"],
+            "unknown region",
         ),
         (vec!["report", "yearly"], "invalid value"),
     ] {
@@ -539,7 +541,7 @@ fn the_html_report_opens_offline_in_a_real_browser() {
     // The Chinese sentences are on the page as text.
     let body = browser.eval("document.body.innerText");
     assert!(
-        body.as_str().unwrap_or("").contains("本月受理信访事项"),
+        body.as_str().unwrap_or("").contains("本月收到信访事项"),
         "{body}"
     );
     let shot = browser.screenshot();
@@ -585,7 +587,7 @@ fn the_meeting_board_drills_into_a_unit_and_writes_the_brief() {
         screen.contains("今日要情") && screen.contains("超期最多的单位"),
         "{screen}"
     );
-    assert!(screen.contains("今日受理信访事项"), "{screen}");
+    assert!(screen.contains("今日收到信访事项"), "{screen}");
     assert!(screen.contains("积案化解"), "{screen}");
     let en = common::console::drive(&store, Lang::En, 80, 24, &["b", "["]).screen;
     assert!(en.contains("Today in brief"), "{en}");
@@ -622,5 +624,5 @@ fn the_meeting_board_drills_into_a_unit_and_writes_the_brief() {
     assert!(file.is_file(), "{}", driven.screen);
     assert!(driven.screen.contains("简报已写入"), "{}", driven.screen);
     let html = std::fs::read_to_string(file).expect("html");
-    assert!(html.contains("今日受理信访事项"));
+    assert!(html.contains("今日收到信访事项"));
 }

@@ -494,6 +494,14 @@ fn drill(state: &mut State) -> Vec<Effect> {
         None => None,
     };
     let Some((zh, en, filter)) = target else {
+        if view.data.is_some() {
+            state.status = Some(
+                state
+                    .lang
+                    .pick("此行没有对应的信访件", "no cases behind this line")
+                    .to_string(),
+            );
+        }
         return Vec::new();
     };
     let queue = QueueDef {

@@ -307,6 +307,7 @@ pub fn run(context: &Context, args: &BenchArgs) -> Result<ExitCode> {
                         xinfang::report::Options {
                             boards: &context.config.rules.boards,
                             lang: xinfang::i18n::Lang::Zh,
+                            today,
                         },
                     );
                     xinfang::report::render(&report, xinfang::report::Format::Html)

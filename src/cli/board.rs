@@ -62,7 +62,8 @@ fn parse_interval(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(seconds))
 }
 
-fn parse_region(text: &str) -> Result<String, String> {
+/// A region code that exists: the province, a city or a county.
+pub fn parse_region(text: &str) -> Result<String, String> {
     let known = text == xinfang::domain::region::PROVINCE_CODE
         || xinfang::domain::region::name_of(text).is_some();
     if known && text.len() <= 6 {

@@ -41,7 +41,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<NaiveDate>,
     /// Only this region (admin-code prefix: 64, 6401, 640106)
-    #[arg(long, default_value = "64", value_parser = super::cases::parse_region)]
+    #[arg(long, default_value = "64", value_parser = super::board::parse_region)]
     pub region: String,
     /// Output format [default: from the --out file's extension, else md]
     #[arg(long, value_enum)]
@@ -123,6 +123,7 @@ pub fn run(
         report::Options {
             boards: &context.config.rules.boards,
             lang,
+            today,
         },
     );
     match &args.out {

@@ -174,14 +174,10 @@ pub fn leaders() -> Vec<Leader> {
         push(LeaderLevel::City, format!("{}市长", city.name), city.code);
     }
     for county in &COUNTIES {
-        let title = if county.name.ends_with('区') {
-            "区委书记"
-        } else {
-            "县(市)委书记"
-        };
+        // 永宁县委书记, 兴庆区委书记, 灵武市委书记.
         push(
             LeaderLevel::County,
-            format!("{}{}", county.name, title),
+            format!("{}委书记", county.name),
             county.code,
         );
     }

@@ -171,6 +171,15 @@ impl Builder<'_> {
         }
     }
 
+    /// On a report for an earlier day: deadlines, packages and warnings are today's state.
+    fn state_now_note(&self) -> Option<String> {
+        let (today, day) = (self.options.today, self.brief.as_of);
+        (day < today).then(|| match self.lang {
+            Lang::Zh => format!("注：此项为当前（{today}）状态，不是{day}当日的状态。"),
+            Lang::En => format!("Note: as it stands today ({today}), not as on {day}."),
+        })
+    }
+
     /// "up 2.1 points" / "提高2.1个百分点" / "持平" for a change of a rate.
     fn moved_points(&self, points: Option<f64>) -> String {
         match (points, self.lang) {
@@ -217,8 +226,20 @@ impl Builder<'_> {
             .sum::<u64>();
         let online_share = (n > 0).then(|| online as f64 / n as f64);
         let mut sentences = vec![match self.lang {
+            Lang::Zh if n == 0 => format!(
+                "{}未收到信访事项（上期{}件，去年同期{}件）。",
+                self.period_word(),
+                thousands(n_prev),
+                thousands(n_ly)
+            ),
+            Lang::En if n == 0 => format!(
+                "{} no petitions were received ({} in the period before, {} a year earlier).",
+                self.period_word(),
+                thousands(n_prev),
+                thousands(n_ly)
+            ),
             Lang::Zh => format!(
-                "{}受理信访事项{}件，环比{}，同比{}，其中网上信访占{}。",
+                "{}收到信访事项{}件，环比{}，同比{}，其中网上信访占{}。",
                 self.period_word(),
                 thousands(n),
                 self.moved(n, n_prev),
@@ -440,11 +461,10 @@ impl Builder<'_> {
             .collect();
         let mut charts = vec![Chart {
             key: "intake_by_county",
-            title: format!(
-                "{}{}",
-                self.period_word(),
-                self.pick("各县区收件", " intake by county")
-            ),
+            title: match self.lang {
+                Lang::Zh => format!("{}各县区收件", self.period_word()),
+                Lang::En => format!("Intake by county, {}", self.period_word().to_lowercase()),
+            },
             kind: Kind::Bar,
             labels: county_rows.iter().map(|(l, _)| l.clone()).collect(),
             series: vec![Series {
@@ -452,6 +472,7 @@ impl Builder<'_> {
                 values: county_rows.iter().map(|(_, v)| *v).collect(),
             }],
             percent: false,
+            target: None,
         }];
         charts.push(self.trend_chart());
         Section {
@@ -519,13 +540,31 @@ impl Builder<'_> {
             }
             (ReportKind::Monthly, Lang::En) => "Monthly intake, last 12 months, by channel",
         };
+        // The last week or month runs only to the report's day: marked, so a short bar does not
+        // read as a fall.
+        let as_of = self.brief.as_of;
+        let partial = match self.brief.kind {
+            ReportKind::Daily => false,
+            ReportKind::Weekly => as_of.weekday() != chrono::Weekday::Sun,
+            ReportKind::Monthly => (as_of + chrono::Days::new(1)).day() != 1,
+        };
+        let mut labels: Vec<String> = labels.into_iter().map(|(l, _)| l).collect();
+        let mut title = what.to_string();
+        if partial && let Some(last) = labels.last_mut() {
+            last.push('*');
+            title.push_str(&match self.lang {
+                Lang::Zh => format!("；*截至{}", as_of.format("%m-%d")),
+                Lang::En => format!("; * to {}", as_of.format("%m-%d")),
+            });
+        }
         Chart {
             key: "intake_trend",
-            title: what.to_string(),
+            title,
             kind: Kind::Stacked,
-            labels: labels.into_iter().map(|(l, _)| l).collect(),
+            labels,
             series,
             percent: false,
+            target: None,
         }
     }
 
@@ -545,6 +584,7 @@ impl Builder<'_> {
         let (now, before) = (&self.brief.current.kpis, &self.brief.previous.kpis);
         let mut rows = Vec::new();
         let mut below = Vec::new();
+        let mut measured = 0;
         for i in &indicators::ALL {
             let m = (i.pick)(now);
             let p = (i.pick)(before);
@@ -559,14 +599,21 @@ impl Builder<'_> {
                 Unit::Days => Cell::Days(p.value),
                 Unit::Count(_) => Cell::Count(p.num),
             };
-            let moved = match i.unit {
-                Unit::Rate => Cell::Points(m.value.zip(p.value).map(|(a, b)| (a - b) * 100.0)),
-                Unit::Days => Cell::Change(
-                    m.value
-                        .zip(p.value)
-                        .and_then(|(a, b)| (b > 0.0).then(|| (a - b) / b)),
+            // A rate moves in points; a count or a mean in percent: two columns, never mixed.
+            let (moved, points) = match i.unit {
+                Unit::Rate => (
+                    Cell::None,
+                    Cell::Points(m.value.zip(p.value).map(|(a, b)| (a - b) * 100.0)),
                 ),
-                Unit::Count(_) => Cell::Change(change(m.num, p.num)),
+                Unit::Days => (
+                    Cell::Change(
+                        m.value
+                            .zip(p.value)
+                            .and_then(|(a, b)| (b > 0.0).then(|| (a - b) / b)),
+                    ),
+                    Cell::None,
+                ),
+                Unit::Count(_) => (Cell::Change(change(m.num, p.num)), Cell::None),
             };
             let band = if indicators::is_banded(i.key) {
                 self.band(m.value)
@@ -574,22 +621,34 @@ impl Builder<'_> {
                 None
             };
             if matches!(band, Some(Band::Watch | Band::Poor)) {
-                below.push(format!(
-                    "{}{}（{}）",
-                    name,
-                    percent(m.value),
-                    self.band_text(band)
-                ));
+                // Read aloud: the name without its number in domain.md §8.
+                let spoken = name.split_once(' ').map_or(name.as_str(), |(_, n)| n);
+                below.push(match lang {
+                    Lang::Zh => format!("{spoken}{}（{}）", percent(m.value), self.band_text(band)),
+                    Lang::En => format!(
+                        "{} {} ({})",
+                        spoken.to_lowercase(),
+                        percent(m.value),
+                        self.band_text(band)
+                    ),
+                });
+            }
+            if band.is_some() {
+                measured += 1;
             }
             rows.push(vec![
                 Cell::Text(i.key.to_string()),
                 Cell::Text(name),
                 Cell::Count(m.num),
-                m.den.map_or(Cell::Text("—".to_string()), Cell::Count),
+                m.den.map_or(Cell::None, Cell::Count),
                 value,
-                Cell::Text(self.band_text(band)),
+                band.map_or(Cell::None, |b| Cell::Coded {
+                    code: b.code().to_string(),
+                    shown: self.band_text(Some(b)),
+                }),
                 previous,
                 moved,
+                points,
             ]);
         }
         let short = |k: &crate::domain::kpi::Ratio| percent(k.rate());
@@ -613,7 +672,13 @@ impl Builder<'_> {
                     .map_or_else(|| "—".to_string(), |d| format!("{d:.1}"))
             ),
         }];
-        sentences.push(if below.is_empty() {
+        sentences.push(if measured == 0 {
+            self.pick(
+                "本期没有可计算的比率指标。",
+                "No rate could be measured in this period.",
+            )
+            .to_string()
+        } else if below.is_empty() {
             self.pick(
                 "各项比率指标均在达标线以上。",
                 "Every rate is at or above its target band.",
@@ -642,44 +707,70 @@ impl Builder<'_> {
                     col("value", "数值", "Value", lang),
                     col("band", "达标", "Band", lang),
                     col("previous", "上期", "Before", lang),
-                    col("change", "变化", "Change", lang),
+                    col("change", "环比", "Change", lang),
+                    col("points", "变化(百分点)", "Change (points)", lang),
                 ],
                 rows,
             }],
             charts: Vec::new(),
-            drill: None,
+            drill: Some(self.received_filter()),
         }
     }
 
     fn deadlines(&self) -> Section {
         let lang = self.lang;
         let list = &self.brief.deadlines;
-        let (soon, overdue) = list
+        let (unit_soon, unit_overdue) = list
             .iter()
             .fold((0, 0), |acc, u| (acc.0 + u.due_soon, acc.1 + u.overdue));
+        // The totals are the console's due-soon and overdue queues; the units' share of them is
+        // the table, the rest still lies with the bureau (not yet forwarded or assigned).
+        let (soon, overdue) = (self.brief.due_soon, self.brief.overdue);
+        let bureau = (soon + overdue).saturating_sub(unit_soon + unit_overdue);
         let days = self.brief.due_soon_days;
         let worst = list.first().filter(|u| u.overdue > 0);
-        let sentences = vec![match (worst, lang) {
+        let mut first = match lang {
+            Lang::Zh => format!(
+                "在办事项{days}日内到期{}件、已超期{}件",
+                thousands(soon),
+                thousands(overdue)
+            ),
+            Lang::En => format!(
+                "{} open {} due within {days} days and {} overdue",
+                thousands(soon),
+                if soon == 1 {
+                    "case falls"
+                } else {
+                    "cases fall"
+                },
+                thousands(overdue)
+            ),
+        };
+        if bureau > 0 {
+            first.push_str(&match lang {
+                Lang::Zh => format!("（其中{}件尚在信访部门，未交转交办）", thousands(bureau)),
+                Lang::En => format!(
+                    " ({} still with the bureau, not yet forwarded or assigned)",
+                    thousands(bureau)
+                ),
+            });
+        }
+        first.push_str(&match (worst, lang) {
             (Some(u), Lang::Zh) => format!(
-                "在办事项{days}日内到期{}件、已超期{}件；超期最多的是{}（{}件）。",
-                thousands(soon),
-                thousands(overdue),
+                "；超期最多的单位是{}（{}件）。",
                 u.unit,
                 thousands(u.overdue)
             ),
-            (None, Lang::Zh) => format!("在办事项{days}日内到期{}件，无超期件。", thousands(soon)),
+            (None, Lang::Zh) => "。".to_string(),
             (Some(u), Lang::En) => format!(
-                "{} open cases fall due within {days} days and {} are overdue; most overdue: {} ({}).",
-                thousands(soon),
-                thousands(overdue),
+                "; the unit with the most overdue: {} ({}).",
                 u.unit,
                 thousands(u.overdue)
             ),
-            (None, Lang::En) => format!(
-                "{} open cases fall due within {days} days; none is overdue.",
-                thousands(soon)
-            ),
-        }];
+            (None, Lang::En) => ".".to_string(),
+        });
+        let mut sentences = vec![first];
+        sentences.extend(self.state_now_note());
         let rows = list
             .iter()
             .enumerate()
@@ -754,6 +845,8 @@ impl Builder<'_> {
                 thousands(overdue)
             ),
         }];
+        let mut sentences = sentences;
+        sentences.extend(self.state_now_note());
         let mut by_level = Vec::new();
         for level in LeaderLevel::ALL {
             let at: Vec<_> = rows.iter().filter(|r| r.leader.level == *level).collect();
@@ -801,7 +894,7 @@ impl Builder<'_> {
                     Cell::Count(r.resolved),
                     Cell::Rate(r.duty_rate()),
                     Cell::Count(r.overdue),
-                    r.oldest_open.map_or(Cell::Text("—".to_string()), |d| {
+                    r.oldest_open.map_or(Cell::None, |d| {
                         Cell::Count((self.brief.as_of - d).num_days().max(0) as u64)
                     }),
                 ]
@@ -857,7 +950,7 @@ impl Builder<'_> {
             |c: &BacklogCounty| (c.backlog > 0).then(|| c.cleared_before as f64 / c.backlog as f64);
         let target = board.campaign.as_ref().map(|c| c.target);
         let name = board.campaign.as_ref().map_or_else(
-            || self.pick("全部积案", "all backlog cases").to_string(),
+            || self.pick("全部积案", "All backlog cases").to_string(),
             |c| c.name.clone(),
         );
         let points =
@@ -893,35 +986,49 @@ impl Builder<'_> {
                 self.moved_points(moved_points)
             ),
         }];
-        if let Some(low) = lowest {
-            sentences.push(match (lang, gap) {
-                (Lang::Zh, Some(g)) if g < 0.0 => format!(
-                    "距目标差{:.1}个百分点，化解率最低的是{}（{}）。",
-                    -g,
-                    self.county_name(&low.county),
-                    percent(low.rate())
+        // The lowest county, when there are counties to compare; and the gap to the target.
+        let lowest = lowest
+            .filter(|_| ranked.len() > 1)
+            .map(|low| (self.county_name(&low.county), percent(low.rate())));
+        let short = gap.filter(|g| *g < 0.0).map(|g| -g);
+        match (lang, short, lowest) {
+            (_, None, None) => {}
+            (Lang::Zh, Some(g), None) => sentences.push(format!("距目标差{g:.1}个百分点。")),
+            (Lang::Zh, Some(g), Some((county, rate))) => sentences.push(format!(
+                "距目标差{g:.1}个百分点，化解率最低的是{county}（{rate}）。"
+            )),
+            (Lang::Zh, None, Some((county, rate))) => {
+                sentences.push(format!("化解率最低的是{county}（{rate}）。"));
+            }
+            (Lang::En, Some(g), None) => {
+                sentences.push(format!("{g:.1} points short of the target."));
+            }
+            (Lang::En, Some(g), Some((county, rate))) => sentences.push(format!(
+                "{g:.1} points short of the target; the lowest is {county} ({rate})."
+            )),
+            (Lang::En, None, Some((county, rate))) => {
+                sentences.push(format!("The lowest is {county} ({rate})."));
+            }
+        }
+        // A campaign is part of the backlog: indicator 8 counts every backlog case.
+        if board.campaign.is_some() {
+            let all = self.brief.current.kpis.backlog_clearance;
+            sentences.push(match lang {
+                Lang::Zh => format!(
+                    "全部积案{}件，化解率{}（指标8）。",
+                    thousands(all.den),
+                    percent(all.rate())
                 ),
-                (Lang::Zh, _) => format!(
-                    "化解率最低的是{}（{}）。",
-                    self.county_name(&low.county),
-                    percent(low.rate())
-                ),
-                (Lang::En, Some(g)) if g < 0.0 => format!(
-                    "{:.1} points short of the target; lowest: {} ({}).",
-                    -g,
-                    self.county_name(&low.county),
-                    percent(low.rate())
-                ),
-                (Lang::En, _) => format!(
-                    "Lowest: {} ({}).",
-                    self.county_name(&low.county),
-                    percent(low.rate())
+                Lang::En => format!(
+                    "All backlog cases: {}, cleared {} (indicator 8).",
+                    thousands(all.den),
+                    percent(all.rate())
                 ),
             });
         }
         let row = |c: &BacklogCounty, rank: Option<usize>, label: String| {
             let mut cells = vec![
-                rank.map_or(Cell::Text("—".to_string()), |r| Cell::Count(r as u64)),
+                rank.map_or(Cell::None, |r| Cell::Count(r as u64)),
                 Cell::Text(c.county.clone()),
                 Cell::Text(label),
                 Cell::Count(c.backlog),
@@ -1005,6 +1112,7 @@ impl Builder<'_> {
                     values,
                 }],
                 percent: true,
+                target,
             });
         }
         Section {
@@ -1036,68 +1144,98 @@ impl Builder<'_> {
 
     fn warnings(&self) -> Section {
         let lang = self.lang;
-        let warnings: Vec<_> = self.brief.warnings_in_period().collect();
+        // The deadline warnings are section 3's table.
+        let warnings: Vec<_> = self
+            .brief
+            .warnings_in_period()
+            .filter(|w| !matches!(w.reason, Reason::Deadlines { .. }))
+            .collect();
         let kind_of = |r: &Reason| match r {
-            Reason::Cluster { .. } => ("cluster", "聚集", "cluster"),
-            Reason::Flagged { .. } => ("flagged", "重点件", "flagged case"),
-            Reason::Surge { .. } => ("surge", "收件激增", "intake surge"),
-            Reason::Deadlines { .. } => ("deadlines", "时限", "deadlines"),
+            Reason::Cluster { .. } => ("cluster", "聚集", "cluster", "clusters"),
+            Reason::Flagged { .. } => ("flagged", "重点件", "flagged case", "flagged cases"),
+            Reason::Surge { .. } => ("surge", "收件激增", "intake surge", "intake surges"),
+            Reason::Deadlines { .. } => ("deadlines", "时限", "deadlines", "deadlines"),
         };
-        let mut by_kind: BTreeMap<&str, (usize, &str, &str)> = BTreeMap::new();
+        let mut by_kind: BTreeMap<&str, (usize, &str, &str, &str)> = BTreeMap::new();
         for w in &warnings {
-            let (k, zh, en) = kind_of(&w.reason);
-            by_kind.entry(k).or_insert((0, zh, en)).0 += 1;
+            let (k, zh, en, ens) = kind_of(&w.reason);
+            by_kind.entry(k).or_insert((0, zh, en, ens)).0 += 1;
         }
         let (now, before) = (&self.brief.current.kpis, &self.brief.previous.kpis);
         let kinds: Vec<String> = by_kind
             .values()
-            .map(|(n, zh, en)| match lang {
+            .map(|(n, zh, en, ens)| match lang {
                 Lang::Zh => format!("{zh}{n}条"),
-                Lang::En => format!("{n} {en}"),
+                Lang::En => format!("{n} {}", if *n == 1 { en } else { ens }),
             })
             .collect();
         let mut sentences = vec![match lang {
-            Lang::Zh if warnings.is_empty() => format!("{}无预警。", self.period_word()),
+            Lang::Zh if warnings.is_empty() => {
+                format!("{}无聚集、重点件或收件激增预警。", self.period_word())
+            }
             Lang::Zh => format!(
                 "{}预警{}条：{}。",
                 self.period_word(),
                 warnings.len(),
                 kinds.join("、")
             ),
-            Lang::En if warnings.is_empty() => {
-                format!("{}: no early warnings.", self.period_word())
-            }
+            Lang::En if warnings.is_empty() => format!(
+                "{}: no cluster, flagged case or intake surge.",
+                self.period_word()
+            ),
             Lang::En => format!(
-                "{}: {} early warnings ({}).",
+                "{}: {} early {} ({}).",
                 self.period_word(),
                 warnings.len(),
+                if warnings.len() == 1 {
+                    "warning"
+                } else {
+                    "warnings"
+                },
                 kinds.join(", ")
             ),
         }];
-        sentences.push(match lang {
+        let repeats = match lang {
             Lang::Zh => format!(
-                "重复信访{}件，占{}，环比{}；集体访{}批{}人次，批次环比{}。",
+                "重复信访{}件，占收件的{}，环比{}",
                 thousands(now.repeat_rate.num),
                 percent(now.repeat_rate.rate()),
                 self.moved(now.repeat_rate.num, before.repeat_rate.num),
-                thousands(now.collective_batches),
-                thousands(now.collective_persons),
-                self.moved(now.collective_batches, before.collective_batches)
             ),
             Lang::En => format!(
-                "Repeat petitions: {} ({} of intake), {} on the period before; collective visits: {} with {} persons, batches {}.",
+                "Repeat petitions: {} ({} of intake), {} on the period before",
                 thousands(now.repeat_rate.num),
                 percent(now.repeat_rate.rate()),
                 self.moved(now.repeat_rate.num, before.repeat_rate.num),
-                thousands(now.collective_batches),
-                thousands(now.collective_persons),
-                self.moved(now.collective_batches, before.collective_batches)
             ),
+        };
+        let (batches, before_batches) = (now.collective_batches, before.collective_batches);
+        let collective = match lang {
+            Lang::Zh if batches == 0 && before_batches == 0 => "本期和上期均无集体访".to_string(),
+            Lang::En if batches == 0 && before_batches == 0 => {
+                "no collective visit in this period or the one before".to_string()
+            }
+            Lang::Zh => format!(
+                "集体访{}批{}人次，批次环比{}",
+                thousands(batches),
+                thousands(now.collective_persons),
+                self.moved(batches, before_batches)
+            ),
+            Lang::En => format!(
+                "collective visits: {} with {} persons, batches {}",
+                thousands(batches),
+                thousands(now.collective_persons),
+                self.moved(batches, before_batches)
+            ),
+        };
+        sentences.push(match lang {
+            Lang::Zh => format!("{repeats}；{collective}。"),
+            Lang::En => format!("{repeats}; {collective}."),
         });
         let rows = warnings
             .iter()
             .map(|w| {
-                let (key, zh, en) = kind_of(&w.reason);
+                let (key, zh, en, _) = kind_of(&w.reason);
                 let (_, detail) = crate::ui::board::warnings::describe_in(lang, w);
                 vec![
                     Cell::Text(w.on.to_string()),

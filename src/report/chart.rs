@@ -32,6 +32,8 @@ pub struct Chart {
     pub series: Vec<Series>,
     /// Values are rates in 0..=1 (shown as percentages).
     pub percent: bool,
+    /// A target drawn across the chart as a dashed line (a rate, for a percent chart).
+    pub target: Option<f64>,
 }
 
 /// Colours that survive print and colour blindness reasonably (Okabe–Ito).
@@ -78,7 +80,7 @@ fn nice_max(max: f64) -> f64 {
         return 1.0;
     }
     let step = 10f64.powf(max.log10().floor());
-    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+    for m in [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
         if m * step >= max {
             return m * step;
         }
@@ -159,12 +161,21 @@ fn columns(chart: &Chart) -> String {
             }
         })
         .collect();
-    let max = if chart.percent {
-        1.0
+    // A rate's axis runs from a round 5 % step below its lowest value (and the target) to
+    // 100 %, so a change of a point is visible; a count's from 0 to a round value above its top.
+    let (min, max) = if chart.percent {
+        let lowest = chart
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .chain(chart.target)
+            .fold(1.0, f64::min);
+        (((lowest - 0.02) * 20.0).floor().max(0.0) / 20.0, 1.0)
     } else {
-        nice_max(totals.iter().copied().fold(0.0, f64::max))
+        (0.0, nice_max(totals.iter().copied().fold(0.0, f64::max)))
     };
-    let y_of = |v: f64| top + plot_h - plot_h * (v / max).clamp(0.0, 1.0);
+    let span = (max - min).max(f64::EPSILON);
+    let y_of = |v: f64| top + plot_h - plot_h * ((v - min) / span).clamp(0.0, 1.0);
     let step = plot_w / n as f64;
     let mut out = String::new();
     open(&mut out, chart, height);
@@ -184,7 +195,7 @@ fn columns(chart: &Chart) -> String {
     }
     // Axis: 0, half and the top, with light grid lines.
     for f in [0.0, 0.5, 1.0] {
-        let v = max * f;
+        let v = min + span * f;
         let y = y_of(v);
         let _ = write!(
             out,
@@ -204,7 +215,8 @@ fn columns(chart: &Chart) -> String {
         + 6.0;
     let every = ((widest / step).ceil() as usize).max(1);
     for (i, label) in chart.labels.iter().enumerate() {
-        if i % every != 0 {
+        // Counted from the last label, which is always shown (the newest day or period).
+        if !(n - 1 - i).is_multiple_of(every) {
             continue;
         }
         let _ = write!(
@@ -213,6 +225,14 @@ fn columns(chart: &Chart) -> String {
             left + step * (i as f64 + 0.5),
             height - 8.0,
             escape(label)
+        );
+    }
+    if let Some(target) = chart.target {
+        let y = y_of(target);
+        let _ = write!(
+            out,
+            r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#b00" stroke-dasharray="6 4"/>"##,
+            WIDTH - right
         );
     }
     match chart.kind {
@@ -275,6 +295,7 @@ mod tests {
                 values: values.to_vec(),
             }],
             percent: false,
+            target: None,
         }
     }
 
@@ -286,7 +307,7 @@ mod tests {
         let start = 8.0 * FONT * 0.6 + 10.0;
         assert!(svg.contains(&format!(r#"<rect x="{start:.1}""#)), "{svg}");
         // The longest bar fills the plot; the shorter is half of it.
-        assert!(nice_max(0.0) == 1.0 && nice_max(7.0) == 10.0 && nice_max(2400.0) == 2500.0);
+        assert!(nice_max(0.0) == 1.0 && nice_max(7.0) == 8.0 && nice_max(2400.0) == 2500.0);
     }
 
     #[test]

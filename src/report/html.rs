@@ -20,6 +20,8 @@ table { border-collapse: collapse; margin: .3em 0 1em; font-size: .9em; }
 th, td { border: 1px solid #ccc; padding: .15em .5em; }
 th { background: #f3f3f3; font-weight: 600; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.good { color: #0a6b2d; } td.watch { color: #8a5a00; } td.poor { color: #b00; font-weight: 600; }
+tr.total td { font-weight: 600; background: #fafafa; }
 figure { margin: .5em 0 1.2em; }
 figcaption { font-size: .9em; color: #444; }
 svg.chart { max-width: 100%; height: auto; font-family: inherit; }
@@ -45,13 +47,31 @@ fn table(out: &mut String, t: &Table) {
         let _ = write!(out, "<th>{}</th>", escape(&c.heading));
     }
     out.push_str("</tr></thead><tbody>");
+    let numeric = t.numeric_columns();
     for row in &t.rows {
-        out.push_str("<tr>");
-        for cell in row {
-            let class = if cell.is_number() {
-                r#" class="n""#
+        // A city's total row stands out from its counties.
+        let total = row
+            .iter()
+            .any(|c| matches!(c, super::Cell::Text(t) if t == "合计" || t == "total"));
+        out.push_str(if total {
+            r#"<tr class="total">"#
+        } else {
+            "<tr>"
+        });
+        for (i, cell) in row.iter().enumerate() {
+            let mut classes = Vec::new();
+            if numeric.get(i).copied().unwrap_or(false) {
+                classes.push("n");
+            }
+            if let super::Cell::Coded { code, .. } = cell
+                && matches!(code.as_str(), "good" | "watch" | "poor")
+            {
+                classes.push(code.as_str());
+            }
+            let class = if classes.is_empty() {
+                String::new()
             } else {
-                ""
+                format!(r#" class="{}""#, classes.join(" "))
             };
             let _ = write!(out, "<td{class}>{}</td>", escape(&cell.shown()));
         }

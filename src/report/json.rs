@@ -7,6 +7,8 @@ use serde_json::{Map, Value, json};
 fn cell(c: &Cell) -> Value {
     match c {
         Cell::Text(t) => Value::String(crate::text::sanitise_lines(t)),
+        Cell::Coded { code, .. } => Value::String(code.clone()),
+        Cell::None => Value::Null,
         Cell::Count(n) => json!(n),
         Cell::Rate(v) | Cell::Change(v) | Cell::Points(v) | Cell::Days(v) => {
             v.map_or(Value::Null, |v| json!((v * 10_000.0).round() / 10_000.0))
@@ -37,13 +39,21 @@ pub fn value(report: &Report) -> Value {
                             )
                         })
                         .collect();
-                    (t.key.to_string(), json!({ "title": t.title, "rows": rows }))
+                    (
+                        t.key.to_string(),
+                        json!({
+                            "title": t.title,
+                            "columns": t.columns.iter().map(|c| c.key).collect::<Vec<_>>(),
+                            "rows": rows,
+                        }),
+                    )
                 })
                 .collect();
             (
                 s.key.to_string(),
                 json!({
                     "heading": s.heading,
+                    "table_order": s.tables.iter().map(|t| t.key).collect::<Vec<_>>(),
                     "sentences": s.sentences,
                     "tables": tables,
                     "charts": s.charts,
@@ -61,6 +71,7 @@ pub fn value(report: &Report) -> Value {
         "period": report.period,
         "previous": report.previous,
         "last_year": report.last_year,
+        "section_order": report.sections.iter().map(|s| s.key).collect::<Vec<_>>(),
         "sections": sections,
     })
 }

@@ -49,20 +49,9 @@ fn table(out: &mut String, t: &Table) {
     let head: Vec<String> = t.columns.iter().map(|c| escape_cell(&c.heading)).collect();
     let _ = writeln!(out, "| {} |", head.join(" | "));
     let align: Vec<&str> = t
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            if t.rows
-                .first()
-                .and_then(|r| r.get(i))
-                .is_some_and(|c| c.is_number())
-            {
-                "---:"
-            } else {
-                "---"
-            }
-        })
+        .numeric_columns()
+        .into_iter()
+        .map(|n| if n { "---:" } else { "---" })
         .collect();
     let _ = writeln!(out, "|{}|", align.join("|"));
     for row in &t.rows {

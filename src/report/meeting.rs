@@ -1,11 +1,12 @@
 //! The Meeting board's lines, from today's brief: the headline sentence of each section, the
-//! five units with the most overdue cases, today's warnings and the campaign gauge. Each line
+//! five units with the most overdue cases, the campaign gauge and today's warnings. Each line
 //! names the cases behind it, so the board drills into them. Pure; the console draws and selects
 //! these same lines.
 
 use super::{Options, Report};
 use crate::i18n::Lang;
 use crate::store::Filter;
+use crate::store::board::Reason;
 use crate::store::brief::Brief;
 
 /// Units listed as the worst performing.
@@ -38,7 +39,11 @@ pub fn board_items(
     boards: &crate::domain::board::BoardRules,
     lang: Lang,
 ) -> Vec<Item> {
-    let options = Options { boards, lang };
+    let options = Options {
+        boards,
+        lang,
+        today: brief.as_of,
+    };
     items(brief, &super::build(brief, options), options)
 }
 
@@ -92,21 +97,6 @@ pub fn items(brief: &Brief, report: &Report, options: Options<'_>) -> Vec<Item> 
             gauge: None,
         });
     }
-    for w in brief.warnings.iter().filter(|w| w.on == brief.as_of) {
-        let (kind, detail) = crate::ui::board::warnings::describe_in(lang, w);
-        let place =
-            crate::domain::region::name_in(&w.county, lang).unwrap_or_else(|| w.county.clone());
-        out.push(Item {
-            part: Part::Warning,
-            text: format!("{place}  {kind}  {detail}"),
-            drill: Some((
-                w.filter.clone(),
-                format!("{place} {kind}"),
-                format!("{place} {kind}"),
-            )),
-            gauge: None,
-        });
-    }
     let board = &brief.backlog;
     let total = board.total();
     let name = board.campaign.as_ref().map_or_else(
@@ -132,5 +122,25 @@ pub fn items(brief: &Brief, report: &Report, options: Options<'_>) -> Vec<Item> 
             .rate()
             .map(|r| (r, board.campaign.as_ref().map(|c| c.target))),
     });
+    // Today's warnings but the deadline ones, which the units above already list.
+    for w in brief
+        .warnings
+        .iter()
+        .filter(|w| w.on == brief.as_of && !matches!(w.reason, Reason::Deadlines { .. }))
+    {
+        let (kind, detail) = crate::ui::board::warnings::describe_in(lang, w);
+        let place =
+            crate::domain::region::name_in(&w.county, lang).unwrap_or_else(|| w.county.clone());
+        out.push(Item {
+            part: Part::Warning,
+            text: format!("{place}  {kind}  {detail}"),
+            drill: Some((
+                w.filter.clone(),
+                format!("{place} {kind}"),
+                format!("{place} {kind}"),
+            )),
+            gauge: None,
+        });
+    }
     out
 }

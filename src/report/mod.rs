@@ -85,6 +85,13 @@ pub struct Column {
 #[serde(untagged)]
 pub enum Cell {
     Text(String),
+    /// A value with a stable code for files (`good`) and words for readers (`● 达标`).
+    Coded {
+        code: String,
+        shown: String,
+    },
+    /// Nothing to show (`—`; empty in CSV, `null` in JSON).
+    None,
     Count(u64),
     /// A rate in 0..=1.
     Rate(Option<f64>),
@@ -101,6 +108,8 @@ impl Cell {
     pub fn shown(&self) -> String {
         match self {
             Cell::Text(t) => t.clone(),
+            Cell::Coded { shown, .. } => shown.clone(),
+            Cell::None => "—".to_string(),
             Cell::Count(n) => thousands(*n),
             Cell::Rate(r) => r.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0)),
             Cell::Change(c) => c.map_or_else(|| "—".to_string(), |c| signed(c * 100.0, "%")),
@@ -111,7 +120,22 @@ impl Cell {
 
     /// True for numbers (right-aligned).
     pub fn is_number(&self) -> bool {
-        !matches!(self, Cell::Text(_))
+        !matches!(self, Cell::Text(_) | Cell::Coded { .. } | Cell::None)
+    }
+}
+
+impl Table {
+    /// Whether each column holds numbers (right-aligned), by the first row that has a value there.
+    pub fn numeric_columns(&self) -> Vec<bool> {
+        (0..self.columns.len())
+            .map(|i| {
+                self.rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .find(|c| !matches!(c, Cell::None))
+                    .is_some_and(Cell::is_number)
+            })
+            .collect()
     }
 }
 
@@ -151,4 +175,7 @@ pub struct Options<'a> {
     /// The colour bands (domain.md §8).
     pub boards: &'a BoardRules,
     pub lang: Lang,
+    /// Today: deadlines, leader packages and warnings are the database's state now, so a report
+    /// on an earlier day says so.
+    pub today: NaiveDate,
 }

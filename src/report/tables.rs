@@ -8,6 +8,8 @@ use crate::transfer::export::defuse;
 fn text_of(cell: &Cell) -> String {
     match cell {
         Cell::Text(t) => defuse(&crate::text::sanitise_lines(t)).into_owned(),
+        Cell::Coded { code, .. } => code.clone(),
+        Cell::None => String::new(),
         // Numbers unformatted, so a spreadsheet reads them as numbers.
         Cell::Count(n) => n.to_string(),
         Cell::Rate(v) | Cell::Change(v) => v.map_or_else(String::new, |v| format!("{:.4}", v)),
@@ -71,10 +73,28 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, String> {
     let bold = Format::new().set_bold();
     let percent = Format::new().set_num_format("0.0%");
     let one = Format::new().set_num_format("0.0");
+    let title = Format::new().set_bold().set_font_size(14);
     for section in &report.sections {
         let sheet = workbook.add_worksheet();
-        sheet.set_name(section.key).map_err(e)?;
-        let mut row = 0u32;
+        // The section's heading in the report's language (Excel allows 31 characters and not
+        // `[]:*?/\`).
+        let name: String = section
+            .heading
+            .chars()
+            .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+            .take(31)
+            .collect();
+        sheet.set_name(&name).map_err(e)?;
+        sheet.set_column_width(0, 12).map_err(e)?;
+        sheet.set_column_width(1, 26).map_err(e)?;
+        sheet.set_column_range_width(2, 12, 13).map_err(e)?;
+        sheet
+            .write_string_with_format(0, 0, crate::text::sanitise(&report.title).as_ref(), &title)
+            .map_err(e)?;
+        sheet
+            .write_string(1, 0, crate::text::sanitise(&report.subtitle).as_ref())
+            .map_err(e)?;
+        let mut row = 3u32;
         for s in &section.sentences {
             sheet
                 .write_string(row, 0, defuse(&crate::text::sanitise(s)).as_ref())
@@ -109,6 +129,11 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, String> {
                                     c,
                                     defuse(&crate::text::sanitise_lines(t)).as_ref(),
                                 )
+                                .map_err(e)?;
+                        }
+                        Cell::Coded { shown, .. } => {
+                            sheet
+                                .write_string(row, c, crate::text::sanitise(shown).as_ref())
                                 .map_err(e)?;
                         }
                         Cell::Count(n) => {

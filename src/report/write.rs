@@ -50,13 +50,20 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
         _ => Path::new("."),
     };
     let shown = || crate::text::sanitise(&path.display().to_string()).into_owned();
-    let mut file = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("cannot write {}: {e}", shown()))?;
+    if !dir.is_dir() {
+        return Err(format!(
+            "cannot write {}: the directory {} does not exist",
+            shown(),
+            crate::text::sanitise(&dir.display().to_string())
+        ));
+    }
+    // The error's kind, not its text: the text names the temporary file, not the one asked for.
+    let failed = |e: std::io::Error| format!("cannot write {}: {}", shown(), e.kind());
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
     file.write_all(bytes)
         .and_then(|()| file.as_file().sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", shown()))?;
-    file.persist(path)
-        .map_err(|e| format!("cannot write {}: {}", shown(), e.error))?;
+        .map_err(failed)?;
+    file.persist(path).map_err(|e| failed(e.error))?;
     Ok(())
 }
 

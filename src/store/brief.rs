@@ -112,6 +112,10 @@ pub struct Brief {
     pub deadlines: Vec<UnitDeadlines>,
     /// "Due soon" is within this many days (`Rules::due_soon_days`).
     pub due_soon_days: u32,
+    /// Open cases due soon and overdue, as the console's `due-soon` and `overdue` queues count
+    /// them (units' cases and those still with the bureau).
+    pub due_soon: u64,
+    pub overdue: u64,
 }
 
 impl Brief {

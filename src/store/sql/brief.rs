@@ -77,6 +77,13 @@ pub fn brief(db: &dyn Db, query: &BriefQuery) -> Result<Brief, StoreError> {
             .cmp(&(a.overdue, a.due_soon))
             .then_with(|| a.unit.cmp(&b.unit))
     });
+    let rules = db.rules();
+    let queues = [
+        crate::store::Builtin::DueSoon,
+        crate::store::Builtin::Overdue,
+    ]
+    .map(|q| q.query(query.as_of, rules.due_soon_days, "").0);
+    let totals = super::read::counts(db, &queues, &scope)?;
     Ok(Brief {
         kind: query.kind,
         as_of: query.as_of,
@@ -90,7 +97,9 @@ pub fn brief(db: &dyn Db, query: &BriefQuery) -> Result<Brief, StoreError> {
         backlog,
         warnings,
         deadlines,
-        due_soon_days: db.rules().due_soon_days,
+        due_soon_days: rules.due_soon_days,
+        due_soon: totals.first().copied().unwrap_or(0),
+        overdue: totals.get(1).copied().unwrap_or(0),
     })
 }
 

@@ -14,7 +14,10 @@ fn heading(screen: &Screen<'_>, part: Part, count: usize) -> String {
         Part::Unit => screen
             .pick("超期最多的单位", "Units with the most overdue cases")
             .to_string(),
-        Part::Warning => format!("{} ({count})", screen.pick("今日预警", "Today's warnings")),
+        Part::Warning => match screen.lang {
+            crate::i18n::Lang::Zh => format!("今日预警{count}条（时限预警见上）"),
+            crate::i18n::Lang::En => format!("Today's warnings: {count} (deadlines above)"),
+        },
         Part::Campaign => screen.pick("积案化解", "Backlog clearance").to_string(),
     }
 }
@@ -27,20 +30,18 @@ pub fn lines(screen: &Screen<'_>, brief: &Brief, area: Rect) -> Vec<Line<'static
     let mut out: Vec<Line<'static>> = super::headline(
         screen,
         area,
-        screen.pick("今日受理", "Received today"),
+        screen.pick("今日收件", "Received today"),
         &received.to_string(),
         screen.theme.title,
     );
-    // The line each item is drawn on, to keep the selection in view.
-    let mut at = Vec::with_capacity(list.len());
-    let mut last: Option<Part> = None;
-    let parts = [Part::Headline, Part::Unit, Part::Warning, Part::Campaign];
-    for part in parts {
+    // The first and last line each item is drawn on, to keep the selection in view.
+    let mut at: Vec<(usize, usize)> = vec![(0, 0); list.len()];
+    let parts = [Part::Headline, Part::Unit, Part::Campaign, Part::Warning];
+    for (n, part) in parts.into_iter().enumerate() {
         let count = list.iter().filter(|i| i.part == part).count();
-        if last.is_some() {
+        if n > 0 {
             out.push(Line::raw(""));
         }
-        last = Some(part);
         out.push(Line::styled(
             super::pad(&heading(screen, part, count), width),
             screen.theme.header,
@@ -54,40 +55,61 @@ pub fn lines(screen: &Screen<'_>, brief: &Brief, area: Rect) -> Vec<Line<'static
         }
         for (i, item) in list.iter().enumerate().filter(|(_, i)| i.part == part) {
             let selected = !screen.wall && i == screen.view.selected;
-            let marker = if selected { "› " } else { "  " };
-            let mut text = format!("{marker}{}", crate::ui::clean(&item.text));
+            let style = if selected {
+                screen.theme.selected
+            } else if item.part == Part::Warning {
+                screen.theme.due_soon
+            } else {
+                ratatui::style::Style::default()
+            };
+            let first = out.len();
+            // A sentence is read whole: wrapped, never cut.
+            let text = crate::ui::clean(&item.text);
+            let options = textwrap::Options::new(width.max(8))
+                .initial_indent(if selected { "› " } else { "  " })
+                .subsequent_indent("  ");
+            for line in textwrap::wrap(&text, options) {
+                out.push(Line::styled(super::pad(&line, width), style));
+            }
             if let Some((rate, target)) = item.gauge {
-                let bar = width
-                    .saturating_sub(text.chars().count() * 2 + 24)
-                    .clamp(10, 40);
-                text.push_str(&format!(
+                let mut bar = format!(
                     "  {} {:.1}%",
-                    gauge(rate, target, bar),
+                    gauge(rate, target, width.saturating_sub(28).clamp(10, 60)),
                     rate * 100.0
-                ));
+                );
                 if let Some(t) = target {
-                    text.push_str(&format!(
+                    bar.push_str(&format!(
                         " {} {:.0}%",
                         screen.pick("目标", "target"),
                         t * 100.0
                     ));
                 }
+                let band = screen.band_style(screen.rules.band(rate));
+                out.push(Line::styled(super::pad(&bar, width), band));
             }
-            let style = if selected {
-                screen.theme.selected
-            } else if item.part == Part::Warning {
-                screen.theme.due_soon
-            } else if item.gauge.is_some() {
-                screen.band_style(screen.rules.band(item.gauge.map_or(0.0, |g| g.0)))
-            } else {
-                ratatui::style::Style::default()
-            };
-            at.push(out.len());
-            out.push(Line::styled(super::pad(&text, width), style));
+            if let Some(slot) = at.get_mut(i) {
+                *slot = (first, out.len().saturating_sub(1));
+            }
         }
     }
     let visible = usize::from(area.height);
-    let selected_line = at.get(screen.view.selected).copied().unwrap_or(0);
-    let first = scroll(selected_line, visible);
+    if screen.wall && out.len() > visible {
+        // A wall cannot scroll: the warnings that do not fit are counted on the last line.
+        let keep = visible.saturating_sub(1);
+        let hidden = list
+            .iter()
+            .zip(&at)
+            .filter(|(item, (first, _))| item.part == Part::Warning && *first >= keep)
+            .count();
+        out.truncate(keep);
+        let more = match screen.lang {
+            crate::i18n::Lang::Zh => format!("  … 另有{hidden}条预警未显示"),
+            crate::i18n::Lang::En => format!("  … {hidden} more warnings not shown"),
+        };
+        out.push(Line::styled(more, screen.theme.muted));
+        return out;
+    }
+    let (_, last) = at.get(screen.view.selected).copied().unwrap_or((0, 0));
+    let first = scroll(last, visible);
     out.into_iter().skip(first).collect()
 }

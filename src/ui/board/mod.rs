@@ -173,7 +173,16 @@ fn header_line(screen: &Screen<'_>, width: u16) -> Line<'static> {
     }
     // Too narrow for every tab and the time: the current board's name, then the time.
     let kind = screen.view.kind;
-    let name = format!(" {} ", screen.pick(kind.zh(), kind.en()));
+    let at = screen
+        .tabs
+        .iter()
+        .position(|k| *k == kind)
+        .map_or(0, |i| i + 1);
+    let name = format!(
+        " {} {at}/{} ",
+        screen.pick(kind.zh(), kind.en()),
+        screen.tabs.len()
+    );
     let gap = usize::from(width).saturating_sub(name.width() + right.width());
     Line::from(vec![
         Span::styled(name, screen.theme.selected),

@@ -110,8 +110,16 @@ pub fn items(brief: &Brief, report: &Report, options: Options<'_>) -> Vec<Item> 
     out.push(Item {
         part: Part::Campaign,
         text: match lang {
-            Lang::Zh => format!("{name}：化解{}/{}", total.cleared, total.backlog),
-            Lang::En => format!("{name}: {} of {} cleared", total.cleared, total.backlog),
+            Lang::Zh => format!(
+                "{name}：化解{}/{}",
+                super::thousands(total.cleared),
+                super::thousands(total.backlog)
+            ),
+            Lang::En => format!(
+                "{name}: {} of {} cleared",
+                super::thousands(total.cleared),
+                super::thousands(total.backlog)
+            ),
         },
         drill: Some((
             Filter::And(parts),

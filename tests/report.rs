@@ -591,6 +591,20 @@ fn the_meeting_board_drills_into_a_unit_and_writes_the_brief() {
     assert!(screen.contains("积案化解"), "{screen}");
     let en = common::console::drive(&store, Lang::En, 80, 24, &["b", "["]).screen;
     assert!(en.contains("Today in brief"), "{en}");
+    // The palette opens it by name too.
+    let named = common::console::drive(
+        &store,
+        Lang::En,
+        80,
+        24,
+        &[":", "text:board meeting", "enter"],
+    );
+    assert_eq!(
+        named.state.board.as_ref().map(|v| v.kind),
+        Some(BoardKind::Meeting),
+        "{}",
+        named.screen
+    );
     // Six headlines, then the first unit: Enter opens its cases due soon or overdue.
     let brief = store
         .brief(&BriefQuery {

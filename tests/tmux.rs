@@ -137,11 +137,12 @@ fn the_wall_board_rotates_writes_nothing_and_survives_its_database_going_away() 
     start(&tmux, &db, "board --rotate 2s", 80, 24);
     // Every board comes round in turn, with the clock and the time of the numbers.
     for (at, heading) in [
-        ("1/5", "Timely acceptance"),
-        ("2/5", "Five duties"),
-        ("3/5", "Cleared per day"),
-        ("4/5", "Indicator"),
-        ("5/5", "units with deadlines"),
+        ("1/6", "Timely acceptance"),
+        ("2/6", "Five duties"),
+        ("3/6", "Cleared per day"),
+        ("4/6", "Indicator"),
+        ("5/6", "units with deadlines"),
+        ("6/6", "Today in brief"),
     ] {
         let screen = tmux.wait_for(&format!("· {at} ·"));
         let screen = if screen.contains(heading) {

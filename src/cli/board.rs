@@ -15,14 +15,14 @@ use xinfang::i18n::Lang;
 
 #[derive(Debug, ClapArgs)]
 pub struct BoardArgs {
-    /// Boards to rotate through, comma-separated: overview, packages, backlog, map, warnings
+    /// Boards to rotate through, comma-separated: overview, packages, backlog, map, warnings, meeting
     #[arg(
         long,
         value_delimiter = ',',
         hide_possible_values = true,
         value_parser = super::OneOf::new("board", BoardKind::ALL.iter().map(|b| b.code()))
             .try_map(|name: String| parse_board(&name)),
-        default_value = "overview,packages,backlog,map,warnings"
+        default_value = "overview,packages,backlog,map,warnings,meeting"
     )]
     pub boards: Vec<BoardKind>,
     /// Time each board stays on screen: 30s, 2m, or seconds (at least 2s)

@@ -49,6 +49,7 @@ fn check_same_numbers(store: &dyn Store, region: &str) {
                 kind,
                 as_of: today(),
                 region: region.to_string(),
+                today: today(),
             })
             .expect("brief");
         for p in [&brief.current, &brief.previous, &brief.last_year] {
@@ -169,6 +170,7 @@ fn the_report_shows_the_numbers_of_the_boards_and_kpi_on_both_backends() {
             kind: *kind,
             as_of: today(),
             region: "64".into(),
+            today: today(),
         };
         let (mut a, mut b) = (
             lite.brief(&q).expect("sqlite"),
@@ -332,7 +334,8 @@ fn no_format_carries_personal_data_or_lets_names_inject_markup() {
     }
     // One CSV file of every table, to standard output.
     texts.push(("csv", report(db, &["report", "daily", "--format", "csv"])));
-    let mut saw_hostile = 0;
+    // Which formats showed the planted name.
+    let mut saw_hostile: Vec<&str> = Vec::new();
     for (format, text) in &texts {
         assert!(
             !text.contains('\u{1b}') && !text.contains('\u{7}'),
@@ -345,7 +348,7 @@ fn no_format_carries_personal_data_or_lets_names_inject_markup() {
             );
         }
         if text.contains("HYPERLINK") {
-            saw_hostile += 1;
+            saw_hostile.push(format);
         }
         match *format {
             "html" => {
@@ -361,6 +364,10 @@ fn no_format_carries_personal_data_or_lets_names_inject_markup() {
                     text.contains("\\<script\\>"),
                     "md: the name is shown, escaped"
                 );
+                // No table cell split, no emphasis, no bare link.
+                assert!(text.contains("\\*x\\*\\|"), "md: * and | escaped");
+                assert!(!text.contains("http://"), "md: a bare link");
+                assert!(text.contains("http\\://x"), "md: the link escaped");
             }
             "csv" if text.contains("HYPERLINK") => {
                 assert!(
@@ -381,10 +388,13 @@ fn no_format_carries_personal_data_or_lets_names_inject_markup() {
             _ => {}
         }
     }
-    assert!(
-        saw_hostile >= 4,
-        "the planted name reached {saw_hostile} outputs"
-    );
+    // The renamed unit has the most overdue cases: every format names it (the deadline table).
+    for format in ["md", "html", "json", "csv"] {
+        assert!(
+            saw_hostile.contains(&format),
+            "the planted name is missing from {format}: {saw_hostile:?}"
+        );
+    }
     // The workbook: one sheet per section, numbers as numbers.
     use calamine::{Reader, Xlsx, open_workbook};
     let mut book: Xlsx<_> = open_workbook(out.join("monthly-2026-11-24-64.xlsx")).expect("xlsx");
@@ -611,6 +621,7 @@ fn the_meeting_board_drills_into_a_unit_and_writes_the_brief() {
             kind: ReportKind::Daily,
             as_of: today(),
             region: "64".into(),
+            today: today(),
         })
         .expect("brief");
     let unit = brief
@@ -639,4 +650,97 @@ fn the_meeting_board_drills_into_a_unit_and_writes_the_brief() {
     assert!(driven.screen.contains("简报已写入"), "{}", driven.screen);
     let html = std::fs::read_to_string(file).expect("html");
     assert!(html.contains("今日收到信访事项"));
+}
+
+#[test]
+fn an_empty_database_gives_sentences_not_nan() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("empty.db");
+    let store = xinfang::store::open(
+        path.to_str().expect("utf-8"),
+        Rules::default(),
+        OpenMode::Create,
+    )
+    .expect("create");
+    for kind in ReportKind::ALL {
+        let brief = store
+            .brief(&BriefQuery {
+                kind: *kind,
+                as_of: today(),
+                region: "64".into(),
+                today: today(),
+            })
+            .expect("brief");
+        for lang in [Lang::Zh, Lang::En] {
+            let report = xinfang::report::build(
+                &brief,
+                xinfang::report::Options {
+                    boards: &Rules::default().boards,
+                    lang,
+                },
+            );
+            let intake = &report.sections[0].sentences[0];
+            assert!(
+                intake.contains("未收到") || intake.contains("no petitions"),
+                "{intake}"
+            );
+            let rates = &report.sections[1].sentences[1];
+            assert!(
+                rates.contains("没有可计算") || rates.contains("No rate"),
+                "{rates}"
+            );
+            for format in xinfang::report::Format::ALL {
+                let bytes = xinfang::report::render(&report, *format).expect("render");
+                if *format == xinfang::report::Format::Xlsx {
+                    continue;
+                }
+                let text = String::from_utf8(bytes).expect("utf-8");
+                for bad in ["NaN", "inf%", "-inf"] {
+                    assert!(!text.contains(bad), "{kind} {format:?}: {bad}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_report_on_an_earlier_day_counts_deadlines_today_and_says_so() {
+    let (_dir, path) = demo_db(3000, 4);
+    let db = path.to_str().expect("utf-8");
+    let past = report(
+        db,
+        &[
+            "--lang",
+            "zh",
+            "report",
+            "daily",
+            "--date",
+            "2026-10-31",
+            "--format",
+            "json",
+        ],
+    );
+    let now = report(db, &["--lang", "zh", "report", "daily", "--format", "json"]);
+    let (past, now): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&past).expect("json"),
+        serde_json::from_str(&now).expect("json"),
+    );
+    // The deadlines are today's, whatever the report's day, and the report says so.
+    assert_eq!(
+        past["sections"]["deadlines"]["tables"],
+        now["sections"]["deadlines"]["tables"]
+    );
+    let said = past["sections"]["deadlines"]["sentences"].to_string();
+    assert!(said.contains("按今日（2026-11-24）的状态统计"), "{said}");
+    assert!(
+        !now["sections"]["deadlines"]["sentences"]
+            .to_string()
+            .contains("按今日")
+    );
+    // The intake is the report's own day.
+    assert_eq!(past["period"]["from"], "2026-10-31");
+    assert_ne!(
+        past["sections"]["intake"]["sentences"],
+        now["sections"]["intake"]["sentences"]
+    );
 }

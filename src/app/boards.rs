@@ -60,6 +60,7 @@ fn write_report(state: &mut State) -> Vec<Effect> {
             kind: crate::store::brief::ReportKind::Daily,
             as_of: state.scope.today,
             region: state.scope.region.clone(),
+            today: state.scope.today,
         },
         lang: state.lang,
         boards: state.board_rules.clone(),

@@ -270,7 +270,6 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
                         crate::report::Options {
                             boards: &boards,
                             lang,
-                            today: query.as_of,
                         },
                     );
                     crate::report::write_to(&report, crate::report::Format::Html, &dir)

@@ -297,6 +297,7 @@ pub fn run(context: &Context, args: &BenchArgs) -> Result<ExitCode> {
             kind,
             as_of: today,
             region: "64".into(),
+            today,
         };
         for _ in 0..repeat.min(10) {
             sample.times.push(
@@ -307,7 +308,6 @@ pub fn run(context: &Context, args: &BenchArgs) -> Result<ExitCode> {
                         xinfang::report::Options {
                             boards: &context.config.rules.boards,
                             lang: xinfang::i18n::Lang::Zh,
-                            today,
                         },
                     );
                     xinfang::report::render(&report, xinfang::report::Format::Html)

@@ -117,13 +117,13 @@ pub fn run(
         },
         as_of,
         region: args.region.clone(),
+        today,
     })?;
     let report = report::build(
         &brief,
         report::Options {
             boards: &context.config.rules.boards,
             lang,
-            today,
         },
     );
     match &args.out {

@@ -162,21 +162,22 @@ impl Builder<'_> {
         match (change(now, before), self.lang) {
             (None, Lang::Zh) => "无可比数据".to_string(),
             (None, Lang::En) => "not comparable (none before)".to_string(),
-            (Some(c), Lang::Zh) if c > 0.0 => format!("上升{:.1}%", c * 100.0),
-            (Some(c), Lang::Zh) if c < 0.0 => format!("下降{:.1}%", -c * 100.0),
+            // Under a twentieth of a percent rounds to 0.0 %: unchanged.
+            (Some(c), Lang::Zh) if c >= 0.0005 => format!("上升{:.1}%", c * 100.0),
+            (Some(c), Lang::Zh) if c <= -0.0005 => format!("下降{:.1}%", -c * 100.0),
             (Some(_), Lang::Zh) => "持平".to_string(),
-            (Some(c), Lang::En) if c > 0.0 => format!("up {:.1}%", c * 100.0),
-            (Some(c), Lang::En) if c < 0.0 => format!("down {:.1}%", -c * 100.0),
+            (Some(c), Lang::En) if c >= 0.0005 => format!("up {:.1}%", c * 100.0),
+            (Some(c), Lang::En) if c <= -0.0005 => format!("down {:.1}%", -c * 100.0),
             (Some(_), Lang::En) => "unchanged".to_string(),
         }
     }
 
     /// On a report for an earlier day: deadlines, packages and warnings are today's state.
     fn state_now_note(&self) -> Option<String> {
-        let (today, day) = (self.options.today, self.brief.as_of);
+        let (today, day) = (self.brief.today, self.brief.as_of);
         (day < today).then(|| match self.lang {
-            Lang::Zh => format!("注：此项为当前（{today}）状态，不是{day}当日的状态。"),
-            Lang::En => format!("Note: as it stands today ({today}), not as on {day}."),
+            Lang::Zh => format!("注：此项按今日（{today}）的状态统计，不是{day}当日的状态。"),
+            Lang::En => format!("Note: counted as things stand today ({today}), not as on {day}."),
         })
     }
 
@@ -192,6 +193,23 @@ impl Builder<'_> {
             (Some(p), Lang::En) if p <= -0.05 => format!("down {:.1} points", -p),
             (Some(_), Lang::En) => "unchanged".to_string(),
         }
+    }
+
+    /// Names tied for first or last, read aloud: at most three, then how many in all
+    /// (`counter_zh`: 个单位, 个县区).
+    fn name_tied<S: AsRef<str>>(&self, names: &[S], counter_zh: &str) -> String {
+        let first: Vec<&str> = names.iter().take(3).map(AsRef::as_ref).collect();
+        match (self.lang, names.len()) {
+            (Lang::Zh, n) if n > 3 => format!("{}等{n}{counter_zh}", first.join("、")),
+            (Lang::Zh, _) => first.join("、"),
+            (Lang::En, n) if n > 3 => format!("{} and {} more", first.join(", "), n - 3),
+            (Lang::En, _) => first.join(", "),
+        }
+    }
+
+    /// True when `code` (a city or county) is inside the report's region or contains it.
+    fn touches_region(&self, code: &str) -> bool {
+        code.starts_with(&self.brief.region) || self.brief.region.starts_with(code)
     }
 
     fn county_name(&self, code: &str) -> String {
@@ -328,9 +346,7 @@ impl Builder<'_> {
         let counties = three(&|c| c.county.clone());
         let mut rows = Vec::new();
         for city in region::CITIES.iter() {
-            if !(city.code.starts_with(&self.brief.region)
-                || self.brief.region.starts_with(city.code))
-            {
+            if !self.touches_region(city.code) {
                 continue;
             }
             let inside: Vec<&(String, (u64, u64, u64))> = counties
@@ -340,13 +356,16 @@ impl Builder<'_> {
             let sum = inside.iter().fold((0, 0, 0), |acc, (_, r)| {
                 (acc.0 + r.0, acc.1 + r.1, acc.2 + r.2)
             });
-            let mut cells = vec![
-                Cell::Text(city.code.to_string()),
-                Cell::Text(self.county_name(city.code)),
-                Cell::Text(self.pick("合计", "total").to_string()),
-            ];
-            cells.extend(numbers(sum));
-            rows.push(cells);
+            // A county's report has no city total: it would be the county again.
+            if self.brief.region.len() <= city.code.len() {
+                let mut cells = vec![
+                    Cell::Text(city.code.to_string()),
+                    Cell::Text(self.county_name(city.code)),
+                    Cell::Text(self.pick("合计", "total").to_string()),
+                ];
+                cells.extend(numbers(sum));
+                rows.push(cells);
+            }
             for (code, row) in region::counties_of(city.code).map(|c| {
                 let row = counties
                     .iter()
@@ -354,7 +373,7 @@ impl Builder<'_> {
                     .map_or((0, 0, 0), |(_, r)| *r);
                 (c.code, row)
             }) {
-                if !(code.starts_with(&self.brief.region) || self.brief.region.starts_with(code)) {
+                if !self.touches_region(code) {
                     continue;
                 }
                 let mut cells = vec![
@@ -386,7 +405,11 @@ impl Builder<'_> {
             .iter()
             .map(|(code, row)| {
                 let mut cells = vec![
-                    Cell::Text(code.clone()),
+                    if code.is_empty() {
+                        Cell::None
+                    } else {
+                        Cell::Text(code.clone())
+                    },
                     Cell::Text(self.category_name(Category::from_code(code))),
                 ];
                 cells.extend(numbers(*row));
@@ -448,9 +471,7 @@ impl Builder<'_> {
         // Charts: intake by county, and the trend by channel.
         let county_rows: Vec<(String, f64)> = region::COUNTIES
             .iter()
-            .filter(|c| {
-                c.code.starts_with(&self.brief.region) || self.brief.region.starts_with(c.code)
-            })
+            .filter(|c| self.touches_region(c.code))
             .map(|c| {
                 let n = counties
                     .iter()
@@ -490,12 +511,17 @@ impl Builder<'_> {
         let first = self.brief.trend_from;
         let days = self.brief.trend.first().map_or(0, |(_, v)| v.len());
         let bucket = |i: usize| -> (String, NaiveDate) {
-            let day = first + chrono::Days::new(i as u64);
+            let day = first
+                .checked_add_days(chrono::Days::new(i as u64))
+                .unwrap_or(first);
             match self.brief.kind {
                 ReportKind::Daily => (day.format("%m-%d").to_string(), day),
                 ReportKind::Weekly => {
-                    let monday =
-                        day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()));
+                    let monday = day
+                        .checked_sub_days(chrono::Days::new(u64::from(
+                            day.weekday().num_days_from_monday(),
+                        )))
+                        .unwrap_or(day);
                     (monday.format("%m-%d").to_string(), monday)
                 }
                 ReportKind::Monthly => {
@@ -546,7 +572,9 @@ impl Builder<'_> {
         let partial = match self.brief.kind {
             ReportKind::Daily => false,
             ReportKind::Weekly => as_of.weekday() != chrono::Weekday::Sun,
-            ReportKind::Monthly => (as_of + chrono::Days::new(1)).day() != 1,
+            ReportKind::Monthly => as_of
+                .checked_add_days(chrono::Days::new(1))
+                .is_some_and(|next| next.day() != 1),
         };
         let mut labels: Vec<String> = labels.into_iter().map(|(l, _)| l).collect();
         let mut title = what.to_string();
@@ -584,6 +612,10 @@ impl Builder<'_> {
         let (now, before) = (&self.brief.current.kpis, &self.brief.previous.kpis);
         let mut rows = Vec::new();
         let mut below = Vec::new();
+        let banded = indicators::ALL
+            .iter()
+            .filter(|i| indicators::is_banded(i.key))
+            .count();
         let mut measured = 0;
         for i in &indicators::ALL {
             let m = (i.pick)(now);
@@ -679,11 +711,15 @@ impl Builder<'_> {
             )
             .to_string()
         } else if below.is_empty() {
-            self.pick(
-                "各项比率指标均在达标线以上。",
-                "Every rate is at or above its target band.",
-            )
-            .to_string()
+            let unmeasured = banded.saturating_sub(measured);
+            match (lang, unmeasured) {
+                (Lang::Zh, 0) => "各项考核比率均达标。".to_string(),
+                (Lang::Zh, n) => format!("可计算的{measured}项考核比率均达标（另{n}项本期无数据）。"),
+                (Lang::En, 0) => "Every banded rate is at or above its target.".to_string(),
+                (Lang::En, n) => format!(
+                    "The {measured} banded rates that could be measured are at or above target ({n} had no data)."
+                ),
+            }
         } else {
             match lang {
                 Lang::Zh => format!("未达标：{}。", below.join("，")),
@@ -728,7 +764,14 @@ impl Builder<'_> {
         let (soon, overdue) = (self.brief.due_soon, self.brief.overdue);
         let bureau = (soon + overdue).saturating_sub(unit_soon + unit_overdue);
         let days = self.brief.due_soon_days;
-        let worst = list.first().filter(|u| u.overdue > 0);
+        // The units with the most overdue cases (all of them when tied; at most three named).
+        let most = list.first().map_or(0, |u| u.overdue);
+        let tied: Vec<&str> = list
+            .iter()
+            .filter(|u| most > 0 && u.overdue == most)
+            .map(|u| u.unit.as_str())
+            .collect();
+        let worst = (!tied.is_empty()).then(|| (self.name_tied(&tied, "个单位"), most));
         let mut first = match lang {
             Lang::Zh => format!(
                 "在办事项{days}日内到期{}件、已超期{}件",
@@ -756,17 +799,13 @@ impl Builder<'_> {
             });
         }
         first.push_str(&match (worst, lang) {
-            (Some(u), Lang::Zh) => format!(
-                "；超期最多的单位是{}（{}件）。",
-                u.unit,
-                thousands(u.overdue)
-            ),
+            (Some((names, n)), Lang::Zh) => {
+                format!("；超期最多的单位是{names}（{}件）。", thousands(n))
+            }
             (None, Lang::Zh) => "。".to_string(),
-            (Some(u), Lang::En) => format!(
-                "; the unit with the most overdue: {} ({}).",
-                u.unit,
-                thousands(u.overdue)
-            ),
+            (Some((names, n)), Lang::En) => {
+                format!("; the most overdue: {names} ({} each).", thousands(n))
+            }
             (None, Lang::En) => ".".to_string(),
         });
         let mut sentences = vec![first];
@@ -807,8 +846,8 @@ impl Builder<'_> {
             }],
             charts: Vec::new(),
             drill: Some(Filter::DueBefore(crate::domain::calendar::add_days(
-                self.brief.as_of,
-                days + 1,
+                crate::domain::calendar::add_days(self.brief.today, days),
+                1,
             ))),
         }
     }
@@ -816,14 +855,18 @@ impl Builder<'_> {
     fn packages(&self) -> Section {
         let lang = self.lang;
         let rows = &self.brief.packages;
-        let (cases, resolved, duties, overdue) = rows.iter().fold((0, 0, 0, 0), |a, r| {
-            (
-                a.0 + r.cases,
-                a.1 + r.resolved,
-                a.2 + r.duties_done,
-                a.3 + r.overdue,
-            )
-        });
+        // Cases, resolved, duties done and overdue of some leaders' packages.
+        let sums = |rows: &mut dyn Iterator<Item = &crate::store::board::PackageRow>| {
+            rows.fold((0, 0, 0, 0), |a, r| {
+                (
+                    a.0 + r.cases,
+                    a.1 + r.resolved,
+                    a.2 + r.duties_done,
+                    a.3 + r.overdue,
+                )
+            })
+        };
+        let (cases, resolved, duties, overdue) = sums(&mut rows.iter());
         let rate = |num: u64, den: u64| (den > 0).then(|| num as f64 / den as f64);
         let sentences = vec![match lang {
             Lang::Zh => format!(
@@ -836,9 +879,15 @@ impl Builder<'_> {
                 thousands(overdue)
             ),
             Lang::En => format!(
-                "{} leaders hold {} packaged cases: {} resolved ({}), five duties {} done, {} overdue.",
+                "{} {} {} packaged {}: {} resolved ({}), five duties {} done, {} overdue.",
                 rows.len(),
+                if rows.len() == 1 {
+                    "leader holds"
+                } else {
+                    "leaders hold"
+                },
                 thousands(cases),
+                if cases == 1 { "case" } else { "cases" },
                 thousands(resolved),
                 percent(rate(resolved, cases)),
                 percent(rate(duties, cases * 5)),
@@ -853,14 +902,7 @@ impl Builder<'_> {
             if at.is_empty() {
                 continue;
             }
-            let (c, res, d, o) = at.iter().fold((0, 0, 0, 0), |a, r| {
-                (
-                    a.0 + r.cases,
-                    a.1 + r.resolved,
-                    a.2 + r.duties_done,
-                    a.3 + r.overdue,
-                )
-            });
+            let (c, res, d, o) = sums(&mut at.iter().copied());
             by_level.push(vec![
                 Cell::Text(level.code().to_string()),
                 Cell::Text(self.pick(level.zh(), level.en()).to_string()),
@@ -987,9 +1029,20 @@ impl Builder<'_> {
             ),
         }];
         // The lowest county, when there are counties to compare; and the gap to the target.
+        // The lowest counties, when the rates differ at all (tied ones named together, at most
+        // three).
+        let highest = ranked.first().and_then(|c| c.rate());
         let lowest = lowest
-            .filter(|_| ranked.len() > 1)
-            .map(|low| (self.county_name(&low.county), percent(low.rate())));
+            .and_then(|low| low.rate())
+            .filter(|low| highest.is_some_and(|high| high > *low))
+            .map(|low| {
+                let tied: Vec<String> = ranked
+                    .iter()
+                    .filter(|c| c.rate() == Some(low))
+                    .map(|c| self.county_name(&c.county))
+                    .collect();
+                (self.name_tied(&tied, "个县区"), percent(Some(low)))
+            });
         let short = gap.filter(|g| *g < 0.0).map(|g| -g);
         match (lang, short, lowest) {
             (_, None, None) => {}
@@ -1084,15 +1137,13 @@ impl Builder<'_> {
         }
         let mut charts = Vec::new();
         if self.brief.kind != ReportKind::Daily && total.backlog > 0 {
-            // The clearance rate on each day of the board's chart: today's cleared less what was
-            // cleared after that day.
-            let days = board.daily.len();
-            let mut values = vec![0.0; days];
-            let mut later = 0u64;
-            for i in (0..days).rev() {
-                values[i] = total.cleared.saturating_sub(later) as f64 / total.backlog as f64;
-                later += board.daily[i];
-            }
+            // The clearance rate at the end of each day of the board's chart.
+            let days = board.cleared_by_day.len();
+            let values: Vec<f64> = board
+                .cleared_by_day
+                .iter()
+                .map(|n| *n as f64 / total.backlog as f64)
+                .collect();
             charts.push(Chart {
                 key: "clearance_trend",
                 title: match lang {
@@ -1169,29 +1220,35 @@ impl Builder<'_> {
                 Lang::En => format!("{n} {}", if *n == 1 { en } else { ens }),
             })
             .collect();
+        // Warnings are the board's, standing today: those that arose in the period are listed.
+        let today_only = self.brief.current.period.from == self.brief.today
+            && self.brief.current.period.to == self.brief.today;
+        let today = self.brief.today;
+        let n = warnings.len();
+        let plural = if n == 1 { "warning" } else { "warnings" };
         let mut sentences = vec![match lang {
-            Lang::Zh if warnings.is_empty() => {
-                format!("{}无聚集、重点件或收件激增预警。", self.period_word())
+            Lang::Zh if n == 0 && today_only => "今日无聚集、重点件或收件激增预警。".to_string(),
+            Lang::Zh if n == 0 => {
+                format!(
+                    "{today}在册的预警中，没有{}发生的聚集、重点件或收件激增。",
+                    self.period_word()
+                )
             }
+            Lang::Zh if today_only => format!("今日预警{n}条：{}。", kinds.join("、")),
             Lang::Zh => format!(
-                "{}预警{}条：{}。",
+                "{today}在册的预警中，{}发生的{n}条：{}。",
                 self.period_word(),
-                warnings.len(),
                 kinds.join("、")
             ),
-            Lang::En if warnings.is_empty() => format!(
-                "{}: no cluster, flagged case or intake surge.",
-                self.period_word()
+            Lang::En if n == 0 && today_only => {
+                "Today: no cluster, flagged case or intake surge.".to_string()
+            }
+            Lang::En if n == 0 => format!(
+                "Of the warnings standing on {today}, none (cluster, flagged case or surge) arose in this period."
             ),
+            Lang::En if today_only => format!("Today: {n} early {plural} ({}).", kinds.join(", ")),
             Lang::En => format!(
-                "{}: {} early {} ({}).",
-                self.period_word(),
-                warnings.len(),
-                if warnings.len() == 1 {
-                    "warning"
-                } else {
-                    "warnings"
-                },
+                "Of the warnings standing on {today}, {n} arose in this period ({}).",
                 kinds.join(", ")
             ),
         }];

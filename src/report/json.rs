@@ -68,6 +68,7 @@ pub fn value(report: &Report) -> Value {
         "region_name": report.region_name,
         "lang": report.lang,
         "title": report.title,
+        "subtitle": report.subtitle,
         "period": report.period,
         "previous": report.previous,
         "last_year": report.last_year,

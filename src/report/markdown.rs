@@ -30,6 +30,9 @@ fn escape_as(text: &str, paragraph: bool) -> String {
             }
             // Only at the start could these begin a heading or a list.
             '#' | '+' | '-' | '=' => paragraph && i == 0,
+            // A bare `http://…` or `www.…` would become a link in chat and GitHub.
+            ':' => chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'/'),
+            '.' => i >= 3 && chars[i - 3..i].iter().all(|c| c.eq_ignore_ascii_case(&'w')),
             _ => false,
         };
         if escape {
@@ -76,4 +79,23 @@ pub fn render(report: &Report) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_links_and_escapes_are_neutralised_but_words_stay_readable() {
+        assert_eq!(escape("cases_received"), "cases_received");
+        assert_eq!(escape("_x_"), "\\_x\\_");
+        assert_eq!(escape("# 标题"), "\\# 标题");
+        assert_eq!(escape("a # b"), "a # b");
+        assert_eq!(escape("-3.1%"), "\\-3.1%");
+        assert_eq!(escape_cell("-3.1%"), "-3.1%");
+        assert_eq!(escape("<b>*x*|[y](z)"), "\\<b\\>\\*x\\*\\|\\[y\\](z)");
+        assert_eq!(escape("see http://x.cn"), "see http\\://x.cn");
+        assert_eq!(escape("WWW.x.cn"), "WWW\\.x.cn");
+        assert_eq!(escape("\u{1b}[31m"), "␛\\[31m");
+    }
 }

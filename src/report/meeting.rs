@@ -39,11 +39,7 @@ pub fn board_items(
     boards: &crate::domain::board::BoardRules,
     lang: Lang,
 ) -> Vec<Item> {
-    let options = Options {
-        boards,
-        lang,
-        today: brief.as_of,
-    };
+    let options = Options { boards, lang };
     items(brief, &super::build(brief, options), options)
 }
 

@@ -175,7 +175,24 @@ pub struct Options<'a> {
     /// The colour bands (domain.md §8).
     pub boards: &'a BoardRules,
     pub lang: Lang,
-    /// Today: deadlines, leader packages and warnings are the database's state now, so a report
-    /// on an earlier day says so.
-    pub today: NaiveDate,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_a_report_prints_them() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(Cell::Change(Some(0.082)).shown(), "+8.2%");
+        assert_eq!(Cell::Change(Some(-0.0004)).shown(), "0.0%");
+        assert_eq!(Cell::Change(Some(-0.5)).shown(), "−50.0%");
+        assert_eq!(Cell::Points(Some(-1.25)).shown(), "−1.3");
+        assert_eq!(Cell::Rate(None).shown(), "—");
+        assert_eq!(Cell::None.shown(), "—");
+        assert_eq!(change(3, 0), None);
+        assert_eq!(change(3, 2), Some(0.5));
+    }
 }

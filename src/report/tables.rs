@@ -41,25 +41,26 @@ pub fn csv_table(t: &Table) -> Result<Vec<u8>, String> {
 /// Every table in one CSV: a line `# section/table: title` before each, a blank line after.
 pub fn csv_all(report: &Report) -> Result<Vec<u8>, String> {
     let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut csv = csv::WriterBuilder::new()
-            .flexible(true)
-            .from_writer(&mut out);
-        for section in &report.sections {
-            for t in &section.tables {
-                let title = format!(
-                    "# {}/{}: {}",
-                    section.key,
-                    t.key,
-                    crate::text::sanitise(&t.title)
-                );
+    for section in &report.sections {
+        for t in &section.tables {
+            let title = format!(
+                "# {}/{}: {}",
+                section.key,
+                t.key,
+                crate::text::sanitise(&t.title)
+            );
+            {
+                let mut csv = csv::WriterBuilder::new()
+                    .flexible(true)
+                    .from_writer(&mut out);
                 csv.write_record([title.as_str()])
                     .map_err(|e| e.to_string())?;
                 write_table(&mut csv, t).map_err(|e| e.to_string())?;
-                csv.write_record([""]).map_err(|e| e.to_string())?;
+                csv.flush().map_err(|e| e.to_string())?;
             }
+            // A blank line between tables (a record of one empty field would be `""`).
+            out.push(b'\n');
         }
-        csv.flush().map_err(|e| e.to_string())?;
     }
     Ok(out)
 }

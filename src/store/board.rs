@@ -100,6 +100,8 @@ pub struct BacklogBoard {
     pub first_day: NaiveDate,
     /// Cases that became cleared on each day, oldest first, up to `as_of`.
     pub daily: Vec<u64>,
+    /// Cases cleared as of the end of each of those days (a repeat petition can take one back).
+    pub cleared_by_day: Vec<u64>,
 }
 
 impl BacklogBoard {

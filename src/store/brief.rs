@@ -54,6 +54,9 @@ pub struct BriefQuery {
     pub as_of: NaiveDate,
     /// Admin-code prefix of the region (`64` = all).
     pub region: String,
+    /// Today: deadlines, leader packages and warnings are the database's state now, and are
+    /// counted as of today whatever the report's day (the store keeps no past state of them).
+    pub today: NaiveDate,
 }
 
 /// Cases received with one channel, county and category.
@@ -92,6 +95,8 @@ pub struct UnitDeadlines {
 pub struct Brief {
     pub kind: ReportKind,
     pub as_of: NaiveDate,
+    /// The day deadlines, packages and warnings are counted on (`BriefQuery::today`).
+    pub today: NaiveDate,
     pub region: String,
     pub current: PeriodBrief,
     /// The period before, as of the same lag (domain.md §8).
@@ -106,7 +111,7 @@ pub struct Brief {
     /// The running campaign on the report's day (every backlog case when none runs), each
     /// county's cases also counted as of the previous report (`before`: the period before's day).
     pub backlog: BacklogBoard,
-    /// Every early warning on the report's day (the warnings board).
+    /// Every early warning standing today (the warnings board).
     pub warnings: Vec<Warning>,
     /// Units with open cases due soon or overdue, most overdue first.
     pub deadlines: Vec<UnitDeadlines>,
@@ -128,13 +133,70 @@ impl Brief {
 }
 
 /// The periods of a report on `as_of`: the current one, the one before as of the same lag, and
-/// the same days a year earlier.
+/// the same stretch a year earlier — the same weekdays (52 weeks back) for a day or a week, the
+/// same dates for a month.
 pub fn periods(kind: ReportKind, as_of: NaiveDate) -> [Period; 3] {
     let (current, previous) = kind.span().periods(as_of);
-    let year_back = |d: NaiveDate| d.checked_sub_months(Months::new(12)).unwrap_or(d);
+    let year_back = |d: NaiveDate| match kind {
+        ReportKind::Monthly => d.checked_sub_months(Months::new(12)).unwrap_or(d),
+        ReportKind::Daily | ReportKind::Weekly => {
+            d.checked_sub_days(chrono::Days::new(364)).unwrap_or(d)
+        }
+    };
     let last_year = Period {
         from: year_back(current.from),
         to: year_back(current.to),
     };
     [current, previous, last_year]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Weekday;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_year_earlier_is_the_same_weekdays_for_days_and_weeks_and_the_same_dates_for_months() {
+        // 2026-11-24 is a Tuesday.
+        let [current, _, year] = periods(ReportKind::Weekly, day("2026-11-24"));
+        assert_eq!(
+            (current.from, current.to),
+            (day("2026-11-23"), day("2026-11-24"))
+        );
+        assert_eq!((year.from, year.to), (day("2025-11-24"), day("2025-11-25")));
+        assert_eq!(year.from.weekday(), Weekday::Mon);
+        let [_, previous, year] = periods(ReportKind::Daily, day("2026-11-24"));
+        assert_eq!(previous.from, day("2026-11-23"));
+        assert_eq!(year.from.weekday(), Weekday::Tue);
+        // A month: the same dates; 29 February's year before ends on the 28th.
+        let [current, previous, year] = periods(ReportKind::Monthly, day("2028-02-29"));
+        assert_eq!(
+            (current.from, current.to),
+            (day("2028-02-01"), day("2028-02-29"))
+        );
+        assert_eq!(
+            (previous.from, previous.to),
+            (day("2028-01-01"), day("2028-01-29"))
+        );
+        assert_eq!((year.from, year.to), (day("2027-02-01"), day("2027-02-28")));
+        // The edge of the calendar is no panic.
+        let _ = periods(ReportKind::Weekly, NaiveDate::MIN);
+        let _ = ReportKind::Monthly.trend_from(NaiveDate::MIN);
+    }
+
+    #[test]
+    fn trends_start_on_a_monday_and_on_the_first() {
+        let as_of = day("2026-11-24");
+        assert_eq!(ReportKind::Daily.trend_from(as_of), day("2026-11-11"));
+        let weekly = ReportKind::Weekly.trend_from(as_of);
+        assert_eq!(
+            (weekly, weekly.weekday()),
+            (day("2026-10-05"), Weekday::Mon)
+        );
+        assert_eq!(ReportKind::Monthly.trend_from(as_of), day("2025-12-01"));
+    }
 }

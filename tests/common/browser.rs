@@ -64,7 +64,18 @@ impl Browser {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start chromium");
+        // Killed however this ends, also when a step below fails.
+        struct Guard(Option<Child>);
+        impl Drop for Guard {
+            fn drop(&mut self) {
+                if let Some(child) = &mut self.0 {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                }
+            }
+        }
         let stderr = child.stderr.take().expect("stderr");
+        let mut guard = Guard(None);
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -73,6 +84,7 @@ impl Browser {
                 }
             }
         });
+        guard.0 = Some(child);
         let url = rx
             .recv_timeout(Duration::from_secs(60))
             .expect("chromium says where DevTools listens");
@@ -83,7 +95,7 @@ impl Browser {
                 .expect("timeout");
         }
         let mut browser = Browser {
-            child,
+            child: guard.0.take().expect("the child, held above"),
             socket,
             session: String::new(),
             next: 0,
@@ -146,6 +158,7 @@ impl Browser {
 
     /// Opens `url` and waits until it has loaded.
     pub fn open(&mut self, url: &str) {
+        self.events.retain(|e| e["method"] != "Page.loadEventFired");
         self.call("Page.navigate", json!({ "url": url }));
         let deadline = Instant::now() + Duration::from_secs(60);
         while !self

@@ -87,6 +87,7 @@ pub fn board(db: &dyn Db, kind: BoardKind, query: &BoardQuery) -> Result<BoardDa
                 kind: crate::store::brief::ReportKind::Daily,
                 as_of: query.as_of,
                 region: query.region.clone(),
+                today: query.as_of,
             },
         )
         .map(|b| BoardData::Meeting(Box::new(b))),
@@ -327,6 +328,11 @@ pub(super) fn backlog_of(
         .windows(2)
         .map(|w| (w[1] - w[0]).max(0) as u64)
         .collect();
+    let cleared_by_day = cleared_on_day
+        .iter()
+        .skip(1)
+        .map(|n| (*n).max(0) as u64)
+        .collect();
     Ok(BacklogBoard {
         campaign,
         campaigns,
@@ -334,6 +340,7 @@ pub(super) fn backlog_of(
         before,
         first_day,
         daily,
+        cleared_by_day,
     })
 }
 

@@ -53,8 +53,9 @@ pub fn brief(db: &dyn Db, query: &BriefQuery) -> Result<Brief, StoreError> {
         candidates,
         previous.seen,
     )?;
-    let packages = boards::packages(db, &board_query(query.as_of, None))?;
-    let warnings = boards::warnings(db, &board_query(query.as_of, None))?;
+    // The database's state now, counted as of today (it keeps no past state of these).
+    let packages = boards::packages(db, &board_query(query.today, None))?;
+    let warnings = boards::warnings(db, &board_query(query.today, None))?;
     let mut deadlines: Vec<UnitDeadlines> = warnings
         .iter()
         .filter_map(|w| match &w.reason {
@@ -82,11 +83,16 @@ pub fn brief(db: &dyn Db, query: &BriefQuery) -> Result<Brief, StoreError> {
         crate::store::Builtin::DueSoon,
         crate::store::Builtin::Overdue,
     ]
-    .map(|q| q.query(query.as_of, rules.due_soon_days, "").0);
-    let totals = super::read::counts(db, &queues, &scope)?;
+    .map(|q| q.query(query.today, rules.due_soon_days, "").0);
+    let now = Scope {
+        today: query.today,
+        ..scope.clone()
+    };
+    let totals = super::read::counts(db, &queues, &now)?;
     Ok(Brief {
         kind: query.kind,
         as_of: query.as_of,
+        today: query.today,
         region: query.region.clone(),
         current,
         previous,

@@ -96,15 +96,25 @@ pub fn lines(screen: &Screen<'_>, brief: &Brief, area: Rect) -> Vec<Line<'static
     if screen.wall && out.len() > visible {
         // A wall cannot scroll: the warnings that do not fit are counted on the last line.
         let keep = visible.saturating_sub(1);
-        let hidden = list
+        // A line cut off makes its item hidden.
+        let hidden: Vec<Part> = list
             .iter()
             .zip(&at)
-            .filter(|(item, (first, _))| item.part == Part::Warning && *first >= keep)
-            .count();
+            .filter(|(_, (_, last))| *last >= keep)
+            .map(|(item, _)| item.part)
+            .collect();
+        let lines = out.len() - keep;
         out.truncate(keep);
-        let more = match screen.lang {
-            crate::i18n::Lang::Zh => format!("  … 另有{hidden}条预警未显示"),
-            crate::i18n::Lang::En => format!("  … {hidden} more warnings not shown"),
+        let only_warnings = hidden.iter().all(|p| *p == Part::Warning);
+        let more = match (screen.lang, only_warnings) {
+            (crate::i18n::Lang::Zh, true) => format!("  … 另有{}条预警未显示", hidden.len()),
+            (crate::i18n::Lang::En, true) => {
+                format!("  … {} more warnings not shown", hidden.len())
+            }
+            (crate::i18n::Lang::Zh, false) => format!("  … 屏幕太小，另有{lines}行未显示"),
+            (crate::i18n::Lang::En, false) => {
+                format!("  … {lines} more lines not shown (the screen is too small)")
+            }
         };
         out.push(Line::styled(more, screen.theme.muted));
         return out;

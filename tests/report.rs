@@ -648,6 +648,22 @@ fn the_meeting_board_drills_into_a_unit_and_writes_the_brief() {
     let file = out.join("daily-2026-11-24-64.html");
     assert!(file.is_file(), "{}", driven.screen);
     assert!(driven.screen.contains("简报已写入"), "{}", driven.screen);
+    // A directory that does not exist is an error, not a file of its name.
+    let missing = dir.path().join("no-such-dir");
+    let mut setup = common::console::setup(
+        Arc::clone(&store),
+        Lang::En,
+        xinfang::keymap::Keymap::default_preset(),
+        Vec::new(),
+    );
+    setup.export_dir = Some(missing.clone());
+    let refused = common::console::drive_with(setup, 100, 40, &["b", "[", "e"]);
+    let status = refused.state.status.clone().unwrap_or_default();
+    assert!(
+        status.starts_with("the brief was not written") && status.contains("does not exist"),
+        "{status}"
+    );
+    assert!(!missing.exists());
     let html = std::fs::read_to_string(file).expect("html");
     assert!(html.contains("今日收到信访事项"));
 }

@@ -272,7 +272,13 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
                             lang,
                         },
                     );
-                    crate::report::write_to(&report, crate::report::Format::Html, &dir)
+                    {
+                        // Into the directory by name: a missing directory is an error, never a
+                        // file named like it.
+                        let format = crate::report::Format::Html;
+                        let path = dir.join(crate::report::file_name(&report, format));
+                        crate::report::write_to(&report, format, &path)
+                    }
                 })
                 .map(|paths| {
                     paths.first().map_or_else(String::new, |p| {

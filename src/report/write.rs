@@ -52,8 +52,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let shown = || crate::text::sanitise(&path.display().to_string()).into_owned();
     if !dir.is_dir() {
         return Err(format!(
-            "cannot write {}: the directory {} does not exist",
-            shown(),
+            "the directory {} does not exist",
             crate::text::sanitise(&dir.display().to_string())
         ));
     }

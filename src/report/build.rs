@@ -804,7 +804,8 @@ impl Builder<'_> {
             }
             (None, Lang::Zh) => "。".to_string(),
             (Some((names, n)), Lang::En) => {
-                format!("; the most overdue: {names} ({} each).", thousands(n))
+                let each = if tied.len() > 1 { " each" } else { "" };
+                format!("; the most overdue: {names} ({}{each}).", thousands(n))
             }
             (None, Lang::En) => ".".to_string(),
         });

@@ -97,7 +97,7 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
         return Some(load(state));
     }
     view.updated = clock.clone();
-    view.data = Some((**data).clone());
+    view.set_data((**data).clone(), &state.board_rules, state.lang);
     view.selected = view.selected.min(lines(view).saturating_sub(1));
     state.link = super::state::Link::Live;
     Some(Vec::new())
@@ -123,12 +123,7 @@ pub fn lines(view: &BoardView) -> usize {
         Some(BoardData::Warnings(list)) => list.len(),
         Some(BoardData::Overview(o)) => o.periods.len(),
         // The number of lines is the same in either language and under any bands.
-        Some(BoardData::Meeting(brief)) => crate::report::meeting::board_items(
-            brief,
-            &crate::domain::board::BoardRules::default(),
-            crate::i18n::Lang::Zh,
-        )
-        .len(),
+        Some(BoardData::Meeting(_)) => view.meeting.as_ref().map_or(0, |(_, items)| items.len()),
         None => 0,
     }
 }
@@ -485,13 +480,11 @@ fn drill(state: &mut State) -> Vec<Effect> {
                 Filter::ReceivedBetween(p.period.from, p.period.to),
             )
         }),
-        Some(BoardData::Meeting(brief)) => {
-            crate::report::meeting::board_items(brief, &state.board_rules, state.lang)
-                .into_iter()
-                .nth(view.selected)
-                .and_then(|item| item.drill)
-                .map(|(filter, zh, en)| (zh, en, filter))
-        }
+        Some(BoardData::Meeting(_)) => view
+            .meeting_items(&state.board_rules, state.lang)
+            .get(view.selected)
+            .and_then(|item| item.drill.clone())
+            .map(|(filter, zh, en)| (zh, en, filter)),
         None => None,
     };
     let Some((zh, en, filter)) = target else {

@@ -314,6 +314,9 @@ pub struct BoardView {
     /// The leader-package table's order: a column (level, leader, cases, resolved, duties,
     /// overdue, oldest) and whether descending; `None` keeps the board's own order.
     pub sort: Option<(usize, bool)>,
+    /// The Meeting board's lines, made once when its data arrives (a report is built to make
+    /// them: milliseconds, too slow for every frame), in the language they were made in.
+    pub meeting: Option<(Lang, std::sync::Arc<Vec<crate::report::meeting::Item>>)>,
 }
 
 impl BoardView {
@@ -328,11 +331,44 @@ impl BoardView {
             indicator: crate::domain::board::Indicator::Overdue,
             updated: String::new(),
             sort: None,
+            meeting: None,
         }
     }
 
     /// On the backlog board's first load, chooses the newest campaign running `today`. True when
     /// that changed the campaign, so that the board must be loaded again for it.
+    /// Shows `data`; the Meeting board's lines are made here, once.
+    pub fn set_data(
+        &mut self,
+        data: crate::store::board::BoardData,
+        rules: &crate::domain::board::BoardRules,
+        lang: Lang,
+    ) {
+        self.meeting = match &data {
+            crate::store::board::BoardData::Meeting(brief) => Some((
+                lang,
+                std::sync::Arc::new(crate::report::meeting::board_items(brief, rules, lang)),
+            )),
+            _ => None,
+        };
+        self.data = Some(data);
+    }
+
+    /// The Meeting board's lines in `lang` (made afresh only when the language changed).
+    pub fn meeting_items(
+        &self,
+        rules: &crate::domain::board::BoardRules,
+        lang: Lang,
+    ) -> std::sync::Arc<Vec<crate::report::meeting::Item>> {
+        match (&self.meeting, &self.data) {
+            (Some((made_in, items)), _) if *made_in == lang => std::sync::Arc::clone(items),
+            (_, Some(crate::store::board::BoardData::Meeting(brief))) => {
+                std::sync::Arc::new(crate::report::meeting::board_items(brief, rules, lang))
+            }
+            _ => std::sync::Arc::new(Vec::new()),
+        }
+    }
+
     pub fn choose_campaign(
         &mut self,
         data: &crate::store::board::BoardData,

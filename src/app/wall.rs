@@ -196,7 +196,7 @@ impl Wall {
                     if view.choose_campaign(&data, today) {
                         return true;
                     }
-                    view.data = Some(data);
+                    view.set_data(data, &self.rules, self.lang);
                     view.updated = clock.to_string();
                 }
                 self.stale = None;

@@ -1294,7 +1294,7 @@ impl Builder<'_> {
             .iter()
             .map(|w| {
                 let (key, zh, en, _) = kind_of(&w.reason);
-                let (_, detail) = crate::ui::board::warnings::describe_in(lang, w);
+                let (_, detail) = crate::report::warning::describe_in(lang, w);
                 vec![
                     Cell::Text(w.on.to_string()),
                     Cell::Text(self.county_name(&w.county)),

@@ -132,7 +132,7 @@ pub fn items(brief: &Brief, report: &Report, options: Options<'_>) -> Vec<Item> 
         .iter()
         .filter(|w| w.on == brief.as_of && !matches!(w.reason, Reason::Deadlines { .. }))
     {
-        let (kind, detail) = crate::ui::board::warnings::describe_in(lang, w);
+        let (kind, detail) = crate::report::warning::describe_in(lang, w);
         let place =
             crate::domain::region::name_in(&w.county, lang).unwrap_or_else(|| w.county.clone());
         out.push(Item {

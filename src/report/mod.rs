@@ -13,6 +13,7 @@ mod json;
 mod markdown;
 pub mod meeting;
 mod tables;
+pub mod warning;
 mod write;
 
 pub use build::build;

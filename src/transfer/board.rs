@@ -135,7 +135,7 @@ pub fn table(data: &BoardData, lang: Lang) -> (Vec<&'static str>, Vec<Vec<Cell>>
             ],
             list.iter()
                 .map(|w| {
-                    let (kind, reason) = crate::ui::board::warnings::describe_in(lang, w);
+                    let (kind, reason) = crate::report::warning::describe_in(lang, w);
                     let numbers: Vec<&str> = w.cases.iter().map(|(_, n)| n.as_str()).collect();
                     vec![
                         Cell::Date(w.on),

@@ -3,7 +3,7 @@
 //! selectable and drillable to its cases; `e` writes the day's report (see `report::meeting`).
 
 use super::{Screen, gauge, scroll};
-use crate::report::meeting::{Part, board_items};
+use crate::report::meeting::Part;
 use crate::store::brief::Brief;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -24,7 +24,7 @@ fn heading(screen: &Screen<'_>, part: Part, count: usize) -> String {
 
 pub fn lines(screen: &Screen<'_>, brief: &Brief, area: Rect) -> Vec<Line<'static>> {
     let width = usize::from(area.width);
-    let list = board_items(brief, screen.rules, screen.lang);
+    let list = screen.view.meeting_items(screen.rules, screen.lang);
     // On a wall with room, today's intake in large digits first.
     let received: u64 = brief.current.intake.iter().map(|c| c.cases).sum();
     let mut out: Vec<Line<'static>> = super::headline(

@@ -53,34 +53,41 @@ pub struct ReportArgs {
 }
 
 fn format_of(args: &ReportArgs) -> Result<Format> {
-    if let Some(f) = args.format {
-        return Ok(match f {
-            FormatArg::Md => Format::Md,
-            FormatArg::Html => Format::Html,
-            FormatArg::Json => Format::Json,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Xlsx => Format::Xlsx,
-        });
-    }
+    let asked = args.format.map(|f| match f {
+        FormatArg::Md => Format::Md,
+        FormatArg::Html => Format::Html,
+        FormatArg::Json => Format::Json,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Xlsx => Format::Xlsx,
+    });
     let extension = args
         .out
         .as_deref()
-        .filter(|p| !p.is_dir())
+        .filter(|p| !p.is_dir() && !p.as_os_str().to_string_lossy().ends_with('/'))
         .and_then(|p| p.extension())
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    Ok(match extension.as_deref() {
-        None => Format::Md,
-        Some("md" | "markdown") => Format::Md,
-        Some("html" | "htm") => Format::Html,
-        Some(code) => match Format::from_code(code) {
-            Some(f) => f,
-            None => bail!(super::Usage(format!(
-                "--out: cannot tell the format from `.{}`; add --format md|html|json|csv|xlsx",
-                xinfang::text::sanitise(code)
-            ))),
-        },
-    })
+    let by_name = match extension.as_deref() {
+        None => None,
+        Some("md" | "markdown") => Some(Format::Md),
+        Some("html" | "htm") => Some(Format::Html),
+        Some(code) => Format::from_code(code),
+    };
+    match (asked, by_name, extension) {
+        // A file whose name says another format would mislead whoever opens it.
+        (Some(asked), Some(named), Some(ext)) if asked != named => bail!(super::Usage(format!(
+            "--format {} does not match the file name's `.{}`",
+            asked.code(),
+            xinfang::text::sanitise(&ext)
+        ))),
+        (Some(asked), _, _) => Ok(asked),
+        (None, Some(named), _) => Ok(named),
+        (None, None, None) => Ok(Format::Md),
+        (None, None, Some(ext)) => bail!(super::Usage(format!(
+            "--out: cannot tell the format from `.{}`; add --format md|html|json|csv|xlsx",
+            xinfang::text::sanitise(&ext)
+        ))),
+    }
 }
 
 pub fn run(

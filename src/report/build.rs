@@ -131,6 +131,23 @@ fn percent(r: Option<f64>) -> String {
     r.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0))
 }
 
+/// The change between two rates in percentage points, as the two are printed (each to a tenth
+/// of a percent), so the column agrees with the figures beside it.
+fn points_between(now: Option<f64>, before: Option<f64>) -> Option<f64> {
+    now.zip(before)
+        .map(|(a, b)| ((a * 1000.0).round() - (b * 1000.0).round()) / 10.0)
+}
+
+/// "up 8.2% from the period before", "the same as a year earlier", "a year earlier had none".
+fn against(now: u64, before: u64, what: &str) -> String {
+    match change(now, before) {
+        None => format!("{what} had none"),
+        Some(c) if c >= 0.0005 => format!("up {:.1}% from {what}", c * 100.0),
+        Some(c) if c <= -0.0005 => format!("down {:.1}% from {what}", -c * 100.0),
+        Some(_) => format!("the same as {what}"),
+    }
+}
+
 /// Sums intake counts by a key.
 fn sum_by<K: Ord>(counts: &[IntakeCount], key: impl Fn(&IntakeCount) -> K) -> BTreeMap<K, u64> {
     let mut out = BTreeMap::new();
@@ -146,14 +163,23 @@ impl Builder<'_> {
     }
 
     /// "this week" as the sentences say it.
-    fn period_word(&self) -> &'static str {
-        match (self.brief.kind, self.lang) {
-            (ReportKind::Daily, Lang::Zh) => "今日",
-            (ReportKind::Weekly, Lang::Zh) => "本周",
-            (ReportKind::Monthly, Lang::Zh) => "本月",
-            (ReportKind::Daily, Lang::En) => "Today",
-            (ReportKind::Weekly, Lang::En) => "This week",
-            (ReportKind::Monthly, Lang::En) => "This month",
+    fn period_word(&self) -> String {
+        // A report on an earlier day names its day: "today" is the day it is read.
+        let past = self.brief.as_of < self.brief.today;
+        let day = self.brief.as_of;
+        match (self.brief.kind, self.lang, past) {
+            (ReportKind::Daily, Lang::Zh, false) => "今日".to_string(),
+            (ReportKind::Weekly, Lang::Zh, false) => "本周".to_string(),
+            (ReportKind::Monthly, Lang::Zh, false) => "本月".to_string(),
+            (ReportKind::Daily, Lang::En, false) => "Today".to_string(),
+            (ReportKind::Weekly, Lang::En, false) => "This week".to_string(),
+            (ReportKind::Monthly, Lang::En, false) => "This month".to_string(),
+            (ReportKind::Daily, Lang::Zh, true) => format!("{}月{}日", day.month(), day.day()),
+            (ReportKind::Weekly, Lang::Zh, true) => "该周".to_string(),
+            (ReportKind::Monthly, Lang::Zh, true) => format!("{}月", day.month()),
+            (ReportKind::Daily, Lang::En, true) => format!("On {day}"),
+            (ReportKind::Weekly, Lang::En, true) => "That week".to_string(),
+            (ReportKind::Monthly, Lang::En, true) => format!("In {}", day.format("%B %Y")),
         }
     }
 
@@ -265,15 +291,15 @@ impl Builder<'_> {
                 percent(online_share)
             ),
             Lang::En => format!(
-                "{} {} received, {} on the period before and {} on a year earlier; {} came online.",
+                "{} {} received, {} and {}; {} came online.",
                 self.period_word(),
                 if n == 1 {
                     "1 petition was".to_string()
                 } else {
                     format!("{} petitions were", thousands(n))
                 },
-                self.moved(n, n_prev),
-                self.moved(n, n_ly),
+                against(n, n_prev, "the period before"),
+                against(n, n_ly, "a year earlier"),
                 percent(online_share)
             ),
         }];
@@ -428,32 +454,46 @@ impl Builder<'_> {
             rows,
         };
         // Rising fastest: the largest increase on the period before.
-        let rising = |rows: &[(String, (u64, u64, u64))]| {
-            rows.iter()
-                .filter(|(_, r)| r.0 > r.1)
-                .max_by(|a, b| {
-                    (a.1.0 - a.1.1)
-                        .cmp(&(b.1.0 - b.1.1))
-                        .then_with(|| b.0.cmp(&a.0))
-                })
-                .map(|(k, r)| (k.clone(), r.0, r.0 - r.1))
-        };
+        // The keys with the largest increase (all of them when tied), with the increase.
+        fn rising(rows: &[(String, (u64, u64, u64))]) -> Option<(Vec<&String>, u64)> {
+            let most = rows.iter().map(|(_, r)| r.0.saturating_sub(r.1)).max()?;
+            (most > 0).then(|| {
+                let keys = rows
+                    .iter()
+                    .filter(|(_, r)| r.0.saturating_sub(r.1) == most)
+                    .map(|(k, _)| k)
+                    .collect();
+                (keys, most)
+            })
+        }
         // Cases not yet classified are not a matter that is rising.
         let classified: Vec<(String, (u64, u64, u64))> = categories
             .iter()
             .filter(|(k, _)| !k.is_empty())
             .cloned()
             .collect();
-        let top_category = rising(&classified)
-            .map(|(k, n, d)| (self.category_name(Category::from_code(&k)), n, d));
-        let top_county = rising(&counties).map(|(k, n, d)| (self.county_name(&k), n, d));
-        let part = |zh: &str, en: &str, (name, n, d): (String, u64, u64)| match self.lang {
-            Lang::Zh => format!("{zh}“{name}”（{}件，增加{}件）", thousands(n), thousands(d)),
-            Lang::En => format!("the {en} {name} ({}, +{})", thousands(n), thousands(d)),
+        let top_category = rising(&classified).map(|(keys, d)| {
+            let names: Vec<String> = keys
+                .iter()
+                .map(|k| self.category_name(Category::from_code(k)))
+                .collect();
+            (self.name_tied(&names, "个分类"), names.len(), d)
+        });
+        let top_county = rising(&counties).map(|(keys, d)| {
+            let names: Vec<String> = keys.iter().map(|k| self.county_name(k)).collect();
+            (self.name_tied(&names, "个县区"), names.len(), d)
+        });
+        let part = |zh: &str, en: (&str, &str), (names, n, d): (String, usize, u64)| match (
+            self.lang, n,
+        ) {
+            (Lang::Zh, 1) => format!("{zh}“{names}”（增加{}件）", thousands(d)),
+            (Lang::Zh, _) => format!("{zh}“{names}”（各增加{}件）", thousands(d)),
+            (Lang::En, 1) => format!("the {} {names} (+{})", en.0, thousands(d)),
+            (Lang::En, _) => format!("the {} {names} (+{} each)", en.1, thousands(d)),
         };
         let parts: Vec<String> = [
-            top_category.map(|t| part("内容分类", "category", t)),
-            top_county.map(|t| part("县区", "county", t)),
+            top_category.map(|t| part("内容分类", ("category", "categories"), t)),
+            top_county.map(|t| part("县区", ("county", "counties"), t)),
         ]
         .into_iter()
         .flatten()
@@ -466,7 +506,7 @@ impl Builder<'_> {
                 )
                 .to_string(),
             (false, Lang::Zh) => format!("增长最快的是{}。", parts.join("和")),
-            (false, Lang::En) => format!("Rising fastest: {}.", parts.join(" and ")),
+            (false, Lang::En) => format!("Rising fastest: {}.", parts.join("; ")),
         });
         // Charts: intake by county, and the trend by channel.
         let county_rows: Vec<(String, f64)> = region::COUNTIES
@@ -502,7 +542,13 @@ impl Builder<'_> {
             sentences,
             tables: vec![by_channel, by_county, by_category],
             charts,
-            drill: Some(self.received_filter()),
+            drill: Some((
+                self.received_filter(),
+                match self.lang {
+                    Lang::Zh => format!("{}收件", self.period_word()),
+                    Lang::En => format!("received {}", self.period_word().to_lowercase()),
+                },
+            )),
         }
     }
 
@@ -633,10 +679,7 @@ impl Builder<'_> {
             };
             // A rate moves in points; a count or a mean in percent: two columns, never mixed.
             let (moved, points) = match i.unit {
-                Unit::Rate => (
-                    Cell::None,
-                    Cell::Points(m.value.zip(p.value).map(|(a, b)| (a - b) * 100.0)),
-                ),
+                Unit::Rate => (Cell::None, Cell::Points(points_between(m.value, p.value))),
                 Unit::Days => (
                     Cell::Change(
                         m.value
@@ -686,24 +729,30 @@ impl Builder<'_> {
         let short = |k: &crate::domain::kpi::Ratio| percent(k.rate());
         let mut sentences = vec![match lang {
             Lang::Zh => format!(
-                "按期办结率{}，及时受理率{}，参评率{}，满意率{}，平均办理{}天。",
-                short(&now.completion),
+                "及时处理率{}，及时受理率{}，按期办结率{}，参评率{}，满意率{}，平均办理{}天。",
+                short(&now.timely_disposal),
                 short(&now.timely_acceptance),
+                short(&now.completion),
                 short(&now.participation),
                 short(&now.satisfaction),
                 now.average_handling_days()
                     .map_or_else(|| "—".to_string(), |d| format!("{d:.1}"))
             ),
             Lang::En => format!(
-                "On-time completion {}, timely acceptance {}, participation {}, satisfaction {}; replies took {} days on average.",
-                short(&now.completion),
+                "Timely disposal {}, timely acceptance {}, on-time completion {}, participation {}, satisfaction {}; replies took {} days on average.",
+                short(&now.timely_disposal),
                 short(&now.timely_acceptance),
+                short(&now.completion),
                 short(&now.participation),
                 short(&now.satisfaction),
                 now.average_handling_days()
                     .map_or_else(|| "—".to_string(), |d| format!("{d:.1}"))
             ),
         }];
+        if measured == 0 {
+            // Nothing to read out but that.
+            sentences.clear();
+        }
         sentences.push(if measured == 0 {
             self.pick(
                 "本期没有可计算的比率指标。",
@@ -749,7 +798,7 @@ impl Builder<'_> {
                 rows,
             }],
             charts: Vec::new(),
-            drill: Some(self.received_filter()),
+            drill: None,
         }
     }
 
@@ -779,7 +828,7 @@ impl Builder<'_> {
                 thousands(overdue)
             ),
             Lang::En => format!(
-                "{} open {} due within {days} days and {} overdue",
+                "{} open {} due within {days} days and {} are overdue",
                 thousands(soon),
                 if soon == 1 {
                     "case falls"
@@ -791,16 +840,23 @@ impl Builder<'_> {
         };
         if bureau > 0 {
             first.push_str(&match lang {
-                Lang::Zh => format!("（其中{}件尚在信访部门，未交转交办）", thousands(bureau)),
+                Lang::Zh => format!(
+                    "（以上共{}件尚在信访部门，尚未转送或交办）",
+                    thousands(bureau)
+                ),
                 Lang::En => format!(
-                    " ({} still with the bureau, not yet forwarded or assigned)",
+                    " ({} of these still with the bureau, not yet forwarded or assigned)",
                     thousands(bureau)
                 ),
             });
         }
         first.push_str(&match (worst, lang) {
             (Some((names, n)), Lang::Zh) => {
-                format!("；超期最多的单位是{names}（{}件）。", thousands(n))
+                format!(
+                    "；超期最多的单位是{names}（{}{}件）。",
+                    if tied.len() > 1 { "各" } else { "" },
+                    thousands(n)
+                )
             }
             (None, Lang::Zh) => "。".to_string(),
             (Some((names, n)), Lang::En) => {
@@ -811,7 +867,7 @@ impl Builder<'_> {
         });
         let mut sentences = vec![first];
         sentences.extend(self.state_now_note());
-        let rows = list
+        let mut rows: Vec<Vec<Cell>> = list
             .iter()
             .enumerate()
             .map(|(i, u)| {
@@ -824,6 +880,22 @@ impl Builder<'_> {
                 ]
             })
             .collect();
+        // The cases still with the bureau, so the table adds up to the sentence.
+        if bureau > 0 {
+            rows.push(vec![
+                Cell::None,
+                Cell::Text(
+                    self.pick(
+                        "信访部门（尚未转送或交办）",
+                        "the bureau (not yet forwarded or assigned)",
+                    )
+                    .to_string(),
+                ),
+                Cell::Text(self.county_name(&self.brief.region)),
+                Cell::Count(overdue.saturating_sub(unit_overdue)),
+                Cell::Count(soon.saturating_sub(unit_soon)),
+            ]);
+        }
         Section {
             key: "deadlines",
             heading: self.pick("三、办理时限", "3. Deadlines").to_string(),
@@ -846,10 +918,13 @@ impl Builder<'_> {
                 rows,
             }],
             charts: Vec::new(),
-            drill: Some(Filter::DueBefore(crate::domain::calendar::add_days(
-                crate::domain::calendar::add_days(self.brief.today, days),
-                1,
-            ))),
+            drill: Some((
+                Filter::DueBefore(crate::domain::calendar::add_days(
+                    crate::domain::calendar::add_days(self.brief.today, days),
+                    1,
+                )),
+                self.pick("临期和超期", "due soon or overdue").to_string(),
+            )),
         }
     }
 
@@ -980,7 +1055,10 @@ impl Builder<'_> {
                 },
             ],
             charts: Vec::new(),
-            drill: Some(Filter::Packaged),
+            drill: Some((
+                Filter::Packaged,
+                self.pick("领导包案", "packaged").to_string(),
+            )),
         }
     }
 
@@ -996,8 +1074,13 @@ impl Builder<'_> {
             || self.pick("全部积案", "All backlog cases").to_string(),
             |c| c.name.clone(),
         );
-        let points =
-            |now: Option<f64>, then: Option<f64>| now.zip(then).map(|(a, b)| (a - b) * 100.0);
+        let points = |now: Option<f64>, then: Option<f64>| points_between(now, then);
+        // The cases behind the section: the campaign's backlog, when one is shown.
+        let mut parts = vec![Filter::Backlog(self.brief.as_of)];
+        if let Some(c) = &board.campaign {
+            parts.push(Filter::Campaign(c.id));
+        }
+        let backlog_filter = Filter::And(parts);
         let mut ranked: Vec<&BacklogCounty> =
             board.counties.iter().filter(|c| c.backlog > 0).collect();
         ranked.sort_by(|a, b| {
@@ -1008,11 +1091,15 @@ impl Builder<'_> {
         });
         let lowest = ranked.last();
         let moved_points = points(total.rate(), rate_before(&total));
-        let gap = target.zip(total.rate()).map(|(t, r)| (r - t) * 100.0);
+        let gap = points_between(total.rate(), target);
         let mut sentences = vec![match lang {
             Lang::Zh => format!(
-                "“{}”积案{}件，已化解{}件，化解率{}{}，较上期{}。",
-                name,
+                "{}积案{}件，已化解{}件，化解率{}{}，较上期{}。",
+                if board.campaign.is_some() {
+                    format!("“{name}”")
+                } else {
+                    name.clone()
+                },
                 thousands(total.backlog),
                 thousands(total.cleared),
                 percent(total.rate()),
@@ -1020,7 +1107,7 @@ impl Builder<'_> {
                 self.moved_points(moved_points)
             ),
             Lang::En => format!(
-                "{}: {} backlog cases, {} cleared, a clearance rate of {}{}, {} on the last report.",
+                "{}: {} backlog cases, {} cleared, a clearance rate of {}{}, {} since the last report.",
                 name,
                 thousands(total.backlog),
                 thousands(total.cleared),
@@ -1042,26 +1129,27 @@ impl Builder<'_> {
                     .filter(|c| c.rate() == Some(low))
                     .map(|c| self.county_name(&c.county))
                     .collect();
-                (self.name_tied(&tied, "个县区"), percent(Some(low)))
+                let verb = if tied.len() > 1 { "are" } else { "is" };
+                (self.name_tied(&tied, "个县区"), percent(Some(low)), verb)
             });
         let short = gap.filter(|g| *g < 0.0).map(|g| -g);
         match (lang, short, lowest) {
             (_, None, None) => {}
             (Lang::Zh, Some(g), None) => sentences.push(format!("距目标差{g:.1}个百分点。")),
-            (Lang::Zh, Some(g), Some((county, rate))) => sentences.push(format!(
+            (Lang::Zh, Some(g), Some((county, rate, _))) => sentences.push(format!(
                 "距目标差{g:.1}个百分点，化解率最低的是{county}（{rate}）。"
             )),
-            (Lang::Zh, None, Some((county, rate))) => {
+            (Lang::Zh, None, Some((county, rate, _))) => {
                 sentences.push(format!("化解率最低的是{county}（{rate}）。"));
             }
             (Lang::En, Some(g), None) => {
                 sentences.push(format!("{g:.1} points short of the target."));
             }
-            (Lang::En, Some(g), Some((county, rate))) => sentences.push(format!(
-                "{g:.1} points short of the target; the lowest is {county} ({rate})."
+            (Lang::En, Some(g), Some((county, rate, verb))) => sentences.push(format!(
+                "{g:.1} points short of the target; the lowest {verb} {county} ({rate})."
             )),
-            (Lang::En, None, Some((county, rate))) => {
-                sentences.push(format!("The lowest is {county} ({rate})."));
+            (Lang::En, None, Some((county, rate, verb))) => {
+                sentences.push(format!("The lowest {verb} {county} ({rate})."));
             }
         }
         // A campaign is part of the backlog: indicator 8 counts every backlog case.
@@ -1089,9 +1177,7 @@ impl Builder<'_> {
                 Cell::Count(c.cleared),
                 Cell::Rate(c.rate()),
             ];
-            cells.push(Cell::Points(
-                target.zip(c.rate()).map(|(t, r)| (r - t) * 100.0),
-            ));
+            cells.push(Cell::Points(points_between(c.rate(), target)));
             cells.push(Cell::Count(c.cleared.saturating_sub(c.cleared_before)));
             cells.push(Cell::Points(points(c.rate(), rate_before(c))));
             cells
@@ -1114,8 +1200,14 @@ impl Builder<'_> {
         ];
         let ranking = ranked
             .iter()
-            .enumerate()
-            .map(|(i, c)| row(c, Some(i + 1), self.county_name(&c.county)))
+            .map(|c| {
+                // Equal rates share a rank (1, 1, 3), as the backlog board ranks them.
+                let rank = 1 + ranked
+                    .iter()
+                    .filter(|o| o.rate().unwrap_or(0.0) > c.rate().unwrap_or(0.0))
+                    .count();
+                row(c, Some(rank), self.county_name(&c.county))
+            })
             .collect();
         let mut cities = Vec::new();
         for city in region::CITIES.iter() {
@@ -1132,7 +1224,8 @@ impl Builder<'_> {
                 sum.add(c);
                 any = true;
             }
-            if any {
+            // A county's report has no city totals: they would be the county again.
+            if any && self.brief.region.len() <= city.code.len() {
                 cities.push(row(&sum, None, self.county_name(city.code)));
             }
         }
@@ -1148,7 +1241,11 @@ impl Builder<'_> {
             charts.push(Chart {
                 key: "clearance_trend",
                 title: match lang {
+                    Lang::Zh if target.is_some() => format!("近{days}日积案化解率（虚线为目标）"),
                     Lang::Zh => format!("近{days}日积案化解率"),
+                    Lang::En if target.is_some() => {
+                        format!("Backlog clearance rate, last {days} days (dashed: the target)")
+                    }
                     Lang::En => format!("Backlog clearance rate, last {days} days"),
                 },
                 kind: Kind::Line,
@@ -1190,7 +1287,10 @@ impl Builder<'_> {
                 },
             ],
             charts,
-            drill: Some(Filter::Backlog(self.brief.as_of)),
+            drill: Some((
+                backlog_filter,
+                format!("{name} {}", self.pick("积案", "backlog")),
+            )),
         }
     }
 
@@ -1261,10 +1361,14 @@ impl Builder<'_> {
                 self.moved(now.repeat_rate.num, before.repeat_rate.num),
             ),
             Lang::En => format!(
-                "Repeat petitions: {} ({} of intake), {} on the period before",
+                "Repeat petitions: {} ({} of intake), {}",
                 thousands(now.repeat_rate.num),
                 percent(now.repeat_rate.rate()),
-                self.moved(now.repeat_rate.num, before.repeat_rate.num),
+                against(
+                    now.repeat_rate.num,
+                    before.repeat_rate.num,
+                    "the period before"
+                ),
             ),
         };
         let (batches, before_batches) = (now.collective_batches, before.collective_batches);

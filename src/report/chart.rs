@@ -231,8 +231,11 @@ fn columns(chart: &Chart) -> String {
         let y = y_of(target);
         let _ = write!(
             out,
-            r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#b00" stroke-dasharray="6 4"/>"##,
-            WIDTH - right
+            r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#b00" stroke-dasharray="6 4"/><text x="{:.1}" y="{:.1}" font-size="{FONT}" text-anchor="end" class="target" fill="#b00">{}</text>"##,
+            WIDTH - right,
+            WIDTH - right,
+            (y - 4.0).max(FONT),
+            value_text(chart, target)
         );
     }
     match chart.kind {

@@ -25,7 +25,7 @@ tr.total td { font-weight: 600; background: #fafafa; }
 figure { margin: .5em 0 1.2em; }
 figcaption { font-size: .9em; color: #444; }
 svg.chart { max-width: 100%; height: auto; font-family: inherit; }
-svg.chart text { fill: #222; }
+svg.chart text { fill: #222; } svg.chart text.target { fill: #b00; }
 footer { margin-top: 2em; font-size: .8em; color: #666; }
 @page { size: A4; margin: 15mm 12mm; }
 @media print {

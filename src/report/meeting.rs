@@ -55,7 +55,7 @@ pub fn items(brief: &Brief, report: &Report, options: Options<'_>) -> Vec<Item> 
                 drill: section
                     .drill
                     .clone()
-                    .map(|f| (f, section.heading.clone(), section.heading.clone())),
+                    .map(|(f, label)| (f, label.clone(), label)),
                 gauge: None,
             });
         }

@@ -60,9 +60,10 @@ pub struct Section {
     pub sentences: Vec<String>,
     pub tables: Vec<Table>,
     pub charts: Vec<chart::Chart>,
-    /// The cases behind the section's headline, for the Meeting board's drill-down.
+    /// The cases behind the section's headline, for the Meeting board's drill-down, with the
+    /// drill-down queue's name in the report's language.
     #[serde(skip)]
-    pub drill: Option<Filter>,
+    pub drill: Option<(Filter, String)>,
 }
 
 /// A table with stable column keys.

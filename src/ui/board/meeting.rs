@@ -12,7 +12,10 @@ fn heading(screen: &Screen<'_>, part: Part, count: usize) -> String {
     match part {
         Part::Headline => screen.pick("今日要情", "Today in brief").to_string(),
         Part::Unit => screen
-            .pick("超期最多的单位", "Units with the most overdue cases")
+            .pick(
+                "超期和临期最多的单位",
+                "Units with the most overdue and due-soon cases",
+            )
             .to_string(),
         Part::Warning => match screen.lang {
             crate::i18n::Lang::Zh => format!("今日预警{count}条（时限预警见上）"),
@@ -68,7 +71,7 @@ pub fn lines(screen: &Screen<'_>, brief: &Brief, area: Rect) -> Vec<Line<'static
             let options = textwrap::Options::new(width.max(8))
                 .initial_indent(if selected { "› " } else { "  " })
                 .subsequent_indent("  ");
-            for line in textwrap::wrap(&text, options) {
+            for line in keep_punctuation_attached(textwrap::wrap(&text, options)) {
                 out.push(Line::styled(super::pad(&line, width), style));
             }
             if let Some((rate, target)) = item.gauge {
@@ -105,7 +108,7 @@ pub fn lines(screen: &Screen<'_>, brief: &Brief, area: Rect) -> Vec<Line<'static
             .collect();
         let lines = out.len() - keep;
         out.truncate(keep);
-        let only_warnings = hidden.iter().all(|p| *p == Part::Warning);
+        let only_warnings = !hidden.is_empty() && hidden.iter().all(|p| *p == Part::Warning);
         let more = match (screen.lang, only_warnings) {
             (crate::i18n::Lang::Zh, true) => format!("  … 另有{}条预警未显示", hidden.len()),
             (crate::i18n::Lang::En, true) => {
@@ -119,7 +122,59 @@ pub fn lines(screen: &Screen<'_>, brief: &Brief, area: Rect) -> Vec<Line<'static
         out.push(Line::styled(more, screen.theme.muted));
         return out;
     }
-    let (_, last) = at.get(screen.view.selected).copied().unwrap_or((0, 0));
+    // The last line selected shows what follows it too (an empty warnings list).
+    let last = if screen.view.selected + 1 >= list.len() {
+        out.len().saturating_sub(1)
+    } else {
+        at.get(screen.view.selected).map_or(0, |(_, last)| *last)
+    };
     let first = scroll(last, visible);
     out.into_iter().skip(first).collect()
+}
+
+/// Chinese line breaking's first rule: a line never starts with closing punctuation (，。）…):
+/// the character before it moves down with it.
+fn keep_punctuation_attached(lines: Vec<std::borrow::Cow<'_, str>>) -> Vec<String> {
+    const CLOSING: &str = "，。、；：？！）」』”’》〉】…,.;:?!)";
+    let mut out: Vec<String> = lines.into_iter().map(|l| l.into_owned()).collect();
+    for i in 1..out.len() {
+        // Move characters down while the line starts with one (`），` needs two), as long as the
+        // line above keeps some text.
+        loop {
+            let (indent, body) = out[i].split_at(out[i].len() - out[i].trim_start().len());
+            let starts_closing = body.chars().next().is_some_and(|c| CLOSING.contains(c));
+            let above = out[i - 1].trim_start().chars().count();
+            if !starts_closing || above < 2 {
+                break;
+            }
+            let (indent, body) = (indent.to_string(), body.to_string());
+            match out[i - 1].pop() {
+                Some(moved) => out[i] = format!("{indent}{moved}{body}"),
+                None => break,
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_punctuation_attached;
+
+    #[test]
+    fn no_line_starts_with_a_comma_or_a_full_stop() {
+        let text = "“2026年信访积案化解攻坚行动”积案1,283件，化解率97.4%（目标97%），较上期持平。";
+        for width in 10..40 {
+            let options = textwrap::Options::new(width).subsequent_indent("  ");
+            let lines = keep_punctuation_attached(textwrap::wrap(text, options));
+            assert_eq!(lines.concat().replace("  ", ""), text.replace("  ", ""));
+            for line in &lines[1..] {
+                let first = line.trim_start().chars().next();
+                assert!(
+                    !matches!(first, Some('，' | '。' | '）')),
+                    "width {width}: {lines:?}"
+                );
+            }
+        }
+    }
 }

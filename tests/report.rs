@@ -605,6 +605,27 @@ fn the_meeting_board_drills_into_a_unit_and_writes_the_brief() {
     assert!(screen.contains("积案化解"), "{screen}");
     let en = common::console::drive(&store, Lang::En, 80, 24, &["b", "["]).screen;
     assert!(en.contains("Today in brief"), "{en}");
+    // Its footer hints only keys that do something there; `f` says it has no choice.
+    let f = common::console::drive(&store, Lang::Zh, 100, 40, &["b", "[", "f"]);
+    let footer = f
+        .screen
+        .lines()
+        .rev()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        footer.contains("e 写简报") && !footer.contains("f 选项"),
+        "{footer}"
+    );
+    assert!(!footer.contains("o 排序"), "{footer}");
+    let status = f.state.status.clone().unwrap_or_default();
+    assert!(status.contains("没有可切换的选项"), "{status}");
+    let packages = common::console::drive(&store, Lang::Zh, 100, 40, &["b", "tab"]).screen;
+    assert!(
+        packages.contains("f 选项") && packages.contains("o 排序"),
+        "{packages}"
+    );
     // The palette opens it by name too.
     let named = common::console::drive(
         &store,

@@ -210,8 +210,16 @@ pub fn warning_rows<'a>(
     shown
 }
 
+/// Whether `f` changes something on the board (leader level, campaign, map indicator).
+pub fn has_option(kind: BoardKind) -> bool {
+    matches!(
+        kind,
+        BoardKind::Packages | BoardKind::Backlog | BoardKind::Map
+    )
+}
+
 /// How many columns the board's table sorts by (0: it keeps its own order).
-fn sortable_columns(kind: BoardKind) -> usize {
+pub fn sortable_columns(kind: BoardKind) -> usize {
     match kind {
         BoardKind::Packages => PACKAGE_COLUMNS,
         BoardKind::Backlog => BACKLOG_COLUMNS,
@@ -397,7 +405,18 @@ fn option(state: &mut State) -> Vec<Effect> {
             view.selected = 0;
             load(state)
         }
-        _ => Vec::new(),
+        _ => {
+            state.status = Some(
+                state
+                    .lang
+                    .pick(
+                        "此看板没有可切换的选项（领导包案、积案化解和县区图有）",
+                        "this board has no choice to change (leader packages, backlog and the map have)",
+                    )
+                    .to_string(),
+            );
+            Vec::new()
+        }
     }
 }
 

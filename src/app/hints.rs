@@ -166,6 +166,17 @@ pub fn footer(state: &State) -> Vec<(String, String)> {
     let context = context(state);
     let mut out: Vec<(String, String)> = hinted(context)
         .iter()
+        // A board's choice and sort are hinted only where the board has them.
+        .filter(
+            |action| match (context, state.board.as_ref().map(|v| v.kind)) {
+                (Context::Board, Some(kind)) => match action {
+                    Action::BoardOption => super::boards::has_option(kind),
+                    Action::BoardSort => super::boards::sortable_columns(kind) > 0,
+                    _ => true,
+                },
+                _ => true,
+            },
+        )
         .filter_map(|action| {
             let key = key_for(&state.keymap, context, *action)?;
             Some((key, short(*action, lang).to_string()))

@@ -40,19 +40,27 @@ fn draw_wall(frame: &mut Frame<'_>, wall: &Wall) {
         let seconds = wall.rotate.as_secs();
         let (n, total) = (wall.current + 1, wall.boards.len());
         // Keys only for someone at the keyboard: an unattended screen shows none.
-        let text = match (wall.lang, wall.touched) {
-            (Lang::Zh, false) => {
+        // One board does not rotate: its place and period are left out.
+        let turning = total > 1;
+        let text = match (wall.lang, wall.touched, turning) {
+            (Lang::Zh, false, true) => {
                 format!(" 只读看板 · {n}/{total} · 每{seconds}秒轮换 · 不含个人信息")
             }
-            (Lang::Zh, true) => format!(
+            (Lang::Zh, true, true) => format!(
                 " 只读看板 · {n}/{total} · 每{seconds}秒轮换 · 不含个人信息 · ←/→ 翻看 · q 退出"
             ),
-            (Lang::En, false) => format!(
+            (Lang::Zh, false, false) => " 只读看板 · 不含个人信息".to_string(),
+            (Lang::Zh, true, false) => " 只读看板 · 不含个人信息 · q 退出".to_string(),
+            (Lang::En, false, true) => format!(
                 " Read-only wall board · {n}/{total} · rotates every {seconds}s · no personal data"
             ),
-            (Lang::En, true) => format!(
+            (Lang::En, true, true) => format!(
                 " Read-only wall board · {n}/{total} · rotates every {seconds}s · no personal data · ←/→ turn · q quit"
             ),
+            (Lang::En, false, false) => " Read-only wall board · no personal data".to_string(),
+            (Lang::En, true, false) => {
+                " Read-only wall board · no personal data · q quit".to_string()
+            }
         };
         frame.render_widget(
             Paragraph::new(Line::styled(

@@ -42,7 +42,9 @@ pub fn big(text: &str) -> Option<[String; 5]> {
 /// How much larger the digits are drawn on a screen of `area`: twice on a wall-sized screen
 /// (200×60 or more), so that a command centre's big display is filled and read across the room.
 pub fn scale_for(area: ratatui::layout::Rect) -> usize {
-    if area.width >= 200 && area.height >= 60 {
+    // `area` is the board below its tab line and above the footer: a 200×60 screen gives 58 rows
+    // (57 with a stale line).
+    if area.width >= 200 && area.height >= 56 {
         2
     } else {
         1

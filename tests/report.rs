@@ -281,6 +281,16 @@ fn personal_data(path: &Path) -> Vec<String> {
             }
         }
     }
+    // Leaders' and units' names are shown on purpose; a petitioner may share one (马彦龙).
+    let mut shown = conn
+        .prepare("SELECT name FROM leaders UNION SELECT name FROM units")
+        .expect("select");
+    let public: std::collections::HashSet<String> = shown
+        .query_map([], |r| r.get::<_, String>(0))
+        .expect("names")
+        .filter_map(Result::ok)
+        .collect();
+    out.retain(|v| !public.contains(v));
     out.sort();
     out.dedup();
     out

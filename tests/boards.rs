@@ -352,6 +352,16 @@ fn backlog_clearance_per_county_with_the_change_since_yesterday() {
         assert_eq!(b.daily.len(), 30);
         assert_eq!(b.daily[29], 1);
         assert_eq!(b.daily.iter().sum::<u64>(), 1);
+        // The running totals the report's clearance chart plots: 1 cleared through yesterday,
+        // 2 today, each day's total the one before plus that day's gain.
+        assert_eq!(b.cleared_by_day.len(), 30);
+        assert_eq!(b.cleared_by_day[28..], [1, 2]);
+        assert_eq!(b.cleared_by_day.last().copied(), Some(total.cleared));
+        assert_eq!(
+            b.before,
+            day("2026-11-23"),
+            "the board counts before as of yesterday"
+        );
         assert_eq!(b.campaigns.len(), 1);
     }
 }

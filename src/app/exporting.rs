@@ -74,6 +74,13 @@ pub fn on_msg(state: &mut State, msg: &Msg) -> Option<Vec<Effect>> {
     Some(Vec::new())
 }
 
+/// Where the console writes files: `export_dir` if set, else the directory it was started in
+/// (else the temporary directory).
+pub fn dir_or_default(dir: Option<std::path::PathBuf>) -> std::path::PathBuf {
+    dir.or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(std::env::temp_dir)
+}
+
 /// A file name for an export of `name` made at `now`, in `dir`.
 pub fn file_in(
     dir: &std::path::Path,

@@ -233,9 +233,7 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
             rules,
             dir,
         } => {
-            let dir = dir
-                .or_else(|| std::env::current_dir().ok())
-                .unwrap_or_else(std::env::temp_dir);
+            let dir = super::exporting::dir_or_default(dir);
             let path = super::exporting::file_in(&dir, &name, session.now());
             let shown = crate::text::sanitise(&path.display().to_string()).into_owned();
             let viewer = crate::transfer::export::Viewer {
@@ -258,9 +256,7 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
             boards,
             dir,
         } => {
-            let dir = dir
-                .or_else(|| std::env::current_dir().ok())
-                .unwrap_or_else(std::env::temp_dir);
+            let dir = super::exporting::dir_or_default(dir);
             let outcome = store
                 .brief(&query)
                 .map_err(|e| e.to_string())

@@ -168,17 +168,10 @@ fn indicators(now: &Kpis, before: &Kpis) -> Vec<(&'static str, Indicator)> {
 }
 
 #[derive(Serialize)]
-struct Span2 {
-    from: NaiveDate,
-    to: NaiveDate,
-    as_of: NaiveDate,
-}
-
-#[derive(Serialize)]
 struct Report {
     region: String,
-    period: Span2,
-    previous: Span2,
+    period: xinfang::report::Span,
+    previous: xinfang::report::Span,
     indicators: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -203,12 +196,12 @@ pub fn run(context: &Context, args: &KpiArgs) -> Result<ExitCode> {
             }
             let report = Report {
                 region: args.region.clone(),
-                period: Span2 {
+                period: xinfang::report::Span {
                     from: current.from,
                     to: current.to,
                     as_of: current_as_of,
                 },
-                previous: Span2 {
+                previous: xinfang::report::Span {
                     from: previous.from,
                     to: previous.to,
                     as_of: previous_as_of,

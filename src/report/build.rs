@@ -128,7 +128,7 @@ fn col(key: &'static str, zh: &str, en: &str, lang: Lang) -> Column {
 }
 
 fn percent(r: Option<f64>) -> String {
-    r.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0))
+    Cell::Rate(r).shown()
 }
 
 /// The change between two rates in percentage points, as the two are printed (each to a tenth

@@ -68,10 +68,8 @@ pub fn lines(screen: &Screen<'_>, brief: &Brief, area: Rect) -> Vec<Line<'static
             let first = out.len();
             // A sentence is read whole: wrapped, never cut.
             let text = crate::ui::clean(&item.text);
-            let options = textwrap::Options::new(width.max(8))
-                .initial_indent(if selected { "› " } else { "  " })
-                .subsequent_indent("  ");
-            for line in keep_punctuation_attached(textwrap::wrap(&text, options)) {
+            let marker = if selected { "› " } else { "  " };
+            for line in crate::text::wrap(&text, width.max(8), marker, "  ") {
                 out.push(Line::styled(super::pad(&line, width), style));
             }
             if let Some((rate, target)) = item.gauge {
@@ -130,51 +128,4 @@ pub fn lines(screen: &Screen<'_>, brief: &Brief, area: Rect) -> Vec<Line<'static
     };
     let first = scroll(last, visible);
     out.into_iter().skip(first).collect()
-}
-
-/// Chinese line breaking's first rule: a line never starts with closing punctuation (，。）…):
-/// the character before it moves down with it.
-fn keep_punctuation_attached(lines: Vec<std::borrow::Cow<'_, str>>) -> Vec<String> {
-    const CLOSING: &str = "，。、；：？！）」』”’》〉】…,.;:?!)";
-    let mut out: Vec<String> = lines.into_iter().map(|l| l.into_owned()).collect();
-    for i in 1..out.len() {
-        // Move characters down while the line starts with one (`），` needs two), as long as the
-        // line above keeps some text.
-        loop {
-            let (indent, body) = out[i].split_at(out[i].len() - out[i].trim_start().len());
-            let starts_closing = body.chars().next().is_some_and(|c| CLOSING.contains(c));
-            let above = out[i - 1].trim_start().chars().count();
-            if !starts_closing || above < 2 {
-                break;
-            }
-            let (indent, body) = (indent.to_string(), body.to_string());
-            match out[i - 1].pop() {
-                Some(moved) => out[i] = format!("{indent}{moved}{body}"),
-                None => break,
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::keep_punctuation_attached;
-
-    #[test]
-    fn no_line_starts_with_a_comma_or_a_full_stop() {
-        let text = "“2026年信访积案化解攻坚行动”积案1,283件，化解率97.4%（目标97%），较上期持平。";
-        for width in 10..40 {
-            let options = textwrap::Options::new(width).subsequent_indent("  ");
-            let lines = keep_punctuation_attached(textwrap::wrap(text, options));
-            assert_eq!(lines.concat().replace("  ", ""), text.replace("  ", ""));
-            for line in &lines[1..] {
-                let first = line.trim_start().chars().next();
-                assert!(
-                    !matches!(first, Some('，' | '。' | '）')),
-                    "width {width}: {lines:?}"
-                );
-            }
-        }
-    }
 }

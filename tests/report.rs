@@ -796,3 +796,47 @@ fn a_report_on_an_earlier_day_counts_deadlines_today_and_says_so() {
         now["sections"]["intake"]["sentences"]
     );
 }
+
+#[test]
+fn a_drill_down_named_after_a_hostile_unit_shows_its_escapes_as_text() {
+    let (_dir, path) = demo_db(20_000, 1);
+    plant_hostile_names(&path);
+    let store: Arc<dyn Store> = Arc::from(
+        xinfang::store::open(
+            path.to_str().expect("utf-8"),
+            Rules::default(),
+            OpenMode::ReadWrite,
+        )
+        .expect("open"),
+    );
+    let brief = store
+        .brief(&BriefQuery {
+            kind: ReportKind::Daily,
+            as_of: today(),
+            region: "64".into(),
+            today: today(),
+        })
+        .expect("brief");
+    let at = brief
+        .deadlines
+        .iter()
+        .position(|u| u.unit == HOSTILE)
+        .expect("the renamed unit is among the units with deadlines");
+    assert!(at < 5, "it is among the five shown ({at})");
+    // Six headlines, then the units.
+    let mut keys = vec!["b", "["];
+    keys.extend(std::iter::repeat_n("j", 6 + at));
+    keys.push("enter");
+    let driven = common::console::drive(&store, Lang::Zh, 100, 30, &keys);
+    let label = driven
+        .state
+        .queue()
+        .expect("the drill-down queue")
+        .label(Lang::Zh)
+        .to_string();
+    assert!(label.contains("HYPERLINK"), "{label}");
+    assert!(!label.chars().any(char::is_control), "{label:?}");
+    assert!(label.contains('␛') && label.contains('␇'), "{label}");
+    assert!(!driven.screen.contains('\u{1b}'), "{}", driven.screen);
+    assert!(driven.screen.contains("␛]0;PWNED"), "{}", driven.screen);
+}

@@ -519,8 +519,10 @@ fn drill(state: &mut State) -> Vec<Effect> {
     };
     let queue = QueueDef {
         name: DRILL_QUEUE.to_string(),
-        label_zh: format!("⤷ {zh}"),
-        label_en: format!("⤷ {en}"),
+        // Names of units, leaders and campaigns come from the database: made visible once here,
+        // so every place that shows the queue's name (title, list, history, palette) is safe.
+        label_zh: crate::text::sanitise(&format!("⤷ {zh}")).into_owned(),
+        label_en: crate::text::sanitise(&format!("⤷ {en}")).into_owned(),
         filter,
         sort: Sort {
             key: SortKey::Received,

@@ -13,6 +13,8 @@ pub mod keymap;
 pub mod login;
 pub mod report;
 pub mod search;
+pub mod serve;
+pub mod sshkey;
 pub mod store;
 pub mod text;
 pub mod transfer;

@@ -316,8 +316,7 @@ fn the_index_follows_a_change_made_through_another_handle() {
     intake.received_on = today();
     let created = other.register(&intake, "admin", now()).expect("register");
     assert_eq!(run(&index, "独一无二", 5).total, 0);
-    let head =
-        search::refresh(&mut index, mine.as_ref(), seq, Role::Supervisor, "64").expect("refresh");
+    let head = search::refresh(&mut index, mine.as_ref(), seq).expect("refresh");
     assert!(head > seq);
     let results = run(&index, "独一无二", 5);
     assert_eq!(results.hits.first().map(|h| h.id), Some(created.id));

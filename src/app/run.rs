@@ -330,12 +330,32 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
 pub struct Shared {
     index: Arc<std::sync::RwLock<Option<crate::search::Index>>>,
     latest_search: Arc<std::sync::atomic::AtomicU64>,
-    /// Saved searches resolved against the index as it is now (cleared when the index changes):
-    /// a queue's count and its page, and every count reload until the data changes, share one
-    /// search.
-    resolved: Arc<std::sync::Mutex<std::collections::HashMap<(String, chrono::NaiveDate), Filter>>>,
+    /// Saved searches resolved against the index as it is now (cleared when the index changes),
+    /// per viewer: a queue's count and its page, and every count reload until the data changes,
+    /// share one search.
+    resolved: Arc<std::sync::Mutex<std::collections::HashMap<Resolved, Filter>>>,
     /// The session's clock, for effects that date what they write.
     clock: SessionClock,
+    /// Whom this session searches for; `None`: the user the index was built for.
+    viewer: Option<crate::search::Viewer>,
+    /// Set when a server owns the index and the change watcher (`xinfang serve`).
+    hosted: Option<Hosted>,
+}
+
+type Resolved = (Option<crate::search::Viewer>, String, chrono::NaiveDate);
+
+/// What a server shares with each of its sessions: the index is built before the first session
+/// and kept current once for all, by the server's one change watcher, which tells every session
+/// of each change after the index has it.
+#[derive(Clone)]
+pub struct Hosted {
+    /// The change-feed position the shared index is current to.
+    pub index_head: Arc<std::sync::atomic::AtomicI64>,
+    /// The newest change position, published after the index has it.
+    pub changes: tokio::sync::watch::Receiver<i64>,
+    /// Set by the session's output when it dropped frames for a slow client: the next frame is
+    /// drawn whole.
+    pub repaint: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Shared {
@@ -350,7 +370,7 @@ impl Shared {
     fn resolve(&self, filter: &Filter, index: &crate::search::Index, today: NaiveDate) -> Filter {
         match filter {
             Filter::Search(query) => {
-                let key = (query.clone(), today);
+                let key = (self.viewer.clone(), query.clone(), today);
                 if let Some(found) = self
                     .resolved
                     .lock()
@@ -359,7 +379,8 @@ impl Shared {
                 {
                     return found.clone();
                 }
-                let found = crate::search::resolve(filter, index, today);
+                let viewer = self.viewer.as_ref().unwrap_or_else(|| index.viewer());
+                let found = crate::search::resolve(filter, index, today, viewer);
                 self.resolved
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -383,6 +404,49 @@ impl Shared {
             ..Shared::default()
         }
     }
+
+    /// The same, searching for `viewer`.
+    pub fn for_viewer(mut self, viewer: crate::search::Viewer) -> Shared {
+        self.viewer = Some(viewer);
+        self
+    }
+
+    /// A server's shared index (built and current to `head`), for its sessions.
+    pub fn hosting(index: crate::search::Index, clock: SessionClock) -> Shared {
+        Shared {
+            index: Arc::new(std::sync::RwLock::new(Some(index))),
+            clock,
+            ..Shared::default()
+        }
+    }
+
+    /// One session of a server: the server's index, this session's own newest search, viewer,
+    /// change feed and repaint flag.
+    pub fn session(&self, viewer: crate::search::Viewer, hosted: Hosted) -> Shared {
+        Shared {
+            index: Arc::clone(&self.index),
+            resolved: Arc::clone(&self.resolved),
+            latest_search: Arc::default(),
+            clock: self.clock,
+            viewer: Some(viewer),
+            hosted: Some(hosted),
+        }
+    }
+
+    /// Applies every change after `since` to the shared index (the server's watcher does this
+    /// once for all sessions); returns the new position.
+    pub fn refresh_index(
+        &self,
+        store: &dyn Store,
+        since: i64,
+    ) -> Result<i64, crate::store::StoreError> {
+        let mut guard = self.index.write().unwrap_or_else(|p| p.into_inner());
+        let Some(index) = guard.as_mut() else {
+            return Ok(since);
+        };
+        self.forget_resolved();
+        crate::search::refresh(index, store, since)
+    }
 }
 
 /// Performs an effect that needs the search index; other effects go to `perform`.
@@ -393,6 +457,21 @@ fn perform_indexed(
     results: &mpsc::UnboundedSender<Msg>,
 ) -> Option<Msg> {
     use std::sync::atomic::Ordering;
+    use std::sync::atomic::Ordering as O;
+    match (&shared.hosted, &effect) {
+        // A server's index is built before any session and kept current by its watcher.
+        (Some(hosted), Effect::BuildIndex { .. }) => {
+            return Some(Msg::IndexReady {
+                head: hosted.index_head.load(O::SeqCst),
+            });
+        }
+        (Some(hosted), Effect::RefreshIndex { .. }) => {
+            return Some(Msg::IndexRefreshed {
+                head: hosted.index_head.load(O::SeqCst),
+            });
+        }
+        _ => {}
+    }
     match effect {
         Effect::BuildIndex { role, region } => {
             let progress = results.clone();
@@ -408,25 +487,19 @@ fn perform_indexed(
                 Err(e) => Msg::IndexFailed { error: e.told() },
             })
         }
-        Effect::RefreshIndex {
-            since,
-            role,
-            region,
-        } => {
+        Effect::RefreshIndex { since, .. } => {
             let mut guard = shared.index.write().unwrap_or_else(|p| p.into_inner());
             let index = guard.as_mut()?;
             shared.forget_resolved();
-            Some(
-                match crate::search::refresh(index, store, since, role, &region) {
-                    Ok(head) => Msg::IndexRefreshed { head },
-                    Err(e) => Msg::LoadFailed {
-                        request: 0,
-                        reconnecting: matches!(e, crate::store::StoreError::Unreachable { .. }),
-                        error: e.told(),
-                        clock: clock_of(shared.clock).1,
-                    },
+            Some(match crate::search::refresh(index, store, since) {
+                Ok(head) => Msg::IndexRefreshed { head },
+                Err(e) => Msg::LoadFailed {
+                    request: 0,
+                    reconnecting: matches!(e, crate::store::StoreError::Unreachable { .. }),
+                    error: e.told(),
+                    clock: clock_of(shared.clock).1,
                 },
-            )
+            })
         }
         Effect::Search {
             request,
@@ -439,11 +512,13 @@ fn perform_indexed(
             let guard = shared.index.read().unwrap_or_else(|p| p.into_inner());
             let index = guard.as_ref()?;
             let stale = || shared.latest_search.load(Ordering::SeqCst) != request;
+            let viewer = shared.viewer.as_ref().unwrap_or_else(|| index.viewer());
             let results = index.search_until(
                 &parsed,
                 today,
                 super::searching::SEARCH_ROWS,
                 within.as_deref(),
+                viewer,
                 &stale,
             );
             Some(Msg::SearchDone {

@@ -43,6 +43,25 @@ pub enum UserAction {
     },
     /// Change a user's region scope
     SetScope { name: String, scope: String },
+    /// Let a user log in to `xinfang serve` with a public key (one line of a .pub file)
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["key", "file"])))]
+    AddKey {
+        name: String,
+        /// The key itself: 'ssh-ed25519 AAAA… comment'
+        #[arg(long, allow_hyphen_values = true)]
+        key: Option<String>,
+        /// A public key file (`li.pub`)
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
+    /// List a user's public keys (every user's without a name)
+    Keys {
+        name: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Tsv)]
+        format: Format,
+    },
+    /// Take a public key away from a user, by its fingerprint (SHA256:…)
+    RemoveKey { name: String, fingerprint: String },
 }
 
 pub fn audit(context: &Context, action: &AuditAction) -> Result<ExitCode> {
@@ -102,6 +121,9 @@ pub fn user(context: &Context, action: &UserAction, asked: Option<&str>) -> Resu
     let actor = super::identity::resolve(store.as_ref(), asked)?;
     let actor = actor.as_str();
     let users = store.users()?;
+    if let UserAction::Keys { name, format } = action {
+        return list_keys(store.as_ref(), &users, name.as_deref(), *format);
+    }
     if let UserAction::List { format } = action {
         match format {
             Format::Tsv => {
@@ -152,7 +174,29 @@ pub fn user(context: &Context, action: &UserAction, asked: Option<&str>) -> Resu
             name: name.clone(),
             scope: scope.clone(),
         },
-        UserAction::List { .. } => return Ok(ExitCode::SUCCESS),
+        UserAction::AddKey { name, key, file } => {
+            let (line, origin) = match (key, file) {
+                (Some(key), _) => (key.clone(), "--key".to_string()),
+                (None, Some(file)) => (
+                    read_key_file(file)?,
+                    sanitise(&file.display().to_string()).into_owned(),
+                ),
+                (None, None) => bail!("give the key with --key or --file"),
+            };
+            let parsed =
+                xinfang::sshkey::parse(&line).map_err(|e| anyhow::anyhow!("{origin}: {e}"))?;
+            UserChange::AddKey {
+                name: name.clone(),
+                key: parsed.key,
+                fingerprint: parsed.fingerprint,
+                comment: parsed.comment,
+            }
+        }
+        UserAction::RemoveKey { name, fingerprint } => UserChange::RemoveKey {
+            name: name.clone(),
+            fingerprint: fingerprint.trim().to_string(),
+        },
+        UserAction::List { .. } | UserAction::Keys { .. } => return Ok(ExitCode::SUCCESS),
     };
     if let UserChange::Add { scope, .. } | UserChange::SetScope { scope, .. } = &change
         && !valid_scope(scope)
@@ -163,11 +207,97 @@ pub fn user(context: &Context, action: &UserAction, asked: Option<&str>) -> Resu
         );
     }
     let user = store.change_user(&change, actor, context.now)?;
+    match &change {
+        UserChange::AddKey {
+            fingerprint,
+            comment,
+            ..
+        } => {
+            println!("{}\t{fingerprint}\t{comment}", sanitise(&user.name));
+            return Ok(ExitCode::SUCCESS);
+        }
+        UserChange::RemoveKey { fingerprint, .. } => {
+            println!(
+                "removed\t{}\t{}",
+                sanitise(&user.name),
+                sanitise(fingerprint)
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     println!(
         "{}\t{}\t{}",
         sanitise(&user.name),
         user.role.code(),
         user.scope
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The one key of a public key file (comments and blank lines skipped).
+fn read_key_file(file: &std::path::Path) -> Result<String> {
+    let shown = sanitise(&file.display().to_string()).into_owned();
+    let meta = std::fs::metadata(file).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    if meta.len() > 64 * 1024 {
+        bail!("{shown}: too large for a public key file");
+    }
+    let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    let keys: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    match keys.as_slice() {
+        [one] => Ok((*one).to_string()),
+        [] => bail!("{shown}: no key in the file"),
+        many => bail!(
+            "{shown}: {} keys in the file; add them one at a time with --key",
+            many.len()
+        ),
+    }
+}
+
+fn list_keys(
+    store: &dyn xinfang::store::Store,
+    users: &[xinfang::store::User],
+    name: Option<&str>,
+    format: Format,
+) -> Result<ExitCode> {
+    if let Some(name) = name
+        && !users.iter().any(|u| u.name == name)
+    {
+        bail!("no user `{}`", sanitise(name));
+    }
+    let keys = store.user_keys(name)?;
+    match format {
+        Format::Tsv => {
+            println!("name\tfingerprint\tcomment\tadded");
+            for k in &keys {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    sanitise(&k.name),
+                    sanitise(&k.fingerprint),
+                    sanitise(&k.comment),
+                    sanitise(&k.added_at)
+                );
+            }
+        }
+        Format::Json => {
+            let clean: Vec<_> = keys
+                .iter()
+                .map(|k| {
+                    serde_json::json!({
+                        "name": sanitise(&k.name),
+                        "fingerprint": sanitise(&k.fingerprint),
+                        "key": sanitise(&k.key),
+                        "comment": sanitise(&k.comment),
+                        "added": sanitise(&k.added_at),
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string(&clean)?);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

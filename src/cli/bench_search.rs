@@ -144,7 +144,7 @@ fn saved_queues(store: &dyn Store, index: &search::Index, today: chrono::NaiveDa
         let mut cases = 0;
         for _ in 0..5 {
             let t = Instant::now();
-            let resolved = search::resolve(&filter, index, today);
+            let resolved = search::resolve(&filter, index, today, index.viewer());
             searching.push(t.elapsed());
             let counts = store.counts(std::slice::from_ref(&resolved), &scope)?;
             store.page(&resolved, sort, &scope, None, 100)?;

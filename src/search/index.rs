@@ -6,8 +6,10 @@
 //! and categories are shared tables matched once per query. A text term is tried against a case's
 //! text only when the bloom says every character of the term is there; matches get a cheap score
 //! (contiguity, field weight: number > petitioner > title > places > summary) over both cores,
-//! and the best are re-scored with fuzzy-matcher's SkimMatcherV2. Accusation cases the user may
-//! not read are indexed without their summary and accuser.
+//! and the best are re-scored with fuzzy-matcher's SkimMatcherV2. Every case is indexed whole,
+//! and each search is made for a `Viewer`: an accusation whose content the viewer may not read
+//! (Art 30) is matched and shown without its title, summary and accuser. One index thus serves
+//! every user of a server.
 
 use super::query::{Atom, Field, Flag, Query, Term, TextMode};
 use crate::domain::region::{COUNTIES, townships};
@@ -90,6 +92,39 @@ const FLAG_BACKLOG: u8 = 2;
 const FLAG_COLLECTIVE: u8 = 4;
 const FLAG_REPEAT: u8 = 8;
 const FLAG_PACKAGED: u8 = 16;
+const FLAG_CONFIDENTIAL: u8 = 32;
+
+/// Who a search is made for: their role and region scope decide which accusations' content they
+/// may search (`domain::access::may_see_content`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Viewer {
+    pub role: crate::domain::Role,
+    pub scope: String,
+}
+
+impl Viewer {
+    pub fn new(role: crate::domain::Role, scope: &str) -> Viewer {
+        Viewer {
+            role,
+            scope: scope.to_string(),
+        }
+    }
+}
+
+/// Per county of the index (and one more for "no county"): whether a confidential case's content
+/// is hidden from the viewer.
+struct Sight(Vec<bool>);
+
+impl Sight {
+    fn hides(&self, doc: &Doc) -> bool {
+        doc.flags & FLAG_CONFIDENTIAL != 0
+            && self
+                .0
+                .get(doc.county as usize)
+                .copied()
+                .unwrap_or(self.0.last().copied().unwrap_or(true))
+    }
+}
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +168,8 @@ pub struct Index {
     leaders: Vec<Named>,
     leader_of: HashMap<i64, u16>,
     categories: Vec<Named>,
+    /// Whom `search` and `matching_ids` search for (`search_until` is told).
+    viewer: Viewer,
 }
 
 fn bloom_bit(c: char) -> usize {
@@ -151,8 +188,9 @@ fn covers(bloom: &[u64; 4], mask: &[u64; 4]) -> bool {
 }
 
 impl Index {
-    /// An empty index knowing the places, units and leaders.
-    pub fn new(units: &[Unit], leaders: &[Leader]) -> Index {
+    /// An empty index knowing the places, units and leaders, searched for `viewer` unless told
+    /// otherwise.
+    pub fn new(units: &[Unit], leaders: &[Leader], viewer: Viewer) -> Index {
         let mut townships_list = Vec::new();
         let mut township_of = HashMap::new();
         for county in &COUNTIES {
@@ -193,7 +231,30 @@ impl Index {
                 .iter()
                 .map(|c| Named::new(c.zh(), c.code()))
                 .collect(),
+            viewer,
         }
+    }
+
+    /// The viewer `search` searches for.
+    pub fn viewer(&self) -> &Viewer {
+        &self.viewer
+    }
+
+    fn sight(&self, viewer: &Viewer) -> Sight {
+        let mut hidden: Vec<bool> = self
+            .counties
+            .iter()
+            .map(|c| {
+                !crate::domain::access::may_see_content(true, viewer.role, &viewer.scope, &c.code)
+            })
+            .collect();
+        hidden.push(!crate::domain::access::may_see_content(
+            true,
+            viewer.role,
+            &viewer.scope,
+            "",
+        ));
+        Sight(hidden)
     }
 
     /// Makes room for `cases` cases up front, so that building never copies the arena to grow it
@@ -214,17 +275,12 @@ impl Index {
         self.docs.is_empty()
     }
 
-    /// Adds or replaces a case. `content` is false for accusations the user may not read: their
-    /// summary and accuser are left out.
-    pub fn upsert(&mut self, doc: &SearchDoc, content: bool) {
-        let (name, summary) = if content {
-            (doc.petitioner.as_str(), doc.summary.as_str())
-        } else {
-            ("", "")
-        };
+    /// Adds or replaces a case.
+    pub fn upsert(&mut self, doc: &SearchDoc) {
+        let (name, summary) = (doc.petitioner.as_str(), doc.summary.as_str());
         let (full, initials) = pinyin_of(name);
         let number = doc.number.to_lowercase();
-        let title = if content { doc.title.as_str() } else { "" };
+        let title = doc.title.as_str();
         let at = self.arena.len() as u32;
         let mut lens = [0u16; 6];
         for (i, part) in [
@@ -256,6 +312,7 @@ impl Index {
             (doc.collective, FLAG_COLLECTIVE),
             (doc.repeat, FLAG_REPEAT),
             (doc.leader.is_some(), FLAG_PACKAGED),
+            (doc.confidential, FLAG_CONFIDENTIAL),
         ] {
             if on {
                 flags |= flag;
@@ -305,6 +362,15 @@ impl Index {
         }
     }
 
+    /// A field of a case as the viewer may see it: an accusation's content (title, petitioner,
+    /// summary and the petitioner's pinyin) is empty for a viewer who may not read it.
+    fn seen<'a>(&'a self, doc: &Doc, which: usize, sight: &Sight) -> &'a str {
+        if which > 0 && sight.hides(doc) {
+            return "";
+        }
+        self.field(doc, which)
+    }
+
     fn field<'a>(&'a self, doc: &Doc, which: usize) -> &'a str {
         let start = doc.at as usize + doc.lens[..which].iter().map(|l| *l as usize).sum::<usize>();
         &self.arena[start..start + doc.lens[which] as usize]
@@ -319,13 +385,19 @@ impl Index {
         limit: usize,
         within: Option<&[u32]>,
     ) -> Results {
-        self.search_until(query, today, limit, within, &|| false)
+        self.search_until(query, today, limit, within, &self.viewer, &|| false)
     }
 
     /// The ids of every case matching `query`, the newest `cap` of them when there are more
     /// (ids ascending).
-    pub fn matching_ids(&self, query: &Query, today: NaiveDate, cap: usize) -> Vec<CaseId> {
-        let results = self.search(query, today, 0, None);
+    pub fn matching_ids(
+        &self,
+        query: &Query,
+        today: NaiveDate,
+        cap: usize,
+        viewer: &Viewer,
+    ) -> Vec<CaseId> {
+        let results = self.search_until(query, today, 0, None, viewer, &|| false);
         let mut ids: Vec<CaseId> = results
             .matched
             .iter()
@@ -345,11 +417,13 @@ impl Index {
         today: NaiveDate,
         limit: usize,
         within: Option<&[u32]>,
+        viewer: &Viewer,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Results {
         if query.is_empty() {
             return Results::default();
         }
+        let sight = &self.sight(viewer);
         let prepared: Vec<Vec<Prepared>> = query
             .groups
             .iter()
@@ -375,7 +449,7 @@ impl Index {
                             if n % 4096 == 0 && cancelled() {
                                 return (Vec::new(), Vec::new());
                             }
-                            if let Some(score) = self.score(p as usize, prepared) {
+                            if let Some(score) = self.score(p as usize, prepared, sight) {
                                 matched.push(p);
                                 best.push(std::cmp::Reverse((score, p)));
                                 if best.len() > RESCORE {
@@ -414,7 +488,7 @@ impl Index {
             .into_iter()
             .map(|(cheap, p)| {
                 let doc = &self.docs[p as usize];
-                let title = self.field(doc, 1);
+                let title = self.seen(doc, 1, sight);
                 // Matched positions per field: number, title, petitioner.
                 let mut marked: [Vec<usize>; 3] = Default::default();
                 let mut fine = 0;
@@ -422,7 +496,7 @@ impl Index {
                     let mut found = false;
                     for which in [0, 2, 1, 3] {
                         if let Some((score, indices)) =
-                            matcher.fuzzy_indices(self.field(doc, which), text)
+                            matcher.fuzzy_indices(self.seen(doc, which, sight), text)
                         {
                             fine += score * [4, 3, 2, 1][which];
                             if which < 3 {
@@ -433,10 +507,14 @@ impl Index {
                         }
                     }
                     // Matched through the petitioner's pinyin (`zhangwei`, `zw`): the name.
-                    let name = self.field(doc, 2);
+                    let name = self.seen(doc, 2, sight);
                     if !found
-                        && (matcher.fuzzy_match(self.field(doc, 4), text).is_some()
-                            || matcher.fuzzy_match(self.field(doc, 5), text).is_some())
+                        && (matcher
+                            .fuzzy_match(self.seen(doc, 4, sight), text)
+                            .is_some()
+                            || matcher
+                                .fuzzy_match(self.seen(doc, 5, sight), text)
+                                .is_some())
                     {
                         marked[2].extend(0..name.chars().count());
                     }
@@ -452,7 +530,7 @@ impl Index {
                     number: self.field(doc, 0).to_uppercase(),
                     title: title.to_string(),
                     highlights,
-                    petitioner: self.field(doc, 2).to_string(),
+                    petitioner: self.seen(doc, 2, sight).to_string(),
                     number_highlights,
                     petitioner_highlights,
                     county: self
@@ -531,14 +609,15 @@ impl Index {
     }
 
     /// The cheap score of a case, or `None` when it does not match.
-    fn score(&self, position: usize, groups: &[Vec<Prepared>]) -> Option<i64> {
+    fn score(&self, position: usize, groups: &[Vec<Prepared>], sight: &Sight) -> Option<i64> {
         let doc = &self.docs[position];
         let bloom = &self.blooms[position];
+        let hidden = sight.hides(doc);
         let mut total = 0;
         for group in groups {
             let mut group_score = None;
             for p in group {
-                let hit = self.atom_score(doc, bloom, p);
+                let hit = self.atom_score(doc, bloom, p, hidden);
                 let result = if p.atom.negate {
                     if hit.is_some() { None } else { Some(0) }
                 } else {
@@ -553,7 +632,7 @@ impl Index {
         Some(total)
     }
 
-    fn atom_score(&self, doc: &Doc, bloom: &[u64; 4], p: &Prepared) -> Option<i64> {
+    fn atom_score(&self, doc: &Doc, bloom: &[u64; 4], p: &Prepared, hidden: bool) -> Option<i64> {
         let lookup = |list: &Vec<i64>, index: usize| list.get(index).copied().filter(|s| *s > 0);
         match &p.atom.term {
             Term::Field(field) => {
@@ -608,7 +687,7 @@ impl Index {
                     lookup(&p.tables.categories, doc.category as usize),
                     2,
                 );
-                if covers(bloom, &p.mask) {
+                if !hidden && covers(bloom, &p.mask) {
                     consider(&mut best, text_score(self.field(doc, 2), text, mode), 3);
                     consider(&mut best, text_score(self.field(doc, 4), text, mode), 3);
                     consider(

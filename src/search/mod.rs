@@ -6,26 +6,31 @@
 mod index;
 pub mod query;
 
-pub use index::{Hit, Index, Results, id_shaped, pinyin_of, text_score};
+pub use index::{Hit, Index, Results, Viewer, id_shaped, pinyin_of, text_score};
 pub use query::{Query, QueryError, parse};
 
 use crate::domain::Role;
-use crate::store::{Filter, SearchDoc, Store, StoreError};
+use crate::store::{Filter, Store, StoreError};
 use chrono::NaiveDate;
 
 /// A saved search queue holds at most this many matches (the newest), so that the store is never
 /// asked for more ids than a statement may bind.
 pub const SAVED_SEARCH_CASES: usize = 10_000;
 
-/// `filter` with every search query in it replaced by the cases it matches in `index` (a query
-/// that no longer parses matches nothing).
-pub fn resolve(filter: &Filter, index: &Index, today: NaiveDate) -> Filter {
+/// `filter` with every search query in it replaced by the cases it matches in `index` for
+/// `viewer` (a query that no longer parses matches nothing).
+pub fn resolve(filter: &Filter, index: &Index, today: NaiveDate, viewer: &Viewer) -> Filter {
     match filter {
         Filter::Search(text) => Filter::Ids(match parse(text) {
-            Ok(query) => index.matching_ids(&query, today, SAVED_SEARCH_CASES),
+            Ok(query) => index.matching_ids(&query, today, SAVED_SEARCH_CASES, viewer),
             Err(_) => Vec::new(),
         }),
-        Filter::And(parts) => Filter::And(parts.iter().map(|p| resolve(p, index, today)).collect()),
+        Filter::And(parts) => Filter::And(
+            parts
+                .iter()
+                .map(|p| resolve(p, index, today, viewer))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -33,14 +38,9 @@ pub fn resolve(filter: &Filter, index: &Index, today: NaiveDate) -> Filter {
 /// Cases read from the store per batch while building.
 const BATCH: usize = 20_000;
 
-/// Whether a user may search a case's content: a confidential case's content and accuser only
-/// for supervisors and admins in scope (Art 30, `domain::access`).
-pub fn content_visible(doc: &SearchDoc, role: Role, scope: &str) -> bool {
-    crate::domain::access::may_see_content(doc.confidential, role, scope, &doc.county)
-}
-
-/// Builds the index of every case, calling `progress` with the number indexed so far; returns the
-/// index and the change-feed position it is current to.
+/// Builds the index of every case, searched for `role` in `scope` unless a search says for whom
+/// (`Index::search_until`), calling `progress` with the number indexed so far; returns the index
+/// and the change-feed position it is current to.
 pub fn build(
     store: &dyn Store,
     role: Role,
@@ -48,7 +48,7 @@ pub fn build(
     progress: &mut dyn FnMut(usize),
 ) -> Result<(Index, i64), StoreError> {
     let head = store.head()?;
-    let mut index = Index::new(&store.units()?, &store.leaders()?);
+    let mut index = Index::new(&store.units()?, &store.leaders()?, Viewer::new(role, scope));
     let everything = crate::store::Scope {
         region: String::new(),
         user: String::new(),
@@ -66,7 +66,7 @@ pub fn build(
         let Some(last) = docs.last() else { break };
         after = last.id;
         for doc in &docs {
-            index.upsert(doc, content_visible(doc, role, scope));
+            index.upsert(doc);
         }
         progress(index.len());
     }
@@ -74,13 +74,7 @@ pub fn build(
 }
 
 /// Applies every change after `seq` to the index; returns the new position.
-pub fn refresh(
-    index: &mut Index,
-    store: &dyn Store,
-    seq: i64,
-    role: Role,
-    scope: &str,
-) -> Result<i64, StoreError> {
+pub fn refresh(index: &mut Index, store: &dyn Store, seq: i64) -> Result<i64, StoreError> {
     let (head, ids) = store.changed_since(seq)?;
     for id in ids {
         if let Some(doc) = store
@@ -88,7 +82,7 @@ pub fn refresh(
             .into_iter()
             .find(|d| d.id == id)
         {
-            index.upsert(&doc, content_visible(&doc, role, scope));
+            index.upsert(&doc);
         }
     }
     Ok(head)

@@ -20,11 +20,12 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 /// The tables copied, parents before children.
-pub const TABLES: [&str; 10] = [
+pub const TABLES: [&str; 11] = [
     "meta",
     "units",
     "leaders",
     "users",
+    "user_keys",
     "cases",
     "package_duties",
     "campaigns",

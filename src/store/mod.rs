@@ -116,6 +116,41 @@ pub enum UserChange {
         name: String,
         scope: String,
     },
+    /// A public key the user logs in to `xinfang serve` with.
+    AddKey {
+        name: String,
+        /// `ssh-ed25519 AAAA…`, without the comment.
+        key: String,
+        fingerprint: String,
+        comment: String,
+    },
+    RemoveKey {
+        name: String,
+        fingerprint: String,
+    },
+}
+
+impl UserChange {
+    /// The user changed.
+    pub fn name(&self) -> &str {
+        match self {
+            UserChange::Add { name, .. }
+            | UserChange::SetRole { name, .. }
+            | UserChange::SetScope { name, .. }
+            | UserChange::AddKey { name, .. }
+            | UserChange::RemoveKey { name, .. } => name,
+        }
+    }
+}
+
+/// A user's public key, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UserKey {
+    pub name: String,
+    pub fingerprint: String,
+    pub key: String,
+    pub comment: String,
+    pub added_at: String,
 }
 
 /// What `db check` found.
@@ -252,6 +287,10 @@ pub trait Store: Send + Sync {
     fn units(&self) -> Result<Vec<Unit>, StoreError>;
     fn leaders(&self) -> Result<Vec<Leader>, StoreError>;
     fn users(&self) -> Result<Vec<User>, StoreError>;
+    /// Public keys, of one user or of all, by user and fingerprint.
+    fn user_keys(&self, name: Option<&str>) -> Result<Vec<UserKey>, StoreError>;
+    /// The user who owns the key with this fingerprint.
+    fn key_owner(&self, fingerprint: &str) -> Result<Option<User>, StoreError>;
     fn campaigns(&self) -> Result<Vec<Campaign>, StoreError>;
 
     /// The indicators of domain.md §8 for `period` within the scope's region, seen on `as_of`

@@ -206,6 +206,14 @@ impl<T: Backend> Store for T {
         self.read(read::users)
     }
 
+    fn user_keys(&self, name: Option<&str>) -> Result<Vec<crate::store::UserKey>, StoreError> {
+        self.read(|db| read::user_keys(db, name))
+    }
+
+    fn key_owner(&self, fingerprint: &str) -> Result<Option<User>, StoreError> {
+        self.read(|db| read::key_owner(db, fingerprint))
+    }
+
     fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
         self.read(read::campaigns)
     }

@@ -409,6 +409,53 @@ pub fn users(db: &dyn Db) -> Result<Vec<User>, StoreError> {
     })
 }
 
+pub fn user_keys(
+    db: &dyn Db,
+    name: Option<&str>,
+) -> Result<Vec<crate::store::UserKey>, StoreError> {
+    let columns = "SELECT name, fingerprint, key, comment, added_at FROM user_keys";
+    let row = |r: &super::Row<'_>| {
+        Ok(Ok(crate::store::UserKey {
+            name: r.get(0)?,
+            fingerprint: r.get(1)?,
+            key: r.get(2)?,
+            comment: r.get(3)?,
+            added_at: r.get(4)?,
+        }))
+    };
+    match name {
+        Some(name) => db.collect(
+            &format!("{columns} WHERE name = ? ORDER BY added_at, fingerprint"),
+            &vals![name],
+            row,
+        ),
+        None => db.collect(
+            &format!("{columns} ORDER BY name, added_at, fingerprint"),
+            &[],
+            row,
+        ),
+    }
+}
+
+pub fn key_owner(db: &dyn Db, fingerprint: &str) -> Result<Option<User>, StoreError> {
+    let sql = "SELECT u.name, u.role, u.scope FROM user_keys k JOIN users u ON u.name = k.name \
+               WHERE k.fingerprint = ?";
+    let found = db.collect(sql, &vals![fingerprint], |r| {
+        let role: String = r.get(1)?;
+        let Some(role) = Role::from_code(&role) else {
+            return Ok(Err(rows::BadValue(format!(
+                "users.role: unknown code `{role}`"
+            ))));
+        };
+        Ok(Ok(User {
+            name: r.get(0)?,
+            role,
+            scope: r.get(2)?,
+        }))
+    })?;
+    Ok(found.into_iter().next())
+}
+
 pub fn campaigns(db: &dyn Db) -> Result<Vec<Campaign>, StoreError> {
     let sql = "SELECT c.id, c.name, c.starts_on, c.ends_on, c.target, \
                (SELECT count(*) FROM campaign_cases cc WHERE cc.campaign_id = c.id) \

@@ -283,6 +283,8 @@ fn users(db: &dyn Db) -> Result<Vec<String>, StoreError> {
     )?;
     let mut problems = Vec::new();
     let mut replayed: BTreeMap<String, (Role, String)> = BTreeMap::new();
+    // Keys by fingerprint: owner and key.
+    let mut keys: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (seq, change) in changes {
         let Some(change) = change else {
             problems.push(format!("event {seq} is not a user change"));
@@ -302,7 +304,37 @@ fn users(db: &dyn Db) -> Result<Vec<String>, StoreError> {
                     user.1 = scope;
                 }
             }
+            UserChange::AddKey {
+                name,
+                key,
+                fingerprint,
+                ..
+            } => {
+                keys.insert(fingerprint, (name, key));
+            }
+            UserChange::RemoveKey { fingerprint, .. } => {
+                keys.remove(&fingerprint);
+            }
         }
+    }
+    for stored in super::read::user_keys(db, None)? {
+        let fingerprint = crate::text::sanitise(&stored.fingerprint);
+        match keys.remove(&stored.fingerprint) {
+            None => problems.push(format!(
+                "key {fingerprint} of `{}` has no event that added it (added outside xinfang)",
+                crate::text::sanitise(&stored.name)
+            )),
+            Some((name, key)) if name != stored.name || key != stored.key => problems.push(
+                format!("key {fingerprint}: its row differs from the event that added it"),
+            ),
+            Some(_) => {}
+        }
+    }
+    for fingerprint in keys.keys() {
+        problems.push(format!(
+            "key {} was added by an event but has no row (removed outside xinfang)",
+            crate::text::sanitise(fingerprint)
+        ));
     }
     let stored = super::read::users(db)?;
     for user in &stored {

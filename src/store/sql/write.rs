@@ -324,11 +324,7 @@ pub fn change_user(
     at: NaiveDateTime,
 ) -> Result<crate::store::User, StoreError> {
     use crate::store::UserChange;
-    let name = match change {
-        UserChange::Add { name, .. }
-        | UserChange::SetRole { name, .. }
-        | UserChange::SetScope { name, .. } => name,
-    };
+    let name = change.name();
     if let UserChange::Add { name, .. } = change
         && let Some(problem) = crate::domain::org::user_name_problem(name)
     {
@@ -392,6 +388,54 @@ pub fn change_user(
             "UPDATE users SET scope = ? WHERE name = ?",
             &vals![scope, name],
         ),
+        UserChange::AddKey {
+            key,
+            fingerprint,
+            comment,
+            ..
+        } => {
+            // The key is checked again here: the fingerprint it is found by must be its own.
+            let parsed = crate::sshkey::parse(key).map_err(StoreError::Invalid)?;
+            if parsed.fingerprint != *fingerprint || parsed.key != *key {
+                return Err(StoreError::Invalid(format!(
+                    "key {fingerprint}: not the key's own fingerprint and text ({})",
+                    parsed.fingerprint
+                )));
+            }
+            let owner: Vec<String> = db.collect(
+                "SELECT name FROM user_keys WHERE fingerprint = ?",
+                &vals![fingerprint],
+                |r| Ok(Ok(r.get::<String>(0)?)),
+            )?;
+            if let Some(owner) = owner.first() {
+                return Err(StoreError::Invalid(if owner == name {
+                    format!("`{name}` already has the key {fingerprint}")
+                } else {
+                    format!(
+                        "the key {fingerprint} belongs to `{}`; a key belongs to one user",
+                        crate::text::sanitise(owner)
+                    )
+                }));
+            }
+            db.execute(
+                "INSERT INTO user_keys (fingerprint, name, key, comment, added_at) \
+                 VALUES (?, ?, ?, ?, ?)",
+                &vals![fingerprint, name, &parsed.key, comment, rows::timestamp(at)],
+            )
+        }
+        UserChange::RemoveKey { fingerprint, .. } => {
+            let removed = db.execute(
+                "DELETE FROM user_keys WHERE fingerprint = ? AND name = ?",
+                &vals![fingerprint, name],
+            )?;
+            if removed == 0 {
+                return Err(StoreError::Invalid(format!(
+                    "`{name}` has no key {}",
+                    crate::text::sanitise(fingerprint)
+                )));
+            }
+            Ok(removed)
+        }
     }?;
     let payload = serde_json::to_string(change).map_err(|e| StoreError::Invalid(e.to_string()))?;
     append_raw_event(db, None, at, actor, user_kind(change), &payload)?;
@@ -420,6 +464,8 @@ fn user_kind(change: &crate::store::UserChange) -> &'static str {
         crate::store::UserChange::Add { .. } => "user-add",
         crate::store::UserChange::SetRole { .. } => "user-set-role",
         crate::store::UserChange::SetScope { .. } => "user-set-scope",
+        crate::store::UserChange::AddKey { .. } => "user-add-key",
+        crate::store::UserChange::RemoveKey { .. } => "user-remove-key",
     }
 }
 

@@ -243,6 +243,18 @@ CREATE INDEX cases_collective_rows ON cases(collective, received_on, number, cha
 CREATE INDEX cases_supervised_rows ON cases(supervised, closed_on, received_on, number, channel,
     county, category, title, state, due_on) WHERE supervised = 1;
 "#,
+    // 7: users' public keys for `xinfang serve`: a key belongs to one user, found by its
+    // fingerprint at login.
+    r#"
+CREATE TABLE user_keys (
+    fingerprint TEXT PRIMARY KEY,
+    name TEXT NOT NULL REFERENCES users(name),
+    key TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX user_keys_name ON user_keys(name);
+"#,
 ];
 
 /// The schema version this build writes.

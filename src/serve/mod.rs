@@ -1,0 +1,1 @@
+//! `xinfang serve`: the console and wall boards over SSH.

@@ -284,6 +284,48 @@ fn accusation_content_is_searchable_only_by_supervisors() {
         1,
         "the case itself is findable by number"
     );
+    // One index serves every viewer (a server's sessions share it): each search says for whom.
+    let shared = index(store.as_ref(), Role::Admin);
+    let parsed = search::parse(&query).expect("query");
+    let as_viewer = |role: Role, scope: &str| {
+        shared.search_until(
+            &parsed,
+            today(),
+            5,
+            None,
+            &search::Viewer::new(role, scope),
+            &|| false,
+        )
+    };
+    assert_eq!(as_viewer(Role::Supervisor, "64").hits.len(), 1);
+    assert_eq!(as_viewer(Role::Operator, "64").hits.len(), 0);
+    let by_number = shared.search_until(
+        &search::parse(&format!("'{number}")).expect("query"),
+        today(),
+        5,
+        None,
+        &search::Viewer::new(Role::Operator, "64"),
+        &|| false,
+    );
+    let hit = by_number.hits.first().expect("found by number");
+    assert!(
+        hit.title.is_empty() && hit.petitioner.is_empty(),
+        "an operator sees no content: {hit:?}"
+    );
+    // A supervisor of another region may not read it either.
+    let county: String = conn
+        .query_row(
+            "SELECT county FROM cases WHERE number = ?1",
+            [&number],
+            |r| r.get(0),
+        )
+        .expect("county");
+    let elsewhere = if county.starts_with("6401") {
+        "6402"
+    } else {
+        "6401"
+    };
+    assert_eq!(as_viewer(Role::Supervisor, elsewhere).hits.len(), 0);
 }
 
 #[test]

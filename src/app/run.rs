@@ -588,6 +588,18 @@ fn spawn(
     });
 }
 
+/// The next change position from a server's watcher (`None` when the server is gone); never
+/// resolves for a console that watches by itself.
+async fn changed(changes: &mut Option<tokio::sync::watch::Receiver<i64>>) -> Option<i64> {
+    match changes {
+        Some(rx) => match rx.changed().await {
+            Ok(()) => Some(*rx.borrow_and_update()),
+            Err(_) => None,
+        },
+        None => std::future::pending().await,
+    }
+}
+
 /// Runs the console until the user quits, a shutdown signal arrives, or (scripted) the script
 /// ends with nothing in flight. Returns the final state.
 pub async fn run<B: Backend>(
@@ -595,12 +607,23 @@ pub async fn run<B: Backend>(
     store: Arc<dyn Store>,
     mut state: State,
     mut inputs: Inputs,
-    clipboard: &mut dyn Clipboard,
+    clipboard: &mut (dyn Clipboard + Send),
     shared: &Shared,
 ) -> Result<State, B::Error> {
     let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
     let mut in_flight = 0usize;
-    let dispatch = |effects: Vec<Effect>, in_flight: &mut usize, clipboard: &mut dyn Clipboard| {
+    // Whether anything on screen may have changed since the last frame: an idle console draws
+    // nothing and writes nothing.
+    let dirty = std::sync::atomic::AtomicBool::new(false);
+    let dispatch = |msg: Msg,
+                    state: &mut State,
+                    in_flight: &mut usize,
+                    clipboard: &mut (dyn Clipboard + Send)| {
+        let quiet = matches!(msg, Msg::Poll | Msg::ChangesSeen { .. });
+        let effects = update(state, msg);
+        if !(quiet && effects.iter().all(|e| matches!(e, Effect::CheckChanges))) {
+            dirty.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         for effect in effects {
             if let Effect::Copy(text) = &effect {
                 clipboard.copy(text);
@@ -612,16 +635,22 @@ pub async fn run<B: Backend>(
     };
     // A fresh state loads everything; a state handed back in (tests continue one) keeps its data.
     if state.requests.last == 0 {
-        dispatch(start(&mut state), &mut in_flight, clipboard);
+        for effect in start(&mut state) {
+            in_flight += 1;
+            spawn(effect, &store, shared, &results_tx);
+        }
     }
     terminal.draw(|frame| ui::draw(frame, &state))?;
     let mut minute = tokio::time::interval(Duration::from_secs(60));
     minute.tick().await;
     // Changes by other consoles show within a second: four small queries a second (on PostgreSQL
-    // none: the store's listening connection keeps the newest position), no redraw unless changed.
+    // none: the store's listening connection keeps the newest position), no redraw unless
+    // changed. A server's sessions are told by its one watcher instead.
+    let mut changes = shared.hosted.as_ref().map(|h| h.changes.clone());
     let mut second = tokio::time::interval(Duration::from_millis(250));
     second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     second.tick().await;
+    let repaint = shared.hosted.as_ref().map(|h| Arc::clone(&h.repaint));
     loop {
         if state.quit {
             break;
@@ -631,7 +660,11 @@ pub async fn run<B: Backend>(
                 Some(msg) = rx.recv() => msg,
                 Some(msg) = results.recv() => { if msg.answers_effect() { in_flight = in_flight.saturating_sub(1); } msg }
                 _ = minute.tick() => { let (today, clock) = clock_of(shared.clock); Msg::Tick { today, clock } }
-                _ = second.tick() => Msg::Poll,
+                head = changed(&mut changes) => match head {
+                    Some(head) => Msg::ChangesSeen { head },
+                    None => Msg::Shutdown,
+                },
+                _ = second.tick(), if changes.is_none() => Msg::Poll,
                 else => break,
             },
             Inputs::Script(script) => {
@@ -653,7 +686,7 @@ pub async fn run<B: Backend>(
                 }
             }
         };
-        dispatch(update(&mut state, first), &mut in_flight, clipboard);
+        dispatch(first, &mut state, &mut in_flight, clipboard);
         // Drain whatever else is waiting, then draw once.
         loop {
             let next = match &mut inputs {
@@ -672,12 +705,22 @@ pub async fn run<B: Backend>(
                     Err(_) => break,
                 },
             };
-            dispatch(update(&mut state, msg), &mut in_flight, clipboard);
+            dispatch(msg, &mut state, &mut in_flight, clipboard);
         }
         if state.quit {
             break;
         }
-        terminal.draw(|frame| ui::draw(frame, &state))?;
+        // Frames a slow client could not take were dropped: this one is drawn whole.
+        if repaint
+            .as_ref()
+            .is_some_and(|r| r.swap(false, std::sync::atomic::Ordering::SeqCst))
+        {
+            terminal.clear()?;
+            dirty.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        if dirty.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            terminal.draw(|frame| ui::draw(frame, &state))?;
+        }
     }
     Ok(state)
 }

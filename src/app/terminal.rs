@@ -33,11 +33,32 @@ impl<W: Write> Write for Counting<W> {
 /// A crossterm backend with width-aware cursor tracking in `draw`.
 pub struct LeanBackend<W: Write> {
     writer: W,
+    /// The size of a remote terminal (width << 16 | height), set from its window changes;
+    /// `None`: ask the local terminal.
+    size: Option<std::sync::Arc<std::sync::atomic::AtomicU32>>,
 }
 
 impl<W: Write> LeanBackend<W> {
     pub fn new(writer: W) -> Self {
-        LeanBackend { writer }
+        LeanBackend { writer, size: None }
+    }
+
+    /// A backend for a terminal elsewhere (an SSH client), whose size is kept in `size`.
+    pub fn with_size(writer: W, size: std::sync::Arc<std::sync::atomic::AtomicU32>) -> Self {
+        LeanBackend {
+            writer,
+            size: Some(size),
+        }
+    }
+
+    fn remote_size(&self) -> Option<Size> {
+        self.size.as_ref().map(|s| {
+            let v = s.load(std::sync::atomic::Ordering::SeqCst);
+            Size {
+                width: (v >> 16) as u16,
+                height: (v & 0xffff) as u16,
+            }
+        })
     }
 
     pub fn writer(&self) -> &W {
@@ -183,11 +204,20 @@ impl<W: Write> Backend for LeanBackend<W> {
     }
 
     fn size(&self) -> io::Result<Size> {
+        if let Some(size) = self.remote_size() {
+            return Ok(size);
+        }
         let (width, height) = crossterm::terminal::size()?;
         Ok(Size { width, height })
     }
 
     fn window_size(&mut self) -> io::Result<WindowSize> {
+        if let Some(size) = self.remote_size() {
+            return Ok(WindowSize {
+                columns_rows: size,
+                pixels: Size::default(),
+            });
+        }
         let size = crossterm::terminal::window_size()?;
         Ok(WindowSize {
             columns_rows: Size {

@@ -14,6 +14,7 @@ use crate::i18n::{Lang, Told};
 use crate::store::board::{BoardData, BoardQuery};
 use crate::store::{OpenMode, Store};
 use chrono::NaiveDate;
+use crossterm::event::Event;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -31,6 +32,8 @@ pub struct Source {
     identity: Option<(u64, u64)>,
     /// The last failure came from a store that is reconnecting by itself, and it was kept.
     reconnecting: bool,
+    /// A server's store, shared with its other sessions: used as it is, never reopened.
+    shared: Option<std::sync::Arc<dyn Store>>,
 }
 
 impl Source {
@@ -41,6 +44,16 @@ impl Source {
             store: None,
             identity: None,
             reconnecting: false,
+            shared: None,
+        }
+    }
+
+    /// A source reading a server's shared store.
+    pub fn shared(store: std::sync::Arc<dyn Store>, rules: Rules) -> Source {
+        Source {
+            location: store.location(),
+            shared: Some(store),
+            ..Source::new("", rules)
         }
     }
 
@@ -67,6 +80,9 @@ impl Source {
     /// The open store, opening it (read-only) if needed. A file that was replaced since it was
     /// opened is opened again: open connections would keep reading the old one.
     fn store(&mut self) -> Result<&dyn Store, Told> {
+        if let Some(store) = &self.shared {
+            return Ok(store.as_ref());
+        }
         let identity = match self.file_identity() {
             Ok(identity) => identity,
             Err(e) => {
@@ -234,6 +250,49 @@ impl Wall {
     }
 }
 
+/// A board by its code, or the list of codes.
+pub fn parse_board(text: &str) -> Result<BoardKind, String> {
+    BoardKind::from_code(text.trim()).ok_or_else(|| {
+        let known: Vec<&str> = BoardKind::ALL.iter().map(|b| b.code()).collect();
+        format!("unknown board `{text}` (known: {})", known.join(", "))
+    })
+}
+
+/// `30s`, `2m`, `1h` or plain seconds (at least 2 s).
+pub fn parse_interval(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not an interval like 30s or 2m"))?;
+    let seconds = match unit {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        _ => return Err(format!("`{text}`: the unit must be s, m or h")),
+    };
+    if seconds < 2 {
+        return Err(format!("`{text}` is too short; rotate every 2s or more"));
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+/// A region code that exists: the province, a city or a county.
+pub fn parse_region(text: &str) -> Result<String, String> {
+    let known = text == crate::domain::region::PROVINCE_CODE
+        || crate::domain::region::name_of(text).is_some();
+    if known && text.len() <= 6 {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "unknown region `{text}`: use 64, a city code such as 6401 or a county code such as 640106"
+        ))
+    }
+}
+
 /// Requests to the worker thread.
 enum Request {
     Load(BoardKind, BoardQuery),
@@ -257,12 +316,14 @@ pub struct WallOptions {
     pub region: String,
     /// A fixed day (tests and demos); `None` follows the clock.
     pub today: Option<NaiveDate>,
+    /// Set when frames were dropped for a slow remote client: the next one is drawn whole.
+    pub repaint: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// Runs the wall board on the controlling terminal until `q`, Ctrl-C, SIGTERM or SIGHUP. Errors
 /// from the database never end it.
 pub fn run(options: WallOptions) -> std::io::Result<()> {
-    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
+    use crossterm::event::read;
     let guard = super::terminal::TerminalGuard::enter()?;
     // Terminal input on its own thread: the screen loop must keep its clock, its retries and its
     // signal checks even if reading the terminal blocks (or spins on a hung-up terminal).
@@ -286,10 +347,29 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
         runtime.block_on(super::terminal::shutdown_signal());
         flag.store(true, std::sync::atomic::Ordering::Relaxed);
     });
+    let source = Source::new(&options.location, options.rules.clone());
+    let mut terminal =
+        ratatui::Terminal::new(super::terminal::LeanBackend::new(std::io::stdout()))?;
+    let result = run_on(&mut terminal, &keys, &stop, &options, source);
+    drop(terminal);
+    drop(guard);
+    result
+}
+
+/// Runs the wall board on `terminal` with `keys` until `q`, Ctrl-C, `stop` or the end of the
+/// keys: the local terminal's loop, and a server's wall sessions'. Reads go to a worker thread
+/// that owns `source`.
+pub fn run_on<B: ratatui::backend::Backend<Error = std::io::Error>>(
+    terminal: &mut ratatui::Terminal<B>,
+    keys: &mpsc::Receiver<Event>,
+    stop: &std::sync::atomic::AtomicBool,
+    options: &WallOptions,
+    mut source: Source,
+) -> std::io::Result<()> {
+    use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
     let (requests, worker_requests) = mpsc::channel::<Request>();
     // Each reply says whether a failure is a store reconnecting by itself.
     let (worker_replies, replies) = mpsc::channel::<(Reply, bool)>();
-    let mut source = Source::new(&options.location, options.rules.clone());
     std::thread::spawn(move || {
         for request in worker_requests {
             let reply = match request {
@@ -318,8 +398,6 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
     if let Some(day) = options.today {
         wall.today = day;
     }
-    let mut terminal =
-        ratatui::Terminal::new(super::terminal::LeanBackend::new(std::io::stdout()))?;
     terminal.clear()?;
     let tick = Duration::from_millis(250);
     let mut in_flight = false;
@@ -447,12 +525,38 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
                 in_flight = requests.send(request).is_ok();
             }
         }
+        if options
+            .repaint
+            .as_ref()
+            .is_some_and(|r| r.swap(false, std::sync::atomic::Ordering::SeqCst))
+        {
+            terminal.clear()?;
+            dirty = true;
+        }
         if dirty {
             terminal.draw(|frame| crate::ui::wall::draw(frame, &wall))?;
             dirty = false;
         }
     }
-    drop(terminal);
-    drop(guard);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn intervals_parse_with_units_and_refuse_nonsense() {
+        assert_eq!(parse_interval("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_interval("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_interval("45"), Ok(Duration::from_secs(45)));
+        assert!(parse_interval("1s").is_err());
+        assert!(parse_interval("10x").is_err());
+        assert!(parse_interval("s").is_err());
+        assert!(parse_board("packages").is_ok());
+        assert!(parse_board("pie").unwrap_err().contains("known: overview"));
+        assert!(parse_region("640106").is_ok());
+        assert!(parse_region("9999").is_err());
+    }
 }

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 use xinfang::app::state::ThemeName;
 use xinfang::app::wall::{self, WallOptions};
+pub use xinfang::app::wall::{parse_board, parse_interval, parse_region};
 use xinfang::domain::board::BoardKind;
 use xinfang::i18n::Lang;
 
@@ -31,48 +32,6 @@ pub struct BoardArgs {
     /// Region to show: an admin-code prefix (64 = all of Ningxia, 6401 = Yinchuan)
     #[arg(long, default_value = "64", value_parser = parse_region)]
     pub region: String,
-}
-
-fn parse_board(text: &str) -> Result<BoardKind, String> {
-    BoardKind::from_code(text.trim()).ok_or_else(|| {
-        let known: Vec<&str> = BoardKind::ALL.iter().map(|b| b.code()).collect();
-        format!("unknown board `{text}` (known: {})", known.join(", "))
-    })
-}
-
-/// `30s`, `2m`, `1h` or plain seconds.
-fn parse_interval(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((at, _)) => text.split_at(at),
-        None => (text, "s"),
-    };
-    let n: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not an interval like 30s or 2m"))?;
-    let seconds = match unit {
-        "s" => n,
-        "m" => n.saturating_mul(60),
-        "h" => n.saturating_mul(3600),
-        _ => return Err(format!("`{text}`: the unit must be s, m or h")),
-    };
-    if seconds < 2 {
-        return Err(format!("`{text}` is too short; rotate every 2s or more"));
-    }
-    Ok(Duration::from_secs(seconds))
-}
-
-/// A region code that exists: the province, a city or a county.
-pub fn parse_region(text: &str) -> Result<String, String> {
-    let known = text == xinfang::domain::region::PROVINCE_CODE
-        || xinfang::domain::region::name_of(text).is_some();
-    if known && text.len() <= 6 {
-        Ok(text.to_string())
-    } else {
-        Err(format!(
-            "unknown region `{text}`: use 64, a city code such as 6401 or a county code such as 640106"
-        ))
-    }
 }
 
 pub fn run(
@@ -111,25 +70,7 @@ pub fn run(
         theme,
         region: args.region.clone(),
         today: context.fixed_day,
+        repaint: None,
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn intervals_parse_with_units_and_refuse_nonsense() {
-        assert_eq!(parse_interval("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_interval("2m"), Ok(Duration::from_secs(120)));
-        assert_eq!(parse_interval("45"), Ok(Duration::from_secs(45)));
-        assert!(parse_interval("1s").is_err());
-        assert!(parse_interval("10x").is_err());
-        assert!(parse_interval("s").is_err());
-        assert!(parse_board("packages").is_ok());
-        assert!(parse_board("pie").unwrap_err().contains("known: overview"));
-        assert!(parse_region("640106").is_ok());
-        assert!(parse_region("9999").is_err());
-    }
 }

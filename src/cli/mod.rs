@@ -18,6 +18,7 @@ mod import;
 mod kpi;
 mod report;
 mod search;
+mod serve;
 mod summary;
 
 use anyhow::{Context as _, Result};
@@ -78,6 +79,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Unattended wall board: read-only, rotating boards, no personal data
     Board(board::BoardArgs),
+    /// Serve the console and wall boards over SSH: users log in with their keys (`user add-key`)
+    Serve(serve::ServeArgs),
     /// Measure the store budgets on a generated database (prints a Markdown table)
     Bench(bench::BenchArgs),
     /// Verify the tamper-evident audit chain
@@ -288,6 +291,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(Command::Board(board)) => {
             let look = console_args(&args, None);
             board::run(&context, board, look.lang, look.theme)
+        }
+        Some(Command::Serve(serve)) => {
+            let look = console_args(&args, None);
+            serve::run(&context, serve, look.lang, look.theme, look.keymap)
         }
         Some(Command::Audit { action }) => admin::audit(&context, action),
         Some(Command::User { action }) => admin::user(&context, action, args.user.as_deref()),

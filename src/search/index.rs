@@ -83,6 +83,8 @@ struct Doc {
     channel: u8,
     state: u8,
     flags: u8,
+    /// The case's county code as stored (an index into `places`), for who may read its content.
+    place: u16,
     /// Days from the common era to the duty clock's last day (`i32::MIN` for none).
     due: i32,
 }
@@ -111,18 +113,14 @@ impl Viewer {
     }
 }
 
-/// Per county of the index (and one more for "no county"): whether a confidential case's content
+/// Per county code stored with the cases (`Index::places`): whether a confidential case's content
 /// is hidden from the viewer.
 struct Sight(Vec<bool>);
 
 impl Sight {
     fn hides(&self, doc: &Doc) -> bool {
         doc.flags & FLAG_CONFIDENTIAL != 0
-            && self
-                .0
-                .get(doc.county as usize)
-                .copied()
-                .unwrap_or(self.0.last().copied().unwrap_or(true))
+            && self.0.get(doc.place as usize).copied().unwrap_or(true)
     }
 }
 
@@ -170,6 +168,9 @@ pub struct Index {
     categories: Vec<Named>,
     /// Whom `search` and `matching_ids` search for (`search_until` is told).
     viewer: Viewer,
+    /// County codes as stored with the cases, each once.
+    places: Vec<String>,
+    place_of: HashMap<String, u16>,
 }
 
 fn bloom_bit(c: char) -> usize {
@@ -232,6 +233,8 @@ impl Index {
                 .map(|c| Named::new(c.zh(), c.code()))
                 .collect(),
             viewer,
+            places: Vec::new(),
+            place_of: HashMap::new(),
         }
     }
 
@@ -241,20 +244,32 @@ impl Index {
     }
 
     fn sight(&self, viewer: &Viewer) -> Sight {
-        let mut hidden: Vec<bool> = self
-            .counties
-            .iter()
-            .map(|c| {
-                !crate::domain::access::may_see_content(true, viewer.role, &viewer.scope, &c.code)
-            })
-            .collect();
-        hidden.push(!crate::domain::access::may_see_content(
-            true,
-            viewer.role,
-            &viewer.scope,
-            "",
-        ));
-        Sight(hidden)
+        Sight(
+            self.places
+                .iter()
+                .map(|county| {
+                    !crate::domain::access::may_see_content(
+                        true,
+                        viewer.role,
+                        &viewer.scope,
+                        county,
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// The place index of a stored county code (the last one is shared by any beyond 65,535).
+    fn place(&mut self, county: &str) -> u16 {
+        if let Some(place) = self.place_of.get(county) {
+            return *place;
+        }
+        let place = u16::try_from(self.places.len()).unwrap_or(u16::MAX);
+        if place < u16::MAX {
+            self.places.push(county.to_string());
+            self.place_of.insert(county.to_string(), place);
+        }
+        place
     }
 
     /// Makes room for `cases` cases up front, so that building never copies the arena to grow it
@@ -318,8 +333,10 @@ impl Index {
                 flags |= flag;
             }
         }
+        let place = self.place(&doc.county);
         let entry = Doc {
             id: doc.id,
+            place,
             at,
             lens,
             county: code(&self.counties, Some(&doc.county)),

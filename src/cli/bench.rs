@@ -25,6 +25,13 @@ pub struct BenchArgs {
     /// million cases and a second database in the temporary directory)
     #[arg(long)]
     pub no_transfer: bool,
+    /// Measure only `xinfang serve`: this many SSH sessions at once on the database (with
+    /// --reuse, the one given with --db)
+    #[arg(long, value_name = "SESSIONS", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub serve: Option<u32>,
+    /// Seconds each serve measurement (idle CPU, sessions moving) lasts
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub serve_seconds: u64,
     /// Repetitions of each measurement
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub repeat: u32,
@@ -77,6 +84,20 @@ pub fn run(context: &Context, args: &BenchArgs) -> Result<ExitCode> {
         (Some(dir), path)
     };
     let location = path.to_string_lossy().into_owned();
+    if let Some(sessions) = args.serve {
+        lines.extend(super::bench_serve::run(
+            context,
+            &location,
+            sessions as usize,
+            args.serve_seconds,
+        )?);
+        println!("| what | median | p95 | budget |");
+        println!("|---|---|---|---|");
+        for line in lines {
+            println!("{line}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let (open_time, store) = time(|| {
         Ok(store::open(
             &location,

@@ -6,6 +6,7 @@ mod admin;
 mod bench;
 mod bench_console;
 mod bench_search;
+mod bench_serve;
 mod bench_transfer;
 mod board;
 mod cases;

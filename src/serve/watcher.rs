@@ -1,7 +1,8 @@
 //! The server's one change watcher: four times a second it asks the store for the newest change
 //! (on PostgreSQL the store's listening connection answers without a query), applies the changes
 //! to the shared search index once, and only then tells every session, which reload what they
-//! show. An idle server asks nothing else.
+//! show. On SQLite the question is only asked when the database file or its write-ahead log has
+//! changed (size or time), so an idle server does nothing but look at two files.
 
 use crate::app::run::Shared;
 use crate::store::Store;
@@ -17,8 +18,24 @@ pub async fn watch(
 ) {
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let location = store.location();
+    let files = (!location.contains("://")).then(|| {
+        let wal = format!("{location}-wal");
+        (
+            std::path::PathBuf::from(&location),
+            std::path::PathBuf::from(wal),
+        )
+    });
+    let mut seen = None;
     loop {
         tick.tick().await;
+        if let Some((db, wal)) = &files {
+            let now = Some((stamp(db), stamp(wal)));
+            if now == seen {
+                continue;
+            }
+            seen = now;
+        }
         let store = Arc::clone(&store);
         let shared = shared.clone();
         let since = index_head.load(Ordering::SeqCst);
@@ -37,8 +54,23 @@ pub async fn watch(
                 publish.send_replace(head);
             }
             Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "cannot read changes"),
-            Err(e) => tracing::warn!(error = %e, "change watcher task failed"),
+            // Asked again on the next tick, changed files or not.
+            Ok(Err(e)) => {
+                seen = None;
+                tracing::warn!(error = %e, "cannot read changes");
+            }
+            Err(e) => {
+                seen = None;
+                tracing::warn!(error = %e, "change watcher task failed");
+            }
         }
     }
+}
+
+/// A file's length and modification time (nanoseconds), or nothing when it is missing.
+fn stamp(path: &std::path::Path) -> Option<(u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| (m.len(), m.mtime(), m.mtime_nsec()))
 }

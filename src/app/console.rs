@@ -73,7 +73,8 @@ pub fn initial_state(setup: &Setup, width: u16, height: u16) -> Result<State, St
         },
         due_soon_days: setup.rules.due_soon_days,
         rules: setup.rules.clone(),
-        clock: setup.clock,
+        now: setup.clock.now(),
+        fixed_day: setup.clock.fixed,
         db_label: setup.store.location(),
         link: Link::Loading,
         keymap: setup.keymap.clone(),
@@ -148,14 +149,12 @@ pub fn open(setup: Setup) -> std::io::Result<()> {
     let (tx, rx) = mpsc::unbounded_channel::<Msg>();
     let keys = tx.clone();
     std::thread::spawn(move || {
-        use crossterm::event::{Event, KeyEventKind, read};
         loop {
-            let msg = match read() {
-                Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => Msg::Key(key),
-                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
-                Ok(Event::Paste(text)) => Msg::Paste(text),
-                Ok(Event::Mouse(event)) => Msg::Mouse(event),
-                Ok(_) => continue,
+            let msg = match crossterm::event::read() {
+                Ok(event) => match super::terminal::message_of(event) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
                 // The terminal is gone (an SSH drop): leave.
                 Err(_) => Msg::Shutdown,
             };

@@ -15,6 +15,7 @@ pub mod mouse;
 pub mod palette;
 pub mod queues;
 pub mod run;
+pub mod runner;
 pub mod saving;
 pub mod searching;
 pub mod state;

@@ -5,7 +5,7 @@
 
 use super::action::Action;
 use super::state::{Effect, Focus, Overlay, State};
-use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use super::state::{Pointer, PointerKind};
 use ratatui::layout::{Position, Rect};
 
 /// Lines the wheel moves per notch.
@@ -16,12 +16,11 @@ fn inside(area: Rect, column: u16, row: u16) -> bool {
 }
 
 /// Handles one mouse event.
-pub fn on_mouse(state: &mut State, event: MouseEvent) -> Vec<Effect> {
+pub fn on_mouse(state: &mut State, event: Pointer) -> Vec<Effect> {
     let down = match event.kind {
-        MouseEventKind::ScrollDown => true,
-        MouseEventKind::ScrollUp => false,
-        MouseEventKind::Down(MouseButton::Left) => return click(state, event.column, event.row),
-        _ => return Vec::new(),
+        PointerKind::WheelDown => true,
+        PointerKind::WheelUp => false,
+        PointerKind::Click => return click(state, event.column, event.row),
     };
     let action = if down {
         Action::SelectNext

@@ -562,7 +562,7 @@ fn resolve_searches(mut effect: Effect, shared: &Shared) -> Effect {
 /// Runs an effect off the UI task; its result comes back on `results`. Every spawned effect
 /// answers with exactly one message (an empty search result if there is nothing to say), so the
 /// loop can count what is in flight.
-fn spawn(
+pub(super) fn spawn(
     effect: Effect,
     store: &Arc<dyn Store>,
     shared: &Shared,
@@ -611,33 +611,32 @@ pub async fn run<B: Backend>(
     shared: &Shared,
 ) -> Result<State, B::Error> {
     let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
-    let mut in_flight = 0usize;
+    let mut runner = super::runner::Runner::new(&store, shared, results_tx);
     // Whether anything on screen may have changed since the last frame: an idle console draws
     // nothing and writes nothing.
-    let dirty = std::sync::atomic::AtomicBool::new(false);
+    let mut dirty = false;
+    // Returns whether the message may have changed the screen.
     let dispatch = |msg: Msg,
                     state: &mut State,
-                    in_flight: &mut usize,
+                    runner: &mut super::runner::Runner<'_>,
                     clipboard: &mut (dyn Clipboard + Send)| {
+        runner.answered(&msg);
         let quiet = matches!(msg, Msg::Poll | Msg::ChangesSeen { .. });
         let effects = update(state, msg);
-        if !(quiet && effects.iter().all(|e| matches!(e, Effect::CheckChanges))) {
-            dirty.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
+        let changed = !(quiet && effects.iter().all(|e| matches!(e, Effect::CheckChanges)));
         for effect in effects {
             if let Effect::Copy(text) = &effect {
                 clipboard.copy(text);
                 continue;
             }
-            *in_flight += 1;
-            spawn(effect, &store, shared, &results_tx);
+            runner.run(effect);
         }
+        changed
     };
     // A fresh state loads everything; a state handed back in (tests continue one) keeps its data.
     if state.requests.last == 0 {
         for effect in start(&mut state) {
-            in_flight += 1;
-            spawn(effect, &store, shared, &results_tx);
+            runner.run(effect);
         }
     }
     terminal.draw(|frame| ui::draw(frame, &state))?;
@@ -658,8 +657,8 @@ pub async fn run<B: Backend>(
         let first = match &mut inputs {
             Inputs::Channel(rx) => tokio::select! {
                 Some(msg) = rx.recv() => msg,
-                Some(msg) = results.recv() => { if msg.answers_effect() { in_flight = in_flight.saturating_sub(1); } msg }
-                _ = minute.tick() => { let (today, clock) = clock_of(shared.clock); Msg::Tick { today, clock } }
+                Some(msg) = results.recv() => msg,
+                _ = minute.tick() => Msg::Tick { now: shared.clock.now() },
                 head = changed(&mut changes) => match head {
                     Some(head) => Msg::ChangesSeen { head },
                     None => Msg::Shutdown,
@@ -668,14 +667,9 @@ pub async fn run<B: Backend>(
                 else => break,
             },
             Inputs::Script(script) => {
-                if in_flight > 0 {
+                if runner.in_flight > 0 {
                     match results.recv().await {
-                        Some(msg) => {
-                            if msg.answers_effect() {
-                                in_flight -= 1;
-                            }
-                            msg
-                        }
+                        Some(msg) => msg,
                         None => break,
                     }
                 } else {
@@ -686,7 +680,7 @@ pub async fn run<B: Backend>(
                 }
             }
         };
-        dispatch(first, &mut state, &mut in_flight, clipboard);
+        dirty |= dispatch(first, &mut state, &mut runner, clipboard);
         // Drain whatever else is waiting, then draw once.
         loop {
             let next = match &mut inputs {
@@ -696,16 +690,11 @@ pub async fn run<B: Backend>(
             let msg = match next {
                 Some(msg) => msg,
                 None => match results.try_recv() {
-                    Ok(msg) => {
-                        if msg.answers_effect() {
-                            in_flight = in_flight.saturating_sub(1);
-                        }
-                        msg
-                    }
+                    Ok(msg) => msg,
                     Err(_) => break,
                 },
             };
-            dispatch(msg, &mut state, &mut in_flight, clipboard);
+            dirty |= dispatch(msg, &mut state, &mut runner, clipboard);
         }
         if state.quit {
             break;
@@ -716,9 +705,9 @@ pub async fn run<B: Backend>(
             .is_some_and(|r| r.swap(false, std::sync::atomic::Ordering::SeqCst))
         {
             terminal.clear()?;
-            dirty.store(true, std::sync::atomic::Ordering::Relaxed);
+            dirty = true;
         }
-        if dirty.swap(false, std::sync::atomic::Ordering::Relaxed) {
+        if std::mem::take(&mut dirty) {
             terminal.draw(|frame| ui::draw(frame, &state))?;
         }
     }

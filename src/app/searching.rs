@@ -7,7 +7,7 @@
 use super::action::Action;
 use super::state::{Effect, IndexStatus, Link, Msg, Overlay, Search, State};
 use crate::i18n::Text;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::keymap::{Key, KeyCodeName};
 
 /// Results shown at most.
 pub const SEARCH_ROWS: usize = 200;
@@ -158,28 +158,23 @@ fn open_selected(state: &mut State) -> Vec<Effect> {
 }
 
 /// Typing in the search box.
-pub fn edit(state: &mut State, event: &KeyEvent) -> Vec<Effect> {
+pub fn edit(state: &mut State, key: &Key) -> Vec<Effect> {
     let Overlay::Search(search) = &mut state.overlay else {
         return Vec::new();
     };
-    let plain = !event
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     let reopened = std::mem::replace(&mut search.reopened, false);
-    match event.code {
-        KeyCode::Char(c) if plain && !c.is_control() => {
-            if reopened {
-                search.input.clear();
-                search.narrowing = None;
-            }
-            search.input.push(c);
+    if let Some(c) = key.text() {
+        if reopened {
+            search.input.clear();
+            search.narrowing = None;
         }
-        KeyCode::Backspace => {
-            if search.input.pop().is_none() {
-                return Vec::new();
-            }
+        search.input.push(c);
+    } else if key.code == KeyCodeName::Backspace {
+        if search.input.pop().is_none() {
+            return Vec::new();
         }
-        _ => return Vec::new(),
+    } else {
+        return Vec::new();
     }
     search.selected = 0;
     search.open_when_done = false;

@@ -8,7 +8,6 @@ use crate::i18n::Lang;
 use crate::keymap::{Key, Keymap};
 use crate::store::{Builtin, CaseDetail, CaseRow, Cursor, Filter, Page, Scope, Sort};
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
 
 /// A queue of the queue list: built-in, or defined in `config.toml`.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +57,22 @@ code_enum! {
         State = ("state", "状态", "State"),
         Due = ("due", "时限", "Due"),
     }
+}
+
+/// A mouse event the console acts on, as the terminal reported it (0-based cell).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pointer {
+    pub kind: PointerKind,
+    pub column: u16,
+    pub row: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PointerKind {
+    /// The left button pressed.
+    Click,
+    WheelUp,
+    WheelDown,
 }
 
 /// Which pane has the keyboard.
@@ -427,8 +442,11 @@ pub struct State {
     pub due_soon_days: u32,
     /// The rules in force (config `[rules]`): the step menu and the timeline use them.
     pub rules: crate::domain::Rules,
-    /// Real time, or the day fixed with `--today` for the whole session.
-    pub clock: super::clock::SessionClock,
+    /// The moment as of the last message that told it (the start, then each minute's tick): the
+    /// model reads no clock.
+    pub now: chrono::NaiveDateTime,
+    /// The day fixed with `--today` for the whole session, if any (the status bar says so).
+    pub fixed_day: Option<NaiveDate>,
     /// Where the data lives (a path or host, never a password).
     pub db_label: String,
     pub link: Link,
@@ -449,7 +467,7 @@ pub struct State {
     pub pending_keys: Vec<Key>,
     /// Keys typed while a queue's first rows are on their way, played in order when they land
     /// (`1 j 2 s` typed ahead on a slow link opens the step form on the new queue's first case).
-    pub typeahead: Vec<crossterm::event::KeyEvent>,
+    pub typeahead: Vec<Key>,
     pub palette_history: Vec<String>,
     pub width: u16,
     pub height: u16,
@@ -508,16 +526,16 @@ pub struct State {
 /// Anything that can change the state.
 #[derive(Debug, Clone)]
 pub enum Msg {
-    Key(KeyEvent),
+    Key(Key),
     /// Text pasted in one piece (bracketed paste): never a key, never Enter.
     Paste(String),
     /// A click or the wheel.
-    Mouse(crossterm::event::MouseEvent),
+    Mouse(Pointer),
     Resize(u16, u16),
     /// The once-a-minute tick (deadline countdowns) with the current day and HH:MM.
+    /// A minute passed: the moment now.
     Tick {
-        today: NaiveDate,
-        clock: String,
+        now: chrono::NaiveDateTime,
     },
     CountsLoaded {
         request: u64,

@@ -13,7 +13,7 @@ use super::state::{Effect, LastStep, Msg, Overlay, State, StepForm};
 use super::triage::{self, MenuEntry, Prompt, StepKind};
 use crate::domain::Case;
 use crate::i18n::{Lang, Text};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::keymap::{Key, KeyCodeName};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
@@ -333,7 +333,7 @@ fn case_on_screen(state: &State) -> Option<&Case> {
 fn menu_for(state: &State, case: &Case) -> Vec<MenuEntry> {
     triage::menu(
         case,
-        state.clock.now(),
+        state.now,
         &state.rules,
         state.role,
         &state.scope.region,
@@ -555,7 +555,7 @@ fn choose(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     if kind == StepKind::Register {
-        let Some(intake) = triage::build_intake(&form.answers, state.clock.today()) else {
+        let Some(intake) = triage::build_intake(&form.answers, state.now.date()) else {
             form.error = Some(
                 lang.pick("答案不符合要求", "an answer does not fit")
                     .to_string(),
@@ -633,55 +633,54 @@ fn submit_bulk(state: &mut State) -> Vec<Effect> {
 
 /// Typing in the step overlay: filters the menu or a picker, or fills a text or number answer.
 /// Backspace on an empty answer goes back one question (from the first, back to the menu).
-pub fn edit(state: &mut State, event: &KeyEvent) -> Vec<Effect> {
+pub fn edit(state: &mut State, key: &Key) -> Vec<Effect> {
     let lang = state.lang;
     let Overlay::Step(form) = &mut state.overlay else {
         return Vec::new();
     };
-    let plain = !event
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let backspace = key.code == KeyCodeName::Backspace;
     if form.confirming_bulk {
-        match event.code {
-            KeyCode::Char('y' | 'Y') if plain => return submit_bulk(state),
-            KeyCode::Backspace | KeyCode::Char('n' | 'N') => back(form),
+        match key.text() {
+            Some('y' | 'Y') => return submit_bulk(state),
+            Some('n' | 'N') => back(form),
+            _ if backspace => back(form),
             _ => {}
         }
         return Vec::new();
     }
     if form.kind.is_none() {
-        match event.code {
-            KeyCode::Char(c @ ('j' | 'k')) if plain && form.filter.is_empty() => {
+        match key.text() {
+            Some(c @ ('j' | 'k')) if form.filter.is_empty() => {
                 move_pick(form, lang, c == 'j');
             }
             // First and last, as in every list, while nothing is typed.
-            KeyCode::Char('g') if plain && form.filter.is_empty() => form.selected = 0,
-            KeyCode::Char('G') if plain && form.filter.is_empty() => {
+            Some('g') if form.filter.is_empty() => form.selected = 0,
+            Some('G') if form.filter.is_empty() => {
                 form.selected = list_len(form, lang).saturating_sub(1);
             }
-            KeyCode::Char(c) if plain && !c.is_control() => {
+            Some(c) => {
                 form.filter.push(c);
                 form.selected = 0;
                 form.error = None;
             }
-            KeyCode::Backspace => {
+            None if backspace => {
                 form.filter.pop();
                 form.selected = 0;
             }
-            _ => {}
+            None => {}
         }
         return Vec::new();
     }
-    match event.code {
-        KeyCode::Char(c) if plain && !c.is_control() => form.input.push(c),
-        KeyCode::Backspace if form.input.is_empty() => {
+    match key.text() {
+        Some(c) => form.input.push(c),
+        None if backspace && form.input.is_empty() => {
             back(form);
             return Vec::new();
         }
-        KeyCode::Backspace => {
+        None if backspace => {
             form.input.pop();
         }
-        _ => return Vec::new(),
+        None => return Vec::new(),
     }
     form.selected = 0;
     Vec::new()

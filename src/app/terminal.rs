@@ -236,6 +236,29 @@ impl<W: Write> Backend for LeanBackend<W> {
     }
 }
 
+/// The console's message for a terminal event: keys as the keymap names them, the mouse as the
+/// console reads it; `None` for what the console ignores (key releases, moves, focus).
+pub fn message_of(event: crossterm::event::Event) -> Option<super::state::Msg> {
+    use super::state::{Msg, Pointer, PointerKind};
+    use crossterm::event::{Event, MouseButton, MouseEventKind};
+    Some(match event {
+        Event::Key(key) => Msg::Key(crate::keymap::Key::from_terminal(&key)?),
+        Event::Resize(width, height) => Msg::Resize(width, height),
+        Event::Paste(text) => Msg::Paste(text),
+        Event::Mouse(mouse) => Msg::Mouse(Pointer {
+            kind: match mouse.kind {
+                MouseEventKind::Down(MouseButton::Left) => PointerKind::Click,
+                MouseEventKind::ScrollUp => PointerKind::WheelUp,
+                MouseEventKind::ScrollDown => PointerKind::WheelDown,
+                _ => return None,
+            },
+            column: mouse.column,
+            row: mouse.row,
+        }),
+        _ => return None,
+    })
+}
+
 /// The OSC 52 sequence that puts `text` on the clipboard of the terminal (and of tmux, and across
 /// SSH).
 pub fn osc52(text: &str) -> String {

@@ -13,17 +13,17 @@ use super::searching;
 use super::state::{Effect, Focus, Link, Msg, Overlay, PAGE_ROWS, Palette, State};
 use super::stepping;
 use crate::i18n::Text;
+use crate::keymap::KeyCodeName;
 use crate::keymap::{Context, Key, Lookup};
-use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
 /// Applies `msg` to `state` and returns the effects to run.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = match msg {
-        Msg::Key(event)
-            if (!state.typeahead.is_empty() || waits(state, &event)) && !cancels(state, &event) =>
+        Msg::Key(key)
+            if (!state.typeahead.is_empty() || waits(state, &key)) && !cancels(state, &key) =>
         {
-            if state.typeahead.len() < TYPEAHEAD_KEYS && event.kind != KeyEventKind::Release {
-                state.typeahead.push(event);
+            if state.typeahead.len() < TYPEAHEAD_KEYS {
+                state.typeahead.push(key);
             }
             Vec::new()
         }
@@ -54,7 +54,7 @@ const TYPEAHEAD_KEYS: usize = 64;
 /// Whether `event` must wait for a load on its way: any key for the table while its queue's first
 /// rows are coming (it would act on nothing), and the step key while the selected case's detail
 /// is coming (the form needs the case as it is). A failed load ends the wait like a finished one.
-fn waits(state: &State, event: &crossterm::event::KeyEvent) -> bool {
+fn waits(state: &State, key: &Key) -> bool {
     // Enter in the search before its results: the keys after it belong to the case it opens.
     if let Overlay::Search(search) = &state.overlay {
         return search.open_when_done;
@@ -70,11 +70,8 @@ fn waits(state: &State, event: &crossterm::event::KeyEvent) -> bool {
     }
     // A case opened (from a search, by number, or the next row) is not on screen yet: a step or
     // a copy would take the case shown before it.
-    let Some(key) = Key::from_event(event) else {
-        return false;
-    };
     let mut keys = state.pending_keys.clone();
-    keys.push(key);
+    keys.push(*key);
     matches!(
         state.keymap.lookup(&contexts(state), &keys),
         Lookup::Matched(Action::TakeStep | Action::CopyCaseNumber | Action::CopyCaseSummary)
@@ -82,28 +79,20 @@ fn waits(state: &State, event: &crossterm::event::KeyEvent) -> bool {
 }
 
 /// Esc or quit while the search waits to open its first match: not held behind it.
-fn cancels(state: &State, event: &crossterm::event::KeyEvent) -> bool {
+fn cancels(state: &State, key: &Key) -> bool {
     let Overlay::Search(search) = &state.overlay else {
-        return false;
-    };
-    let Some(key) = Key::from_event(event) else {
         return false;
     };
     search.open_when_done
         && matches!(
-            state.keymap.lookup(&contexts(state), &[key]),
+            state.keymap.lookup(&contexts(state), &[*key]),
             Lookup::Matched(Action::CloseOverlay | Action::Quit)
         )
 }
 
 fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(event) => {
-            if event.kind == KeyEventKind::Release {
-                return Vec::new();
-            }
-            on_key(state, event)
-        }
+        Msg::Key(key) => on_key(state, key),
         Msg::Paste(text) => paste(state, &text),
         Msg::Mouse(event) => {
             state.status = None;
@@ -115,7 +104,9 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
             clamp_offset(state);
             Vec::new()
         }
-        Msg::Tick { today, clock } => {
+        Msg::Tick { now } => {
+            state.now = now;
+            let (today, clock) = (now.date(), now.format("%H:%M").to_string());
             if today != state.scope.today {
                 // A new day moves deadlines between queues: rebuild and reload.
                 state.scope.today = today;
@@ -318,16 +309,13 @@ fn contexts(state: &State) -> Vec<Context> {
     }
 }
 
-fn on_key(state: &mut State, event: crossterm::event::KeyEvent) -> Vec<Effect> {
-    let Some(key) = Key::from_event(&event) else {
-        return Vec::new();
-    };
+fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     state.status = None;
     let armed = std::mem::replace(&mut state.quit_armed, false);
     let mut keys = std::mem::take(&mut state.pending_keys);
     keys.push(key);
     if matches!(state.overlay, Overlay::Help { .. }) {
-        return help_key(state, &event, &keys);
+        return help_key(state, &key, &keys);
     }
     match state.keymap.lookup(&contexts(state), &keys) {
         Lookup::Matched(Action::Quit) if armed => {
@@ -363,11 +351,11 @@ fn on_key(state: &mut State, event: crossterm::event::KeyEvent) -> Vec<Effect> {
         }
         Lookup::NotFound => match &mut state.overlay {
             Overlay::Palette(palette) => {
-                edit_palette(palette, &event);
+                edit_palette(palette, &key);
                 Vec::new()
             }
-            Overlay::Search(_) => searching::edit(state, &event),
-            Overlay::Step(_) => stepping::edit(state, &event),
+            Overlay::Search(_) => searching::edit(state, &key),
+            Overlay::Step(_) => stepping::edit(state, &key),
             _ => Vec::new(),
         },
     }
@@ -395,21 +383,14 @@ fn paste(state: &mut State, text: &str) -> Vec<Effect> {
     }
 }
 
-fn edit_palette(palette: &mut Palette, event: &crossterm::event::KeyEvent) {
-    let plain = !event
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-    match event.code {
-        KeyCode::Char(c) if plain && !c.is_control() => {
-            palette.input.push(c);
-            palette.selected = 0;
-            palette.recall = None;
-        }
-        KeyCode::Backspace => {
-            palette.input.pop();
-            palette.selected = 0;
-        }
-        _ => {}
+fn edit_palette(palette: &mut Palette, key: &Key) {
+    if let Some(c) = key.text() {
+        palette.input.push(c);
+        palette.selected = 0;
+        palette.recall = None;
+    } else if key.code == KeyCodeName::Backspace {
+        palette.input.pop();
+        palette.selected = 0;
     }
 }
 
@@ -669,12 +650,9 @@ fn move_in_overlay(state: &mut State, action: Action) -> Option<Vec<Effect>> {
 
 /// Keys on the help screen: movement and closing through the keymap; with a filter typed, or
 /// for any other printable key, the filter.
-fn help_key(state: &mut State, event: &crossterm::event::KeyEvent, keys: &[Key]) -> Vec<Effect> {
+fn help_key(state: &mut State, key: &Key, keys: &[Key]) -> Vec<Effect> {
     let typing = matches!(&state.overlay, Overlay::Help { filter, .. } if !filter.is_empty());
-    let plain = !event
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-    let printable = matches!(event.code, KeyCode::Char(c) if plain && !c.is_control());
+    let printable = key.text().is_some();
     let action = match state
         .keymap
         .lookup(&[Context::Table, Context::Global], keys)
@@ -690,18 +668,17 @@ fn help_key(state: &mut State, event: &crossterm::event::KeyEvent, keys: &[Key])
         a.is_movement() || matches!(a, Action::ToggleHelp | Action::CloseOverlay | Action::Quit)
     });
     if let Overlay::Help { filter, scroll, .. } = &mut state.overlay {
-        if event.code == KeyCode::Backspace {
+        if key.code == KeyCodeName::Backspace {
             filter.pop();
             *scroll = 0;
             return Vec::new();
         }
-        if event.code == KeyCode::Esc && !filter.is_empty() {
+        if key.code == KeyCodeName::Esc && !filter.is_empty() {
             filter.clear();
             return Vec::new();
         }
         // `/` starts a filter explicitly, so that it may begin with a movement letter.
-        if let KeyCode::Char(c) = event.code
-            && printable
+        if let Some(c) = key.text()
             && (typing || !navigation || c == '/')
         {
             filter.push(c);

@@ -4,7 +4,6 @@
 //! Uses the same `update` and `draw` as the event loop; effects are run inline.
 
 use anyhow::Result;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -20,6 +19,7 @@ use xinfang::demo::DEMO_USER;
 use xinfang::domain::Rules;
 use xinfang::i18n::Lang;
 use xinfang::keymap::Keymap;
+use xinfang::keymap::{Key, KeyCodeName};
 use xinfang::store::Store;
 use xinfang::ui;
 
@@ -58,7 +58,11 @@ fn setup(store: &Arc<dyn Store>, today: chrono::NaiveDate) -> Setup {
 }
 
 fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    Msg::Key(Key {
+        code: KeyCodeName::Char(c),
+        ctrl: false,
+        alt: false,
+    })
 }
 
 fn terminal<B: Backend>(backend: B) -> Result<Terminal<B>>
@@ -114,7 +118,11 @@ fn loaded(store: &Arc<dyn Store>, today: chrono::NaiveDate) -> Result<State> {
     // Switch to the `all` queue: focus queues, jump to the end, back to the table.
     for msg in [
         key('1'),
-        Msg::Key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE)),
+        Msg::Key(Key {
+            code: KeyCodeName::End,
+            ctrl: false,
+            alt: false,
+        }),
         key('2'),
     ] {
         let effects = update(&mut state, msg);

@@ -127,6 +127,28 @@ impl Key {
         }
     }
 
+    /// The character a key types into a text field: a printable character without ctrl or alt.
+    pub fn text(&self) -> Option<char> {
+        match self.code {
+            KeyCodeName::Char(c) if !self.ctrl && !self.alt && !c.is_control() => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Whether this is `code` without ctrl or alt.
+    pub fn is(&self, code: KeyCodeName) -> bool {
+        self.code == code && !self.ctrl && !self.alt
+    }
+
+    /// The key of a terminal key event (shift folds into the character); `None` for a release
+    /// and for keys the syntax cannot name.
+    pub fn from_terminal(event: &KeyEvent) -> Option<Key> {
+        if event.kind == crossterm::event::KeyEventKind::Release {
+            return None;
+        }
+        Key::from_event(event)
+    }
+
     /// The key of a terminal key event (shift folds into the character).
     pub fn from_event(event: &KeyEvent) -> Option<Key> {
         let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);

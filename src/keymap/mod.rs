@@ -8,7 +8,7 @@
 pub mod key;
 
 use crate::app::action::Action;
-pub use key::Key;
+pub use key::{Key, KeyCodeName};
 use std::collections::BTreeMap;
 
 code_enum! {

@@ -15,7 +15,7 @@ use crate::domain::board::BoardKind;
 use crate::i18n::Lang;
 use crate::keymap::Keymap;
 use crate::store::User;
-use crossterm::event::{Event, KeyEventKind};
+use crossterm::event::Event;
 use russh::server::Msg as ServerMsg;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -191,13 +191,13 @@ impl Feed {
             } => {
                 last_key.store(epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
                 for event in parser.feed(data) {
-                    let msg = match event {
-                        Event::Key(key) if key.kind != KeyEventKind::Release => Msg::Key(key),
-                        Event::Paste(text) => Msg::Paste(text),
-                        Event::Mouse(mouse) => Msg::Mouse(mouse),
-                        _ => continue,
-                    };
-                    let _ = tx.send(msg);
+                    // A size comes from the channel's window changes, never from the input.
+                    if matches!(event, Event::Resize(..)) {
+                        continue;
+                    }
+                    if let Some(msg) = crate::app::terminal::message_of(event) {
+                        let _ = tx.send(msg);
+                    }
                 }
             }
             Feed::Wall { tx, parser, .. } => {

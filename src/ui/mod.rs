@@ -349,7 +349,7 @@ fn draw_status(frame: &mut Frame<'_>, state: &State, area: Rect) {
     if !reconnecting {
         parts.push(link);
     }
-    if let Some(day) = state.clock.fixed {
+    if let Some(day) = state.fixed_day {
         parts.push(format!(
             "{} {day}",
             lang.pick("日期固定为", "today fixed at")

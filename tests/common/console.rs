@@ -56,19 +56,18 @@ pub fn script(keys: &[&str]) -> VecDeque<Msg> {
             continue;
         }
         if let Some((kind, at)) = item.split_once('@') {
-            use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+            use xinfang::app::state::{Pointer, PointerKind};
             let kind = match kind {
-                "click" => MouseEventKind::Down(MouseButton::Left),
-                "wheel-down" => MouseEventKind::ScrollDown,
-                "wheel-up" => MouseEventKind::ScrollUp,
+                "click" => PointerKind::Click,
+                "wheel-down" => PointerKind::WheelDown,
+                "wheel-up" => PointerKind::WheelUp,
                 other => panic!("unknown mouse event {other}"),
             };
             let (column, row) = at.split_once(',').expect("x,y");
-            out.push_back(Msg::Mouse(MouseEvent {
+            out.push_back(Msg::Mouse(Pointer {
                 kind,
                 column: column.parse().expect("x"),
                 row: row.parse().expect("y"),
-                modifiers: crossterm::event::KeyModifiers::NONE,
             }));
             continue;
         }
@@ -79,48 +78,18 @@ pub fn script(keys: &[&str]) -> VecDeque<Msg> {
         }
         if let Some(text) = item.strip_prefix("text:") {
             for c in text.chars() {
-                out.push_back(Msg::Key(crossterm::event::KeyEvent::new(
-                    crossterm::event::KeyCode::Char(c),
-                    crossterm::event::KeyModifiers::NONE,
-                )));
+                out.push_back(Msg::Key(Key {
+                    code: xinfang::keymap::KeyCodeName::Char(c),
+                    ctrl: false,
+                    alt: false,
+                }));
             }
             continue;
         }
         let key = Key::parse(item).expect("test key");
-        out.push_back(Msg::Key(key_event(key)));
+        out.push_back(Msg::Key(key));
     }
     out
-}
-
-pub fn key_event(key: Key) -> crossterm::event::KeyEvent {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use xinfang::keymap::key::KeyCodeName as N;
-    let code = match key.code {
-        N::Char(c) => KeyCode::Char(c),
-        N::Enter => KeyCode::Enter,
-        N::Esc => KeyCode::Esc,
-        N::Tab => KeyCode::Tab,
-        N::BackTab => KeyCode::BackTab,
-        N::Backspace => KeyCode::Backspace,
-        N::Delete => KeyCode::Delete,
-        N::Up => KeyCode::Up,
-        N::Down => KeyCode::Down,
-        N::Left => KeyCode::Left,
-        N::Right => KeyCode::Right,
-        N::Home => KeyCode::Home,
-        N::End => KeyCode::End,
-        N::PageUp => KeyCode::PageUp,
-        N::PageDown => KeyCode::PageDown,
-        N::F(n) => KeyCode::F(n),
-    };
-    let mut modifiers = KeyModifiers::NONE;
-    if key.ctrl {
-        modifiers |= KeyModifiers::CONTROL;
-    }
-    if key.alt {
-        modifiers |= KeyModifiers::ALT;
-    }
-    KeyEvent::new(code, modifiers)
 }
 
 pub struct Driven {

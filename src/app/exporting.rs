@@ -51,6 +51,7 @@ pub fn begin(state: &mut State) -> Vec<Effect> {
     vec![Effect::Export {
         source,
         name,
+        user: state.user.clone(),
         role: state.role,
         scope: state.scope.region.clone(),
         lang: state.lang,
@@ -81,24 +82,72 @@ pub fn dir_or_default(dir: Option<std::path::PathBuf>) -> std::path::PathBuf {
         .unwrap_or_else(std::env::temp_dir)
 }
 
-/// A file name for an export of `name` made at `now`, in `dir`.
-pub fn file_in(
+/// A new file for `user`'s export of `name` made at `now`, in `dir`, created empty (mode 0600)
+/// so that no other export — another session's in the same second — can write into it:
+/// `xinfang-NAME-USER-TIME.csv`, with `-2`, `-3`… when taken.
+pub fn new_file_in(
     dir: &std::path::Path,
     name: &str,
+    user: &str,
     now: chrono::NaiveDateTime,
-) -> std::path::PathBuf {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    dir.join(format!(
-        "xinfang-{safe}-{}.csv",
+) -> std::io::Result<std::path::PathBuf> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let safe = |text: &str| -> String {
+        text.chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '.' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    let stem = format!(
+        "xinfang-{}-{}-{}",
+        safe(name),
+        safe(user),
         now.format("%Y%m%d-%H%M%S")
+    );
+    for n in 1..1000 {
+        let file = if n == 1 {
+            format!("{stem}.csv")
+        } else {
+            format!("{stem}-{n}.csv")
+        };
+        let path = dir.join(file);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+        {
+            Ok(_) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(
+        "too many exports with this name in this second",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn two_exports_in_one_second_get_two_files() {
+        let dir = tempfile::tempdir().expect("dir");
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 24)
+            .and_then(|d| d.and_hms_opt(18, 2, 21))
+            .expect("time");
+        let first =
+            super::new_file_in(dir.path(), "awaiting-acceptance", "li.na", now).expect("first");
+        let second =
+            super::new_file_in(dir.path(), "awaiting-acceptance", "li.na", now).expect("second");
+        let other =
+            super::new_file_in(dir.path(), "awaiting-acceptance", "zhao.lei", now).expect("other");
+        assert!(first.ends_with("xinfang-awaiting-acceptance-li.na-20261124-180221.csv"));
+        assert!(second.ends_with("xinfang-awaiting-acceptance-li.na-20261124-180221-2.csv"));
+        assert!(other.ends_with("xinfang-awaiting-acceptance-zhao.lei-20261124-180221.csv"));
+    }
 }

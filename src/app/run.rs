@@ -227,6 +227,7 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
         Effect::Export {
             source,
             name,
+            user,
             role,
             scope,
             lang,
@@ -234,20 +235,27 @@ pub fn perform(effect: Effect, store: &dyn Store, session: SessionClock) -> Opti
             dir,
         } => {
             let dir = super::exporting::dir_or_default(dir);
-            let path = super::exporting::file_in(&dir, &name, session.now());
-            let shown = crate::text::sanitise(&path.display().to_string()).into_owned();
-            let viewer = crate::transfer::export::Viewer {
-                role,
-                scope,
-                lang,
-                history: true,
-            };
-            let outcome =
-                crate::transfer::export::sink(crate::transfer::Format::Csv, Some(&path), lang)
-                    .and_then(|sink| {
-                        crate::transfer::export::write(store, &source, sink, &viewer, &rules)
-                    })
-                    .map(|n| (n, shown));
+            let outcome = super::exporting::new_file_in(&dir, &name, &user, session.now())
+                .map_err(|e| {
+                    format!(
+                        "cannot write into {}: {e}",
+                        crate::text::sanitise(&dir.display().to_string())
+                    )
+                })
+                .and_then(|path| {
+                    let shown = crate::text::sanitise(&path.display().to_string()).into_owned();
+                    let viewer = crate::transfer::export::Viewer {
+                        role,
+                        scope,
+                        lang,
+                        history: true,
+                    };
+                    crate::transfer::export::sink(crate::transfer::Format::Csv, Some(&path), lang)
+                        .and_then(|sink| {
+                            crate::transfer::export::write(store, &source, sink, &viewer, &rules)
+                        })
+                        .map(|n| (n, shown))
+                });
             Msg::Exported { outcome }
         }
         Effect::WriteReport {

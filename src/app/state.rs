@@ -732,6 +732,8 @@ pub enum Effect {
     Export {
         source: crate::transfer::export::Source,
         name: String,
+        /// Who exports (named in the file name).
+        user: String,
         role: crate::domain::Role,
         scope: String,
         lang: crate::i18n::Lang,

@@ -243,6 +243,9 @@ fn read_key_file(file: &std::path::Path) -> Result<String> {
         bail!("{shown}: too large for a public key file");
     }
     let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    if text.contains("PRIVATE KEY") {
+        bail!("{shown}: this is a private key: give the public key (the .pub file)");
+    }
     let keys: Vec<&str> = text
         .lines()
         .map(str::trim)

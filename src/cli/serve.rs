@@ -121,6 +121,12 @@ pub fn run(
                     out,
                     "xinfang serve: {location} on {address}, host key {fingerprint}\n  connect: ssh -p {port} -t HOST    wall board: ssh -p {port} -t HOST board"
                 );
+                if !address.starts_with("127.") && !address.starts_with("[::1]") {
+                    let _ = writeln!(
+                        out,
+                        "  listening beyond this host: every address that reaches {address} may try keys"
+                    );
+                }
                 let _ = out.flush();
             }),
         },
@@ -148,6 +154,7 @@ fn init_log(file: Option<&std::path::Path>) -> Result<()> {
                 .map_err(|e| anyhow::anyhow!("log: {e}"))
         }
         None => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .with_writer(std::io::stderr)
             .try_init()
             .map_err(|e| anyhow::anyhow!("log: {e}")),

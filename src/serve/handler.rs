@@ -41,6 +41,8 @@ impl russh::server::Server for Server {
 /// A channel between its opening and its end.
 struct Pending {
     channel: Option<Channel<Msg>>,
+    /// The client asked for a terminal (`ssh -t`).
+    pty: bool,
     size: Size,
     env: HashMap<String, String>,
     feed: Option<Feed>,
@@ -110,13 +112,29 @@ impl Connection {
             return Ok(());
         };
         session.channel_success(channel)?;
-        let command = match session::parse_command(command) {
+        let parsed = session::parse_command(command).and_then(|command| {
+            if pending.pty {
+                Ok(command)
+            } else {
+                Err(session::Answer {
+                    text: "xinfang: the console needs a terminal: connect with `ssh -t`\n".into(),
+                    status: 1,
+                })
+            }
+        });
+        let command = match parsed {
             Ok(command) => command,
-            Err(message) => {
-                tracing::info!(user = %user.name, %peer, "unknown command refused");
-                let text = message.replace('\n', "\r\n");
-                let _ = open.extended_data_bytes(1, text.into_bytes()).await;
-                let _ = open.exit_status(2).await;
+            Err(answer) => {
+                if answer.status != 0 {
+                    tracing::info!(user = %user.name, %peer, status = answer.status, "command refused");
+                }
+                let text = answer.text.replace('\n', "\r\n");
+                let ext = if answer.status == 0 { None } else { Some(1) };
+                let _ = match ext {
+                    Some(ext) => open.extended_data_bytes(ext, text.into_bytes()).await,
+                    None => open.data_bytes(text.into_bytes()).await,
+                };
+                let _ = open.exit_status(answer.status).await;
                 let _ = open.eof().await;
                 let _ = open.close().await;
                 return Ok(());
@@ -162,12 +180,20 @@ impl russh::server::Handler for Connection {
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
         let address = self.peer.map(|p| p.ip());
-        if self.hub.banned(address) {
-            tracing::warn!(peer = %self.peer(), "refused: too many unknown keys from this address");
-            return Ok(Auth::reject());
-        }
+        // A known key is let in whatever others did from the same address (a bureau behind one
+        // NAT address must not be locked out by one stranger).
         if self.owner(offer.public_key).await.is_some() {
             return Ok(Auth::Accept);
+        }
+        if self.hub.banned(address) {
+            tracing::warn!(
+                peer = %self.peer(),
+                key = %crate::sshkey::fingerprint(offer.public_key),
+                limit = super::MAX_FAILURES,
+                minutes = super::FAILURE_WINDOW.as_secs() / 60,
+                "refused and disconnected: too many unknown keys from this address"
+            );
+            anyhow::bail!("too many unknown keys from this address");
         }
         self.hub.failed(address);
         tracing::info!(
@@ -184,9 +210,6 @@ impl russh::server::Handler for Connection {
         user: &str,
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
-        if self.hub.banned(self.peer.map(|p| p.ip())) {
-            return Ok(Auth::reject());
-        }
         match self.owner(key.public_key).await {
             Some(owner) => {
                 self.fingerprint = crate::sshkey::fingerprint(key.public_key);
@@ -220,6 +243,7 @@ impl russh::server::Handler for Connection {
             channel.id(),
             Pending {
                 channel: Some(channel),
+                pty: false,
                 size: Size::new(80, 24),
                 env: HashMap::new(),
                 feed: None,
@@ -240,8 +264,9 @@ impl russh::server::Handler for Connection {
         _modes: &[(russh::Pty, u32)],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        match self.channels.get(&channel) {
+        match self.channels.get_mut(&channel) {
             Some(pending) => {
+                pending.pty = true;
                 pending.size.set(clamp(col_width), clamp(row_height));
                 session.channel_success(channel)?;
             }

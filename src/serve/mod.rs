@@ -74,6 +74,8 @@ pub struct Hub {
     sessions: Mutex<HashMap<u64, session::Control>>,
     next_session: AtomicU64,
     failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    /// SIGTERM or SIGINT arrived: sessions say so as they end.
+    pub stopping: std::sync::atomic::AtomicBool,
 }
 
 impl Hub {
@@ -154,6 +156,13 @@ async fn serve_async(store: Arc<dyn Store>, mut options: ServeOptions) -> anyhow
     use russh::server::Server as _;
     let key = hostkey::load_or_create(&options.host_key)?;
     let fingerprint = crate::sshkey::fingerprint(key.public_key());
+    if let Some(owner) = store.key_owner(&fingerprint)? {
+        anyhow::bail!(
+            "{}: this is the login key of `{}`, not a host key: give the server a key of its own",
+            crate::text::sanitise(&options.host_key.display().to_string()),
+            crate::text::sanitise(&owner.name)
+        );
+    }
     // Bind first: a port in use is said at once, before a minute of indexing.
     let listener = tokio::net::TcpListener::bind(&options.listen)
         .await
@@ -187,6 +196,7 @@ async fn serve_async(store: Arc<dyn Store>, mut options: ServeOptions) -> anyhow
         sessions: Mutex::new(HashMap::new()),
         next_session: AtomicU64::new(1),
         failures: Mutex::new(HashMap::new()),
+        stopping: std::sync::atomic::AtomicBool::new(false),
     });
     let watcher = tokio::spawn(watcher::watch(
         Arc::clone(&store),
@@ -226,6 +236,7 @@ async fn serve_async(store: Arc<dyn Store>, mut options: ServeOptions) -> anyhow
         _ = tokio::signal::ctrl_c() => {}
     }
     tracing::info!(sessions = hub.session_count(), "stopping");
+    hub.stopping.store(true, Ordering::SeqCst);
     hub.end_all();
     // Each session restores its client's terminal and says goodbye; then connections close.
     let deadline = Instant::now() + Duration::from_secs(5);

@@ -81,10 +81,25 @@ enum RemoteCommand {
     },
 }
 
-/// The command line a client sent with `ssh HOST …`; the error is the message to show.
-pub fn parse_command(line: &str) -> Result<Command, String> {
+/// What the server answers instead of a session: help (status 0) or a refusal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub text: String,
+    pub status: u32,
+}
+
+/// The command line a client sent with `ssh HOST …`; `Err` is the answer instead (help asked
+/// for, or why the command is refused).
+pub fn parse_command(line: &str) -> Result<Command, Answer> {
     let words: Vec<&str> = line.split_whitespace().collect();
-    let remote = <Remote as clap::Parser>::try_parse_from(words).map_err(|e| e.to_string())?;
+    let remote = <Remote as clap::Parser>::try_parse_from(words).map_err(|e| {
+        use clap::error::ErrorKind;
+        let help = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+        Answer {
+            text: e.to_string(),
+            status: if help { 0 } else { 2 },
+        }
+    })?;
     Ok(match remote.command {
         None | Some(RemoteCommand::Console) => Command::Console,
         Some(RemoteCommand::Board {
@@ -298,6 +313,19 @@ pub fn start(hub: &Arc<Hub>, start: Start, epoch: Instant) -> Result<Feed, Refus
     }
 }
 
+/// The last line of a session that ended normally: why, when the server is stopping.
+fn goodbye(hub: &Hub, lang: Lang) -> String {
+    if hub.stopping.load(Ordering::SeqCst) {
+        lang.pick(
+            "xinfang：服务正在停止，会话已关闭（未提交的内容未保存）",
+            "xinfang: the server is stopping; the session was closed (nothing unsubmitted was saved)",
+        )
+        .to_string()
+    } else {
+        lang.pick("xinfang：再见", "xinfang: goodbye").to_string()
+    }
+}
+
 fn full(hub: &Hub, looks: &Looks) -> String {
     looks
         .lang
@@ -307,7 +335,7 @@ fn full(hub: &Hub, looks: &Looks) -> String {
                 hub.options.max_sessions
             ),
             &format!(
-                "xinfang: the server is full ({} sessions); try again later",
+                "xinfang: the server is full ({} at most); try again later",
                 hub.options.max_sessions
             ),
         )
@@ -425,17 +453,19 @@ fn console(hub: &Arc<Hub>, start: Start, epoch: Instant) -> Result<Feed, Refused
         };
         let goodbye = match &outcome {
             Err(e) => format!("xinfang: {}", crate::text::sanitise(e)),
-            Ok(()) if idle.load(Ordering::SeqCst) => looks
-                .lang
-                .pick(
-                    "xinfang：长时间未操作，会话已关闭",
-                    "xinfang: closed after a long time without a key",
-                )
-                .to_string(),
-            Ok(()) => looks
-                .lang
-                .pick("xinfang：再见", "xinfang: goodbye")
-                .to_string(),
+            Ok(()) if idle.load(Ordering::SeqCst) => {
+                let seconds = hub.options.idle_timeout.map_or(0, |t| t.as_secs());
+                let (n, zh, en) = if seconds < 120 {
+                    (seconds, "秒", "s")
+                } else {
+                    (seconds / 60, "分钟", "min")
+                };
+                match looks.lang {
+                    Lang::Zh => format!("xinfang：{n} {zh}未按键，会话已关闭"),
+                    Lang::En => format!("xinfang: closed after {n} {en} without a key"),
+                }
+            }
+            Ok(()) => goodbye(&hub, looks.lang),
         };
         pending.push(&leave(&goodbye));
         pending.close();
@@ -470,6 +500,7 @@ fn wall(
     };
     let Start {
         user,
+        fingerprint,
         peer,
         size,
         channel,
@@ -489,7 +520,7 @@ fn wall(
     let hub = Arc::clone(hub);
     let runtime = tokio::runtime::Handle::current();
     std::thread::spawn(move || {
-        tracing::info!(session = id, user = %user.name, %peer, "wall board opened");
+        tracing::info!(session = id, user = %user.name, key = %fingerprint, %peer, "wall board opened");
         pending.push(&enter(false));
         let wake = keys_tx;
         let wake_size = size.clone();
@@ -518,10 +549,7 @@ fn wall(
         );
         let goodbye = match &outcome {
             Err(e) => format!("xinfang: {}", crate::text::sanitise(&e.to_string())),
-            Ok(()) => looks
-                .lang
-                .pick("xinfang：再见", "xinfang: goodbye")
-                .to_string(),
+            Ok(()) => goodbye(&hub, looks.lang),
         };
         pending.push(&leave(&goodbye));
         pending.close();
@@ -556,8 +584,11 @@ mod tests {
         assert_eq!(boards, vec![BoardKind::Map, BoardKind::Warnings]);
         assert_eq!(rotate, Duration::from_secs(120));
         assert_eq!(region, "6401");
-        assert!(parse_command("rm -rf /").is_err());
+        assert_eq!(parse_command("rm -rf /").map_err(|a| a.status), Err(2));
         let error = parse_command("board --boards pie").expect_err("unknown board");
-        assert!(error.contains("unknown board `pie`"), "{error}");
+        assert!(error.text.contains("unknown board `pie`"), "{error:?}");
+        let help = parse_command("help").expect_err("help");
+        assert_eq!(help.status, 0);
+        assert!(help.text.contains("board"), "{help:?}");
     }
 }

@@ -2,7 +2,8 @@
 //! (on PostgreSQL the store's listening connection answers without a query), applies the changes
 //! to the shared search index once, and only then tells every session, which reload what they
 //! show. On SQLite the question is only asked when the database file or its write-ahead log has
-//! changed (size or time), so an idle server does nothing but look at two files.
+//! changed (size or time) or the log's index header has (it changes with every commit, even
+//! within one tick of the file system's clock), so an idle server only looks at three files.
 
 use crate::app::run::Shared;
 use crate::store::Store;
@@ -20,17 +21,17 @@ pub async fn watch(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let location = store.location();
     let files = (!location.contains("://")).then(|| {
-        let wal = format!("{location}-wal");
         (
             std::path::PathBuf::from(&location),
-            std::path::PathBuf::from(wal),
+            std::path::PathBuf::from(format!("{location}-wal")),
+            std::path::PathBuf::from(format!("{location}-shm")),
         )
     });
     let mut seen = None;
     loop {
         tick.tick().await;
-        if let Some((db, wal)) = &files {
-            let now = Some((stamp(db), stamp(wal)));
+        if let Some((db, wal, shm)) = &files {
+            let now = Some((stamp(db), stamp(wal), header(shm)));
             if now == seen {
                 continue;
             }
@@ -73,4 +74,15 @@ fn stamp(path: &std::path::Path) -> Option<(u64, i64, i64)> {
     std::fs::metadata(path)
         .ok()
         .map(|m| (m.len(), m.mtime(), m.mtime_nsec()))
+}
+
+/// The first bytes of the WAL index (its header, with the change counter and the last frame),
+/// or nothing when there is none.
+fn header(path: &std::path::Path) -> Option<[u8; 48]> {
+    use std::io::Read;
+    let mut bytes = [0u8; 48];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .ok()
+        .map(|()| bytes)
 }

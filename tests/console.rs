@@ -1601,3 +1601,43 @@ fn copying_a_confidential_case_keeps_its_title_from_those_who_may_not_see_it() {
         supervisor.copied
     );
 }
+
+#[test]
+fn a_case_opened_by_number_stays_in_the_detail_after_a_step_and_a_change() {
+    let (_dir, store) = open_demo(2000);
+    let scope = xinfang::store::Scope {
+        region: String::new(),
+        user: "zhao.lei".into(),
+        today: today(),
+    };
+    let (filter, sort) = xinfang::store::Builtin::InHandling.query(today(), 3, "zhao.lei");
+    let page = store
+        .page(&filter, sort, &scope, None, 5)
+        .expect("in handling");
+    let number = page.rows.last().expect("a case in handling").number.clone();
+    let mut session = Session::new(&store, 120, 40);
+    // The first queue is on screen; the case is opened alone, by number, and a step taken on it.
+    let state = session.keys(&[":", &format!("text:case {number}"), "enter"]);
+    assert_eq!(
+        state.detail.as_ref().map(|d| d.case.number.as_str()),
+        Some(number.as_str())
+    );
+    assert_ne!(
+        state.table.selected_row().map(|r| r.number.as_str()),
+        Some(number.as_str()),
+        "a case from another queue"
+    );
+    let state = session.keys(&["s", "text:supervise", "enter"]);
+    let shown = state.detail.as_ref().expect("detail");
+    assert_eq!(
+        shown.case.number, number,
+        "the detail still shows the case acted on"
+    );
+    assert!(shown.case.supervised, "with the step's result");
+    // A change made elsewhere reloads the queue around it, not over it.
+    let state = session.keys(&["poll"]);
+    assert_eq!(
+        state.detail.as_ref().map(|d| d.case.number.as_str()),
+        Some(number.as_str())
+    );
+}

@@ -167,6 +167,14 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             let previous_index = state.table.selected;
             state.table.rows = page.rows;
+            // A case shown alone (opened by number or from a search) is not the table's row:
+            // reloading the queue around it (after a change) must not replace it in the detail.
+            let shown_alone = keep.is_some_and(|id| {
+                state
+                    .detail
+                    .as_ref()
+                    .is_some_and(|d| d.case.id != id && state.compact_detail)
+            });
             match keep {
                 Some(id) => match state.table.rows.iter().position(|r| r.id == id) {
                     Some(index) => state.table.selected = index,
@@ -192,6 +200,9 @@ fn update_inner(state: &mut State, msg: Msg) -> Vec<Effect> {
                 }
             }
             clamp_offset(state);
+            if shown_alone {
+                return Vec::new();
+            }
             load_selected_detail(state)
         }
         Msg::DetailLoaded { request, detail } => {

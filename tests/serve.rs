@@ -330,19 +330,26 @@ fn unknown_keys_and_commands_are_refused_and_a_wall_board_opens() {
     open(&tmux, "nopty", 100, 30, &command);
     let screen = tmux.wait_on("nopty", "SSH-EXIT=1");
     assert!(screen.contains("needs a terminal"), "{screen}");
-    open(
-        &tmux,
-        "wall",
-        100,
-        30,
-        &server.ssh(
+    // A wall board turns on its own, and by the keymap's board keys (here vim's, which the
+    // client asks for).
+    let wall = server
+        .ssh(
             &zhao,
             "en_US.UTF-8",
-            "board --boards map,warnings --rotate 2s",
-        ),
-    );
+            "board --boards map,warnings --rotate 1h",
+        )
+        .replacen(
+            "SetEnv=LANG=en_US.UTF-8",
+            "SetEnv=\"LANG=en_US.UTF-8 XINFANG_KEYMAP=vim\"",
+            1,
+        );
+    open(&tmux, "wall", 100, 30, &wall);
     tmux.wait_on("wall", "County map");
-    tmux.wait_on("wall", "Early warnings");
+    tmux.wait_on("wall", "1/2");
+    tmux.keys_on("wall", &["l"]);
+    tmux.wait_on("wall", "2/2");
+    tmux.keys_on("wall", &["h"]);
+    tmux.wait_on("wall", "1/2");
     tmux.keys_on("wall", &["q"]);
     let screen = tmux.wait_on("wall", "SSH-EXIT=0");
     assert!(screen.contains("goodbye"), "{screen}");

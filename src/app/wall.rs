@@ -318,6 +318,8 @@ pub struct WallOptions {
     pub today: Option<NaiveDate>,
     /// Set when frames were dropped for a slow remote client: the next one is drawn whole.
     pub repaint: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Keys: the board view's next-board, previous-board and the global quit.
+    pub keymap: crate::keymap::Keymap,
 }
 
 /// Runs the wall board on the controlling terminal until `q`, Ctrl-C, SIGTERM or SIGHUP. Errors
@@ -366,7 +368,9 @@ pub fn run_on<B: ratatui::backend::Backend<Error = std::io::Error>>(
     options: &WallOptions,
     mut source: Source,
 ) -> std::io::Result<()> {
-    use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+    use super::action::Action;
+    use crate::keymap::{Context, Key, Lookup};
+    let mut pending: Vec<Key> = Vec::new();
     let (requests, worker_requests) = mpsc::channel::<Request>();
     // Each reply says whether a failure is a store reconnecting by itself.
     let (worker_replies, replies) = mpsc::channel::<(Reply, bool)>();
@@ -426,28 +430,33 @@ pub fn run_on<B: ratatui::backend::Backend<Error = std::io::Error>>(
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         if let Some(event) = event {
-            if matches!(&event, Event::Key(key) if key.kind != KeyEventKind::Release) {
-                wall.touched = true;
-                dirty = true;
-            }
             match event {
-                Event::Key(key) if key.kind != KeyEventKind::Release => match key.code {
-                    KeyCode::Char('q') => break,
-                    KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => break,
-                    KeyCode::Right | KeyCode::Char(' ') | KeyCode::Tab => {
-                        wall.turn(1);
-                        next_rotate = Instant::now() + options.rotate;
-                        want_load = true;
+                Event::Key(event) => {
+                    if let Some(key) = Key::from_terminal(&event) {
+                        wall.touched = true;
                         dirty = true;
+                        pending.push(key);
+                        let turn = match options
+                            .keymap
+                            .lookup(&[Context::Board, Context::Global], &pending)
+                        {
+                            // The first key of a sequence (`g t`) waits for the next.
+                            Lookup::Pending => None,
+                            Lookup::Matched(Action::Quit) => break,
+                            Lookup::Matched(Action::NextBoard) => Some(1),
+                            Lookup::Matched(Action::PreviousBoard) => Some(-1),
+                            Lookup::Matched(_) | Lookup::NotFound => Some(0),
+                        };
+                        if let Some(turn) = turn {
+                            pending.clear();
+                            if turn != 0 {
+                                wall.turn(turn);
+                                next_rotate = Instant::now() + options.rotate;
+                                want_load = true;
+                            }
+                        }
                     }
-                    KeyCode::Left | KeyCode::BackTab => {
-                        wall.turn(-1);
-                        next_rotate = Instant::now() + options.rotate;
-                        want_load = true;
-                        dirty = true;
-                    }
-                    _ => {}
-                },
+                }
                 Event::Resize(..) => dirty = true,
                 _ => {}
             }

@@ -39,6 +39,7 @@ pub fn run(
     args: &BoardArgs,
     lang: Option<Lang>,
     theme: Option<ThemeName>,
+    keymap: Option<&str>,
 ) -> Result<ExitCode> {
     let config = &context.config;
     let lang = lang
@@ -54,6 +55,9 @@ pub fn run(
             .and_then(ThemeName::from_name)
             .unwrap_or(ThemeName::Dark),
     };
+    // The keymap's board keys turn the boards; a keymap that does not load is an error here (an
+    // unattended screen has nobody to read a notice).
+    let keymap = super::keymap_or_error(keymap.or(config.keymap.as_deref()))?;
     // Each board once, in the order given.
     let mut boards: Vec<BoardKind> = Vec::new();
     for board in &args.boards {
@@ -71,6 +75,7 @@ pub fn run(
         region: args.region.clone(),
         today: context.fixed_day,
         repaint: None,
+        keymap,
     })?;
     Ok(ExitCode::SUCCESS)
 }

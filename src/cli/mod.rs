@@ -244,6 +244,27 @@ fn console_args<'a>(args: &'a Args, user: Option<&'a str>) -> console::ConsoleAr
     }
 }
 
+/// A keymap preset by name, or a keymap file; for commands that run unattended (a wall board, a
+/// server), a keymap that does not load is an error, not a notice nobody reads.
+fn keymap_or_error(name: Option<&str>) -> Result<xinfang::keymap::Keymap> {
+    use xinfang::keymap::Keymap;
+    let Some(name) = name else {
+        return Ok(Keymap::default_preset());
+    };
+    if let Ok(keymap) = Keymap::preset(name) {
+        return Ok(keymap);
+    }
+    let shown = xinfang::text::sanitise(name);
+    let text = std::fs::read_to_string(name).map_err(|e| {
+        anyhow::anyhow!("keymap `{shown}`: not a preset (default, vim, emacs) nor a file: {e}")
+    })?;
+    let (keymap, errors) = Keymap::with_user_file(&text, name);
+    match errors.first() {
+        Some(first) => anyhow::bail!("{first}"),
+        None => Ok(keymap),
+    }
+}
+
 /// `xinfang.db` in the user's data directory.
 fn default_db() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("xinfang").join("xinfang.db"))
@@ -291,7 +312,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(Command::Completions { .. }) => Ok(ExitCode::SUCCESS),
         Some(Command::Board(board)) => {
             let look = console_args(&args, None);
-            board::run(&context, board, look.lang, look.theme)
+            board::run(&context, board, look.lang, look.theme, look.keymap)
         }
         Some(Command::Serve(serve)) => {
             let look = console_args(&args, None);

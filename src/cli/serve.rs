@@ -3,7 +3,7 @@
 //! the client (`ssh -o SetEnv=LANG=zh_CN.UTF-8`).
 
 use super::Context;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::Args as ClapArgs;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +11,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use xinfang::app::state::ThemeName;
 use xinfang::i18n::Lang;
-use xinfang::keymap::Keymap;
 use xinfang::store::OpenMode;
 
 #[derive(Debug, ClapArgs)]
@@ -75,21 +74,7 @@ pub fn run(
     let theme = theme
         .or_else(|| config.theme.as_deref().and_then(ThemeName::from_name))
         .unwrap_or(ThemeName::Dark);
-    let keymap = match keymap.or(config.keymap.as_deref()) {
-        None => Keymap::default_preset(),
-        Some(name) => match Keymap::preset(name) {
-            Ok(keymap) => keymap,
-            Err(_) => {
-                let text = std::fs::read_to_string(name)
-                    .map_err(|e| anyhow::anyhow!("keymap {name}: {e}"))?;
-                let (keymap, errors) = Keymap::with_user_file(&text, name);
-                if let Some(first) = errors.first() {
-                    bail!("{first}");
-                }
-                keymap
-            }
-        },
-    };
+    let keymap = super::keymap_or_error(keymap.or(config.keymap.as_deref()))?;
     let host_key = match &args.host_key {
         Some(path) => path.clone(),
         None => dirs::config_dir()

@@ -541,6 +541,7 @@ fn wall(
             region,
             today: hub.options.clock.fixed,
             repaint: Some(Arc::clone(&pending.repaint)),
+            keymap: looks.keymap.clone(),
         };
         let source =
             crate::app::wall::Source::shared(Arc::clone(&hub.store), hub.options.rules.clone());

@@ -29,7 +29,7 @@ pub struct Config {
     pub export_dir: Option<PathBuf>,
     /// User-defined queues.
     #[serde(rename = "queue")]
-    pub queues: Vec<crate::app::queues::QueueConfig>,
+    pub queues: Vec<crate::queues::QueueConfig>,
 }
 
 /// A settings file that cannot be used.
@@ -97,7 +97,7 @@ pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
 /// directory, when missing), leaving everything already in it as it was. Refused, with nothing
 /// written, when the file cannot be read or parsed, or already has a queue of that name. The new
 /// file replaces the old in one step (written beside it, then renamed).
-pub fn append_queue(path: &Path, entry: &crate::app::queues::QueueConfig) -> Result<(), String> {
+pub fn append_queue(path: &Path, entry: &crate::queues::QueueConfig) -> Result<(), String> {
     let shown = path.display().to_string();
     let old = match std::fs::read_to_string(path) {
         Ok(text) => text,

@@ -11,6 +11,7 @@ pub mod app;
 pub mod i18n;
 pub mod keymap;
 pub mod login;
+pub mod queues;
 pub mod report;
 pub mod search;
 pub mod serve;

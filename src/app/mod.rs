@@ -13,7 +13,8 @@ pub mod history;
 pub mod marking;
 pub mod mouse;
 pub mod palette;
-pub mod queues;
+/// Queue definitions live below the console (`crate::queues`).
+pub use crate::queues;
 pub mod run;
 pub mod runner;
 pub mod saving;

@@ -6,58 +6,10 @@
 use crate::domain::{CaseId, Role, State as CaseState};
 use crate::i18n::Lang;
 use crate::keymap::{Key, Keymap};
-use crate::store::{Builtin, CaseDetail, CaseRow, Cursor, Filter, Page, Scope, Sort};
+use crate::store::{CaseDetail, CaseRow, Cursor, Filter, Page, Scope, Sort};
 use chrono::NaiveDate;
 
-/// A queue of the queue list: built-in, or defined in `config.toml`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QueueDef {
-    /// Kebab-case name (`overdue`, or the user's own).
-    pub name: String,
-    pub label_zh: String,
-    pub label_en: String,
-    pub filter: Filter,
-    pub sort: Sort,
-    /// Columns to show, in order; empty = the default set.
-    pub columns: Vec<Column>,
-    /// What a user queue or a drill-down was built from: rebuilt from it when the day changes,
-    /// and what `:save` writes. `None` for the built-in queues.
-    pub source: Option<Box<super::queues::QueueConfig>>,
-}
-
-impl QueueDef {
-    /// The built-in queue for a day and user.
-    pub fn builtin(queue: Builtin, today: NaiveDate, due_soon_days: u32, user: &str) -> QueueDef {
-        let (filter, sort) = queue.query(today, due_soon_days, user);
-        QueueDef {
-            name: queue.name().to_string(),
-            label_zh: queue.zh().to_string(),
-            label_en: queue.en().to_string(),
-            filter,
-            sort,
-            columns: Vec::new(),
-            source: None,
-        }
-    }
-
-    pub fn label(&self, lang: Lang) -> &str {
-        lang.pick(&self.label_zh, &self.label_en)
-    }
-}
-
-code_enum! {
-    /// A column of the case table.
-    Column {
-        Number = ("number", "编号", "Number"),
-        Received = ("received", "收件", "Received"),
-        Channel = ("channel", "渠道", "Channel"),
-        County = ("county", "县区", "County"),
-        Category = ("category", "类别", "Category"),
-        Title = ("title", "标题", "Title"),
-        State = ("state", "状态", "State"),
-        Due = ("due", "时限", "Due"),
-    }
-}
+pub use crate::queues::{Column, QueueDef};
 
 /// A mouse event the console acts on, as the terminal reported it (0-based cell).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

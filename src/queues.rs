@@ -1,5 +1,7 @@
-//! User-defined queues from `config.toml`: a filter (a built-in queue to start from, states,
-//! region, category, flags), a sort and the columns to show.
+//! Queue definitions, below the console: the queue list's entries (`QueueDef`: a built-in queue
+//! of `store::Builtin`, or one defined in `config.toml`) and the user-defined queues themselves:
+//! a filter (a built-in queue to start from, states, region, category, flags), a sort and the
+//! columns to show. The console, the settings file and the command line all read them here.
 //!
 //! ```toml
 //! [[queue]]
@@ -19,11 +21,61 @@
 //! `leader`, `unit`, `campaign`, `received` (today, week, month or year to date),
 //! `received_days` (the last N days) and `ids` (a fixed list of cases).
 
-use super::state::{Column, QueueDef};
 use crate::domain::{Category, State};
+use crate::i18n::Lang;
 use crate::store::{Builtin, Filter, Sort, SortKey};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+/// A queue of the queue list: built-in, or defined in `config.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueDef {
+    /// Kebab-case name (`overdue`, or the user's own).
+    pub name: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub filter: Filter,
+    pub sort: Sort,
+    /// Columns to show, in order; empty = the default set.
+    pub columns: Vec<Column>,
+    /// What a user queue or a drill-down was built from: rebuilt from it when the day changes,
+    /// and what `:save` writes. `None` for the built-in queues.
+    pub source: Option<Box<QueueConfig>>,
+}
+
+impl QueueDef {
+    /// The built-in queue for a day and user.
+    pub fn builtin(queue: Builtin, today: NaiveDate, due_soon_days: u32, user: &str) -> QueueDef {
+        let (filter, sort) = queue.query(today, due_soon_days, user);
+        QueueDef {
+            name: queue.name().to_string(),
+            label_zh: queue.zh().to_string(),
+            label_en: queue.en().to_string(),
+            filter,
+            sort,
+            columns: Vec::new(),
+            source: None,
+        }
+    }
+
+    pub fn label(&self, lang: Lang) -> &str {
+        lang.pick(&self.label_zh, &self.label_en)
+    }
+}
+
+code_enum! {
+    /// A column of the case table.
+    Column {
+        Number = ("number", "编号", "Number"),
+        Received = ("received", "收件", "Received"),
+        Channel = ("channel", "渠道", "Channel"),
+        County = ("county", "县区", "County"),
+        Category = ("category", "类别", "Category"),
+        Title = ("title", "标题", "Title"),
+        State = ("state", "状态", "State"),
+        Due = ("due", "时限", "Due"),
+    }
+}
 
 code_enum! {
     /// A flag a user queue can require.

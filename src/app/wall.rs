@@ -1,8 +1,9 @@
 //! Wall-board mode (`xinfang board`): rotates boards on an interval, unattended, for weeks.
 //!
 //! Read-only in every sense: the database is opened read-only and no key changes data (keys only
-//! quit or turn to the next or previous board). A worker thread owns the database; the screen
-//! thread never waits on it. When the database goes away, the last numbers stay up with "stale
+//! quit or turn to the next or previous board, as the keymap's board keys say). Its loop is async:
+//! locally on a runtime of its own, in `xinfang serve` as a task beside the consoles. A blocking
+//! task owns the database; the screen's loop never waits on it. When the database goes away, the last numbers stay up with "stale
 //! since HH:MM", the worker retries with backoff (1 s doubling to 60 s) and the board recovers by
 //! itself. A store that reconnects by itself (PostgreSQL) is kept and asked again every second:
 //! asking it costs nothing, and the board is back as soon as the connection is. Nothing accumulates: each load replaces the last, so memory stays flat.
@@ -15,7 +16,6 @@ use crate::store::board::{BoardData, BoardQuery};
 use crate::store::{OpenMode, Store};
 use chrono::NaiveDate;
 use crossterm::event::Event;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Longest wait between two attempts to reach the database.
@@ -326,10 +326,13 @@ pub struct WallOptions {
 /// from the database never end it.
 pub fn run(options: WallOptions) -> std::io::Result<()> {
     use crossterm::event::read;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let guard = super::terminal::TerminalGuard::enter()?;
     // Terminal input on its own thread: the screen loop must keep its clock, its retries and its
     // signal checks even if reading the terminal blocks (or spins on a hung-up terminal).
-    let (keys_tx, keys) = mpsc::channel::<Event>();
+    let (keys_tx, mut keys) = tokio::sync::mpsc::unbounded_channel::<Event>();
     std::thread::spawn(move || {
         while let Ok(event) = read() {
             if keys_tx.send(event).is_err() {
@@ -338,44 +341,43 @@ pub fn run(options: WallOptions) -> std::io::Result<()> {
         }
     });
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag = std::sync::Arc::clone(&stop);
-    std::thread::spawn(move || {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
-        };
-        runtime.block_on(super::terminal::shutdown_signal());
-        flag.store(true, std::sync::atomic::Ordering::Relaxed);
-    });
     let source = Source::new(&options.location, options.rules.clone());
     let mut terminal =
         ratatui::Terminal::new(super::terminal::LeanBackend::new(std::io::stdout()))?;
-    let result = run_on(&mut terminal, &keys, &stop, &options, source);
+    let result = runtime.block_on(async {
+        let flag = std::sync::Arc::clone(&stop);
+        tokio::spawn(async move {
+            super::terminal::shutdown_signal().await;
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        run_on(&mut terminal, &mut keys, &stop, &options, source).await
+    });
     drop(terminal);
     drop(guard);
+    runtime.shutdown_background();
     result
 }
 
 /// Runs the wall board on `terminal` with `keys` until `q`, Ctrl-C, `stop` or the end of the
 /// keys: the local terminal's loop, and a server's wall sessions'. Reads go to a worker thread
 /// that owns `source`.
-pub fn run_on<B: ratatui::backend::Backend<Error = std::io::Error>>(
+pub async fn run_on<B: ratatui::backend::Backend<Error = std::io::Error>>(
     terminal: &mut ratatui::Terminal<B>,
-    keys: &mpsc::Receiver<Event>,
+    keys: &mut tokio::sync::mpsc::UnboundedReceiver<Event>,
     stop: &std::sync::atomic::AtomicBool,
     options: &WallOptions,
     mut source: Source,
 ) -> std::io::Result<()> {
     use super::action::Action;
     use crate::keymap::{Context, Key, Lookup};
+    use tokio::sync::mpsc::unbounded_channel;
     let mut pending: Vec<Key> = Vec::new();
-    let (requests, worker_requests) = mpsc::channel::<Request>();
+    let (requests, mut worker_requests) = unbounded_channel::<Request>();
     // Each reply says whether a failure is a store reconnecting by itself.
-    let (worker_replies, replies) = mpsc::channel::<(Reply, bool)>();
-    std::thread::spawn(move || {
-        for request in worker_requests {
+    let (worker_replies, mut replies) = unbounded_channel::<(Reply, bool)>();
+    // The store is read on a blocking task; the screen's loop never waits on it.
+    tokio::task::spawn_blocking(move || {
+        while let Some(request) = worker_requests.blocking_recv() {
             let reply = match request {
                 Request::Load(kind, query) => {
                     let result = source.fetch(kind, &query);
@@ -423,11 +425,11 @@ pub fn run_on<B: ratatui::backend::Backend<Error = std::io::Error>>(
         } else {
             tick
         };
-        let event = match keys.recv_timeout(wait) {
-            Ok(event) => Some(event),
-            Err(mpsc::RecvTimeoutError::Timeout) => None,
+        let event = match tokio::time::timeout(wait, keys.recv()).await {
+            Ok(Some(event)) => Some(event),
             // The terminal is gone.
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Ok(None) => break,
+            Err(_) => None,
         };
         if let Some(event) = event {
             match event {

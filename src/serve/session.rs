@@ -1,7 +1,6 @@
 //! One SSH session of the server: a console or a wall board, with its own state, size, language,
-//! theme and keymap, on the server's shared store, index and change feed. The console runs as a
-//! task on the server's runtime; a wall board, whose loop blocks between ticks, on a thread of
-//! its own. Both draw into the channel through `output`, and on every way out restore the
+//! theme and keymap, on the server's shared store, index and change feed. The console and the
+//! wall board are two models on the server's runtime, each session a task. Both draw into the channel through `output`, and on every way out restore the
 //! client's terminal and say why the session ended.
 
 use super::Hub;
@@ -187,7 +186,7 @@ pub enum Feed {
         size: Size,
     },
     Wall {
-        tx: std::sync::mpsc::Sender<Event>,
+        tx: mpsc::UnboundedSender<Event>,
         parser: Parser,
         size: Size,
         stop: Arc<AtomicBool>,
@@ -510,7 +509,7 @@ fn wall(
     drop(read);
     let pending = Arc::new(Pending::default());
     let pump = tokio::spawn(Arc::clone(&pending).pump(write.make_writer()));
-    let (keys_tx, keys) = std::sync::mpsc::channel::<Event>();
+    let (keys_tx, mut keys) = mpsc::unbounded_channel::<Event>();
     let feed = Feed::Wall {
         tx: keys_tx.clone(),
         parser: Parser::default(),
@@ -518,8 +517,8 @@ fn wall(
         stop: Arc::clone(&stop),
     };
     let hub = Arc::clone(hub);
-    let runtime = tokio::runtime::Handle::current();
-    std::thread::spawn(move || {
+    // The wall board is a second model on the server's runtime, as each console is.
+    tokio::spawn(async move {
         tracing::info!(session = id, user = %user.name, key = %fingerprint, %peer, "wall board opened");
         pending.push(&enter(false));
         let wake = keys_tx;
@@ -545,21 +544,22 @@ fn wall(
         };
         let source =
             crate::app::wall::Source::shared(Arc::clone(&hub.store), hub.options.rules.clone());
-        let outcome = ratatui::Terminal::new(LeanBackend::with_size(screen, size.cell())).and_then(
-            |mut terminal| crate::app::wall::run_on(&mut terminal, &keys, &stop, &options, source),
-        );
+        let outcome = match ratatui::Terminal::new(LeanBackend::with_size(screen, size.cell())) {
+            Ok(mut terminal) => {
+                crate::app::wall::run_on(&mut terminal, &mut keys, &stop, &options, source).await
+            }
+            Err(e) => Err(e),
+        };
         let goodbye = match &outcome {
             Err(e) => format!("xinfang: {}", crate::text::sanitise(&e.to_string())),
             Ok(()) => goodbye(&hub, looks.lang),
         };
         pending.push(&leave(&goodbye));
         pending.close();
-        runtime.block_on(async {
-            let _ = pump.await;
-            let _ = write.exit_status(u32::from(outcome.is_err())).await;
-            let _ = write.eof().await;
-            let _ = write.close().await;
-        });
+        let _ = pump.await;
+        let _ = write.exit_status(u32::from(outcome.is_err())).await;
+        let _ = write.eof().await;
+        let _ = write.close().await;
         hub.unregister(id);
         tracing::info!(session = id, user = %user.name, "wall board closed");
     });

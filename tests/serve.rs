@@ -252,6 +252,16 @@ fn two_users_see_their_own_scopes_and_a_change_in_one_shows_in_the_other() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    // The step is on the audit chain under the key's user.
+    let actor: String = rusqlite::Connection::open(&db)
+        .expect("open")
+        .query_row(
+            "SELECT actor FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the newest event");
+    assert_eq!(actor, "zhao.lei");
     // A resize redraws at the new size.
     tmux.run(&["resize-window", "-t", "li", "-x", "80", "-y", "24"]);
     let started = Instant::now();

@@ -258,8 +258,8 @@ pub fn parse_board(text: &str) -> Result<BoardKind, String> {
     })
 }
 
-/// `30s`, `2m`, `1h` or plain seconds (at least 2 s).
-pub fn parse_interval(text: &str) -> Result<Duration, String> {
+/// Seconds in `30s`, `2m`, `1h` or plain seconds.
+pub fn parse_seconds(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((at, _)) => text.split_at(at),
@@ -267,13 +267,19 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
     };
     let n: u64 = number
         .parse()
-        .map_err(|_| format!("`{text}` is not an interval like 30s or 2m"))?;
-    let seconds = match unit {
-        "s" => n,
-        "m" => n.saturating_mul(60),
-        "h" => n.saturating_mul(3600),
-        _ => return Err(format!("`{text}`: the unit must be s, m or h")),
-    };
+        .map_err(|_| format!("`{text}` is not a time like 30s, 2m or 1h"))?;
+    match unit {
+        "s" => Ok(n),
+        "m" => Ok(n.saturating_mul(60)),
+        "h" => Ok(n.saturating_mul(3600)),
+        _ => Err(format!("`{text}`: the unit must be s, m or h")),
+    }
+}
+
+/// `30s`, `2m`, `1h` or plain seconds (at least 2 s).
+pub fn parse_interval(text: &str) -> Result<Duration, String> {
+    let seconds = parse_seconds(text)?;
+    let text = text.trim();
     if seconds < 2 {
         return Err(format!("`{text}` is too short; rotate every 2s or more"));
     }

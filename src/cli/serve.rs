@@ -42,20 +42,7 @@ fn parse_timeout(text: &str) -> Result<Timeout, String> {
     if text.trim() == "0" {
         return Ok(Timeout(None));
     }
-    let text = text.trim();
-    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((at, _)) => text.split_at(at),
-        None => (text, "s"),
-    };
-    let n: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a time like 30m, 2h or 90s"))?;
-    let seconds = match unit {
-        "s" => n,
-        "m" => n.saturating_mul(60),
-        "h" => n.saturating_mul(3600),
-        _ => return Err(format!("`{text}`: the unit must be s, m or h")),
-    };
+    let seconds = xinfang::app::wall::parse_seconds(text)?;
     Ok(Timeout(Some(Duration::from_secs(seconds.max(1)))))
 }
 

@@ -341,11 +341,22 @@ fn full(hub: &Hub, looks: &Looks) -> String {
         .to_string()
 }
 
-fn console(hub: &Arc<Hub>, start: Start, epoch: Instant) -> Result<Feed, Refused> {
-    let looks = looks(hub, &start.env);
-    let (tx, rx) = mpsc::unbounded_channel::<Msg>();
-    let Some(id) = hub.register(Control::Console(tx.clone())) else {
-        let message = full(hub, &looks);
+/// A registered session's channel: its output pumped to the client.
+struct Opened {
+    id: u64,
+    user: User,
+    fingerprint: String,
+    peer: String,
+    size: Size,
+    write: russh::ChannelWriteHalf<ServerMsg>,
+    pending: Arc<Pending>,
+    pump: tokio::task::JoinHandle<()>,
+}
+
+/// Registers a session (refused when the server is full) and starts writing to its channel.
+fn open(hub: &Hub, start: Start, control: Control, looks: &Looks) -> Result<Opened, Refused> {
+    let Some(id) = hub.register(control) else {
+        let message = full(hub, looks);
         return Err(Box::new((start, message)));
     };
     let Start {
@@ -361,6 +372,31 @@ fn console(hub: &Arc<Hub>, start: Start, epoch: Instant) -> Result<Feed, Refused
     drop(read);
     let pending = Arc::new(Pending::default());
     let pump = tokio::spawn(Arc::clone(&pending).pump(write.make_writer()));
+    Ok(Opened {
+        id,
+        user,
+        fingerprint,
+        peer,
+        size,
+        write,
+        pending,
+        pump,
+    })
+}
+
+fn console(hub: &Arc<Hub>, start: Start, epoch: Instant) -> Result<Feed, Refused> {
+    let looks = looks(hub, &start.env);
+    let (tx, rx) = mpsc::unbounded_channel::<Msg>();
+    let Opened {
+        id,
+        user,
+        fingerprint,
+        peer,
+        size,
+        write,
+        pending,
+        pump,
+    } = open(hub, start, Control::Console(tx.clone()), &looks)?;
     let last_key = Arc::new(AtomicU64::new(epoch.elapsed().as_millis() as u64));
     let feed = Feed::Console {
         tx: tx.clone(),
@@ -493,22 +529,16 @@ fn wall(
 ) -> Result<Feed, Refused> {
     let looks = looks(hub, &start.env);
     let stop = Arc::new(AtomicBool::new(false));
-    let Some(id) = hub.register(Control::Wall(Arc::clone(&stop))) else {
-        let message = full(hub, &looks);
-        return Err(Box::new((start, message)));
-    };
-    let Start {
+    let Opened {
+        id,
         user,
         fingerprint,
         peer,
         size,
-        channel,
-        ..
-    } = start;
-    let (read, write) = channel.split();
-    drop(read);
-    let pending = Arc::new(Pending::default());
-    let pump = tokio::spawn(Arc::clone(&pending).pump(write.make_writer()));
+        write,
+        pending,
+        pump,
+    } = open(hub, start, Control::Wall(Arc::clone(&stop)), &looks)?;
     let (keys_tx, mut keys) = mpsc::unbounded_channel::<Event>();
     let feed = Feed::Wall {
         tx: keys_tx.clone(),

@@ -448,12 +448,17 @@ impl Shared {
         store: &dyn Store,
         since: i64,
     ) -> Result<i64, crate::store::StoreError> {
+        // The store is read first; the index is locked only to take the changes.
+        let (head, docs) = crate::search::changed_docs(store, since)?;
         let mut guard = self.index.write().unwrap_or_else(|p| p.into_inner());
-        let Some(index) = guard.as_mut() else {
-            return Ok(since);
-        };
+        if let Some(index) = guard.as_mut() {
+            for doc in &docs {
+                index.upsert(doc);
+            }
+        }
+        drop(guard);
         self.forget_resolved();
-        crate::search::refresh(index, store, since)
+        Ok(head)
     }
 }
 
@@ -496,10 +501,13 @@ fn perform_indexed(
             })
         }
         Effect::RefreshIndex { since, .. } => {
-            let mut guard = shared.index.write().unwrap_or_else(|p| p.into_inner());
-            let index = guard.as_mut()?;
-            shared.forget_resolved();
-            Some(match crate::search::refresh(index, store, since) {
+            // Nothing to refresh before the index is built.
+            shared
+                .index
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_ref()?;
+            Some(match shared.refresh_index(store, since) {
                 Ok(head) => Msg::IndexRefreshed { head },
                 Err(e) => Msg::LoadFailed {
                     request: 0,

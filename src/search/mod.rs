@@ -75,15 +75,29 @@ pub fn build(
 
 /// Applies every change after `seq` to the index; returns the new position.
 pub fn refresh(index: &mut Index, store: &dyn Store, seq: i64) -> Result<i64, StoreError> {
+    let (head, docs) = changed_docs(store, seq)?;
+    for doc in &docs {
+        index.upsert(doc);
+    }
+    Ok(head)
+}
+
+/// The cases changed after `seq`, as the index takes them, and the new position: read before the
+/// index is locked, so that searches go on while the store is asked.
+pub fn changed_docs(
+    store: &dyn Store,
+    seq: i64,
+) -> Result<(i64, Vec<crate::store::SearchDoc>), StoreError> {
     let (head, ids) = store.changed_since(seq)?;
+    let mut docs = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(doc) = store
             .search_docs(id - 1, 1)?
             .into_iter()
             .find(|d| d.id == id)
         {
-            index.upsert(&doc);
+            docs.push(doc);
         }
     }
-    Ok(head)
+    Ok((head, docs))
 }

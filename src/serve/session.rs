@@ -412,7 +412,8 @@ fn console(hub: &Arc<Hub>, start: Start, epoch: Instant) -> Result<Feed, Refused
             let check = (timeout / 4).clamp(Duration::from_millis(200), Duration::from_secs(30));
             loop {
                 tokio::time::sleep(check).await;
-                let since = epoch.elapsed().as_millis() as u64 - last_key.load(Ordering::Relaxed);
+                let since = (epoch.elapsed().as_millis() as u64)
+                    .saturating_sub(last_key.load(Ordering::Relaxed));
                 if Duration::from_millis(since) >= timeout {
                     idle.store(true, Ordering::SeqCst);
                     let _ = tx.send(Msg::Shutdown);

@@ -296,8 +296,10 @@ fn unknown_keys_and_commands_are_refused_and_a_wall_board_opens() {
     }
     let (dir, db) = demo_db(2000, 2);
     let zhao = keygen(dir.path(), "zhao");
+    let li = keygen(dir.path(), "li");
     let stranger = keygen(dir.path(), "stranger");
     add_key(&db, "zhao.lei", &zhao);
+    add_key(&db, "li.na", &li);
     let server = Server::start(&db, dir.path(), &[]);
     let tmux = Tmux::new("serve-refuse");
     open(
@@ -340,6 +342,14 @@ fn unknown_keys_and_commands_are_refused_and_a_wall_board_opens() {
     open(&tmux, "nopty", 100, 30, &command);
     let screen = tmux.wait_on("nopty", "SSH-EXIT=1");
     assert!(screen.contains("needs a terminal"), "{screen}");
+    // A wall board shows its user's region at most.
+    let command = server.ssh(&li, "en_US.UTF-8", "board --region 6402");
+    open(&tmux, "outside", 100, 30, &command);
+    let screen = tmux.wait_on("outside", "SSH-EXIT=1");
+    assert!(
+        screen.contains("outside the region of li.na (6401)"),
+        "{screen}"
+    );
     // A wall board turns on its own, and by the keymap's board keys (here vim's, which the
     // client asks for).
     let wall = server
@@ -461,14 +471,30 @@ fn an_idle_console_is_closed_and_told_why() {
 
 #[test]
 fn keys_are_kept_on_both_backends_on_the_audit_chain_and_refused_when_bad() {
+    if !require_ssh() {
+        return;
+    }
     let (dir, db) = demo_db(500, 5);
     let li = keygen_or_fixed(dir.path());
     let path = db.to_str().unwrap();
     let mut locations = vec![path.to_string()];
+    // A key added before `db copy` goes with the database.
+    let zhao = keygen(dir.path(), "zhao");
+    add_key(&db, "zhao.lei", &zhao);
     let schema = common::pg::server().map(|base| common::pg::Schema::new(&base, "serve_keys"));
     if let Some(schema) = &schema {
         let copied = xinfang(&["db", "copy", "--from", path, "--to", &schema.url()]);
         assert!(copied.status.success(), "{}", stderr(&copied));
+        let on_sqlite = stdout(&xinfang(&["--db", path, "user", "keys", "zhao.lei"]));
+        let on_postgres = stdout(&xinfang(&[
+            "--db",
+            &schema.url(),
+            "user",
+            "keys",
+            "zhao.lei",
+        ]));
+        assert!(on_sqlite.contains("SHA256:"), "{on_sqlite}");
+        assert_eq!(on_sqlite, on_postgres, "the key went with the copy");
         locations.push(schema.url());
     }
     for location in &locations {

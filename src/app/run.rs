@@ -656,8 +656,13 @@ pub async fn run<B: Backend>(
         }
     }
     terminal.draw(|frame| ui::draw(frame, &state))?;
-    let mut minute = tokio::time::interval(Duration::from_secs(60));
-    minute.tick().await;
+    // The minute tick comes at the turn of each minute of the session's clock, so that the day
+    // (and a registration's date) changes on time.
+    let into_minute = u64::from(chrono::Timelike::second(&shared.clock.now()));
+    let mut minute = tokio::time::interval_at(
+        tokio::time::Instant::now() + Duration::from_secs(60 - into_minute.min(59)),
+        Duration::from_secs(60),
+    );
     // Changes by other consoles show within a second: four small queries a second (on PostgreSQL
     // none: the store's listening connection keeps the newest position), no redraw unless
     // changed. A server's sessions are told by its one watcher instead.

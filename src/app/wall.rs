@@ -280,6 +280,9 @@ pub fn parse_seconds(text: &str) -> Result<u64, String> {
 pub fn parse_interval(text: &str) -> Result<Duration, String> {
     let seconds = parse_seconds(text)?;
     let text = text.trim();
+    if seconds > 24 * 3600 {
+        return Err(format!("`{text}` is too long; rotate at least once a day"));
+    }
     if seconds < 2 {
         return Err(format!("`{text}` is too short; rotate every 2s or more"));
     }

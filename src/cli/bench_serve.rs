@@ -3,8 +3,8 @@
 //! child process on the database: the server's start (the shared index), its resident memory with
 //! N sessions, each session's first frame and first search, key press to frame while all N move,
 //! and the server's CPU when idle. The clients share the machine with the server, so the
-//! latencies include their own work. Adds one key to `zhao.lei` and one to `li.na` (on the audit
-//! chain) if they are not there yet.
+//! latencies include their own work. Adds a key made for this run to `zhao.lei` and one to
+//! `li.na` (on the audit chain, as `admin`: a demo database's), and removes them at the end.
 
 use super::Context;
 use anyhow::{Context as _, Result, bail};
@@ -16,38 +16,76 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use xinfang::store::{OpenMode, UserChange};
 
-/// A fixed key per user, so that reruns find it already added.
-fn key_of(user: &str) -> PrivateKey {
-    let mut seed = [7u8; 32];
-    for (i, b) in user.bytes().enumerate() {
-        seed[i % 32] ^= b;
-    }
+/// A key made for this run.
+fn new_key() -> PrivateKey {
+    let mut seed = [0u8; 32];
+    rand::Rng::fill(&mut rand::rng(), &mut seed[..]);
     PrivateKey::from(russh::keys::ssh_key::private::Ed25519Keypair::from_seed(
         &seed,
     ))
 }
 
-fn add_keys(context: &Context, location: &str, users: &[&str]) -> Result<()> {
-    let store = xinfang::store::open(location, context.config.rules.clone(), OpenMode::ReadWrite)?;
-    for user in users {
-        let key = key_of(user);
-        let line = key.public_key().to_openssh()?;
-        let parsed = xinfang::sshkey::parse(&line).map_err(anyhow::Error::msg)?;
-        if store.key_owner(&parsed.fingerprint)?.is_some() {
-            continue;
+/// The users' keys for this run, added to the database; removed again when dropped.
+struct Keys {
+    store: Box<dyn xinfang::store::Store>,
+    now: chrono::NaiveDateTime,
+    keys: Vec<(String, PrivateKey, String)>,
+}
+
+impl Keys {
+    fn add(context: &Context, location: &str, users: &[&str]) -> Result<Keys> {
+        let store =
+            xinfang::store::open(location, context.config.rules.clone(), OpenMode::ReadWrite)?;
+        let mut added = Keys {
+            store,
+            now: context.now,
+            keys: Vec::new(),
+        };
+        for user in users {
+            let key = new_key();
+            let line = key.public_key().to_openssh()?;
+            let parsed = xinfang::sshkey::parse(&line).map_err(anyhow::Error::msg)?;
+            added.store.change_user(
+                &UserChange::AddKey {
+                    name: (*user).to_string(),
+                    key: parsed.key,
+                    fingerprint: parsed.fingerprint.clone(),
+                    comment: "bench".into(),
+                },
+                "admin",
+                context.now,
+            )?;
+            added
+                .keys
+                .push(((*user).to_string(), key, parsed.fingerprint));
         }
-        store.change_user(
-            &UserChange::AddKey {
-                name: (*user).to_string(),
-                key: parsed.key,
-                fingerprint: parsed.fingerprint,
-                comment: "bench".into(),
-            },
-            "admin",
-            context.now,
-        )?;
+        Ok(added)
     }
-    Ok(())
+
+    fn of(&self, user: &str) -> Option<PrivateKey> {
+        self.keys
+            .iter()
+            .find(|(name, _, _)| name == user)
+            .map(|(_, key, _)| key.clone())
+    }
+}
+
+impl Drop for Keys {
+    fn drop(&mut self) {
+        for (name, _, fingerprint) in &self.keys {
+            let removed = self.store.change_user(
+                &UserChange::RemoveKey {
+                    name: name.clone(),
+                    fingerprint: fingerprint.clone(),
+                },
+                "admin",
+                self.now,
+            );
+            if let Err(e) = removed {
+                eprintln!("xinfang bench: the key {fingerprint} of {name} was not removed: {e}");
+            }
+        }
+    }
 }
 
 struct Client;
@@ -125,17 +163,14 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-async fn connect(port: u16, user: &str) -> Result<(Session, Duration, Duration)> {
+async fn connect(port: u16, user: &str, key: PrivateKey) -> Result<(Session, Duration, Duration)> {
     let config = Arc::new(russh::client::Config {
         nodelay: true,
         ..Default::default()
     });
     let mut handle = russh::client::connect(config, ("127.0.0.1", port), Client).await?;
     let auth = handle
-        .authenticate_publickey(
-            user,
-            PrivateKeyWithHashAlg::new(Arc::new(key_of(user)), None),
-        )
+        .authenticate_publickey(user, PrivateKeyWithHashAlg::new(Arc::new(key), None))
         .await?;
     if !auth.success() {
         bail!("the key of {user} was refused");
@@ -240,7 +275,7 @@ pub fn run(
     seconds: u64,
 ) -> Result<Vec<String>> {
     let users = ["zhao.lei", "li.na"];
-    add_keys(context, location, &users)?;
+    let keys = Keys::add(context, location, &users)?;
     let dir = tempfile::tempdir()?;
     let started = Instant::now();
     let mut child = Command::new(std::env::current_exe()?)
@@ -295,7 +330,11 @@ pub fn run(
     let mut searches = Vec::new();
     for i in 0..sessions {
         let user = users[i % users.len()];
-        let (session, first, search) = runtime.block_on(connect(port, user))?;
+        let (session, first, search) = runtime.block_on(connect(
+            port,
+            user,
+            keys.of(user).context("a key for the user")?,
+        ))?;
         firsts.push(first);
         searches.push(search);
         clients.push(session);

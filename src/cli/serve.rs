@@ -43,6 +43,9 @@ fn parse_timeout(text: &str) -> Result<Timeout, String> {
         return Ok(Timeout(None));
     }
     let seconds = xinfang::app::wall::parse_seconds(text)?;
+    if seconds > 30 * 24 * 3600 {
+        return Err(format!("`{text}` is more than 30 days; use 0 for never"));
+    }
     Ok(Timeout(Some(Duration::from_secs(seconds.max(1)))))
 }
 

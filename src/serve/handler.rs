@@ -153,7 +153,7 @@ impl Connection {
             Ok(feed) => pending.feed = Some(feed),
             Err(refused) => {
                 let (start, message) = *refused;
-                tracing::warn!(user = %start.user.name, "refused: the server is full");
+                tracing::warn!(user = %start.user.name, reason = %message, "session refused");
                 let _ = start
                     .channel
                     .extended_data_bytes(1, format!("{message}\r\n").into_bytes())
@@ -167,8 +167,13 @@ impl Connection {
     }
 }
 
-fn clamp(value: u32) -> u16 {
-    u16::try_from(value).unwrap_or(u16::MAX).max(1)
+/// Widest and tallest terminal a session is drawn for: a client's size is taken up to these (a
+/// screen of 65535×65535 cells would be gigabytes).
+const MAX_WIDTH: u32 = 1000;
+const MAX_HEIGHT: u32 = 500;
+
+fn clamp(value: u32, max: u32) -> u16 {
+    u16::try_from(value.clamp(1, max)).unwrap_or(1)
 }
 
 impl russh::server::Handler for Connection {
@@ -267,7 +272,9 @@ impl russh::server::Handler for Connection {
         match self.channels.get_mut(&channel) {
             Some(pending) => {
                 pending.pty = true;
-                pending.size.set(clamp(col_width), clamp(row_height));
+                pending
+                    .size
+                    .set(clamp(col_width, MAX_WIDTH), clamp(row_height, MAX_HEIGHT));
                 session.channel_success(channel)?;
             }
             None => session.channel_failure(channel)?,
@@ -337,7 +344,7 @@ impl russh::server::Handler for Connection {
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
         if let Some(pending) = self.channels.get(&channel) {
-            let (width, height) = (clamp(col_width), clamp(row_height));
+            let (width, height) = (clamp(col_width, MAX_WIDTH), clamp(row_height, MAX_HEIGHT));
             pending.size.set(width, height);
             if let Some(feed) = &pending.feed {
                 feed.resize(width, height);

@@ -40,6 +40,8 @@ pub use hostkey::load_or_create as host_key;
 pub const MAX_FAILURES: u32 = 10;
 /// How long failures are remembered (and an address refused).
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(600);
+/// Most addresses whose failures are remembered at once.
+pub const MAX_ADDRESSES: usize = 10_000;
 
 /// Called once the server listens, with its address and its host key's fingerprint.
 pub type OnReady = Box<dyn FnOnce(&str, &str) + Send + Sync>;
@@ -95,10 +97,21 @@ impl Hub {
         }
     }
 
-    /// Counts a refused key from `address`.
+    /// Counts a refused key from `address`. Addresses whose window has passed are forgotten, and
+    /// at most `MAX_ADDRESSES` are remembered (the oldest go first).
     pub fn failed(&self, address: Option<IpAddr>) {
         if let Some(address) = address {
             let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+            failures.retain(|_, (_, since)| since.elapsed() <= FAILURE_WINDOW);
+            if failures.len() >= MAX_ADDRESSES
+                && !failures.contains_key(&address)
+                && let Some(oldest) = failures
+                    .iter()
+                    .min_by_key(|(_, (_, since))| *since)
+                    .map(|(a, _)| *a)
+            {
+                failures.remove(&oldest);
+            }
             let entry = failures.entry(address).or_insert((0, Instant::now()));
             entry.0 += 1;
         }
@@ -213,8 +226,10 @@ async fn serve_async(store: Arc<dyn Store>, mut options: ServeOptions) -> anyhow
         auth_rejection_time_initial: Some(Duration::ZERO),
         keys: vec![key],
         max_auth_attempts: 6,
-        // Dead clients are found by keepalives; an idle console is closed by the session.
-        inactivity_timeout: None,
+        // Dead clients are found by keepalives (whose answers count as activity); a connection
+        // that says nothing at all, not even its version, is dropped after five minutes. An idle
+        // console is closed by the session.
+        inactivity_timeout: Some(Duration::from_secs(300)),
         keepalive_interval: Some(Duration::from_secs(30)),
         keepalive_max: 3,
         nodelay: true,

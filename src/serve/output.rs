@@ -26,13 +26,14 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// Queues `bytes` for the client; returns false when frames had to be dropped.
+    /// Queues `bytes` for the client; returns false when frames had to be dropped. A frame is
+    /// always taken when nothing waits (so a whole frame larger than the limit still goes out).
     pub fn push(&self, bytes: &[u8]) -> bool {
         if bytes.is_empty() {
             return true;
         }
         let mut pending = self.bytes.lock().unwrap_or_else(|p| p.into_inner());
-        let kept = pending.len() + bytes.len() <= MAX_PENDING;
+        let kept = pending.is_empty() || pending.len() + bytes.len() <= MAX_PENDING;
         if kept {
             pending.extend_from_slice(bytes);
         } else {
@@ -44,6 +45,15 @@ impl Pending {
         drop(pending);
         self.ready.notify_one();
         kept
+    }
+
+    /// Queues bytes that must reach the client whatever waits (leaving the alternate screen).
+    pub fn push_always(&self, bytes: &[u8]) {
+        self.bytes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(bytes);
+        self.ready.notify_one();
     }
 
     /// Ends the writing task once what is queued is written.
@@ -154,6 +164,13 @@ mod tests {
             pending.dropped.load(Ordering::Relaxed),
             (MAX_PENDING / 2 + MAX_PENDING) as u64
         );
+        // The whole frame drawn next is taken even when larger than the limit: nothing waits.
+        assert!(pending.push(&vec![b'z'; MAX_PENDING * 2]));
+        assert_eq!(pending.take().len(), MAX_PENDING * 2);
+        // What restores the terminal always goes.
+        pending.push(&vec![b'x'; MAX_PENDING]);
+        pending.push_always(b"leave");
+        assert!(pending.take().ends_with(b"leave"));
     }
 
     #[tokio::test]

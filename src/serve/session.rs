@@ -341,8 +341,34 @@ fn full(hub: &Hub, looks: &Looks) -> String {
         .to_string()
 }
 
+/// Waits for the last bytes to go out, at most a few seconds: a client that takes nothing more
+/// (its window closed) must not keep the session's slot forever.
+async fn finish(pump: tokio::task::JoinHandle<()>) {
+    let abort = pump.abort_handle();
+    if tokio::time::timeout(Duration::from_secs(5), pump)
+        .await
+        .is_err()
+    {
+        abort.abort();
+    }
+}
+
+/// A session's place among the server's sessions, given up when dropped — however its task ends,
+/// a panic included.
+struct Registered {
+    hub: Arc<Hub>,
+    id: u64,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.hub.unregister(self.id);
+    }
+}
+
 /// A registered session's channel: its output pumped to the client.
 struct Opened {
+    registered: Registered,
     id: u64,
     user: User,
     fingerprint: String,
@@ -354,7 +380,7 @@ struct Opened {
 }
 
 /// Registers a session (refused when the server is full) and starts writing to its channel.
-fn open(hub: &Hub, start: Start, control: Control, looks: &Looks) -> Result<Opened, Refused> {
+fn open(hub: &Arc<Hub>, start: Start, control: Control, looks: &Looks) -> Result<Opened, Refused> {
     let Some(id) = hub.register(control) else {
         let message = full(hub, looks);
         return Err(Box::new((start, message)));
@@ -373,6 +399,10 @@ fn open(hub: &Hub, start: Start, control: Control, looks: &Looks) -> Result<Open
     let pending = Arc::new(Pending::default());
     let pump = tokio::spawn(Arc::clone(&pending).pump(write.make_writer()));
     Ok(Opened {
+        registered: Registered {
+            hub: Arc::clone(hub),
+            id,
+        },
         id,
         user,
         fingerprint,
@@ -388,6 +418,7 @@ fn console(hub: &Arc<Hub>, start: Start, epoch: Instant) -> Result<Feed, Refused
     let looks = looks(hub, &start.env);
     let (tx, rx) = mpsc::unbounded_channel::<Msg>();
     let Opened {
+        registered,
         id,
         user,
         fingerprint,
@@ -503,13 +534,13 @@ fn console(hub: &Arc<Hub>, start: Start, epoch: Instant) -> Result<Feed, Refused
             }
             Ok(()) => goodbye(&hub, looks.lang),
         };
-        pending.push(&leave(&goodbye));
+        pending.push_always(&leave(&goodbye));
         pending.close();
-        let _ = pump.await;
+        finish(pump).await;
         let _ = write.exit_status(u32::from(outcome.is_err())).await;
         let _ = write.eof().await;
         let _ = write.close().await;
-        hub.unregister(id);
+        drop(registered);
         tracing::info!(
             session = id,
             user = %user.name,
@@ -529,8 +560,23 @@ fn wall(
     region: String,
 ) -> Result<Feed, Refused> {
     let looks = looks(hub, &start.env);
+    // A wall board shows the user's own region: the whole of it when a wider one (the default,
+    // the province) is asked for, and nothing outside it.
+    let region = match crate::domain::access::listing_region(&start.user.scope, &region) {
+        Some(region) => region.to_string(),
+        None => {
+            let message = format!(
+                "xinfang: board --region {}: outside the region of {} ({})",
+                crate::text::sanitise(&region),
+                crate::text::sanitise(&start.user.name),
+                crate::text::sanitise(&start.user.scope)
+            );
+            return Err(Box::new((start, message)));
+        }
+    };
     let stop = Arc::new(AtomicBool::new(false));
     let Opened {
+        registered,
         id,
         user,
         fingerprint,
@@ -585,13 +631,13 @@ fn wall(
             Err(e) => format!("xinfang: {}", crate::text::sanitise(&e.to_string())),
             Ok(()) => goodbye(&hub, looks.lang),
         };
-        pending.push(&leave(&goodbye));
+        pending.push_always(&leave(&goodbye));
         pending.close();
-        let _ = pump.await;
+        finish(pump).await;
         let _ = write.exit_status(u32::from(outcome.is_err())).await;
         let _ = write.eof().await;
         let _ = write.close().await;
-        hub.unregister(id);
+        drop(registered);
         tracing::info!(session = id, user = %user.name, "wall board closed");
     });
     Ok(feed)

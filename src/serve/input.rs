@@ -25,6 +25,12 @@ impl Parser {
             if self.pending == [0x1b] && more {
                 continue;
             }
+            // A mouse report at column or row 0 does not exist (they count from 1), and the
+            // parser would subtract 1 from it: dropped here.
+            if zero_mouse_position(&self.pending) {
+                self.pending.clear();
+                continue;
+            }
             match terminput::Event::parse_from(&self.pending) {
                 Ok(Some(event)) => {
                     self.pending.clear();
@@ -40,6 +46,26 @@ impl Parser {
         }
         events
     }
+}
+
+/// Whether `bytes` is a whole mouse report (`ESC [ < b;x;y M`, or rxvt's `ESC [ b;x;y M`) with
+/// a column or row of 0.
+fn zero_mouse_position(bytes: &[u8]) -> bool {
+    let Some(rest) = bytes.strip_prefix(b"\x1b[") else {
+        return false;
+    };
+    let Some((&last, body)) = rest.split_last() else {
+        return false;
+    };
+    if last != b'M' && last != b'm' {
+        return false;
+    }
+    let body = body.strip_prefix(b"<").unwrap_or(body);
+    if body.is_empty() || !body.iter().all(|b| b.is_ascii_digit() || *b == b';') {
+        return false;
+    }
+    let fields: Vec<&[u8]> = body.split(|b| *b == b';').collect();
+    fields.len() == 3 && fields[1..].iter().any(|f| f.iter().all(|b| *b == b'0'))
 }
 
 #[cfg(test)]
@@ -103,6 +129,19 @@ mod tests {
         assert!(
             matches!(&events[1], Event::Mouse(m) if m.kind == MouseEventKind::ScrollUp && m.column == 9 && m.row == 4)
         );
+    }
+
+    #[test]
+    fn a_mouse_report_at_position_zero_is_dropped() {
+        let mut parser = Parser::default();
+        let mut events = parser.feed(b"\x1b[<0;0;0M");
+        events.extend(parser.feed(b"\x1b[32;0;5M"));
+        events.extend(parser.feed(b"j"));
+        assert_eq!(
+            keys(&events),
+            vec![(KeyCode::Char('j'), KeyModifiers::NONE)]
+        );
+        assert_eq!(events.len(), 1, "{events:?}");
     }
 
     #[test]

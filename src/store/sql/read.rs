@@ -392,21 +392,27 @@ pub fn leaders(db: &dyn Db) -> Result<Vec<Leader>, StoreError> {
     leaders_where(db, "", &[])
 }
 
+/// A user from a row of (name, role, scope).
+fn user_row(r: &Row<'_>) -> rusqlite::Result<Result<User, rows::BadValue>> {
+    let role: String = r.get(1)?;
+    let Some(role) = Role::from_code(&role) else {
+        return Ok(Err(rows::BadValue(format!(
+            "users.role: unknown code `{role}`"
+        ))));
+    };
+    Ok(Ok(User {
+        name: r.get(0)?,
+        role,
+        scope: r.get(2)?,
+    }))
+}
+
 pub fn users(db: &dyn Db) -> Result<Vec<User>, StoreError> {
-    let sql = "SELECT name, role, scope FROM users ORDER BY name";
-    db.collect(sql, &[], |r| {
-        let role: String = r.get(1)?;
-        let Some(role) = Role::from_code(&role) else {
-            return Ok(Err(rows::BadValue(format!(
-                "users.role: unknown code `{role}`"
-            ))));
-        };
-        Ok(Ok(User {
-            name: r.get(0)?,
-            role,
-            scope: r.get(2)?,
-        }))
-    })
+    db.collect(
+        "SELECT name, role, scope FROM users ORDER BY name",
+        &[],
+        user_row,
+    )
 }
 
 pub fn user_keys(
@@ -440,19 +446,7 @@ pub fn user_keys(
 pub fn key_owner(db: &dyn Db, fingerprint: &str) -> Result<Option<User>, StoreError> {
     let sql = "SELECT u.name, u.role, u.scope FROM user_keys k JOIN users u ON u.name = k.name \
                WHERE k.fingerprint = ?";
-    let found = db.collect(sql, &vals![fingerprint], |r| {
-        let role: String = r.get(1)?;
-        let Some(role) = Role::from_code(&role) else {
-            return Ok(Err(rows::BadValue(format!(
-                "users.role: unknown code `{role}`"
-            ))));
-        };
-        Ok(Ok(User {
-            name: r.get(0)?,
-            role,
-            scope: r.get(2)?,
-        }))
-    })?;
+    let found = db.collect(sql, &vals![fingerprint], user_row)?;
     Ok(found.into_iter().next())
 }
 

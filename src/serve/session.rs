@@ -184,6 +184,8 @@ pub enum Feed {
         /// Milliseconds since the server started at the last key, for the idle timeout.
         last_key: Arc<AtomicU64>,
         size: Size,
+        /// Events taken in the current second, and when it began.
+        rate: Rate,
     },
     Wall {
         tx: mpsc::UnboundedSender<Event>,
@@ -193,7 +195,48 @@ pub enum Feed {
     },
 }
 
+/// Most input events a session takes in a second (a fast typist makes 20, a paste is one event);
+/// a client that sends more has the rest dropped, so its queue cannot grow without end.
+pub const MAX_EVENTS_PER_SECOND: u32 = 2_000;
+
+/// Input events counted per second.
+#[derive(Debug)]
+pub struct Rate {
+    since: Instant,
+    events: u32,
+}
+
+impl Rate {
+    fn new() -> Rate {
+        Rate {
+            since: Instant::now(),
+            events: 0,
+        }
+    }
+
+    /// Whether one more event may be taken now.
+    fn take(&mut self) -> bool {
+        if self.since.elapsed() >= Duration::from_secs(1) {
+            self.since = Instant::now();
+            self.events = 0;
+        }
+        self.events += 1;
+        self.events <= MAX_EVENTS_PER_SECOND
+    }
+}
+
 impl Feed {
+    /// A console's feed.
+    fn console(tx: mpsc::UnboundedSender<Msg>, last_key: Arc<AtomicU64>, size: Size) -> Feed {
+        Feed::Console {
+            tx,
+            parser: Parser::default(),
+            last_key,
+            size,
+            rate: Rate::new(),
+        }
+    }
+
     /// Bytes typed by the client.
     pub fn bytes(&mut self, data: &[u8], epoch: Instant) {
         match self {
@@ -201,12 +244,13 @@ impl Feed {
                 tx,
                 parser,
                 last_key,
+                rate,
                 ..
             } => {
                 last_key.store(epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
                 for event in parser.feed(data) {
                     // A size comes from the channel's window changes, never from the input.
-                    if matches!(event, Event::Resize(..)) {
+                    if matches!(event, Event::Resize(..)) || !rate.take() {
                         continue;
                     }
                     if let Some(msg) = crate::app::terminal::message_of(event) {
@@ -429,12 +473,7 @@ fn console(hub: &Arc<Hub>, start: Start, epoch: Instant) -> Result<Feed, Refused
         pump,
     } = open(hub, start, Control::Console(tx.clone()), &looks)?;
     let last_key = Arc::new(AtomicU64::new(epoch.elapsed().as_millis() as u64));
-    let feed = Feed::Console {
-        tx: tx.clone(),
-        parser: Parser::default(),
-        last_key: Arc::clone(&last_key),
-        size: size.clone(),
-    };
+    let feed = Feed::console(tx.clone(), Arc::clone(&last_key), size.clone());
     let hub = Arc::clone(hub);
     let idle = Arc::new(AtomicBool::new(false));
     if let Some(timeout) = hub.options.idle_timeout {
@@ -646,6 +685,19 @@ fn wall(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_flood_of_keys_is_cut_at_the_rate_limit() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut feed = Feed::console(tx, Arc::default(), Size::new(80, 24));
+        let epoch = Instant::now();
+        feed.bytes(&vec![b'j'; 5_000], epoch);
+        let mut taken = 0;
+        while rx.try_recv().is_ok() {
+            taken += 1;
+        }
+        assert_eq!(taken, MAX_EVENTS_PER_SECOND as usize);
+    }
 
     #[test]
     fn remote_commands_parse_and_bad_ones_say_why() {

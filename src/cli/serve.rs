@@ -87,23 +87,23 @@ pub fn run(
             clock: xinfang::app::clock::SessionClock::from_option(context.fixed_day),
             mouse: config.mouse.unwrap_or(true),
             export_dir: config.export_dir.clone(),
-            // Written, not printed: a closed standard output must not stop the server.
-            on_ready: Box::new(move |address, fingerprint| {
-                use std::io::Write;
-                let port = address.rsplit(':').next().unwrap_or("2222");
-                let mut out = std::io::stdout();
+        },
+        // Written, not printed: a closed standard output must not stop the server.
+        move |address: &str, fingerprint: &str| {
+            use std::io::Write;
+            let port = address.rsplit(':').next().unwrap_or("2222");
+            let mut out = std::io::stdout();
+            let _ = writeln!(
+                out,
+                "xinfang serve: {location} on {address}, host key {fingerprint}\n  connect: ssh -p {port} -t HOST    wall board: ssh -p {port} -t HOST board"
+            );
+            if !address.starts_with("127.") && !address.starts_with("[::1]") {
                 let _ = writeln!(
                     out,
-                    "xinfang serve: {location} on {address}, host key {fingerprint}\n  connect: ssh -p {port} -t HOST    wall board: ssh -p {port} -t HOST board"
+                    "  listening beyond this host: every address that reaches {address} may try keys"
                 );
-                if !address.starts_with("127.") && !address.starts_with("[::1]") {
-                    let _ = writeln!(
-                        out,
-                        "  listening beyond this host: every address that reaches {address} may try keys"
-                    );
-                }
-                let _ = out.flush();
-            }),
+            }
+            let _ = out.flush();
         },
     )?;
     Ok(ExitCode::SUCCESS)

@@ -27,6 +27,7 @@ impl russh::server::Server for Server {
             hub: Arc::clone(&self.hub),
             peer,
             user: None,
+            offered: None,
             fingerprint: String::new(),
             channels: HashMap::new(),
             epoch: Instant::now(),
@@ -53,6 +54,8 @@ pub struct Connection {
     hub: Arc<Hub>,
     peer: Option<SocketAddr>,
     user: Option<User>,
+    /// The last key offered that has an owner: its fingerprint and owner.
+    offered: Option<(String, User)>,
     fingerprint: String,
     channels: HashMap<ChannelId, Pending>,
     epoch: Instant,
@@ -74,21 +77,30 @@ impl Connection {
         self.peer.map_or_else(|| "?".into(), |p| p.to_string())
     }
 
-    /// The user owning `key`, if the key is known and accepted.
-    async fn owner(&self, key: &PublicKey) -> Option<User> {
+    /// The user owning `key`, if the key is known and accepted. The owner found when the key is
+    /// offered is kept for its signed login that follows: one lookup per login.
+    async fn owner(&mut self, key: &PublicKey) -> Option<User> {
         if !crate::sshkey::accepted(&key.algorithm()) {
             return None;
         }
         let fingerprint = crate::sshkey::fingerprint(key);
+        if let Some((offered, owner)) = &self.offered
+            && *offered == fingerprint
+        {
+            return Some(owner.clone());
+        }
         let store = Arc::clone(&self.hub.store);
-        match tokio::task::spawn_blocking(move || store.key_owner(&fingerprint)).await {
+        let asked = fingerprint.clone();
+        let owner = match tokio::task::spawn_blocking(move || store.key_owner(&asked)).await {
             Ok(Ok(owner)) => owner,
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "cannot read users' keys");
                 None
             }
             Err(_) => None,
-        }
+        };
+        self.offered = owner.clone().map(|owner| (fingerprint, owner));
+        owner
     }
 
     /// Starts what the client asked for on `channel`.
@@ -393,5 +405,16 @@ impl Drop for Connection {
         if let Some(user) = &self.user {
             tracing::info!(user = %user.name, peer = %self.peer(), "logout");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_client_size_is_taken_within_bounds() {
+        assert_eq!(super::clamp(120, super::MAX_WIDTH), 120);
+        assert_eq!(super::clamp(65_535, super::MAX_WIDTH), 1000);
+        assert_eq!(super::clamp(u32::MAX, super::MAX_HEIGHT), 500);
+        assert_eq!(super::clamp(0, super::MAX_HEIGHT), 1);
     }
 }

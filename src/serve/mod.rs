@@ -43,9 +43,6 @@ pub const FAILURE_WINDOW: Duration = Duration::from_secs(600);
 /// Most addresses whose failures are remembered at once.
 pub const MAX_ADDRESSES: usize = 10_000;
 
-/// Called once the server listens, with its address and its host key's fingerprint.
-pub type OnReady = Box<dyn FnOnce(&str, &str) + Send + Sync>;
-
 /// What `xinfang serve` runs with.
 pub struct ServeOptions {
     pub listen: String,
@@ -61,8 +58,6 @@ pub struct ServeOptions {
     pub clock: SessionClock,
     pub mouse: bool,
     pub export_dir: Option<PathBuf>,
-    /// Printed once the server listens (`xinfang serve` prints where).
-    pub on_ready: OnReady,
 }
 
 /// What every session of the server shares.
@@ -156,16 +151,25 @@ impl Hub {
     }
 }
 
-/// Serves on `store` until SIGTERM or SIGINT. Returns when every session has ended.
-pub fn serve(store: Arc<dyn Store>, options: ServeOptions) -> anyhow::Result<()> {
+/// Serves on `store` until SIGTERM or SIGINT, calling `on_ready` with the address and the host
+/// key's fingerprint once it listens. Returns when every session has ended.
+pub fn serve(
+    store: Arc<dyn Store>,
+    options: ServeOptions,
+    on_ready: impl FnOnce(&str, &str) + Send,
+) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    runtime.block_on(serve_async(store, options))
+    runtime.block_on(serve_async(store, options, on_ready))
 }
 
-async fn serve_async(store: Arc<dyn Store>, mut options: ServeOptions) -> anyhow::Result<()> {
+async fn serve_async(
+    store: Arc<dyn Store>,
+    options: ServeOptions,
+    on_ready: impl FnOnce(&str, &str),
+) -> anyhow::Result<()> {
     use russh::server::Server as _;
     let key = hostkey::load_or_create(&options.host_key)?;
     let fingerprint = crate::sshkey::fingerprint(key.public_key());
@@ -199,7 +203,6 @@ async fn serve_async(store: Arc<dyn Store>, mut options: ServeOptions) -> anyhow
     let shared = Shared::hosting(index, options.clock);
     let index_head = Arc::new(std::sync::atomic::AtomicI64::new(head));
     let (publish, changes) = tokio::sync::watch::channel(head);
-    let on_ready = std::mem::replace(&mut options.on_ready, Box::new(|_, _| {}));
     let hub = Arc::new(Hub {
         store: Arc::clone(&store),
         shared: shared.clone(),

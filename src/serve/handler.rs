@@ -12,6 +12,7 @@ use russh::{Channel, ChannelId};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 /// Makes one `Connection` per client.
@@ -23,6 +24,7 @@ impl russh::server::Server for Server {
     type Handler = Connection;
 
     fn new_client(&mut self, peer: Option<SocketAddr>) -> Connection {
+        self.hub.connections.fetch_add(1, Ordering::SeqCst);
         Connection {
             hub: Arc::clone(&self.hub),
             peer,
@@ -397,6 +399,7 @@ impl Connection {
 impl Drop for Connection {
     /// A client that vanished (killed, network gone) ends its sessions.
     fn drop(&mut self) {
+        self.hub.connections.fetch_sub(1, Ordering::SeqCst);
         for (_, pending) in self.channels.drain() {
             if let Some(feed) = pending.feed {
                 feed.close();

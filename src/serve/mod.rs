@@ -73,6 +73,8 @@ pub struct Hub {
     failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
     /// SIGTERM or SIGINT arrived: sessions say so as they end.
     pub stopping: std::sync::atomic::AtomicBool,
+    /// Client connections open now.
+    pub connections: std::sync::atomic::AtomicUsize,
 }
 
 impl Hub {
@@ -213,6 +215,7 @@ async fn serve_async(
         next_session: AtomicU64::new(1),
         failures: Mutex::new(HashMap::new()),
         stopping: std::sync::atomic::AtomicBool::new(false),
+        connections: std::sync::atomic::AtomicUsize::new(0),
     });
     let watcher = tokio::spawn(watcher::watch(
         Arc::clone(&store),
@@ -256,9 +259,13 @@ async fn serve_async(
     tracing::info!(sessions = hub.session_count(), "stopping");
     hub.stopping.store(true, Ordering::SeqCst);
     hub.end_all();
-    // Each session restores its client's terminal and says goodbye; then connections close.
+    // Each session restores its client's terminal and says goodbye, and its client then closes
+    // the connection. Only connections still open after that are cut: cutting earlier could
+    // overtake the goodbye still on its way.
     let deadline = Instant::now() + Duration::from_secs(5);
-    while hub.session_count() > 0 && Instant::now() < deadline {
+    while (hub.session_count() > 0 || hub.connections.load(Ordering::SeqCst) > 0)
+        && Instant::now() < deadline
+    {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     handle.shutdown("xinfang is stopping".into());
